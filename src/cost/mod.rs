@@ -1,0 +1,1 @@
+//! Cost: price tables applied to what a run used.

@@ -1,0 +1,54 @@
+//! # slsim: a discrete-event simulator of serverless architectures
+//!
+//! slsim answers "what happens at this traffic?" for an AWS serverless
+//! design (API Gateway, Lambda, DynamoDB, ...) before it is deployed:
+//! latency percentiles, cold-start rate, throttles, capacity use and cost,
+//! offline, in seconds, deterministically.
+//!
+//! The usual path is the CLI (`slsim run scenario.toml`); as a library:
+//!
+//! ```
+//! let toml = r#"
+//! [simulation]
+//! duration = "10m"
+//! seed = 7
+//!
+//! [[workload]]
+//! name = "users"
+//! target = "hello"
+//! arrival = "poisson(rate=5)"
+//!
+//! [[lambda]]
+//! name = "hello"
+//! runtime = "python3.12"
+//! steps = [{ io = "exp(mean=50ms)" }]
+//! "#;
+//! let scenario = slsim::scenario::parse_str(toml, "inline.toml", &[]).unwrap();
+//! let result = slsim::sim::run(&scenario).unwrap();
+//! let users = &result.workloads["users"];
+//! // Every request ends in exactly one state.
+//! assert_eq!(
+//!     users.requests,
+//!     users.succeeded + users.throttled + users.failed + users.timed_out + users.in_flight
+//! );
+//! assert!(result.functions["hello"].cold_starts >= 1);
+//! ```
+//!
+//! The layers, from the edge inwards: [`scenario`] (TOML in, typed
+//! [`scenario::Scenario`] out), [`sim`] (builds and runs a simulation),
+//! [`components`] (one module per AWS service), [`engine`] (time and events,
+//! knows nothing of AWS), [`metrics`], [`cost`], [`report`] (files out) and
+//! [`cli`]. See `ARCHITECTURE.md`.
+
+pub mod cli;
+pub mod components;
+pub mod cost;
+pub mod dist;
+pub mod engine;
+pub mod metrics;
+pub mod policy;
+pub mod report;
+pub mod scenario;
+pub mod sim;
+pub mod topology;
+pub mod workload;

@@ -1,0 +1,1 @@
+//! Policies chosen once per run: which idle environment takes a request.

@@ -1,0 +1,1 @@
+//! Writing results: JSON, CSV (atomically), and the human summary.

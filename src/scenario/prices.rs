@@ -1,0 +1,1 @@
+//! The built-in price tables (`prices/*.toml`).
