@@ -1,0 +1,106 @@
+//! Amazon API Gateway: a token bucket (`rate_limit`, `burst`) that answers
+//! 429 when empty, an optional authorizer, an optional response cache for
+//! GET routes, and an integration timeout (504). Lambda throttles become
+//! 500 and function errors 502 (aws-facts §4).
+
+use rand::Rng;
+
+use super::token_bucket::TokenBucket;
+use crate::dist::Dist;
+use crate::engine::{SimDuration, SimRng, SimTime};
+use crate::scenario;
+
+/// What API Gateway does with a request it has admitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Admit {
+    /// Rejected by the token bucket (429).
+    Throttled,
+    /// Answered from the cache after this delay [ns].
+    CacheHit(SimDuration),
+    /// Forwarded to the integration after this delay (overhead +
+    /// authorizer) [ns].
+    Integrate(SimDuration),
+}
+
+/// Counters over the measured window.
+#[derive(Clone, Debug, Default)]
+pub struct ApiCounters {
+    /// Requests received.
+    pub requests: u64,
+    /// 429s from the token bucket.
+    pub throttled: u64,
+    /// Cache hits.
+    pub cache_hits: u64,
+    /// Responses by outcome (indexed like `Outcome::ALL`).
+    pub by_outcome: [u64; 6],
+}
+
+/// An API Gateway's runtime state.
+pub struct ApiGateway {
+    /// Name.
+    pub name: String,
+    /// Integration timeout [ns].
+    pub timeout: SimDuration,
+    /// Per route: whether an integration timeout can fire before the
+    /// function's own limits end the call (if not, no timer is scheduled).
+    pub route_needs_timer: Vec<bool>,
+    /// Per route: target function index.
+    pub route_target: Vec<u16>,
+    /// Counters.
+    pub counters: ApiCounters,
+    bucket: TokenBucket,
+    latency: Dist,
+    auth: Option<Dist>,
+    cache: Option<(f64, Dist)>,
+    route_cacheable: Vec<bool>,
+    rng: SimRng,
+}
+
+impl ApiGateway {
+    /// Builds an API's state. `max_call_ns[f]` bounds how long a call to
+    /// function `f` can take before the function itself ends it.
+    pub fn new(cfg: &scenario::Api, rng: SimRng, max_call_ns: &[SimDuration]) -> Self {
+        Self {
+            name: cfg.name.clone(),
+            timeout: cfg.timeout,
+            route_needs_timer: cfg
+                .routes
+                .iter()
+                .map(|r| max_call_ns[r.target] >= cfg.timeout)
+                .collect(),
+            route_target: cfg.routes.iter().map(|r| r.target as u16).collect(),
+            counters: ApiCounters::default(),
+            bucket: TokenBucket::full(cfg.rate_limit, cfg.burst),
+            latency: cfg.latency.clone(),
+            auth: cfg.auth.clone(),
+            cache: cfg.cache.as_ref().map(|c| (c.hit_ratio, c.hit_latency.clone())),
+            route_cacheable: cfg.routes.iter().map(|r| r.cacheable).collect(),
+            rng,
+        }
+    }
+
+    /// A request for `route` arrives at `now`.
+    #[inline]
+    pub fn admit(&mut self, route: usize, now: SimTime) -> Admit {
+        if !self.bucket.try_take(now, 1.0) {
+            return Admit::Throttled;
+        }
+        let overhead = if self.latency.is_zero() {
+            0
+        } else {
+            self.latency.sample_ns(&mut self.rng)
+        };
+        if self.route_cacheable[route] {
+            if let Some((hit_ratio, hit_latency)) = &self.cache {
+                if self.rng.random::<f64>() < *hit_ratio {
+                    return Admit::CacheHit(overhead + hit_latency.sample_ns(&mut self.rng));
+                }
+            }
+        }
+        let auth = match &self.auth {
+            Some(d) => d.sample_ns(&mut self.rng),
+            None => 0,
+        };
+        Admit::Integrate(overhead + auth)
+    }
+}

@@ -1,0 +1,206 @@
+//! The slab of call frames: one entry per call in progress, reused after
+//! the call ends, so memory is bounded by what is in flight.
+
+use crate::engine::SimTime;
+
+/// A generation-checked handle to a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FrameRef {
+    /// Slot.
+    pub idx: u32,
+    /// Generation of the slot when the handle was made.
+    pub gen: u32,
+}
+
+impl FrameRef {
+    /// "No parent".
+    pub const NONE: FrameRef = FrameRef {
+        idx: u32::MAX,
+        gen: u32::MAX,
+    };
+}
+
+/// What a frame is doing.
+#[derive(Clone, Copy, Debug)]
+pub enum FrameState {
+    /// A client request of a workload.
+    Request {
+        /// Workload index.
+        workload: u16,
+        /// Route index in the workload's route list (0 for direct invokes).
+        route: u16,
+        /// Attempts sent so far.
+        attempt: u16,
+        /// Arrived in the measured window.
+        measured: bool,
+    },
+    /// An API Gateway call.
+    ApiCall {
+        /// API index.
+        api: u16,
+        /// Route index in the API.
+        route: u16,
+        /// Answered from the cache: the pending step finishes the call.
+        cache_hit: bool,
+        /// The integration has started.
+        integrating: bool,
+    },
+    /// A Lambda invocation.
+    Invocation {
+        /// Function index.
+        func: u16,
+        /// Step to run when the pending work finishes.
+        step: u16,
+        /// The pending work ends the invocation with an error.
+        failing: bool,
+        /// Started cold.
+        cold: bool,
+        /// The timeout timer is scheduled.
+        timer: bool,
+        /// Execution environment.
+        env: u32,
+        /// Invocation phase started (after init) [ns].
+        run_start: SimTime,
+        /// Init duration [ns] (0 when warm).
+        init: u64,
+        /// The function timeout fires here [ns].
+        deadline: SimTime,
+    },
+    /// A DynamoDB request.
+    TableCall {
+        /// Table index.
+        table: u16,
+        /// Read (true) or write.
+        read: bool,
+        /// SDK attempt number (0 = first).
+        attempt: u8,
+        /// The pending step completes the request (true) or retries it.
+        done: bool,
+        /// The pending step ends it as failed (SDK gave up).
+        failed: bool,
+        /// Capacity units per attempt.
+        units: f32,
+    },
+}
+
+/// One call in progress.
+#[derive(Clone, Copy, Debug)]
+pub struct Frame {
+    /// Who to deliver the outcome to.
+    pub parent: FrameRef,
+    /// When the call started [ns].
+    pub start: SimTime,
+    /// Kind-specific state.
+    pub state: FrameState,
+}
+
+struct Slot {
+    gen: u32,
+    live: bool,
+    frame: Frame,
+}
+
+/// The frame slab.
+#[derive(Default)]
+pub struct Frames {
+    slots: Vec<Slot>,
+    free: Vec<u32>,
+    live: usize,
+}
+
+impl Frames {
+    /// Stores a new frame and returns its handle.
+    #[inline]
+    pub fn alloc(&mut self, frame: Frame) -> FrameRef {
+        self.live += 1;
+        if let Some(idx) = self.free.pop() {
+            let s = &mut self.slots[idx as usize];
+            s.live = true;
+            s.frame = frame;
+            FrameRef { idx, gen: s.gen }
+        } else {
+            let idx = self.slots.len() as u32;
+            self.slots.push(Slot {
+                gen: 0,
+                live: true,
+                frame,
+            });
+            FrameRef { idx, gen: 0 }
+        }
+    }
+
+    /// The frame, if the handle is still current.
+    #[inline]
+    pub fn get(&self, r: FrameRef) -> Option<&Frame> {
+        match self.slots.get(r.idx as usize) {
+            Some(s) if s.live && s.gen == r.gen => Some(&s.frame),
+            _ => None,
+        }
+    }
+
+    /// The frame, mutably, if the handle is still current.
+    #[inline]
+    pub fn get_mut(&mut self, r: FrameRef) -> Option<&mut Frame> {
+        match self.slots.get_mut(r.idx as usize) {
+            Some(s) if s.live && s.gen == r.gen => Some(&mut s.frame),
+            _ => None,
+        }
+    }
+
+    /// Ends a frame; later handles to it become stale.
+    #[inline]
+    pub fn free(&mut self, r: FrameRef) -> Option<Frame> {
+        let s = self.slots.get_mut(r.idx as usize)?;
+        if !s.live || s.gen != r.gen {
+            return None;
+        }
+        s.live = false;
+        s.gen = s.gen.wrapping_add(1);
+        self.free.push(r.idx);
+        self.live -= 1;
+        Some(s.frame)
+    }
+
+    /// Frames in progress.
+    pub fn live(&self) -> usize {
+        self.live
+    }
+
+    /// Iterates over live frames (end-of-run accounting).
+    pub fn iter_live(&self) -> impl Iterator<Item = &Frame> {
+        self.slots.iter().filter(|s| s.live).map(|s| &s.frame)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req() -> Frame {
+        Frame {
+            parent: FrameRef::NONE,
+            start: 0,
+            state: FrameState::Request {
+                workload: 0,
+                route: 0,
+                attempt: 0,
+                measured: true,
+            },
+        }
+    }
+
+    #[test]
+    fn stale_handles_are_rejected() {
+        let mut f = Frames::default();
+        let a = f.alloc(req());
+        assert!(f.get(a).is_some());
+        assert!(f.free(a).is_some());
+        assert!(f.get(a).is_none());
+        assert!(f.free(a).is_none());
+        let b = f.alloc(req());
+        assert_eq!(b.idx, a.idx);
+        assert_ne!(b.gen, a.gen);
+        assert!(f.get(a).is_none());
+        assert_eq!(f.live(), 1);
+    }
+}

@@ -1,0 +1,595 @@
+//! AWS Lambda: execution environments, concurrency, scaling and billing.
+//!
+//! An execution environment serves one request at a time. A request takes,
+//! in order: an idle provisioned environment; else, if the function's
+//! concurrency allows, an idle on-demand environment (chosen by the routing
+//! policy); else, if the scaling rate allows, a new environment (a cold
+//! start); else it is throttled. Idle on-demand environments expire after
+//! `keep_alive`; any environment is recycled once idle after `max_lifetime`
+//! (provisioned ones re-initialise). Sources: aws-facts §1.1 (concurrency,
+//! scaling), §1.3 (CPU share), §1.10 (billing).
+
+use rand::Rng;
+
+use super::token_bucket::TokenBucket;
+use crate::dist::Dist;
+use crate::engine::{SimDuration, SimRng, SimTime, MILLIS, SECONDS};
+use crate::metrics::{Level, SeriesId, SeriesRecorder};
+use crate::policy::IdlePool;
+use crate::scenario::{self, Consistency, Routing, ScalingModel, Step, TableOp};
+
+/// vCPU share of 1 MB of memory: 1,769 MB = 1 vCPU (aws-facts §1.3).
+pub const MB_PER_VCPU: f64 = 1769.0;
+/// Per-function scaling: new environments per 10 s, refilled continuously
+/// (aws-facts §1.1, since 2023-11-27).
+pub const SCALING_ENVS_PER_10S: f64 = 1000.0;
+/// Legacy scaling: environments added per minute after the burst.
+pub const LEGACY_ENVS_PER_MINUTE: f64 = 500.0;
+/// Longest init: beyond it Lambda stops the init phase and retries it
+/// inside the invoke (aws-facts §1.3: 10 s); slsim caps init draws here.
+pub const INIT_CAP: SimDuration = 10 * SECONDS;
+/// Concurrency that must stay unreserved (aws-facts §1.1).
+pub const UNRESERVED_FLOOR: u32 = 100;
+
+/// Legacy (2019-2023) account-wide initial burst by Region (aws-facts §1.1).
+pub fn legacy_burst(region: &str) -> f64 {
+    match region {
+        "us-west-2" | "us-east-1" | "eu-west-1" => 3000.0,
+        "ap-northeast-1" | "eu-central-1" | "us-east-2" => 1000.0,
+        _ => 500.0,
+    }
+}
+
+/// Account-wide Lambda state shared by all functions.
+pub struct Account {
+    /// Concurrency available to functions without a reservation.
+    pub unreserved_limit: u32,
+    /// Of which in use (on-demand busy + provisioned of unreserved functions).
+    pub unreserved_in_use: u32,
+    legacy: Option<LegacyScaling>,
+}
+
+/// The 2019 model: a burst of new environments, then +500 at every minute.
+struct LegacyScaling {
+    tokens: f64,
+    burst: f64,
+    minute: u64,
+}
+
+impl LegacyScaling {
+    fn try_take(&mut self, now: SimTime) -> bool {
+        let minute = now / (60 * SECONDS);
+        if minute > self.minute {
+            self.tokens = (self.tokens + LEGACY_ENVS_PER_MINUTE * (minute - self.minute) as f64).min(self.burst);
+            self.minute = minute;
+        }
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+impl Account {
+    /// Account state for a scenario.
+    pub fn new(sim: &scenario::Simulation, reserved_total: u32) -> Self {
+        Self {
+            unreserved_limit: sim.account_concurrency.saturating_sub(reserved_total),
+            unreserved_in_use: 0,
+            legacy: (sim.scaling == ScalingModel::Legacy2019).then(|| {
+                let burst = legacy_burst(&sim.region);
+                LegacyScaling {
+                    tokens: burst,
+                    burst,
+                    minute: 0,
+                }
+            }),
+        }
+    }
+}
+
+/// One prepared step of an invocation.
+#[derive(Clone, Debug)]
+pub enum PreparedStep {
+    /// Compute or I/O: a duration, compute already scaled for memory [s].
+    Wait(Dist),
+    /// Fails with this probability.
+    Fail(f64),
+    /// A DynamoDB request.
+    Table {
+        /// Table index.
+        table: u16,
+        /// Read or write.
+        read: bool,
+        /// Capacity units of one attempt.
+        units: f32,
+    },
+    /// A synchronous invoke of another function.
+    Invoke {
+        /// Function index.
+        func: u16,
+    },
+}
+
+/// What the next stretch of an invocation is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Plan {
+    /// After `after` ns, start the call at step `step`.
+    Call {
+        /// Delay before the call [ns].
+        after: SimDuration,
+        /// Index of the call step.
+        step: u16,
+    },
+    /// After `after` ns the invocation ends, with an error if `error`.
+    Finish {
+        /// Delay [ns].
+        after: SimDuration,
+        /// Whether it ends in a function error.
+        error: bool,
+    },
+}
+
+/// How a request got an environment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Acquire {
+    /// An idle environment.
+    Warm {
+        /// Environment index.
+        env: u32,
+    },
+    /// A new environment that must initialise first.
+    Cold {
+        /// Environment index.
+        env: u32,
+        /// Init duration [ns].
+        init: SimDuration,
+    },
+    /// No room: concurrency limit or scaling rate.
+    Throttled,
+}
+
+/// What the caller must schedule after an environment is released.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Release {
+    /// Nothing.
+    Nothing,
+    /// The function's keep-alive timer at this time.
+    KeepAliveAt(SimTime),
+    /// A provisioned environment re-initialises; ready after this delay.
+    Reinit {
+        /// Environment index.
+        env: u32,
+        /// Delay [ns].
+        after: SimDuration,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum EnvState {
+    Free,
+    Initialising,
+    Busy,
+    Idle,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Env {
+    state: EnvState,
+    provisioned: bool,
+    created: SimTime,
+    idle_since: SimTime,
+}
+
+/// Counters over the measured window.
+#[derive(Clone, Debug, Default)]
+pub struct FunctionCounters {
+    /// Invocations started.
+    pub invocations: u64,
+    /// Cold starts.
+    pub cold_starts: u64,
+    /// Throttles.
+    pub throttles: u64,
+    /// Function errors.
+    pub errors: u64,
+    /// Timeouts.
+    pub timeouts: u64,
+    /// Billed GB-s on on-demand environments.
+    pub gb_seconds: f64,
+    /// Billed GB-s on provisioned environments.
+    pub provisioned_gb_seconds: f64,
+    /// Sum of invocation durations, init excluded [ns], over ended invocations.
+    pub duration_sum: f64,
+    /// Ended invocations.
+    pub ended: u64,
+    /// Sum of init durations [ns].
+    pub init_sum: f64,
+}
+
+/// Time-series handles of a function.
+#[derive(Clone, Copy, Debug)]
+pub struct FunctionSeries {
+    /// Invocations per interval.
+    pub invocations: SeriesId,
+    /// Cold starts per interval.
+    pub cold_starts: SeriesId,
+    /// Throttles per interval.
+    pub throttles: SeriesId,
+    /// Max busy environments in the interval.
+    pub concurrency_max: SeriesId,
+}
+
+/// A Lambda function's runtime state.
+pub struct Function {
+    /// Name.
+    pub name: String,
+    /// Memory [MB].
+    pub memory_mb: u32,
+    /// Steps, prepared.
+    pub steps: Vec<PreparedStep>,
+    /// Invocation timeout [ns].
+    pub timeout: SimDuration,
+    /// This function's random stream.
+    pub rng: SimRng,
+    /// Busy environments (initialising for a request, or running).
+    pub busy: Level,
+    /// Live environments (busy + idle + re-initialising).
+    pub live: Level,
+    /// Counters.
+    pub counters: FunctionCounters,
+    /// Series handles.
+    pub series: FunctionSeries,
+    init: Dist,
+    keep_alive: SimDuration,
+    max_lifetime: Option<SimDuration>,
+    routing: Routing,
+    reserved: Option<u32>,
+    provisioned: u32,
+    envs: Vec<Env>,
+    free_envs: Vec<u32>,
+    idle_od: IdlePool,
+    idle_pc: IdlePool,
+    od_active: u32,
+    scaling: TokenBucket,
+    timer_at: Option<SimTime>,
+    /// Provisioned environments recycled by `acquire` whose re-initialisation
+    /// the caller must schedule: (environment, ready after [ns]).
+    pub reinit_queue: Vec<(u32, SimDuration)>,
+}
+
+impl Function {
+    /// Builds a function's state; `tables` resolves call steps' capacity.
+    pub fn new(
+        cfg: &scenario::Lambda,
+        tables: &[scenario::Table],
+        rng: SimRng,
+        busy: Level,
+        live: Level,
+        series: FunctionSeries,
+    ) -> Self {
+        let cpu = cfg.memory_mb as f64 / MB_PER_VCPU;
+        let steps = cfg
+            .steps
+            .iter()
+            .map(|s| match s {
+                Step::Compute { dist, threads } => PreparedStep::Wait(dist.scaled(1.0 / cpu.min(*threads))),
+                Step::Io(d) => PreparedStep::Wait(d.clone()),
+                Step::Fail(p) => PreparedStep::Fail(*p),
+                Step::Table {
+                    table,
+                    op,
+                    items,
+                    item_kb,
+                } => PreparedStep::Table {
+                    table: *table as u16,
+                    read: op.is_read(),
+                    units: capacity_units(*op, *items, *item_kb, tables[*table].consistency) as f32,
+                },
+                Step::Invoke { lambda } => PreparedStep::Invoke { func: *lambda as u16 },
+            })
+            .collect();
+        Self {
+            name: cfg.name.clone(),
+            memory_mb: cfg.memory_mb,
+            steps,
+            timeout: cfg.timeout,
+            rng,
+            busy,
+            live,
+            counters: FunctionCounters::default(),
+            series,
+            init: cfg.init.clone(),
+            keep_alive: cfg.keep_alive,
+            max_lifetime: cfg.max_lifetime,
+            routing: cfg.routing,
+            reserved: cfg.reserved_concurrency,
+            provisioned: cfg.provisioned_concurrency,
+            envs: Vec::new(),
+            free_envs: Vec::new(),
+            idle_od: IdlePool::new(),
+            idle_pc: IdlePool::new(),
+            od_active: 0,
+            scaling: TokenBucket::full(SCALING_ENVS_PER_10S / 10.0, SCALING_ENVS_PER_10S),
+            timer_at: None,
+            reinit_queue: Vec::new(),
+        }
+    }
+
+    /// Creates the provisioned environments, ready at time zero.
+    pub fn provision(&mut self, account: &mut Account, rec: &mut SeriesRecorder) {
+        for _ in 0..self.provisioned {
+            let env = self.new_env(0, true, EnvState::Idle);
+            self.idle_pc.push_back(env);
+        }
+        if self.reserved.is_none() {
+            account.unreserved_in_use += self.provisioned;
+        }
+        self.live.change(0, self.provisioned as i64, rec);
+    }
+
+    /// Memory [GB] as billed.
+    pub fn memory_gb(&self) -> f64 {
+        self.memory_mb as f64 / 1024.0
+    }
+
+    /// Whether `env` is a provisioned environment.
+    pub fn is_provisioned(&self, env: u32) -> bool {
+        self.envs[env as usize].provisioned
+    }
+
+    fn new_env(&mut self, now: SimTime, provisioned: bool, state: EnvState) -> u32 {
+        let env = Env {
+            state,
+            provisioned,
+            created: now,
+            idle_since: now,
+        };
+        if let Some(i) = self.free_envs.pop() {
+            self.envs[i as usize] = env;
+            i
+        } else {
+            self.envs.push(env);
+            (self.envs.len() - 1) as u32
+        }
+    }
+
+    fn too_old(&self, env: u32, now: SimTime) -> bool {
+        self.max_lifetime
+            .is_some_and(|l| now >= self.envs[env as usize].created.saturating_add(l))
+    }
+
+    fn concurrency_room(&self, account: &Account) -> bool {
+        match self.reserved {
+            Some(r) => self.od_active + self.provisioned < r,
+            None => account.unreserved_in_use < account.unreserved_limit,
+        }
+    }
+
+    /// Finds an environment for a request arriving at `now`.
+    pub fn acquire(&mut self, now: SimTime, account: &mut Account, rec: &mut SeriesRecorder) -> Acquire {
+        // 1. Provisioned environments first (aws-facts §1.1: spill-over to on-demand).
+        while let Some(env) = self.idle_pc.take(self.routing, &mut self.rng) {
+            if self.too_old(env, now) {
+                let after = self.reinit_now(env, now);
+                self.reinit_queue.push((env, after));
+                continue;
+            }
+            self.envs[env as usize].state = EnvState::Busy;
+            self.busy.change(now, 1, rec);
+            return Acquire::Warm { env };
+        }
+        // 2. On-demand: concurrency first, then a warm environment or a new one.
+        if !self.concurrency_room(account) {
+            return Acquire::Throttled;
+        }
+        while let Some(env) = self.idle_od.take(self.routing, &mut self.rng) {
+            if self.too_old(env, now) {
+                self.destroy(env, now, rec);
+                continue;
+            }
+            self.envs[env as usize].state = EnvState::Busy;
+            self.take_concurrency(account);
+            self.busy.change(now, 1, rec);
+            return Acquire::Warm { env };
+        }
+        let may_scale = match account.legacy.as_mut() {
+            Some(legacy) => legacy.try_take(now),
+            None => self.scaling.try_take(now, 1.0),
+        };
+        if !may_scale {
+            return Acquire::Throttled;
+        }
+        let env = self.new_env(now, false, EnvState::Initialising);
+        self.take_concurrency(account);
+        self.busy.change(now, 1, rec);
+        self.live.change(now, 1, rec);
+        let init = self.init.sample_ns(&mut self.rng).min(INIT_CAP);
+        Acquire::Cold { env, init }
+    }
+
+    fn take_concurrency(&mut self, account: &mut Account) {
+        self.od_active += 1;
+        if self.reserved.is_none() {
+            account.unreserved_in_use += 1;
+        }
+    }
+
+    fn give_concurrency(&mut self, account: &mut Account) {
+        self.od_active -= 1;
+        if self.reserved.is_none() {
+            account.unreserved_in_use -= 1;
+        }
+    }
+
+    /// A cold environment finished initialising and runs its request.
+    pub fn init_done(&mut self, env: u32) {
+        self.envs[env as usize].state = EnvState::Busy;
+    }
+
+    /// The invocation on `env` ended normally (success or function error).
+    pub fn release(&mut self, env: u32, now: SimTime, account: &mut Account, rec: &mut SeriesRecorder) -> Release {
+        self.busy.change(now, -1, rec);
+        let provisioned = self.envs[env as usize].provisioned;
+        if !provisioned {
+            self.give_concurrency(account);
+        }
+        if self.too_old(env, now) {
+            return if provisioned {
+                self.reinit(env, now)
+            } else {
+                self.destroy(env, now, rec);
+                Release::Nothing
+            };
+        }
+        let e = &mut self.envs[env as usize];
+        e.state = EnvState::Idle;
+        e.idle_since = now;
+        if provisioned {
+            self.idle_pc.push_back(env);
+            Release::Nothing
+        } else {
+            self.idle_od.push_back(env);
+            if self.timer_at.is_none() {
+                let at = now.saturating_add(self.keep_alive);
+                self.timer_at = Some(at);
+                Release::KeepAliveAt(at)
+            } else {
+                Release::Nothing
+            }
+        }
+    }
+
+    /// The invocation on `env` timed out: the environment is reset (an
+    /// on-demand one is discarded; a provisioned one re-initialises).
+    pub fn reset(&mut self, env: u32, now: SimTime, account: &mut Account, rec: &mut SeriesRecorder) -> Release {
+        self.busy.change(now, -1, rec);
+        if self.envs[env as usize].provisioned {
+            self.reinit(env, now)
+        } else {
+            self.give_concurrency(account);
+            self.destroy(env, now, rec);
+            Release::Nothing
+        }
+    }
+
+    fn destroy(&mut self, env: u32, now: SimTime, rec: &mut SeriesRecorder) {
+        self.envs[env as usize].state = EnvState::Free;
+        self.free_envs.push(env);
+        self.live.change(now, -1, rec);
+    }
+
+    fn reinit(&mut self, env: u32, now: SimTime) -> Release {
+        let after = self.reinit_now(env, now);
+        Release::Reinit { env, after }
+    }
+
+    /// Marks a provisioned environment as re-initialising; returns the
+    /// init duration. The caller must schedule [`Function::reinit_done`].
+    fn reinit_now(&mut self, env: u32, now: SimTime) -> SimDuration {
+        let after = self.init.sample_ns(&mut self.rng).min(INIT_CAP);
+        let e = &mut self.envs[env as usize];
+        e.state = EnvState::Initialising;
+        e.created = now + after;
+        after
+    }
+
+    /// A re-initialised provisioned environment is ready.
+    pub fn reinit_done(&mut self, env: u32, now: SimTime) {
+        let e = &mut self.envs[env as usize];
+        if e.provisioned && e.state == EnvState::Initialising {
+            e.state = EnvState::Idle;
+            e.idle_since = now;
+            self.idle_pc.push_back(env);
+        }
+    }
+
+    /// The keep-alive timer fired: expire due environments and return when
+    /// the timer should fire next.
+    pub fn keep_alive_timer(&mut self, now: SimTime, rec: &mut SeriesRecorder) -> Option<SimTime> {
+        self.timer_at = None;
+        while let Some(env) = self.idle_od.front() {
+            let due = self.envs[env as usize].idle_since.saturating_add(self.keep_alive);
+            if due > now {
+                self.timer_at = Some(due);
+                return Some(due);
+            }
+            self.idle_od.remove(env);
+            self.destroy(env, now, rec);
+        }
+        None
+    }
+
+    /// Plans the invocation from step `from`: sums compute and I/O until a
+    /// call step, a failure or the end.
+    #[inline]
+    pub fn plan(&mut self, from: usize) -> Plan {
+        let mut after: SimDuration = 0;
+        for (i, step) in self.steps.iter().enumerate().skip(from) {
+            match step {
+                PreparedStep::Wait(d) => after = after.saturating_add(d.sample_ns(&mut self.rng)),
+                PreparedStep::Fail(p) => {
+                    if self.rng.random::<f64>() < *p {
+                        return Plan::Finish { after, error: true };
+                    }
+                }
+                PreparedStep::Table { .. } | PreparedStep::Invoke { .. } => {
+                    return Plan::Call { after, step: i as u16 }
+                }
+            }
+        }
+        Plan::Finish { after, error: false }
+    }
+
+    /// Records billing for an ended invocation of `run` ns after `init` ns
+    /// of initialisation: billed duration is rounded up to 1 ms, init
+    /// included (aws-facts §1.5 INIT billing since 2025-08-01; §1.10 1 ms).
+    pub fn bill(&mut self, env: u32, init: SimDuration, run: SimDuration) {
+        let billed_ms = (init + run).div_ceil(MILLIS);
+        let gb_s = billed_ms as f64 * 1e-3 * self.memory_gb();
+        if self.envs[env as usize].provisioned {
+            self.counters.provisioned_gb_seconds += gb_s;
+        } else {
+            self.counters.gb_seconds += gb_s;
+        }
+        self.counters.duration_sum += run as f64;
+        self.counters.init_sum += init as f64;
+        self.counters.ended += 1;
+    }
+}
+
+/// Capacity units of one DynamoDB request (aws-facts §5.1): reads in 4 KB
+/// units (half for eventual consistency), writes in 1 KB units. GetItem
+/// rounds each item up; Query and Scan round the total.
+pub fn capacity_units(op: TableOp, items: u32, item_kb: f64, consistency: Consistency) -> f64 {
+    let per_read_unit = match consistency {
+        Consistency::Eventual => 0.5,
+        Consistency::Strong => 1.0,
+    };
+    let items = items.max(1) as f64;
+    match op {
+        TableOp::Get => items * (item_kb / 4.0).ceil().max(1.0) * per_read_unit,
+        TableOp::Query | TableOp::Scan => (items * item_kb / 4.0).ceil().max(1.0) * per_read_unit,
+        TableOp::Put | TableOp::Update | TableOp::Delete => items * item_kb.ceil().max(1.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capacity_arithmetic_matches_the_developer_guide() {
+        // aws-facts §9.6: an 8 KB strong read = 2 RCU; eventual = half.
+        assert_eq!(capacity_units(TableOp::Get, 1, 8.0, Consistency::Strong), 2.0);
+        assert_eq!(capacity_units(TableOp::Get, 1, 8.0, Consistency::Eventual), 1.0);
+        assert_eq!(capacity_units(TableOp::Get, 1, 0.5, Consistency::Strong), 1.0);
+        // Query sums sizes then rounds: 20 x 0.5 KB = 10 KB -> 3 units.
+        assert_eq!(capacity_units(TableOp::Query, 20, 0.5, Consistency::Strong), 3.0);
+        assert_eq!(capacity_units(TableOp::Query, 20, 0.5, Consistency::Eventual), 1.5);
+        // Writes: 1 KB units per item, rounded up.
+        assert_eq!(capacity_units(TableOp::Put, 1, 1.5, Consistency::Strong), 2.0);
+        assert_eq!(capacity_units(TableOp::Put, 3, 0.2, Consistency::Eventual), 3.0);
+    }
+}

@@ -1,0 +1,261 @@
+//! Per-interval time series and time-weighted levels.
+//!
+//! All buckets are allocated when the run is built: `duration / interval`
+//! buckets per series, with the interval widened so that no series has more
+//! than [`MAX_BUCKETS`] buckets. Memory is therefore fixed, whatever the
+//! run length.
+
+use crate::engine::{SimDuration, SimTime};
+
+/// Upper bound on buckets per series.
+pub const MAX_BUCKETS: u64 = 86_400;
+
+/// Index of a registered series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SeriesId(u32);
+
+/// How a series combines values within one bucket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Combine {
+    /// Sum (counts, consumed units, time-weighted areas).
+    Sum,
+    /// Maximum.
+    Max,
+}
+
+/// Fixed-size storage for every series of a run.
+pub struct SeriesRecorder {
+    interval: SimDuration,
+    buckets: usize,
+    names: Vec<(String, String, Combine, f64)>,
+    data: Vec<f64>,
+}
+
+impl SeriesRecorder {
+    /// Storage for a run of `duration` at the requested `interval`; the
+    /// interval is widened (to whole seconds) if that would exceed
+    /// [`MAX_BUCKETS`] buckets.
+    pub fn new(duration: SimDuration, interval: SimDuration) -> Self {
+        let mut interval = interval.max(1);
+        if duration / interval > MAX_BUCKETS {
+            let secs = duration.div_ceil(MAX_BUCKETS).div_ceil(1_000_000_000);
+            interval = secs * 1_000_000_000;
+        }
+        let buckets = duration.div_ceil(interval).max(1) as usize;
+        Self {
+            interval,
+            buckets,
+            names: Vec::new(),
+            data: Vec::new(),
+        }
+    }
+
+    /// Bucket width [ns].
+    pub fn interval(&self) -> SimDuration {
+        self.interval
+    }
+
+    /// Registers a series; `scale` multiplies every bucket at export (e.g.
+    /// 1/interval to turn counts into per-second rates).
+    pub fn register(&mut self, component: &str, metric: &str, combine: Combine, scale: f64) -> SeriesId {
+        let id = SeriesId(self.names.len() as u32);
+        self.names
+            .push((component.to_string(), metric.to_string(), combine, scale));
+        self.data.resize(self.data.len() + self.buckets, 0.0);
+        id
+    }
+
+    #[inline]
+    fn slot(&self, id: SeriesId, t: SimTime) -> Option<usize> {
+        let b = (t / self.interval) as usize;
+        (b < self.buckets).then(|| id.0 as usize * self.buckets + b)
+    }
+
+    /// Adds `v` to the bucket containing `t`.
+    #[inline]
+    pub fn add(&mut self, id: SeriesId, t: SimTime, v: f64) {
+        if let Some(i) = self.slot(id, t) {
+            self.data[i] += v;
+        }
+    }
+
+    /// Raises the bucket containing `t` to at least `v`.
+    #[inline]
+    pub fn max(&mut self, id: SeriesId, t: SimTime, v: f64) {
+        if let Some(i) = self.slot(id, t) {
+            if v > self.data[i] {
+                self.data[i] = v;
+            }
+        }
+    }
+
+    /// Adds the area of a constant `level` over `[from, to)` [level * s],
+    /// split across the buckets it covers.
+    pub fn add_area(&mut self, id: SeriesId, from: SimTime, to: SimTime, level: f64) {
+        if level == 0.0 || to <= from {
+            return;
+        }
+        let mut t = from;
+        while t < to {
+            let b = t / self.interval;
+            if b as usize >= self.buckets {
+                break;
+            }
+            let end = ((b + 1) * self.interval).min(to);
+            self.data[id.0 as usize * self.buckets + b as usize] += level * (end - t) as f64 * 1e-9;
+            t = end;
+        }
+    }
+
+    /// Raises every bucket overlapping `[from, to]` to at least `level`.
+    pub fn max_over(&mut self, id: SeriesId, from: SimTime, to: SimTime, level: f64) {
+        let first = (from / self.interval) as usize;
+        let last = ((to / self.interval) as usize).min(self.buckets.saturating_sub(1));
+        let base = id.0 as usize * self.buckets;
+        for b in first..=last {
+            let v = &mut self.data[base + b];
+            if level > *v {
+                *v = level;
+            }
+        }
+    }
+
+    /// Exports the series (values multiplied by their scale).
+    pub fn export(&self) -> super::TimeSeries {
+        let series = self
+            .names
+            .iter()
+            .enumerate()
+            .map(|(k, (c, m, _, scale))| super::Series {
+                component: c.clone(),
+                metric: m.clone(),
+                values: self.data[k * self.buckets..(k + 1) * self.buckets]
+                    .iter()
+                    .map(|v| v * scale)
+                    .collect(),
+            })
+            .collect();
+        super::TimeSeries {
+            interval_s: self.interval as f64 * 1e-9,
+            series,
+        }
+    }
+}
+
+/// A level that changes at events (busy environments, live environments):
+/// tracks its maximum and its time integral over the measured window, and
+/// optionally feeds a time-weighted mean series.
+#[derive(Clone, Debug)]
+pub struct Level {
+    value: i64,
+    since: SimTime,
+    /// Start of the measured window.
+    warmup: SimTime,
+    area: f64,
+    max: i64,
+    series: Option<SeriesId>,
+    max_series: Option<SeriesId>,
+}
+
+impl Level {
+    /// A level at zero from time zero; statistics start at `warmup`.
+    /// `series` receives the area per bucket (a time-weighted mean once
+    /// scaled by 1/interval), `max_series` the maximum per bucket.
+    pub fn new(warmup: SimTime, series: Option<SeriesId>, max_series: Option<SeriesId>) -> Self {
+        Self {
+            value: 0,
+            since: 0,
+            warmup,
+            area: 0.0,
+            max: 0,
+            series,
+            max_series,
+        }
+    }
+
+    /// Current value.
+    #[inline]
+    pub fn value(&self) -> i64 {
+        self.value
+    }
+
+    /// Changes the level by `delta` at time `now`.
+    #[inline]
+    pub fn change(&mut self, now: SimTime, delta: i64, rec: &mut SeriesRecorder) {
+        self.advance(now, rec);
+        self.value += delta;
+        if now >= self.warmup && self.value > self.max {
+            self.max = self.value;
+        }
+        if let Some(id) = self.max_series {
+            rec.max(id, now, self.value as f64);
+        }
+    }
+
+    /// Integrates up to `now` without changing the value.
+    pub fn advance(&mut self, now: SimTime, rec: &mut SeriesRecorder) {
+        if now <= self.since {
+            return;
+        }
+        if now > self.warmup && self.value > self.max {
+            self.max = self.value;
+        }
+        if self.value != 0 {
+            let from = self.since.max(self.warmup);
+            if now > from {
+                self.area += self.value as f64 * (now - from) as f64 * 1e-9;
+            }
+            if let Some(id) = self.series {
+                rec.add_area(id, self.since, now, self.value as f64);
+            }
+            if let Some(id) = self.max_series {
+                rec.max_over(id, self.since, now, self.value as f64);
+            }
+        }
+        self.since = now;
+    }
+
+    /// Time integral over the measured window so far [level * s].
+    pub fn area(&self) -> f64 {
+        self.area
+    }
+
+    /// Maximum in the measured window, up to the last `change`/`advance`.
+    pub fn max(&self) -> i64 {
+        self.max
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    const S: u64 = 1_000_000_000;
+
+    #[test]
+    fn areas_split_across_buckets() {
+        let mut r = SeriesRecorder::new(10 * S, S);
+        let id = r.register("f", "concurrency", Combine::Sum, 1.0);
+        r.add_area(id, S / 2, 3 * S, 2.0);
+        let ts = r.export();
+        assert_eq!(ts.series[0].values[..4], [1.0, 2.0, 2.0, 0.0]);
+    }
+
+    #[test]
+    fn interval_widens_for_long_runs() {
+        let r = SeriesRecorder::new(1_000_000 * S, S);
+        assert_eq!(r.interval(), 12 * S);
+        assert!(r.buckets as u64 <= MAX_BUCKETS);
+    }
+
+    #[test]
+    fn level_integrates_only_after_warmup() {
+        let mut r = SeriesRecorder::new(10 * S, S);
+        let mut l = Level::new(2 * S, None, None);
+        l.change(S, 3, &mut r);
+        l.change(4 * S, -1, &mut r);
+        l.advance(6 * S, &mut r);
+        // 3 over [2, 4) + 2 over [4, 6) = 6 + 4.
+        assert!((l.area() - 10.0).abs() < 1e-9);
+        assert_eq!(l.max(), 3);
+    }
+}
