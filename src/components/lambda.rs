@@ -9,9 +9,12 @@
 //! (provisioned ones re-initialise). Sources: aws-facts §1.1 (concurrency,
 //! scaling), §1.3 (CPU share), §1.10 (billing).
 
+use std::collections::VecDeque;
+
 use rand::Rng;
 
 use super::token_bucket::TokenBucket;
+use super::FrameRef;
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime, MILLIS, SECONDS};
 use crate::metrics::{Level, SeriesId, SeriesRecorder};
@@ -60,7 +63,8 @@ impl LegacyScaling {
     fn try_take(&mut self, now: SimTime) -> bool {
         let minute = now / (60 * SECONDS);
         if minute > self.minute {
-            self.tokens = (self.tokens + LEGACY_ENVS_PER_MINUTE * (minute - self.minute) as f64).min(self.burst);
+            self.tokens = (self.tokens + LEGACY_ENVS_PER_MINUTE * (minute - self.minute) as f64)
+                .min(self.burst);
             self.minute = minute;
         }
         if self.tokens >= 1.0 {
@@ -221,6 +225,75 @@ pub struct FunctionSeries {
     pub concurrency_max: SeriesId,
 }
 
+/// Deadlines of a function's invocations that wait on a call, sorted by
+/// deadline. All invocations of a function share one timeout, so deadlines
+/// arrive almost in order and insertion from the back is cheap; the event
+/// queue then holds one timer per function instead of one per invocation.
+#[derive(Default)]
+pub struct Deadlines {
+    q: VecDeque<(SimTime, FrameRef)>,
+    /// Earliest pending timer event, if any.
+    pub timer_at: Option<SimTime>,
+}
+
+impl Deadlines {
+    /// Registers an invocation's deadline; returns a time at which the
+    /// caller must schedule the function's deadline timer, if needed.
+    #[inline]
+    pub fn push(&mut self, deadline: SimTime, fr: FrameRef) -> Option<SimTime> {
+        let mut i = self.q.len();
+        while i > 0 && self.q[i - 1].0 > deadline {
+            i -= 1;
+        }
+        self.q.insert(i, (deadline, fr));
+        match self.timer_at {
+            Some(t) if t <= deadline => None,
+            _ => {
+                self.timer_at = Some(deadline);
+                Some(deadline)
+            }
+        }
+    }
+
+    /// Removes and returns the earliest entry if it is due at `now`.
+    #[inline]
+    pub fn pop_due(&mut self, now: SimTime) -> Option<FrameRef> {
+        match self.q.front() {
+            Some(&(d, fr)) if d <= now => {
+                self.q.pop_front();
+                Some(fr)
+            }
+            _ => None,
+        }
+    }
+
+    /// Drops entries at the front whose invocation has ended.
+    #[inline]
+    pub fn drop_stale(&mut self, ended: impl Fn(FrameRef) -> bool) {
+        while let Some(&(_, fr)) = self.q.front() {
+            if !ended(fr) {
+                break;
+            }
+            self.q.pop_front();
+        }
+    }
+
+    /// The earliest deadline, if any.
+    pub fn next(&self) -> Option<SimTime> {
+        self.q.front().map(|e| e.0)
+    }
+
+    /// Entries held (in-flight calls plus not yet dropped stale ones).
+    pub fn len(&self) -> usize {
+        self.q.len()
+    }
+
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.q.is_empty()
+    }
+}
+
 /// A Lambda function's runtime state.
 pub struct Function {
     /// Name.
@@ -241,6 +314,8 @@ pub struct Function {
     pub counters: FunctionCounters,
     /// Series handles.
     pub series: FunctionSeries,
+    /// Deadlines of invocations waiting on calls.
+    pub deadlines: Deadlines,
     init: Dist,
     keep_alive: SimDuration,
     max_lifetime: Option<SimDuration>,
@@ -274,7 +349,9 @@ impl Function {
             .steps
             .iter()
             .map(|s| match s {
-                Step::Compute { dist, threads } => PreparedStep::Wait(dist.scaled(1.0 / cpu.min(*threads))),
+                Step::Compute { dist, threads } => {
+                    PreparedStep::Wait(dist.scaled(1.0 / cpu.min(*threads)))
+                }
                 Step::Io(d) => PreparedStep::Wait(d.clone()),
                 Step::Fail(p) => PreparedStep::Fail(*p),
                 Step::Table {
@@ -287,7 +364,9 @@ impl Function {
                     read: op.is_read(),
                     units: capacity_units(*op, *items, *item_kb, tables[*table].consistency) as f32,
                 },
-                Step::Invoke { lambda } => PreparedStep::Invoke { func: *lambda as u16 },
+                Step::Invoke { lambda } => PreparedStep::Invoke {
+                    func: *lambda as u16,
+                },
             })
             .collect();
         Self {
@@ -300,6 +379,7 @@ impl Function {
             live,
             counters: FunctionCounters::default(),
             series,
+            deadlines: Deadlines::default(),
             init: cfg.init.clone(),
             keep_alive: cfg.keep_alive,
             max_lifetime: cfg.max_lifetime,
@@ -368,7 +448,12 @@ impl Function {
     }
 
     /// Finds an environment for a request arriving at `now`.
-    pub fn acquire(&mut self, now: SimTime, account: &mut Account, rec: &mut SeriesRecorder) -> Acquire {
+    pub fn acquire(
+        &mut self,
+        now: SimTime,
+        account: &mut Account,
+        rec: &mut SeriesRecorder,
+    ) -> Acquire {
         // 1. Provisioned environments first (aws-facts §1.1: spill-over to on-demand).
         while let Some(env) = self.idle_pc.take(self.routing, &mut self.rng) {
             if self.too_old(env, now) {
@@ -429,7 +514,13 @@ impl Function {
     }
 
     /// The invocation on `env` ended normally (success or function error).
-    pub fn release(&mut self, env: u32, now: SimTime, account: &mut Account, rec: &mut SeriesRecorder) -> Release {
+    pub fn release(
+        &mut self,
+        env: u32,
+        now: SimTime,
+        account: &mut Account,
+        rec: &mut SeriesRecorder,
+    ) -> Release {
         self.busy.change(now, -1, rec);
         let provisioned = self.envs[env as usize].provisioned;
         if !provisioned {
@@ -463,7 +554,13 @@ impl Function {
 
     /// The invocation on `env` timed out: the environment is reset (an
     /// on-demand one is discarded; a provisioned one re-initialises).
-    pub fn reset(&mut self, env: u32, now: SimTime, account: &mut Account, rec: &mut SeriesRecorder) -> Release {
+    pub fn reset(
+        &mut self,
+        env: u32,
+        now: SimTime,
+        account: &mut Account,
+        rec: &mut SeriesRecorder,
+    ) -> Release {
         self.busy.change(now, -1, rec);
         if self.envs[env as usize].provisioned {
             self.reinit(env, now)
@@ -510,7 +607,9 @@ impl Function {
     pub fn keep_alive_timer(&mut self, now: SimTime, rec: &mut SeriesRecorder) -> Option<SimTime> {
         self.timer_at = None;
         while let Some(env) = self.idle_od.front() {
-            let due = self.envs[env as usize].idle_since.saturating_add(self.keep_alive);
+            let due = self.envs[env as usize]
+                .idle_since
+                .saturating_add(self.keep_alive);
             if due > now {
                 self.timer_at = Some(due);
                 return Some(due);
@@ -535,11 +634,17 @@ impl Function {
                     }
                 }
                 PreparedStep::Table { .. } | PreparedStep::Invoke { .. } => {
-                    return Plan::Call { after, step: i as u16 }
+                    return Plan::Call {
+                        after,
+                        step: i as u16,
+                    }
                 }
             }
         }
-        Plan::Finish { after, error: false }
+        Plan::Finish {
+            after,
+            error: false,
+        }
     }
 
     /// Records billing for an ended invocation of `run` ns after `init` ns
@@ -582,14 +687,35 @@ mod tests {
     #[test]
     fn capacity_arithmetic_matches_the_developer_guide() {
         // aws-facts §9.6: an 8 KB strong read = 2 RCU; eventual = half.
-        assert_eq!(capacity_units(TableOp::Get, 1, 8.0, Consistency::Strong), 2.0);
-        assert_eq!(capacity_units(TableOp::Get, 1, 8.0, Consistency::Eventual), 1.0);
-        assert_eq!(capacity_units(TableOp::Get, 1, 0.5, Consistency::Strong), 1.0);
+        assert_eq!(
+            capacity_units(TableOp::Get, 1, 8.0, Consistency::Strong),
+            2.0
+        );
+        assert_eq!(
+            capacity_units(TableOp::Get, 1, 8.0, Consistency::Eventual),
+            1.0
+        );
+        assert_eq!(
+            capacity_units(TableOp::Get, 1, 0.5, Consistency::Strong),
+            1.0
+        );
         // Query sums sizes then rounds: 20 x 0.5 KB = 10 KB -> 3 units.
-        assert_eq!(capacity_units(TableOp::Query, 20, 0.5, Consistency::Strong), 3.0);
-        assert_eq!(capacity_units(TableOp::Query, 20, 0.5, Consistency::Eventual), 1.5);
+        assert_eq!(
+            capacity_units(TableOp::Query, 20, 0.5, Consistency::Strong),
+            3.0
+        );
+        assert_eq!(
+            capacity_units(TableOp::Query, 20, 0.5, Consistency::Eventual),
+            1.5
+        );
         // Writes: 1 KB units per item, rounded up.
-        assert_eq!(capacity_units(TableOp::Put, 1, 1.5, Consistency::Strong), 2.0);
-        assert_eq!(capacity_units(TableOp::Put, 3, 0.2, Consistency::Eventual), 3.0);
+        assert_eq!(
+            capacity_units(TableOp::Put, 1, 1.5, Consistency::Strong),
+            2.0
+        );
+        assert_eq!(
+            capacity_units(TableOp::Put, 3, 0.2, Consistency::Eventual),
+            3.0
+        );
     }
 }

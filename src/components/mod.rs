@@ -111,6 +111,8 @@ pub enum Event {
     Timeout(FrameRef),
     /// Function `.0`'s keep-alive timer: expire environments idle too long.
     KeepAlive(u16),
+    /// Function `.0`'s deadline timer: time out invocations stuck in calls.
+    Deadline(u16),
     /// Function `.0`'s provisioned environment `.1` finished re-initialising.
     EnvReady(u16, u32),
 }

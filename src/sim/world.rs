@@ -50,6 +50,7 @@ impl World {
                     cx.schedule_at(at, Event::KeepAlive(f));
                 }
             }
+            Event::Deadline(f) => self.on_deadline(cx, f),
             Event::EnvReady(f, env) => self.functions[f as usize].reinit_done(env, cx.now()),
         }
     }
@@ -249,7 +250,11 @@ impl World {
         } else if call {
             self.start_call(cx, fr);
         } else {
-            let outcome = if fail { Outcome::FunctionError } else { Outcome::Ok };
+            let outcome = if fail {
+                Outcome::FunctionError
+            } else {
+                Outcome::Ok
+            };
             self.end_invocation(cx, fr, outcome);
         }
     }
@@ -270,15 +275,21 @@ impl World {
             return;
         };
         if !*timer {
-            // One timer per invocation, set at its first call: the call may
-            // outlast the function timeout.
+            // Registered once per invocation, at its first call: the call
+            // may outlast the function timeout.
             *timer = true;
-            cx.schedule_at(deadline, Event::Timeout(fr));
+            if let Some(at) = self.functions[func as usize].deadlines.push(deadline, fr) {
+                cx.schedule_at(at, Event::Deadline(func));
+            }
         }
         match self.functions[func as usize].steps[step as usize] {
-            PreparedStep::Table { table, read, units } => self.start_table(cx, table as usize, read, units, fr),
+            PreparedStep::Table { table, read, units } => {
+                self.start_table(cx, table as usize, read, units, fr)
+            }
             PreparedStep::Invoke { func } => self.start_invocation(cx, func as usize, fr),
-            PreparedStep::Wait(_) | PreparedStep::Fail(_) => unreachable!("plan stops only at call steps"),
+            PreparedStep::Wait(_) | PreparedStep::Fail(_) => {
+                unreachable!("plan stops only at call steps")
+            }
         }
     }
 
@@ -298,6 +309,8 @@ impl World {
         };
         let now = cx.now();
         let f = &mut self.functions[func as usize];
+        let frames = &self.frames;
+        f.deadlines.drop_stale(|fr| frames.get(fr).is_none());
         if frame.start >= self.warmup {
             match outcome {
                 Outcome::FunctionError => f.counters.errors += 1,
@@ -412,9 +425,15 @@ impl World {
             return;
         };
         match frame.state {
-            FrameState::Request { workload, route, .. } => self.send(cx, fr, workload as usize, route),
-            FrameState::ApiCall { cache_hit: true, .. } => self.finish_api(cx, fr, Outcome::Ok),
-            FrameState::ApiCall { integrating: false, .. } => self.integrate(cx, fr),
+            FrameState::Request {
+                workload, route, ..
+            } => self.send(cx, fr, workload as usize, route),
+            FrameState::ApiCall {
+                cache_hit: true, ..
+            } => self.finish_api(cx, fr, Outcome::Ok),
+            FrameState::ApiCall {
+                integrating: false, ..
+            } => self.integrate(cx, fr),
             FrameState::ApiCall { .. } => {}
             FrameState::Invocation {
                 func,
@@ -430,18 +449,48 @@ impl World {
                 } else if (step as usize) < f.steps.len() {
                     self.start_call(cx, fr);
                 } else {
-                    let outcome = if failing { Outcome::FunctionError } else { Outcome::Ok };
+                    let outcome = if failing {
+                        Outcome::FunctionError
+                    } else {
+                        Outcome::Ok
+                    };
                     self.end_invocation(cx, fr, outcome);
                 }
             }
             FrameState::TableCall { done, failed, .. } => {
                 if done {
                     self.frames.free(fr);
-                    let outcome = if failed { Outcome::FunctionError } else { Outcome::Ok };
+                    let outcome = if failed {
+                        Outcome::FunctionError
+                    } else {
+                        Outcome::Ok
+                    };
                     self.deliver(cx, frame.parent, outcome);
                 } else {
                     self.table_attempt(cx, fr);
                 }
+            }
+        }
+    }
+
+    /// A function's deadline timer: times out every invocation whose
+    /// deadline has come while it waited on a call.
+    fn on_deadline(&mut self, cx: &mut Cx, f: u16) {
+        let now = cx.now();
+        let d = &mut self.functions[f as usize].deadlines;
+        if d.timer_at == Some(now) {
+            d.timer_at = None;
+        }
+        while let Some(fr) = self.functions[f as usize].deadlines.pop_due(now) {
+            if self.frames.get(fr).is_some() {
+                self.end_invocation(cx, fr, Outcome::FunctionTimeout);
+            }
+        }
+        let d = &mut self.functions[f as usize].deadlines;
+        if let Some(next) = d.next() {
+            if d.timer_at.is_none_or(|t| t > next) {
+                d.timer_at = Some(next);
+                cx.schedule_at(next, Event::Deadline(f));
             }
         }
     }
