@@ -1,3 +1,4 @@
+//! Quick end-to-end checks while the full suite is built.
 mod common;
 use common::*;
 use slsim::dist::Dist;
