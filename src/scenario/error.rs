@@ -118,7 +118,7 @@ where
         let lc = c.to_ascii_lowercase();
         let jw = strsim::jaro_winkler(&lw, &lc);
         let lev = strsim::levenshtein(&lw, &lc);
-        let score = if lev <= 2 && lc.len() > 2 {
+        let score = if (lev <= 2 && lc.len() > 2) || (lev == 1 && lc.len() == 2) {
             jw.max(0.9)
         } else {
             jw

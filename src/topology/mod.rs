@@ -190,7 +190,11 @@ impl Topology {
 }
 
 fn dot_id(s: &str) -> String {
-    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    let escaped = s
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n");
+    format!("\"{escaped}\"")
 }
 
 /// The topology as Graphviz DOT (`dot -Tsvg`): one node per component,
