@@ -83,10 +83,6 @@ pub fn parse_str(text: &str, file: &str, sets: &[String]) -> Result<Scenario, Sc
     };
     let raws = shape::shape(&mut cx);
     let scenario = validate::scenario(&mut cx, &raws);
-    let scenario = scenario.and_then(|s| {
-        check_cycles(&mut cx, &s);
-        (cx.problems.is_empty()).then_some(s)
-    });
     let mut problems = cx.into_problems();
     set_problems.append(&mut problems);
     match scenario {
@@ -106,24 +102,5 @@ fn syntax(text: &str, file: &str, e: &toml_edit::TomlError) -> Problem {
         field: String::new(),
         message: format!("TOML syntax error: {}", e.message().trim()),
         hint: Some("fix the TOML syntax (strings need quotes, tables need [brackets]); see https://toml.io".into()),
-    }
-}
-
-/// Synchronous call cycles (A calls B calls A) would never finish.
-fn check_cycles(cx: &mut Cx<'_>, s: &Scenario) {
-    let topo = crate::topology::build(s);
-    for cycle in topo.lambda_call_cycles() {
-        let first = cycle[0];
-        let path = crate::fp!["lambda", first, "steps"];
-        let names: Vec<&str> = cycle
-            .iter()
-            .chain(std::iter::once(&first))
-            .map(|&i| s.lambdas[i].name.as_str())
-            .collect();
-        cx.err(
-            &path,
-            format!("synchronous call cycle: {}", names.join(" -> ")),
-            "a function cannot (indirectly) call itself synchronously; break the cycle",
-        );
     }
 }

@@ -144,7 +144,7 @@ fn element<T: DeserializeOwned>(
                     _ => {}
                 }
             }
-            let msg = e.inner().message().trim().to_string();
+            let msg = tidy(e.inner().message().trim());
             let hint = serde_hint(&p, &msg);
             cx.err(&p, msg, hint);
             None
@@ -228,4 +228,17 @@ fn strip_lambda(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) {
 fn strip_table(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) {
     strip_sub(cx, path, v, "dax", field_names::<RawDax>());
     strip_sub(cx, path, v, "sdk_retry", field_names::<RawSdkRetry>());
+}
+
+/// Serde names the raw structs (`expected struct RawApiCache`); users know
+/// them as tables.
+fn tidy(msg: &str) -> String {
+    let mut out = msg.to_string();
+    while let Some(i) = out.find("struct Raw") {
+        let end = out[i + 10..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(out.len(), |k| i + 10 + k);
+        out.replace_range(i..end, "a table");
+    }
+    out
 }

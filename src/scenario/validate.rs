@@ -103,6 +103,7 @@ pub fn scenario(cx: &mut Cx<'_>, raws: &Raws) -> Option<Scenario> {
         .enumerate()
         .map(|(i, t)| t.as_ref().and_then(|t| super::validate_fn::table(cx, i, t)))
         .collect();
+    check_cycles(cx, raws);
     if cx.problems.len() > before {
         return None;
     }
@@ -518,4 +519,39 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
         cache,
         routes,
     })
+}
+
+/// Synchronous call cycles (a calls b calls a) would never finish; found
+/// on the raw steps so they are reported alongside other problems.
+fn check_cycles(cx: &mut Cx<'_>, raws: &Raws) {
+    let mut edges = Vec::new();
+    for (i, l) in raws.lambdas.iter().enumerate() {
+        for s in l.iter().flat_map(|l| &l.steps) {
+            let Some(name) = &s.call else { continue };
+            if s.mode.as_deref() == Some("async") {
+                continue;
+            }
+            if let Some(n) = cx
+                .names
+                .iter()
+                .find(|n| n.kind == "lambda" && &n.name == name)
+            {
+                edges.push((i, n.index));
+            }
+        }
+    }
+    let name = |i: usize| {
+        raws.lambdas[i]
+            .as_ref()
+            .map_or_else(|| format!("lambda[{i}]"), |l| l.name.clone())
+    };
+    for cycle in crate::topology::cycles(raws.lambdas.len(), &edges) {
+        let first = cycle[0];
+        let names: Vec<String> = cycle.iter().chain([&first]).map(|&i| name(i)).collect();
+        cx.err(
+            &crate::fp!["lambda", first, "steps"],
+            format!("synchronous call cycle: {}", names.join(" -> ")),
+            "a function cannot (indirectly) call itself synchronously; break the cycle",
+        );
+    }
 }

@@ -153,40 +153,63 @@ pub fn build(s: &Scenario) -> Topology {
 
 impl Topology {
     /// Every synchronous cycle among functions, as lambda indices in call
-    /// order (the first is not repeated at the end). One cycle per strongly
-    /// connected component, sorted by smallest index.
+    /// order (the first is not repeated at the end).
     pub fn lambda_call_cycles(&self) -> Vec<Vec<usize>> {
         let g = &self.graph;
-        let mut out = Vec::new();
-        for scc in petgraph::algo::tarjan_scc(g) {
-            let self_loop = scc.len() == 1 && g.contains_edge(scc[0], scc[0]);
-            if scc.len() < 2 && !self_loop {
-                continue;
+        let n = g
+            .node_weights()
+            .filter(|w| w.kind == NodeKind::Lambda)
+            .count();
+        let edges: Vec<(usize, usize)> = g
+            .edge_references()
+            .filter(|e| {
+                g[e.source()].kind == NodeKind::Lambda && g[e.target()].kind == NodeKind::Lambda
+            })
+            .map(|e| (g[e.source()].index, g[e.target()].index))
+            .collect();
+        cycles(n, &edges)
+    }
+}
+
+/// Cycles of a directed graph on nodes `0..n`: one per strongly connected
+/// component that has a cycle (including self-loops), each in edge order
+/// starting from its smallest node, sorted.
+pub fn cycles(n: usize, edges: &[(usize, usize)]) -> Vec<Vec<usize>> {
+    let mut g: DiGraph<usize, ()> = DiGraph::new();
+    let nodes: Vec<NodeIndex> = (0..n).map(|i| g.add_node(i)).collect();
+    for &(a, b) in edges {
+        if a < n && b < n {
+            g.add_edge(nodes[a], nodes[b], ());
+        }
+    }
+    let mut out = Vec::new();
+    for scc in petgraph::algo::tarjan_scc(&g) {
+        let self_loop = scc.len() == 1 && g.contains_edge(scc[0], scc[0]);
+        if scc.len() < 2 && !self_loop {
+            continue;
+        }
+        // Walk inside the component from its smallest node until a node repeats.
+        let mut cur = *scc.iter().min().unwrap_or(&scc[0]);
+        let mut seen: Vec<NodeIndex> = Vec::new();
+        loop {
+            if let Some(pos) = seen.iter().position(|&x| x == cur) {
+                out.push(seen[pos..].iter().map(|&x| g[x]).collect());
+                break;
             }
-            // Walk inside the component from its smallest node until a node repeats.
-            let mut start = *scc.iter().min().unwrap_or(&scc[0]);
-            let mut seen: Vec<NodeIndex> = Vec::new();
-            loop {
-                if let Some(pos) = seen.iter().position(|&n| n == start) {
-                    let cyc: Vec<usize> = seen[pos..].iter().map(|&n| g[n].index).collect();
-                    out.push(cyc);
-                    break;
-                }
-                seen.push(start);
-                let next = g
-                    .edges(start)
-                    .map(|e| e.target())
-                    .filter(|n| scc.contains(n))
-                    .min();
-                match next {
-                    Some(n) => start = n,
-                    None => break,
-                }
+            seen.push(cur);
+            match g
+                .edges(cur)
+                .map(|e| e.target())
+                .filter(|x| scc.contains(x))
+                .min()
+            {
+                Some(x) => cur = x,
+                None => break,
             }
         }
-        out.sort();
-        out
     }
+    out.sort();
+    out
 }
 
 fn dot_id(s: &str) -> String {
@@ -237,4 +260,16 @@ pub fn to_dot(s: &Scenario) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_cycles_and_self_loops() {
+        assert_eq!(cycles(3, &[(0, 1), (1, 2)]), Vec::<Vec<usize>>::new());
+        assert_eq!(cycles(3, &[(0, 1), (1, 2), (2, 0)]), vec![vec![0, 1, 2]]);
+        assert_eq!(cycles(2, &[(1, 1)]), vec![vec![1]]);
+    }
 }
