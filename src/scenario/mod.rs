@@ -3,33 +3,104 @@
 //! Owns: the scenario format (see `docs/scenario-format.md`), `--set`
 //! overrides, error messages with file, line, column, field and hint.
 //! Must not know: how the simulation runs.
+//!
+//! Loading has two stages: [`raw`] serde structs that mirror the TOML
+//! (`deny_unknown_fields`), then validation into the typed [`model`]. Every
+//! problem found is reported, not only the first.
 
 pub mod model;
 pub mod prices;
 
+pub mod error;
+pub mod locate;
+pub mod overrides;
+pub mod raw;
+pub mod values;
+
+mod context;
+mod shape;
+mod validate;
+mod validate_fn;
+
+pub use error::{Origin, Problem, ScenarioError};
 pub use model::*;
+pub use validate::REGIONS;
+pub use validate_fn::RUNTIMES;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// A scenario that could not be loaded.
-#[derive(Debug, thiserror::Error)]
-pub enum ScenarioError {
-    /// Placeholder until the loader lands.
-    #[error("{0}")]
-    Invalid(String),
-}
+use context::Cx;
 
 /// Loads, overrides (`--set PATH=VALUE`) and validates a scenario file.
 pub fn load(path: &Path, sets: &[String]) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| ScenarioError::Invalid(format!("cannot read {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
     parse_str(&text, &path.display().to_string(), sets)
 }
 
 /// Parses scenario text; `file` names it in error messages and anchors
-/// relative paths.
-pub fn parse_str(_text: &str, _file: &str, _sets: &[String]) -> Result<Scenario, ScenarioError> {
-    Err(ScenarioError::Invalid(
-        "scenario loading is not built yet".into(),
-    ))
+/// relative paths (`empirical(...)` samples).
+pub fn parse_str(text: &str, file: &str, sets: &[String]) -> Result<Scenario, ScenarioError> {
+    let invalid = |problems: Vec<Problem>| ScenarioError::Invalid {
+        file: file.to_string(),
+        problems,
+    };
+    let doc = match toml_edit::ImDocument::parse(text) {
+        Ok(d) => d,
+        Err(e) => return Err(invalid(vec![syntax(text, file, &e)])),
+    };
+    let mut tree: toml::Table = match text.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            let (line, column) = locate::line_col(text, e.span().map_or(0, |s| s.start));
+            return Err(invalid(vec![Problem {
+                origin: Origin::File {
+                    file: file.into(),
+                    line,
+                    column,
+                },
+                field: String::new(),
+                message: format!("TOML syntax error: {}", e.message().trim()),
+                hint: Some("fix the TOML syntax; see https://toml.io".into()),
+            }]));
+        }
+    };
+    let (set_paths, mut set_problems) = overrides::apply(&mut tree, sets);
+    let base_dir = Path::new(file)
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+    let mut cx = Cx {
+        text,
+        doc: doc.as_table(),
+        tree: &tree,
+        file,
+        base_dir,
+        sets: set_paths,
+        names: shape::collect_names(&tree),
+        problems: Vec::new(),
+    };
+    let raws = shape::shape(&mut cx);
+    let scenario = validate::scenario(&mut cx, &raws);
+    let mut problems = cx.into_problems();
+    set_problems.append(&mut problems);
+    match scenario {
+        Some(s) if set_problems.is_empty() => Ok(s),
+        _ => Err(invalid(set_problems)),
+    }
+}
+
+fn syntax(text: &str, file: &str, e: &toml_edit::TomlError) -> Problem {
+    let (line, column) = locate::line_col(text, e.span().map_or(0, |s| s.start));
+    Problem {
+        origin: Origin::File {
+            file: file.into(),
+            line,
+            column,
+        },
+        field: String::new(),
+        message: format!("TOML syntax error: {}", e.message().trim()),
+        hint: Some("fix the TOML syntax (strings need quotes, tables need [brackets]); see https://toml.io".into()),
+    }
 }

@@ -1,0 +1,192 @@
+//! `--set PATH=VALUE` overrides, applied to the TOML tree before anything
+//! is deserialized, so an overridden value is validated like any other.
+//!
+//! PATH is `simulation.field` or `kind.name.field[.sub...]`; a numeric part
+//! indexes an array (`lambda.fn.steps.0.compute`). VALUE is read as a TOML
+//! value; a bare word that is not valid TOML is taken as a string.
+
+use toml::Value;
+
+use super::context::{KINDS, UNSUPPORTED_KINDS};
+use super::error::{did_you_mean, list, Origin, Problem};
+use super::locate::{FieldPath, Seg};
+
+/// Applies every override; returns the overridden paths (with the argument
+/// that set them) and the problems with the overrides themselves.
+pub fn apply(tree: &mut toml::Table, sets: &[String]) -> (Vec<(FieldPath, String)>, Vec<Problem>) {
+    let mut done = Vec::new();
+    let mut problems = Vec::new();
+    for arg in sets {
+        match apply_one(tree, arg) {
+            Ok(path) => done.push((path, arg.clone())),
+            Err((field, message, hint)) => problems.push(Problem {
+                origin: Origin::Set(arg.clone()),
+                field,
+                message,
+                hint: Some(hint),
+            }),
+        }
+    }
+    (done, problems)
+}
+
+type SetErr = (String, String, String);
+
+/// Reads VALUE as TOML, or as a plain string when it is not valid TOML.
+pub fn parse_value(text: &str) -> Value {
+    let t = text.trim();
+    match format!("v = {t}").parse::<toml::Table>() {
+        Ok(mut tab) => tab.remove("v").unwrap_or_else(|| Value::String(t.into())),
+        Err(_) => Value::String(t.into()),
+    }
+}
+
+fn apply_one(tree: &mut toml::Table, arg: &str) -> Result<FieldPath, SetErr> {
+    let Some((path, value)) = arg.split_once('=') else {
+        return Err((
+            String::new(),
+            format!("`{arg}` is not of the form PATH=VALUE"),
+            "e.g. --set lambda.my-fn.memory_mb=1024 or --set simulation.seed=7".into(),
+        ));
+    };
+    let path = path.trim();
+    let segs: Vec<&str> = path.split('.').collect();
+    let kind = segs[0];
+    let value = parse_value(value);
+    let (mut fp, fields, container): (FieldPath, &[&str], &mut Value) = if kind == "simulation" {
+        let sim = tree
+            .entry("simulation")
+            .or_insert_with(|| Value::Table(Default::default()));
+        (FieldPath(vec![Seg::Key(kind.into())]), &segs[1..], sim)
+    } else if KINDS.contains(&kind) {
+        let empty = Vec::new();
+        let arr = tree.get(kind).and_then(Value::as_array).unwrap_or(&empty);
+        let names: Vec<String> = arr
+            .iter()
+            .map(|v| {
+                v.get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect();
+        // The longest dotted prefix that names a component (names may contain dots).
+        let found = (2..=segs.len()).rev().find_map(|k| {
+            let name = segs[1..k].join(".");
+            names.iter().position(|n| *n == name).map(|i| (i, k))
+        });
+        let Some((idx, k)) = found else {
+            let want = segs.get(1).copied().unwrap_or("");
+            let hint = did_you_mean(want, names.iter().map(String::as_str)).unwrap_or_else(|| {
+                if names.is_empty() {
+                    format!("the scenario has no [[{kind}]]")
+                } else {
+                    let v: Vec<&str> = names.iter().map(String::as_str).collect();
+                    format!("{kind} names: {}", list(&v))
+                }
+            });
+            return Err((
+                path.into(),
+                format!("there is no {kind} named `{want}`"),
+                hint,
+            ));
+        };
+        let item = tree
+            .get_mut(kind)
+            .and_then(Value::as_array_mut)
+            .and_then(|a| a.get_mut(idx))
+            .ok_or_else(|| {
+                (
+                    path.to_string(),
+                    "internal: component vanished".to_string(),
+                    String::new(),
+                )
+            })?;
+        (
+            FieldPath(vec![Seg::Key(kind.into()), Seg::Index(idx)]),
+            &segs[k..],
+            item,
+        )
+    } else if UNSUPPORTED_KINDS.contains(&kind) {
+        return Err((
+            path.into(),
+            format!("`{kind}` is not supported yet in this version of slsim"),
+            format!("kinds: simulation, {}", list(&KINDS)),
+        ));
+    } else {
+        let mut all = vec!["simulation"];
+        all.extend(KINDS);
+        let hint = did_you_mean(kind, all.iter().copied())
+            .unwrap_or_else(|| format!("PATH starts with one of {}", list(&all)));
+        return Err((path.into(), format!("unknown kind `{kind}`"), hint));
+    };
+    if fields.is_empty() || fields.iter().any(|f| f.is_empty()) {
+        return Err((
+            path.into(),
+            "missing field name".into(),
+            "PATH is kind.name.field (e.g. lambda.my-fn.memory_mb) or simulation.field".into(),
+        ));
+    }
+    let mut cur = container;
+    for (i, f) in fields.iter().enumerate() {
+        let last = i + 1 == fields.len();
+        cur = match cur {
+            Value::Table(t) => {
+                fp.0.push(Seg::Key(f.to_string()));
+                if last {
+                    t.insert(f.to_string(), value);
+                    return Ok(fp);
+                }
+                t.entry(f.to_string())
+                    .or_insert_with(|| Value::Table(Default::default()))
+            }
+            Value::Array(a) => {
+                let n: usize = f.parse().map_err(|_| {
+                    (
+                        path.to_string(),
+                        format!("`{f}` is not an array index"),
+                        "use a number, e.g. steps.0.compute".to_string(),
+                    )
+                })?;
+                let len = a.len();
+                fp.0.push(Seg::Index(n));
+                let slot = a.get_mut(n).ok_or_else(|| {
+                    (
+                        path.to_string(),
+                        format!("index {n} is out of range (the array has {len} items)"),
+                        format!("use 0..{len}"),
+                    )
+                })?;
+                if last {
+                    *slot = value;
+                    return Ok(fp);
+                }
+                slot
+            }
+            _ => {
+                return Err((
+                    path.into(),
+                    format!("cannot set `{f}`: its parent is not a table"),
+                    "set the parent as a whole instead".into(),
+                ))
+            }
+        };
+    }
+    Ok(fp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_parse_as_toml_or_string() {
+        assert_eq!(parse_value("1024"), Value::Integer(1024));
+        assert_eq!(parse_value("2h"), Value::String("2h".into()));
+        assert_eq!(
+            parse_value("\"poisson(rate=5)\""),
+            Value::String("poisson(rate=5)".into())
+        );
+        assert!(parse_value("[{compute=\"const(5ms)\"}]").is_array());
+    }
+}

@@ -1,0 +1,244 @@
+//! Stage one, checked: top-level sections, unknown fields (all of them, with
+//! "did you mean"), then serde into the raw structs, one component at a
+//! time so that one broken component does not hide problems in the others.
+
+use serde::de::DeserializeOwned;
+use toml::Value;
+
+use super::context::{Cx, Named, KINDS, UNSUPPORTED_KINDS};
+use super::error::{did_you_mean, list};
+use super::locate::{FieldPath, Seg};
+use super::raw::*;
+
+/// The raw components; `None` where a component failed to deserialize.
+#[derive(Default)]
+pub struct Raws {
+    pub simulation: Option<RawSimulation>,
+    pub workloads: Vec<Option<RawWorkload>>,
+    pub apis: Vec<Option<RawApi>>,
+    pub lambdas: Vec<Option<RawLambda>>,
+    pub tables: Vec<Option<RawTable>>,
+}
+
+/// Every `name` of every component array in the tree.
+pub fn collect_names(tree: &toml::Table) -> Vec<Named> {
+    let mut out = Vec::new();
+    for kind in KINDS.iter().chain(UNSUPPORTED_KINDS.iter()) {
+        if let Some(Value::Array(a)) = tree.get(*kind) {
+            for (index, v) in a.iter().enumerate() {
+                if let Some(name) = v.get("name").and_then(Value::as_str) {
+                    out.push(Named {
+                        name: name.to_string(),
+                        kind,
+                        index,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Checks the sections and deserializes every component.
+pub fn shape(cx: &mut Cx<'_>) -> Raws {
+    let mut raws = Raws::default();
+    let tree = cx.tree;
+    let mut all: Vec<&str> = vec!["simulation"];
+    all.extend(KINDS);
+    all.extend(UNSUPPORTED_KINDS);
+    for (key, value) in tree {
+        let path = FieldPath(vec![Seg::Key(key.clone())]);
+        match key.as_str() {
+            "simulation" => {
+                if value.is_table() {
+                    raws.simulation = element(cx, &path, value, |_, _, _| {});
+                } else {
+                    cx.err(
+                        &path,
+                        "`simulation` must be a table",
+                        "write a [simulation] section",
+                    );
+                }
+            }
+            "workload" => raws.workloads = array(cx, &path, value, strip_workload),
+            "api" => raws.apis = array(cx, &path, value, strip_api),
+            "lambda" => raws.lambdas = array(cx, &path, value, strip_lambda),
+            "table" => raws.tables = array(cx, &path, value, strip_table),
+            k if UNSUPPORTED_KINDS.contains(&k) => {
+                let shown = if k == "sweep" {
+                    "[sweep]".to_string()
+                } else {
+                    format!("[[{k}]]")
+                };
+                cx.key_err(
+                    &path,
+                    format!("`{shown}` is not supported yet in this version of slsim"),
+                    format!(
+                        "remove it; supported sections: [simulation], {}",
+                        list(&KINDS)
+                    ),
+                );
+            }
+            other => {
+                let hint = did_you_mean(other, all.iter().copied()).unwrap_or_else(|| {
+                    "sections: [simulation], [[workload]], [[api]], [[lambda]], [[table]]"
+                        .to_string()
+                });
+                cx.key_err(&path, format!("unknown section `{other}`"), hint);
+            }
+        }
+    }
+    if !tree.contains_key("simulation") {
+        cx.err(
+            &FieldPath(vec![Seg::Key("simulation".into())]),
+            "missing [simulation] section",
+            "add `[simulation]` with at least `duration = \"1h\"`",
+        );
+    }
+    raws
+}
+
+type Strip = fn(&mut Cx<'_>, &FieldPath, &mut Value);
+
+fn array<T: DeserializeOwned>(
+    cx: &mut Cx<'_>,
+    path: &FieldPath,
+    value: &Value,
+    strip_nested: Strip,
+) -> Vec<Option<T>> {
+    let kind = path.to_string();
+    match value.as_array() {
+        Some(a) if a.iter().all(Value::is_table) => a
+            .iter()
+            .enumerate()
+            .map(|(i, v)| element(cx, &path.join(i), v, strip_nested))
+            .collect(),
+        _ => {
+            cx.err(
+                path,
+                format!("`{kind}` must be an array of tables"),
+                format!("write each one as a `[[{kind}]]` section"),
+            );
+            Vec::new()
+        }
+    }
+}
+
+fn element<T: DeserializeOwned>(
+    cx: &mut Cx<'_>,
+    path: &FieldPath,
+    value: &Value,
+    strip_nested: Strip,
+) -> Option<T> {
+    let mut v = value.clone();
+    strip(cx, path, &mut v, super::raw::field_names::<T>());
+    strip_nested(cx, path, &mut v);
+    match serde_path_to_error::deserialize::<_, T>(v) {
+        Ok(t) => Some(t),
+        Err(e) => {
+            let mut p = path.clone();
+            for seg in e.path().iter() {
+                match seg {
+                    serde_path_to_error::Segment::Seq { index } => p.0.push(Seg::Index(*index)),
+                    serde_path_to_error::Segment::Map { key } => p.0.push(Seg::Key(key.clone())),
+                    _ => {}
+                }
+            }
+            let msg = tidy(e.inner().message().trim());
+            let hint = serde_hint(&p, &msg);
+            cx.err(&p, msg, hint);
+            None
+        }
+    }
+}
+
+fn serde_hint(path: &FieldPath, msg: &str) -> String {
+    let field = match path.0.last() {
+        Some(Seg::Key(k)) => k.as_str(),
+        _ => "",
+    };
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let f = rest.trim_end_matches('`');
+        return format!("add `{f} = ...`; see docs/scenario-format.md");
+    }
+    if msg.contains("expected u32") || msg.contains("expected u64") {
+        return format!("write a whole number without quotes, e.g. `{field} = 512`");
+    }
+    if msg.contains("expected f64") {
+        return format!("write a number without quotes, e.g. `{field} = 0.5`");
+    }
+    if msg.contains("expected a boolean") {
+        return format!("write `{field} = true` or `{field} = false`");
+    }
+    if msg.contains("expected a string") {
+        return "write a quoted string, e.g. \"250ms\" for a duration or \"exp(mean=10ms)\" for a distribution".into();
+    }
+    if msg.contains("expected a sequence") {
+        return format!("write an array: `{field} = [ ... ]`");
+    }
+    if msg.contains("expected a map") || msg.contains("expected struct") {
+        return format!("write an inline table: `{field} = {{ ... }}`");
+    }
+    String::new()
+}
+
+/// Reports and removes keys of a table that `fields` does not list.
+fn strip(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value, fields: &[&str]) {
+    let Some(t) = v.as_table_mut() else { return };
+    let unknown: Vec<String> = t
+        .keys()
+        .filter(|k| !fields.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    for k in unknown {
+        let hint = did_you_mean(&k, fields.iter().copied())
+            .unwrap_or_else(|| format!("valid fields: {}", list(fields)));
+        cx.key_err(&path.join(&k), format!("unknown field `{k}`"), hint);
+        t.remove(&k);
+    }
+}
+
+fn strip_sub(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value, key: &str, fields: &[&str]) {
+    if let Some(sub) = v.get_mut(key) {
+        strip(cx, &path.join(key), sub, fields);
+    }
+}
+
+fn strip_each(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value, key: &str, fields: &[&str]) {
+    if let Some(Value::Array(a)) = v.get_mut(key) {
+        for (i, item) in a.iter_mut().enumerate() {
+            strip(cx, &path.join(key).join(i), item, fields);
+        }
+    }
+}
+
+fn strip_workload(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) {
+    strip_sub(cx, path, v, "retry", field_names::<RawRetry>());
+}
+
+fn strip_api(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) {
+    strip_sub(cx, path, v, "cache", field_names::<RawApiCache>());
+    strip_each(cx, path, v, "routes", field_names::<RawRoute>());
+}
+
+fn strip_lambda(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) {
+    strip_each(cx, path, v, "steps", field_names::<RawStep>());
+}
+
+fn strip_table(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) {
+    strip_sub(cx, path, v, "dax", field_names::<RawDax>());
+    strip_sub(cx, path, v, "sdk_retry", field_names::<RawSdkRetry>());
+}
+
+/// Serde names the raw structs (`expected struct RawApiCache`); users know
+/// them as tables.
+fn tidy(msg: &str) -> String {
+    let mut out = msg.to_string();
+    while let Some(i) = out.find("struct Raw") {
+        let end = out[i + 10..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(out.len(), |k| i + 10 + k);
+        out.replace_range(i..end, "a table");
+    }
+    out
+}

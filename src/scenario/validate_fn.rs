@@ -1,0 +1,572 @@
+//! Stage two for functions and tables: `[[lambda]]` (runtimes, concurrency,
+//! SnapStart, steps) and `[[table]]`.
+
+use crate::dist::Dist;
+use crate::engine::{MILLIS, SECONDS};
+
+use super::context::Cx;
+use super::error::suggest;
+use super::locate::FieldPath;
+use super::model::*;
+use super::raw::*;
+use super::shape::Raws;
+use super::validate::{choice, dist, dur, in_range, opt_dist};
+
+/// Known runtimes and their default init (cold start) duration as
+/// (median, p99) [ms]: aws-facts 1.6 (lambda-perf, zip, x86_64, 512 MB row).
+pub const RUNTIMES: [(&str, f64, f64); 10] = [
+    ("nodejs22.x", 140.0, 181.0),
+    ("nodejs20.x", 141.0, 180.0),
+    ("python3.12", 84.0, 135.0),
+    ("python3.13", 84.0, 116.0),
+    ("java21", 239.0, 579.0),
+    ("java17", 204.0, 308.0),
+    ("java25", 190.0, 443.0),
+    ("dotnet8", 251.0, 616.0),
+    ("provided.al2023", 50.0, 61.0),
+    ("ruby3.3", 239.0, 460.0),
+];
+
+/// SnapStart restore duration (median, p99) [ms]: aws-facts 1.6, SnapStart
+/// paragraph (java21 + SnapStart, 512 MB).
+pub const SNAPSTART_RESTORE_MS: (f64, f64) = (733.0, 1053.0);
+
+/// Runtimes with SnapStart: Java 11+, Python 3.12+, .NET 8+ (aws-facts 1.8).
+fn snap_start_supported(runtime: &str) -> bool {
+    runtime.starts_with("java") || matches!(runtime, "python3.12" | "python3.13" | "dotnet8")
+}
+
+/// Validates all functions, including the account-wide reserved sum.
+pub fn lambdas(cx: &mut Cx<'_>, raws: &Raws, sim: &Simulation) -> Vec<Option<Lambda>> {
+    let out: Vec<Option<Lambda>> = raws
+        .lambdas
+        .iter()
+        .enumerate()
+        .map(|(i, l)| l.as_ref().and_then(|l| lambda(cx, i, l, sim)))
+        .collect();
+    // aws-facts 1.1: at least 100 must stay unreserved.
+    let reserved: u64 = raws
+        .lambdas
+        .iter()
+        .flatten()
+        .filter_map(|l| l.reserved_concurrency)
+        .map(u64::from)
+        .sum();
+    let cap = u64::from(sim.account_concurrency).saturating_sub(100);
+    if reserved > cap {
+        let last = raws
+            .lambdas
+            .iter()
+            .rposition(|l| l.as_ref().is_some_and(|l| l.reserved_concurrency.is_some()))
+            .unwrap_or(0);
+        cx.err(
+            &crate::fp!["lambda", last, "reserved_concurrency"],
+            format!(
+                "the functions reserve {reserved} in total, more than account_concurrency - 100 = {cap}"
+            ),
+            "AWS keeps at least 100 unreserved; lower the reservations or raise simulation.account_concurrency",
+        );
+    }
+    out
+}
+
+fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<Lambda> {
+    let before = cx.problems.len();
+    let p = |f: &str| crate::fp!["lambda", i, f];
+    for (field, raw) in [("triggers", &r.triggers), ("destinations", &r.destinations)] {
+        if raw.is_some() {
+            cx.key_err(
+                &p(field),
+                format!("`{field}` is not supported yet in this version of slsim"),
+                "remove it; functions are invoked by workloads, api routes and call steps",
+            );
+        }
+    }
+    let runtime = r.runtime.clone().unwrap_or_else(|| "nodejs22.x".into());
+    let known = RUNTIMES.iter().find(|(n, _, _)| *n == runtime);
+    if known.is_none() {
+        let names: Vec<&str> = RUNTIMES.iter().map(|r| r.0).collect();
+        cx.err(
+            &p("runtime"),
+            format!("unknown runtime `{runtime}`"),
+            suggest(&runtime, &names),
+        );
+    }
+    let arch = choice(
+        cx,
+        &p("architecture"),
+        &r.architecture,
+        &[
+            ("x86_64", Architecture::X86_64),
+            ("arm64", Architecture::Arm64),
+        ],
+        Architecture::X86_64,
+    );
+    // aws-facts 1.3: 128..=10,240 MB, default 128.
+    let memory_mb = r.memory_mb.unwrap_or(128);
+    if !(128..=10240).contains(&memory_mb) {
+        cx.err(
+            &p("memory_mb"),
+            format!("memory_mb {memory_mb} is out of range"),
+            "Lambda memory is 128..=10240 MB",
+        );
+    }
+    // aws-facts 1.3: default 3 s, max 900 s.
+    let timeout = dur(cx, &p("timeout"), &r.timeout, 3 * SECONDS);
+    if r.timeout.is_some() && !(MILLIS..=900 * SECONDS).contains(&timeout) {
+        cx.err(
+            &p("timeout"),
+            "timeout out of range",
+            "Lambda timeout is 1ms..=900s (15 min)",
+        );
+    }
+    let snap_start = r.snap_start.unwrap_or(false);
+    if snap_start && known.is_some() && !snap_start_supported(&runtime) {
+        cx.err(
+            &p("snap_start"),
+            format!("SnapStart is not available for `{runtime}`"),
+            "SnapStart supports java*, python3.12+ and dotnet8 (aws-facts 1.8)",
+        );
+    }
+    let provisioned_concurrency = r.provisioned_concurrency.unwrap_or(0);
+    if snap_start && provisioned_concurrency > 0 {
+        cx.err(
+            &p("snap_start"),
+            "SnapStart cannot be combined with provisioned_concurrency",
+            "AWS does not support both on one function (aws-facts 1.8); use one of them",
+        );
+    }
+    let init = match opt_dist(cx, &p("init"), &r.init) {
+        Some(d) => d,
+        None if snap_start => {
+            Dist::lognormal_median_p99(SNAPSTART_RESTORE_MS.0 / 1e3, SNAPSTART_RESTORE_MS.1 / 1e3)
+        }
+        None => {
+            let (_, med, p99) = known.copied().unwrap_or(RUNTIMES[0]);
+            Dist::lognormal_median_p99(med / 1e3, p99 / 1e3)
+        }
+    };
+    // aws-facts 1.4: latest measurement, idle environments expire after 5-7 min.
+    let keep_alive = dur(cx, &p("keep_alive"), &r.keep_alive, 6 * 60 * SECONDS);
+    let routing = choice(
+        cx,
+        &p("routing"),
+        &r.routing,
+        &[
+            ("mru", Routing::Mru),
+            ("lru", Routing::Lru),
+            ("random", Routing::Random),
+        ],
+        Routing::Mru,
+    );
+    let max_lifetime = r.max_lifetime.as_ref().map(|s| {
+        let d = dur(cx, &p("max_lifetime"), &Some(s.clone()), SECONDS);
+        if d == 0 {
+            cx.err(
+                &p("max_lifetime"),
+                "max_lifetime must be > 0",
+                "omit it to never recycle",
+            );
+        }
+        d
+    });
+    if let Some(rc) = r.reserved_concurrency {
+        if rc > sim.account_concurrency {
+            cx.err(
+                &p("reserved_concurrency"),
+                format!(
+                    "reserved_concurrency {rc} exceeds account_concurrency {}",
+                    sim.account_concurrency
+                ),
+                format!("allowed 0..={}", sim.account_concurrency),
+            );
+        }
+        if provisioned_concurrency > rc {
+            cx.err(&p("provisioned_concurrency"), format!("provisioned_concurrency {provisioned_concurrency} is above reserved_concurrency {rc}"), "provisioned environments count against the reservation: make it <= reserved_concurrency");
+        }
+    } else if provisioned_concurrency > sim.account_concurrency {
+        cx.err(
+            &p("provisioned_concurrency"),
+            format!(
+                "provisioned_concurrency {provisioned_concurrency} exceeds account_concurrency {}",
+                sim.account_concurrency
+            ),
+            "lower it or raise simulation.account_concurrency",
+        );
+    }
+    let steps: Vec<Step> = r
+        .steps
+        .iter()
+        .enumerate()
+        .filter_map(|(k, s)| step(cx, &p("steps").join(k), s))
+        .collect();
+    if cx.problems.len() > before {
+        return None;
+    }
+    Some(Lambda {
+        name: r.name.clone(),
+        runtime,
+        arch,
+        memory_mb,
+        timeout,
+        init,
+        keep_alive,
+        routing,
+        max_lifetime,
+        reserved_concurrency: r.reserved_concurrency,
+        provisioned_concurrency,
+        snap_start,
+        steps,
+    })
+}
+
+const STEP_FORMS: &str = "a step is one of { compute = \"<dist>\" }, { io = \"<dist>\" }, { call = \"<name>\", ... }, { fail = 0.01 }";
+
+fn step(cx: &mut Cx<'_>, p: &FieldPath, s: &RawStep) -> Option<Step> {
+    let given: Vec<&str> = [
+        ("compute", s.compute.is_some()),
+        ("io", s.io.is_some()),
+        ("call", s.call.is_some()),
+        ("fail", s.fail.is_some()),
+    ]
+    .iter()
+    .filter(|(_, g)| *g)
+    .map(|(n, _)| *n)
+    .collect();
+    if given.len() != 1 {
+        let msg = if given.is_empty() {
+            "step has none of `compute`, `io`, `call`, `fail`".to_string()
+        } else {
+            format!("step has more than one of {}", super::error::list(&given))
+        };
+        cx.err(p, msg, STEP_FORMS);
+        return None;
+    }
+    let extra = |cx: &mut Cx<'_>, allowed: &[&str]| {
+        for (f, present) in [
+            ("threads", s.threads.is_some()),
+            ("op", s.op.is_some()),
+            ("items", s.items.is_some()),
+            ("item_kb", s.item_kb.is_some()),
+            ("mode", s.mode.is_some()),
+        ] {
+            if present && !allowed.contains(&f) {
+                cx.key_err(
+                    &p.join(f),
+                    format!("`{f}` does not apply to a `{}` step", given[0]),
+                    STEP_FORMS,
+                );
+            }
+        }
+    };
+    match given[0] {
+        "compute" => {
+            extra(cx, &["threads"]);
+            let d = opt_dist(cx, &p.join("compute"), &s.compute)?;
+            let threads = s.threads.unwrap_or(1.0);
+            if !(threads.is_finite() && threads > 0.0) {
+                cx.err(
+                    &p.join("threads"),
+                    format!("threads {threads} must be > 0"),
+                    "how many vCPUs the code keeps busy; 1 = single-threaded",
+                );
+                return None;
+            }
+            Some(Step::Compute { dist: d, threads })
+        }
+        "io" => {
+            extra(cx, &[]);
+            opt_dist(cx, &p.join("io"), &s.io).map(Step::Io)
+        }
+        "fail" => {
+            extra(cx, &[]);
+            let f = s.fail.unwrap_or(0.0);
+            if !(0.0..=1.0).contains(&f) {
+                cx.err(
+                    &p.join("fail"),
+                    format!("fail probability {f} is out of range"),
+                    "a probability between 0 and 1",
+                );
+                return None;
+            }
+            Some(Step::Fail(f))
+        }
+        _ => call(cx, p, s, extra),
+    }
+}
+
+fn call(
+    cx: &mut Cx<'_>,
+    p: &FieldPath,
+    s: &RawStep,
+    extra: impl Fn(&mut Cx<'_>, &[&str]),
+) -> Option<Step> {
+    let name = s.call.as_deref().unwrap_or("");
+    let (kind, idx) = cx.resolve(&p.join("call"), name, &["table", "lambda"], "a call step")?;
+    if kind == "lambda" {
+        extra(cx, &["mode"]);
+        match s.mode.as_deref() {
+            None | Some("sync") => Some(Step::Invoke { lambda: idx }),
+            Some("async") => {
+                cx.err(
+                    &p.join("mode"),
+                    "call `mode = \"async\"` is not supported yet in this version of slsim",
+                    "use mode = \"sync\" (the default)",
+                );
+                None
+            }
+            Some(m) => {
+                cx.err(
+                    &p.join("mode"),
+                    format!("`{m}` is not a valid mode"),
+                    suggest(m, &["sync", "async"]),
+                );
+                None
+            }
+        }
+    } else {
+        extra(cx, &["op", "items", "item_kb"]);
+        let ops = [
+            ("get", TableOp::Get),
+            ("put", TableOp::Put),
+            ("update", TableOp::Update),
+            ("delete", TableOp::Delete),
+            ("query", TableOp::Query),
+            ("scan", TableOp::Scan),
+        ];
+        if s.op.is_none() {
+            cx.err(
+                p,
+                format!("a call to table `{name}` needs `op`"),
+                "add op = \"get\" | \"put\" | \"update\" | \"delete\" | \"query\" | \"scan\"",
+            );
+            return None;
+        }
+        let before = cx.problems.len();
+        let op = choice(cx, &p.join("op"), &s.op, &ops, TableOp::Get);
+        let items = s.items.unwrap_or(1);
+        if items == 0 {
+            cx.err(
+                &p.join("items"),
+                "items must be >= 1",
+                "the number of items read or written by one request",
+            );
+        }
+        let item_kb = s.item_kb.unwrap_or(1.0);
+        in_range(
+            cx,
+            &p.join("item_kb"),
+            item_kb,
+            f64::MIN_POSITIVE,
+            400.0,
+            "item size in KB: > 0 and <= 400 (the DynamoDB item size limit)",
+        );
+        (cx.problems.len() == before).then_some(Step::Table {
+            table: idx,
+            op,
+            items,
+            item_kb,
+        })
+    }
+}
+
+/// Validates one `[[table]]`.
+pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
+    let before = cx.problems.len();
+    let p = |f: &str| crate::fp!["table", i, f];
+    if r.autoscaling.is_some() {
+        cx.key_err(
+            &p("autoscaling"),
+            "table `autoscaling` is not supported yet in this version of slsim",
+            "remove it; provisioned capacity stays fixed",
+        );
+    }
+    if r.stream == Some(true) {
+        cx.key_err(
+            &p("stream"),
+            "table `stream = true` is not supported yet in this version of slsim",
+            "remove it",
+        );
+    }
+    let provisioned = choice(
+        cx,
+        &p("capacity"),
+        &r.capacity,
+        &[("on-demand", false), ("provisioned", true)],
+        false,
+    );
+    let capacity = if provisioned {
+        for (f, v) in [
+            ("initial_read_peak", r.initial_read_peak),
+            ("initial_write_peak", r.initial_write_peak),
+        ] {
+            if v.is_some() {
+                cx.key_err(
+                    &p(f),
+                    format!("`{f}` only applies to on-demand tables"),
+                    "remove it, or set capacity = \"on-demand\"",
+                );
+            }
+        }
+        let mut unit = |f: &str, v: Option<f64>| match v {
+            None => {
+                cx.err(
+                    &p(f),
+                    format!("`{f}` is required when capacity = \"provisioned\""),
+                    format!("add e.g. {f} = 100"),
+                );
+                1.0
+            }
+            Some(v) => in_range(
+                cx,
+                &p(f),
+                v,
+                f64::MIN_POSITIVE,
+                f64::MAX,
+                "capacity units per second, > 0",
+            ),
+        };
+        Capacity::Provisioned {
+            rcu: unit("rcu", r.rcu),
+            wcu: unit("wcu", r.wcu),
+        }
+    } else {
+        for (f, v) in [("rcu", r.rcu), ("wcu", r.wcu)] {
+            if v.is_some() {
+                cx.key_err(
+                    &p(f),
+                    format!("`{f}` only applies to provisioned tables"),
+                    "set capacity = \"provisioned\", or remove it",
+                );
+            }
+        }
+        // aws-facts 5.3: a new on-demand table serves 12,000 RRU / 4,000 WRU at
+        // once (twice the previous peak), so the "previous peak" is half that.
+        let rp = r.initial_read_peak.unwrap_or(6000.0);
+        let wp = r.initial_write_peak.unwrap_or(2000.0);
+        in_range(
+            cx,
+            &p("initial_read_peak"),
+            rp,
+            0.0,
+            f64::MAX,
+            "read request units per second, >= 0",
+        );
+        in_range(
+            cx,
+            &p("initial_write_peak"),
+            wp,
+            0.0,
+            f64::MAX,
+            "write request units per second, >= 0",
+        );
+        Capacity::OnDemand {
+            initial_read_peak: rp,
+            initial_write_peak: wp,
+        }
+    };
+    let consistency = choice(
+        cx,
+        &p("consistency"),
+        &r.consistency,
+        &[
+            ("eventual", Consistency::Eventual),
+            ("strong", Consistency::Strong),
+        ],
+        Consistency::Eventual,
+    );
+    // aws-facts 5.2: burst credit = 300 s of unused capacity.
+    let burst_seconds = r.burst_seconds.unwrap_or(300.0);
+    in_range(
+        cx,
+        &p("burst_seconds"),
+        burst_seconds,
+        0.0,
+        86400.0,
+        "seconds of unused capacity kept as burst credit, >= 0 (AWS: 300)",
+    );
+    // DynamoDB latency distribution is UNCONFIRMED in aws-facts ("single-digit ms").
+    let read_latency = dist(
+        cx,
+        &p("read_latency"),
+        &r.read_latency,
+        Dist::lognormal_median_p99(0.004, 0.012),
+    );
+    let write_latency = dist(
+        cx,
+        &p("write_latency"),
+        &r.write_latency,
+        Dist::lognormal_median_p99(0.006, 0.018),
+    );
+    let dax = r.dax.as_ref().map(|d| {
+        let dp = p("dax");
+        in_range(
+            cx,
+            &dp.join("hit_ratio"),
+            d.hit_ratio,
+            0.0,
+            1.0,
+            "a fraction between 0 and 1",
+        );
+        // aws-facts 5.5: DAX item TTL 5 min.
+        let ttl = dur(cx, &dp.join("ttl"), &d.ttl, 300 * SECONDS);
+        let hit_latency = dist(
+            cx,
+            &dp.join("hit_latency"),
+            &d.hit_latency,
+            Dist::lognormal_median_sigma(0.0004, 0.3),
+        );
+        Dax {
+            hit_ratio: d.hit_ratio,
+            ttl,
+            hit_latency,
+        }
+    });
+    // aws-facts 5.4 (last row): SDK standard-mode retry defaults for DynamoDB
+    // as of 2026-11: 4 attempts, 25 ms base, 20 s cap.
+    let sdk_retry = match &r.sdk_retry {
+        None => SdkRetry {
+            max_attempts: 4,
+            base: 25 * MILLIS,
+            max_backoff: 20 * SECONDS,
+        },
+        Some(s) => {
+            let sp = p("sdk_retry");
+            let max_attempts = s.max_attempts.unwrap_or(4);
+            if max_attempts == 0 {
+                cx.err(
+                    &sp.join("max_attempts"),
+                    "max_attempts must be >= 1",
+                    "it counts the first attempt; 1 = no retries",
+                );
+            }
+            let base = dur(cx, &sp.join("base"), &s.base, 25 * MILLIS);
+            let max_backoff = dur(cx, &sp.join("max_backoff"), &s.max_backoff, 20 * SECONDS);
+            if max_backoff < base {
+                cx.err(
+                    &sp.join("max_backoff"),
+                    "max_backoff is below base",
+                    "the cap must be >= the base backoff",
+                );
+            }
+            SdkRetry {
+                max_attempts,
+                base,
+                max_backoff,
+            }
+        }
+    };
+    if cx.problems.len() > before {
+        return None;
+    }
+    Some(Table {
+        name: r.name.clone(),
+        capacity,
+        consistency,
+        burst_seconds,
+        read_latency,
+        write_latency,
+        dax,
+        sdk_retry,
+    })
+}

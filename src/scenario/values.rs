@@ -1,0 +1,474 @@
+//! Parsing of the value strings of the scenario format: durations
+//! (`"250ms"`), distributions (`"lognormal(median=15ms, p99=80ms)"`) and
+//! arrival processes (`"poisson(rate=200)"`). See `docs/scenario-format.md`.
+
+use std::path::Path;
+
+use crate::dist::Dist;
+use crate::engine::{secs_to_ns, SimDuration};
+use crate::workload::Arrival;
+
+use super::error::{did_you_mean, list};
+
+/// What is wrong with a value, and how to fix it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bad {
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+fn bad(message: impl Into<String>, hint: impl Into<String>) -> Bad {
+    Bad {
+        message: message.into(),
+        hint: Some(hint.into()),
+    }
+}
+
+const DURATION_FORM: &str =
+    "a duration is a number and a unit: ns, us, ms, s, m, h or d, e.g. \"250us\", \"15ms\", \"1.5s\", \"10m\"";
+
+/// Parses a duration to seconds.
+pub fn duration_secs(s: &str) -> Result<f64, Bad> {
+    let t = s.trim();
+    if t.starts_with('-') {
+        return Err(bad(
+            format!("duration `{s}` is negative"),
+            "durations must be >= 0",
+        ));
+    }
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_' || c == '+'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let num = num.replace('_', "");
+    let value: f64 = match num.parse() {
+        Ok(v) if f64::is_finite(v) => v,
+        _ => return Err(bad(format!("`{s}` is not a duration"), DURATION_FORM)),
+    };
+    let scale = match unit.trim() {
+        "ns" => 1e-9,
+        "us" | "µs" => 1e-6,
+        "ms" => 1e-3,
+        "s" => 1.0,
+        "m" | "min" => 60.0,
+        "h" => 3600.0,
+        "d" => 86400.0,
+        "" if value == 0.0 => 1.0,
+        "" => {
+            return Err(bad(
+                format!("duration `{s}` has no unit"),
+                format!("write e.g. \"{num}ms\" or \"{num}s\"; {DURATION_FORM}"),
+            ))
+        }
+        other => {
+            let h = did_you_mean(other, ["ns", "us", "ms", "s", "m", "h", "d"])
+                .map(|h| format!("{h} "))
+                .unwrap_or_default();
+            return Err(bad(
+                format!("unknown time unit `{other}` in `{s}`"),
+                format!("{h}{DURATION_FORM}"),
+            ));
+        }
+    };
+    let secs = value * scale;
+    if secs > 1e9 {
+        return Err(bad(
+            format!("duration `{s}` is too long"),
+            "use at most a few years",
+        ));
+    }
+    Ok(secs)
+}
+
+/// Parses a duration to nanoseconds.
+pub fn duration(s: &str) -> Result<SimDuration, Bad> {
+    duration_secs(s).map(secs_to_ns)
+}
+
+/// `name(args)` split into its parts.
+struct Call<'a> {
+    name: &'a str,
+    inner: &'a str,
+    positional: Vec<&'a str>,
+    named: Vec<(&'a str, &'a str)>,
+}
+
+fn split_call<'a>(s: &'a str, what: &str, form: &str) -> Result<Call<'a>, Bad> {
+    let t = s.trim();
+    let (name, rest) = match t.find('(') {
+        Some(i) if t.ends_with(')') => (t[..i].trim(), &t[i + 1..t.len() - 1]),
+        _ => return Err(bad(format!("`{s}` is not {what}"), form)),
+    };
+    let mut positional = Vec::new();
+    let mut named = Vec::new();
+    for arg in rest.split(',').map(str::trim).filter(|a| !a.is_empty()) {
+        match arg.split_once('=') {
+            Some((k, v)) => named.push((k.trim(), v.trim())),
+            None => positional.push(arg),
+        }
+    }
+    Ok(Call {
+        name,
+        inner: rest.trim(),
+        positional,
+        named,
+    })
+}
+
+impl<'a> Call<'a> {
+    /// Checks the argument names and count; `keys` are the named forms in
+    /// positional order.
+    fn check(&self, keys: &[&str], form: &str) -> Result<(), Bad> {
+        for (k, _) in &self.named {
+            if !keys.contains(k) {
+                let h = did_you_mean(k, keys.iter().copied())
+                    .map(|h| format!("{h} "))
+                    .unwrap_or_default();
+                return Err(bad(
+                    format!("`{}(...)` has no parameter `{k}`", self.name),
+                    format!("{h}expected {form}"),
+                ));
+            }
+        }
+        if self.positional.len() + self.named.len() > keys.len() {
+            return Err(bad(
+                format!("too many parameters for `{}(...)`", self.name),
+                format!("expected {form}"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn get(&self, key: &str, pos: usize) -> Option<&'a str> {
+        self.named
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+            .or_else(|| self.positional.get(pos).copied())
+    }
+
+    fn need(&self, key: &str, pos: usize, form: &str) -> Result<&'a str, Bad> {
+        self.get(key, pos).ok_or_else(|| {
+            bad(
+                format!("`{}(...)` is missing `{key}`", self.name),
+                format!("expected {form}"),
+            )
+        })
+    }
+}
+
+fn number(s: &str, what: &str) -> Result<f64, Bad> {
+    match s.replace('_', "").parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(bad(
+            format!("{what} `{s}` is not a number"),
+            "write a plain number such as 2 or 0.5",
+        )),
+    }
+}
+
+fn positive(v: f64, what: &str, form: &str) -> Result<f64, Bad> {
+    if v > 0.0 {
+        Ok(v)
+    } else {
+        Err(bad(
+            format!("{what} must be > 0 (got {v})"),
+            form.to_string(),
+        ))
+    }
+}
+
+const DIST_NAMES: [&str; 8] = [
+    "const",
+    "exp",
+    "uniform",
+    "normal",
+    "lognormal",
+    "gamma",
+    "pareto",
+    "empirical",
+];
+
+const DIST_FORM: &str = "one of const(5ms), exp(mean=10ms), uniform(1ms, 5ms), normal(mean=20ms, sd=5ms), lognormal(median=15ms, sigma=0.5), lognormal(median=15ms, p99=80ms), gamma(shape=2, mean=30ms), pareto(scale=1ms, shape=1.5), empirical(path/to/samples.csv)";
+
+/// Parses a distribution of durations; parameters of the result are in
+/// seconds. `base_dir` anchors `empirical(...)` paths.
+pub fn dist(s: &str, base_dir: &Path) -> Result<Dist, Bad> {
+    let c = split_call(s, "a distribution", DIST_FORM)?;
+    let d = |key: &str, pos: usize, form: &str| -> Result<f64, Bad> {
+        duration_secs(c.need(key, pos, form)?).map_err(|mut b| {
+            b.message = format!("{key}: {}", b.message);
+            b
+        })
+    };
+    match c.name {
+        "const" => {
+            let f = "const(5ms)";
+            c.check(&["value"], f)?;
+            Ok(Dist::constant(d("value", 0, f)?))
+        }
+        "exp" => {
+            let f = "exp(mean=10ms)";
+            c.check(&["mean"], f)?;
+            Ok(Dist::Exp {
+                mean: positive(d("mean", 0, f)?, "exp mean", f)?,
+            })
+        }
+        "uniform" => {
+            let f = "uniform(1ms, 5ms) (low, high)";
+            c.check(&["lo", "hi"], f)?;
+            let (lo, hi) = (d("lo", 0, f)?, d("hi", 1, f)?);
+            if lo > hi {
+                return Err(bad(
+                    format!("uniform low bound {lo}s is above the high bound {hi}s"),
+                    "write the smaller bound first: uniform(1ms, 5ms)",
+                ));
+            }
+            Ok(Dist::Uniform { lo, hi })
+        }
+        "normal" => {
+            let f = "normal(mean=20ms, sd=5ms)";
+            c.check(&["mean", "sd"], f)?;
+            let (mean, sd) = (d("mean", 0, f)?, d("sd", 1, f)?);
+            Ok(Dist::Normal {
+                mean,
+                sd: positive(sd, "normal sd", f)?,
+            })
+        }
+        "lognormal" => lognormal(&c),
+        "gamma" => {
+            let f = "gamma(shape=2, mean=30ms)";
+            c.check(&["shape", "mean"], f)?;
+            let shape = positive(number(c.need("shape", 0, f)?, "shape")?, "gamma shape", f)?;
+            let mean = positive(d("mean", 1, f)?, "gamma mean", f)?;
+            Dist::gamma(shape, mean).ok_or_else(|| bad("invalid gamma parameters", f))
+        }
+        "pareto" => {
+            let f = "pareto(scale=1ms, shape=1.5)";
+            c.check(&["scale", "shape"], f)?;
+            let scale = positive(d("scale", 0, f)?, "pareto scale", f)?;
+            let shape = positive(number(c.need("shape", 1, f)?, "shape")?, "pareto shape", f)?;
+            Ok(Dist::Pareto { scale, shape })
+        }
+        "empirical" => {
+            let raw = c.inner.strip_prefix("path").map_or(c.inner, |r| {
+                r.trim_start().strip_prefix('=').map_or(c.inner, str::trim)
+            });
+            let raw = raw.trim_matches(|ch| ch == '"' || ch == '\'');
+            if raw.is_empty() {
+                return Err(bad(
+                    "`empirical(...)` needs a file path",
+                    "empirical(path/to/samples.csv), relative to the scenario file",
+                ));
+            }
+            empirical(&base_dir.join(raw), raw)
+        }
+        other => Err(bad(
+            format!("unknown distribution `{other}`"),
+            match did_you_mean(other, DIST_NAMES) {
+                Some(h) => format!("{h} expected {DIST_FORM}"),
+                None => format!("expected {DIST_FORM}"),
+            },
+        )),
+    }
+}
+
+fn lognormal(c: &Call<'_>) -> Result<Dist, Bad> {
+    let f = "lognormal(median=15ms, sigma=0.5) or lognormal(median=15ms, p99=80ms)";
+    c.check(&["median", "sigma", "p99"], f)?;
+    if !c.positional.is_empty() {
+        return Err(bad("lognormal parameters must be named", f));
+    }
+    let median = positive(
+        duration_secs(c.need("median", usize::MAX, f)?)?,
+        "median",
+        f,
+    )?;
+    match (c.get("sigma", usize::MAX), c.get("p99", usize::MAX)) {
+        (Some(s), None) => {
+            let sigma = positive(
+                number(s, "sigma")?,
+                "lognormal sigma",
+                "sigma is the standard deviation of ln(x), e.g. 0.5",
+            )?;
+            Ok(Dist::lognormal_median_sigma(median, sigma))
+        }
+        (None, Some(p)) => {
+            let p99 = duration_secs(p)?;
+            if p99 <= median {
+                return Err(bad(
+                    format!("lognormal p99 ({p}) must be above the median"),
+                    "the 99th percentile of a log-normal is always above its median",
+                ));
+            }
+            Ok(Dist::lognormal_median_p99(median, p99))
+        }
+        _ => Err(bad("lognormal needs exactly one of `sigma` or `p99`", f)),
+    }
+}
+
+/// Reads an empirical sample file: one value per line, with a unit or a bare
+/// number in ms; blank lines and `#` comments skipped; a non-numeric first
+/// line is a header.
+fn empirical(path: &Path, shown: &str) -> Result<Dist, Bad> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        bad(
+            format!(
+                "cannot read empirical samples `{shown}` ({}): {e}",
+                path.display()
+            ),
+            "paths are relative to the scenario file's directory",
+        )
+    })?;
+    let mut values = Vec::new();
+    let mut first = true;
+    for (i, line) in text.lines().enumerate() {
+        let l = line.split('#').next().unwrap_or("").trim();
+        let l = l.split(',').next().unwrap_or("").trim();
+        if l.is_empty() {
+            continue;
+        }
+        let is_first = std::mem::replace(&mut first, false);
+        let v = if l.ends_with(|c: char| c.is_ascii_digit() || c == '.') {
+            l.parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .map(|ms| ms / 1e3)
+        } else {
+            duration_secs(l).ok()
+        };
+        match v {
+            Some(v) if v >= 0.0 => values.push(v),
+            _ if is_first => continue, // header
+            _ => {
+                return Err(bad(
+                    format!("`{shown}` line {}: `{l}` is not a duration", i + 1),
+                    "one value per line: a number in ms (e.g. 12.5) or with a unit (e.g. 12.5ms)",
+                ))
+            }
+        }
+    }
+    if values.is_empty() {
+        return Err(bad(
+            format!("empirical samples `{shown}` contain no values"),
+            "one value per line: a number in ms (e.g. 12.5) or with a unit (e.g. 12.5ms)",
+        ));
+    }
+    Ok(Dist::Empirical(values.into()))
+}
+
+const ARRIVAL_NAMES: [&str; 6] = ["poisson", "constant", "diurnal", "burst", "steps", "trace"];
+const ARRIVAL_FORM: &str = "one of poisson(rate=200), constant(rate=50), diurnal(mean=200, peak=600, period=24h), burst(base=50, peak=2000, every=1h, length=2m), steps(0s=10, 10m=500, 20m=10)";
+
+/// Parses an arrival process (rates in requests per second).
+pub fn arrival(s: &str) -> Result<Arrival, Bad> {
+    let c = split_call(s, "an arrival process", ARRIVAL_FORM)?;
+    let rate = |key: &str, pos: usize, f: &str| -> Result<f64, Bad> {
+        let v = number(c.need(key, pos, f)?, key)?;
+        if v < 0.0 {
+            return Err(bad(format!("{key} must be >= 0 (got {v})"), f.to_string()));
+        }
+        Ok(v)
+    };
+    let dur = |key: &str, pos: usize, f: &str| -> Result<u64, Bad> {
+        duration(c.need(key, pos, f)?).map_err(|mut b| {
+            b.message = format!("{key}: {}", b.message);
+            b
+        })
+    };
+    match c.name {
+        "poisson" | "constant" => {
+            let f = if c.name == "poisson" {
+                "poisson(rate=200)"
+            } else {
+                "constant(rate=50)"
+            };
+            c.check(&["rate"], f)?;
+            let rate = positive(rate("rate", 0, f)?, "rate", f)?;
+            Ok(if c.name == "poisson" {
+                Arrival::Poisson { rate }
+            } else {
+                Arrival::Constant { rate }
+            })
+        }
+        "diurnal" => {
+            let f = "diurnal(mean=200, peak=600, period=24h)";
+            c.check(&["mean", "peak", "period"], f)?;
+            let (mean, peak) = (rate("mean", 0, f)?, rate("peak", 1, f)?);
+            let period = dur("period", 2, f)?;
+            if peak < mean {
+                return Err(bad(
+                    format!("diurnal peak {peak} is below the mean {mean}"),
+                    "peak must be >= mean (the trough is 2*mean - peak)",
+                ));
+            }
+            if period == 0 {
+                return Err(bad("diurnal period must be > 0", f));
+            }
+            Ok(Arrival::Diurnal { mean, peak, period })
+        }
+        "burst" => {
+            let f = "burst(base=50, peak=2000, every=1h, length=2m)";
+            c.check(&["base", "peak", "every", "length"], f)?;
+            let (base, peak) = (rate("base", 0, f)?, rate("peak", 1, f)?);
+            let (every, length) = (dur("every", 2, f)?, dur("length", 3, f)?);
+            if every == 0 {
+                return Err(bad("burst `every` must be > 0", f));
+            }
+            if length > every {
+                return Err(bad(
+                    "burst `length` is longer than `every`",
+                    "a burst of `length` starts every `every`: length <= every",
+                ));
+            }
+            Ok(Arrival::Burst {
+                base,
+                peak,
+                every,
+                length,
+            })
+        }
+        "steps" => {
+            let f = "steps(0s=10, 10m=500, 20m=10): start time = rate, times increasing";
+            if !c.positional.is_empty() || c.named.is_empty() {
+                return Err(bad("steps(...) needs `time=rate` pairs", f));
+            }
+            let mut out: Vec<(u64, f64)> = Vec::new();
+            for (t, r) in &c.named {
+                let at = duration(t)?;
+                let v = number(r, "rate")?;
+                if v < 0.0 {
+                    return Err(bad(
+                        format!("step rate at {t} is negative"),
+                        "rates must be >= 0",
+                    ));
+                }
+                if out.last().is_some_and(|&(prev, _)| at <= prev) {
+                    return Err(bad(
+                        format!("step time {t} is not after the previous one"),
+                        f,
+                    ));
+                }
+                out.push((at, v));
+            }
+            Ok(Arrival::Steps(out))
+        }
+        "trace" => Err(bad(
+            "`trace(...)` arrivals are not supported yet in this version of slsim",
+            format!("use {}", list(&ARRIVAL_NAMES[..5])),
+        )),
+        other => Err(bad(
+            format!("unknown arrival process `{other}`"),
+            match did_you_mean(other, ARRIVAL_NAMES) {
+                Some(h) => format!("{h} expected {ARRIVAL_FORM}"),
+                None => format!("expected {ARRIVAL_FORM}"),
+            },
+        )),
+    }
+}
+
+#[cfg(test)]
+#[path = "values_tests.rs"]
+mod tests;

@@ -1,0 +1,166 @@
+use super::*;
+use std::path::Path;
+
+fn d(s: &str) -> Dist {
+    dist(s, Path::new(".")).unwrap()
+}
+
+fn err(s: &str) -> String {
+    let b = dist(s, Path::new(".")).unwrap_err();
+    format!("{} | {}", b.message, b.hint.unwrap_or_default())
+}
+
+#[test]
+fn durations_in_every_unit() {
+    assert_eq!(duration("250ns").unwrap(), 250);
+    assert_eq!(duration("250us").unwrap(), 250_000);
+    assert_eq!(duration("15ms").unwrap(), 15_000_000);
+    assert_eq!(duration("2s").unwrap(), 2_000_000_000);
+    assert_eq!(duration("1.5s").unwrap(), 1_500_000_000);
+    assert_eq!(duration("10m").unwrap(), 600_000_000_000);
+    assert_eq!(duration("1h").unwrap(), 3_600_000_000_000);
+    assert_eq!(duration("1d").unwrap(), 86_400_000_000_000);
+    assert_eq!(duration("0").unwrap(), 0);
+    assert_eq!(duration(" 5 ms ").unwrap(), 5_000_000);
+}
+
+#[test]
+fn bad_durations() {
+    assert!(duration("15").unwrap_err().message.contains("no unit"));
+    assert!(duration("-1s").unwrap_err().message.contains("negative"));
+    let b = duration("5sec").unwrap_err();
+    assert!(b.message.contains("unknown time unit"));
+    assert!(duration("ms").is_err());
+    assert!(duration("").is_err());
+    assert!(duration("1e400s").is_err());
+    assert!(duration("99999999999d").is_err());
+}
+
+#[test]
+fn every_distribution_form() {
+    assert!(matches!(d("const(5ms)"), Dist::Const(v) if (v - 0.005).abs() < 1e-12));
+    assert!(matches!(d("exp(mean=10ms)"), Dist::Exp { mean } if (mean - 0.01).abs() < 1e-12));
+    assert!(matches!(d("exp(10ms)"), Dist::Exp { .. }));
+    assert!(
+        matches!(d("uniform(1ms, 5ms)"), Dist::Uniform { lo, hi } if lo == 0.001 && hi == 0.005)
+    );
+    assert!(
+        matches!(d("normal(mean=20ms, sd=5ms)"), Dist::Normal { mean, sd } if mean == 0.02 && sd == 0.005)
+    );
+    match d("lognormal(median=15ms, sigma=0.5)") {
+        Dist::LogNormal { mu, sigma } => {
+            assert!((mu - 0.015f64.ln()).abs() < 1e-12);
+            assert_eq!(sigma, 0.5);
+        }
+        other => panic!("{other:?}"),
+    }
+    match d("lognormal(median=15ms, p99=80ms)") {
+        Dist::LogNormal { sigma, .. } => {
+            assert!((sigma - (80.0f64 / 15.0).ln() / crate::dist::Z99).abs() < 1e-12)
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        matches!(d("gamma(shape=2, mean=30ms)"), Dist::Gamma { shape, mean, .. } if shape == 2.0 && mean == 0.03)
+    );
+    assert!(
+        matches!(d("pareto(scale=1ms, shape=1.5)"), Dist::Pareto { scale, shape } if scale == 0.001 && shape == 1.5)
+    );
+}
+
+#[test]
+fn empirical_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("s.csv"), "latency\n# c\n\n10\n2.5ms\n1s\n").unwrap();
+    match dist("empirical(s.csv)", dir.path()).unwrap() {
+        Dist::Empirical(v) => assert_eq!(&v[..], &[0.01, 0.0025, 1.0]),
+        other => panic!("{other:?}"),
+    }
+    std::fs::write(dir.path().join("e.csv"), "# nothing\n\n").unwrap();
+    assert!(dist("empirical(e.csv)", dir.path())
+        .unwrap_err()
+        .message
+        .contains("no values"));
+    std::fs::write(dir.path().join("b.csv"), "1\nxx\n").unwrap();
+    assert!(dist("empirical(b.csv)", dir.path())
+        .unwrap_err()
+        .message
+        .contains("line 2"));
+    assert!(dist("empirical(missing.csv)", dir.path())
+        .unwrap_err()
+        .message
+        .contains("cannot read"));
+}
+
+#[test]
+fn nonsense_distributions_are_rejected_with_hints() {
+    assert!(err("exp(mean=0ms)").contains("> 0"));
+    assert!(err("exp(mean=-5ms)").contains("negative"));
+    assert!(err("lognormal(median=15ms, sigma=0)").contains("> 0"));
+    assert!(err("lognormal(median=15ms, p99=10ms)").contains("above the median"));
+    assert!(err("lognormal(median=15ms)").contains("exactly one"));
+    assert!(err("lognormal(median=15ms, sigma=0.5, p99=80ms)").contains("exactly one"));
+    assert!(err("uniform(5ms, 1ms)").contains("above the high"));
+    assert!(err("gamma(shape=0, mean=3ms)").contains("> 0"));
+    assert!(err("pareto(scale=1ms, shape=-1)").contains("> 0"));
+    assert!(err("lognormal(median=15ms, sigma=0.5").contains("not a distribution"));
+    assert!(err("lognorm(median=15ms, sigma=0.5)").contains("did you mean `lognormal`"));
+    assert!(err("exp(mena=10ms)").contains("did you mean `mean`"));
+    assert!(err("const(5ms, 6ms)").contains("too many"));
+    assert!(err("normal(mean=20ms)").contains("missing `sd`"));
+}
+
+#[test]
+fn every_arrival_form() {
+    assert_eq!(
+        arrival("poisson(rate=200)").unwrap(),
+        Arrival::Poisson { rate: 200.0 }
+    );
+    assert_eq!(
+        arrival("constant(rate=50)").unwrap(),
+        Arrival::Constant { rate: 50.0 }
+    );
+    assert_eq!(
+        arrival("diurnal(mean=200, peak=600, period=24h)").unwrap(),
+        Arrival::Diurnal {
+            mean: 200.0,
+            peak: 600.0,
+            period: 86_400 * 1_000_000_000
+        }
+    );
+    assert_eq!(
+        arrival("burst(base=50, peak=2000, every=1h, length=2m)").unwrap(),
+        Arrival::Burst {
+            base: 50.0,
+            peak: 2000.0,
+            every: 3_600_000_000_000,
+            length: 120_000_000_000
+        }
+    );
+    assert_eq!(
+        arrival("steps(0s=10, 10m=500, 20m=10)").unwrap(),
+        Arrival::Steps(vec![
+            (0, 10.0),
+            (600_000_000_000, 500.0),
+            (1_200_000_000_000, 10.0)
+        ])
+    );
+}
+
+#[test]
+fn bad_arrivals() {
+    let m = |s: &str| arrival(s).unwrap_err().message;
+    assert!(m("diurnal(mean=200, peak=100, period=24h)").contains("below the mean"));
+    assert!(m("burst(base=1, peak=2, every=1m, length=2m)").contains("longer"));
+    assert!(m("steps(10m=5, 5m=1)").contains("not after"));
+    assert!(m("steps(0s=-1)").contains("negative"));
+    assert!(m("poisson(rate=0)").contains("> 0"));
+    assert!(m("poisson(rate=abc)").contains("not a number"));
+    assert!(m("trace(path=x.csv)").contains("not supported yet"));
+    assert!(arrival("poison(rate=5)")
+        .unwrap_err()
+        .hint
+        .unwrap()
+        .contains("did you mean `poisson`"));
+    assert!(m("poisson").contains("not an arrival"));
+}
