@@ -73,7 +73,10 @@ impl ApiGateway {
             bucket: TokenBucket::full(cfg.rate_limit, cfg.burst),
             latency: cfg.latency.clone(),
             auth: cfg.auth.clone(),
-            cache: cfg.cache.as_ref().map(|c| (c.hit_ratio, c.hit_latency.clone())),
+            cache: cfg
+                .cache
+                .as_ref()
+                .map(|c| (c.hit_ratio, c.hit_latency.clone())),
             route_cacheable: cfg.routes.iter().map(|r| r.cacheable).collect(),
             rng,
         }

@@ -92,7 +92,10 @@ impl Client {
             series,
             arrival: cfg.arrival.clone(),
             route_cdf,
-            retry: cfg.retry.as_ref().map(|r| (r.max_attempts, r.backoff.clone())),
+            retry: cfg
+                .retry
+                .as_ref()
+                .map(|r| (r.max_attempts, r.backoff.clone())),
             arrivals_rng,
             rng,
         }

@@ -60,7 +60,8 @@ impl LegacyScaling {
     fn try_take(&mut self, now: SimTime) -> bool {
         let minute = now / (60 * SECONDS);
         if minute > self.minute {
-            self.tokens = (self.tokens + LEGACY_ENVS_PER_MINUTE * (minute - self.minute) as f64).min(self.burst);
+            self.tokens = (self.tokens + LEGACY_ENVS_PER_MINUTE * (minute - self.minute) as f64)
+                .min(self.burst);
             self.minute = minute;
         }
         if self.tokens >= 1.0 {
@@ -274,7 +275,9 @@ impl Function {
             .steps
             .iter()
             .map(|s| match s {
-                Step::Compute { dist, threads } => PreparedStep::Wait(dist.scaled(1.0 / cpu.min(*threads))),
+                Step::Compute { dist, threads } => {
+                    PreparedStep::Wait(dist.scaled(1.0 / cpu.min(*threads)))
+                }
                 Step::Io(d) => PreparedStep::Wait(d.clone()),
                 Step::Fail(p) => PreparedStep::Fail(*p),
                 Step::Table {
@@ -287,7 +290,9 @@ impl Function {
                     read: op.is_read(),
                     units: capacity_units(*op, *items, *item_kb, tables[*table].consistency) as f32,
                 },
-                Step::Invoke { lambda } => PreparedStep::Invoke { func: *lambda as u16 },
+                Step::Invoke { lambda } => PreparedStep::Invoke {
+                    func: *lambda as u16,
+                },
             })
             .collect();
         Self {
@@ -368,7 +373,12 @@ impl Function {
     }
 
     /// Finds an environment for a request arriving at `now`.
-    pub fn acquire(&mut self, now: SimTime, account: &mut Account, rec: &mut SeriesRecorder) -> Acquire {
+    pub fn acquire(
+        &mut self,
+        now: SimTime,
+        account: &mut Account,
+        rec: &mut SeriesRecorder,
+    ) -> Acquire {
         // 1. Provisioned environments first (aws-facts §1.1: spill-over to on-demand).
         while let Some(env) = self.idle_pc.take(self.routing, &mut self.rng) {
             if self.too_old(env, now) {
@@ -429,7 +439,13 @@ impl Function {
     }
 
     /// The invocation on `env` ended normally (success or function error).
-    pub fn release(&mut self, env: u32, now: SimTime, account: &mut Account, rec: &mut SeriesRecorder) -> Release {
+    pub fn release(
+        &mut self,
+        env: u32,
+        now: SimTime,
+        account: &mut Account,
+        rec: &mut SeriesRecorder,
+    ) -> Release {
         self.busy.change(now, -1, rec);
         let provisioned = self.envs[env as usize].provisioned;
         if !provisioned {
@@ -463,7 +479,13 @@ impl Function {
 
     /// The invocation on `env` timed out: the environment is reset (an
     /// on-demand one is discarded; a provisioned one re-initialises).
-    pub fn reset(&mut self, env: u32, now: SimTime, account: &mut Account, rec: &mut SeriesRecorder) -> Release {
+    pub fn reset(
+        &mut self,
+        env: u32,
+        now: SimTime,
+        account: &mut Account,
+        rec: &mut SeriesRecorder,
+    ) -> Release {
         self.busy.change(now, -1, rec);
         if self.envs[env as usize].provisioned {
             self.reinit(env, now)
@@ -510,7 +532,9 @@ impl Function {
     pub fn keep_alive_timer(&mut self, now: SimTime, rec: &mut SeriesRecorder) -> Option<SimTime> {
         self.timer_at = None;
         while let Some(env) = self.idle_od.front() {
-            let due = self.envs[env as usize].idle_since.saturating_add(self.keep_alive);
+            let due = self.envs[env as usize]
+                .idle_since
+                .saturating_add(self.keep_alive);
             if due > now {
                 self.timer_at = Some(due);
                 return Some(due);
@@ -535,11 +559,17 @@ impl Function {
                     }
                 }
                 PreparedStep::Table { .. } | PreparedStep::Invoke { .. } => {
-                    return Plan::Call { after, step: i as u16 }
+                    return Plan::Call {
+                        after,
+                        step: i as u16,
+                    }
                 }
             }
         }
-        Plan::Finish { after, error: false }
+        Plan::Finish {
+            after,
+            error: false,
+        }
     }
 
     /// Records billing for an ended invocation of `run` ns after `init` ns
@@ -582,14 +612,35 @@ mod tests {
     #[test]
     fn capacity_arithmetic_matches_the_developer_guide() {
         // aws-facts §9.6: an 8 KB strong read = 2 RCU; eventual = half.
-        assert_eq!(capacity_units(TableOp::Get, 1, 8.0, Consistency::Strong), 2.0);
-        assert_eq!(capacity_units(TableOp::Get, 1, 8.0, Consistency::Eventual), 1.0);
-        assert_eq!(capacity_units(TableOp::Get, 1, 0.5, Consistency::Strong), 1.0);
+        assert_eq!(
+            capacity_units(TableOp::Get, 1, 8.0, Consistency::Strong),
+            2.0
+        );
+        assert_eq!(
+            capacity_units(TableOp::Get, 1, 8.0, Consistency::Eventual),
+            1.0
+        );
+        assert_eq!(
+            capacity_units(TableOp::Get, 1, 0.5, Consistency::Strong),
+            1.0
+        );
         // Query sums sizes then rounds: 20 x 0.5 KB = 10 KB -> 3 units.
-        assert_eq!(capacity_units(TableOp::Query, 20, 0.5, Consistency::Strong), 3.0);
-        assert_eq!(capacity_units(TableOp::Query, 20, 0.5, Consistency::Eventual), 1.5);
+        assert_eq!(
+            capacity_units(TableOp::Query, 20, 0.5, Consistency::Strong),
+            3.0
+        );
+        assert_eq!(
+            capacity_units(TableOp::Query, 20, 0.5, Consistency::Eventual),
+            1.5
+        );
         // Writes: 1 KB units per item, rounded up.
-        assert_eq!(capacity_units(TableOp::Put, 1, 1.5, Consistency::Strong), 2.0);
-        assert_eq!(capacity_units(TableOp::Put, 3, 0.2, Consistency::Eventual), 3.0);
+        assert_eq!(
+            capacity_units(TableOp::Put, 1, 1.5, Consistency::Strong),
+            2.0
+        );
+        assert_eq!(
+            capacity_units(TableOp::Put, 3, 0.2, Consistency::Eventual),
+            3.0
+        );
     }
 }

@@ -163,7 +163,10 @@ impl Table {
             Capacity::OnDemand {
                 initial_read_peak,
                 initial_write_peak,
-            } => (Meter::on_demand(initial_read_peak), Meter::on_demand(initial_write_peak)),
+            } => (
+                Meter::on_demand(initial_read_peak),
+                Meter::on_demand(initial_write_peak),
+            ),
         };
         Self {
             name: cfg.name.clone(),

@@ -28,7 +28,8 @@ impl TokenBucket {
     #[inline]
     fn refill(&mut self, now: SimTime) {
         if now > self.last {
-            self.tokens = (self.tokens + self.rate * (now - self.last) as f64 * 1e-9).min(self.capacity);
+            self.tokens =
+                (self.tokens + self.rate * (now - self.last) as f64 * 1e-9).min(self.capacity);
             self.last = now;
         }
     }

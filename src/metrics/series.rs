@@ -57,7 +57,13 @@ impl SeriesRecorder {
 
     /// Registers a series; `scale` multiplies every bucket at export (e.g.
     /// 1/interval to turn counts into per-second rates).
-    pub fn register(&mut self, component: &str, metric: &str, combine: Combine, scale: f64) -> SeriesId {
+    pub fn register(
+        &mut self,
+        component: &str,
+        metric: &str,
+        combine: Combine,
+        scale: f64,
+    ) -> SeriesId {
         let id = SeriesId(self.names.len() as u32);
         self.names
             .push((component.to_string(), metric.to_string(), combine, scale));

@@ -12,18 +12,18 @@ use indexmap::IndexMap;
 
 use crate::components::api_gateway::ApiGateway;
 use crate::components::client::{Client, ClientSeries};
+use crate::components::lambda::INIT_CAP;
 use crate::components::lambda::{Account, Function, FunctionSeries};
 use crate::components::table::{Table, TableSeries};
 use crate::components::{EndState, Event, Frames, Outcome};
-use crate::components::lambda::INIT_CAP;
 use crate::engine::{ns_to_secs, stream, Engine, Guard, SimDuration};
 use crate::metrics::series::Combine;
 use crate::metrics::{
-    ApiStats, CostReport, FunctionStats, Level, RouteStats, RunResult, SeriesRecorder, TableStats, WorkloadStats,
+    ApiStats, CostReport, FunctionStats, Level, RouteStats, RunResult, SeriesRecorder, TableStats,
+    WorkloadStats,
 };
-use crate::scenario::{Architecture, ApiType, Capacity, Scenario, Target};
+use crate::scenario::{ApiType, Architecture, Capacity, Scenario, Target};
 use world::World;
-
 
 /// Why a run did not finish.
 #[derive(Debug, thiserror::Error)]
@@ -69,7 +69,11 @@ pub fn build(s: &Scenario) -> Simulation {
                 errors: rec.register(&w.name, "unsuccessful_rps", Combine::Sum, per_s),
             };
             let route_names = match w.target {
-                Target::Api(a) => w.routes.iter().map(|(r, _)| s.apis[a].routes[*r].route.clone()).collect(),
+                Target::Api(a) => w
+                    .routes
+                    .iter()
+                    .map(|(r, _)| s.apis[a].routes[*r].route.clone())
+                    .collect(),
                 Target::Lambda(_) => vec!["-".to_string()],
             };
             Client::new(
@@ -125,7 +129,11 @@ pub fn build(s: &Scenario) -> Simulation {
         })
         .collect();
 
-    let reserved: u32 = s.lambdas.iter().filter_map(|l| l.reserved_concurrency).sum();
+    let reserved: u32 = s
+        .lambdas
+        .iter()
+        .filter_map(|l| l.reserved_concurrency)
+        .sum();
     let mut account = Account::new(sim, reserved);
     for f in &mut functions {
         f.provision(&mut account, &mut rec);
@@ -167,7 +175,10 @@ pub fn build(s: &Scenario) -> Simulation {
                     ApiType::Rest => "rest",
                     ApiType::Http => "http",
                 };
-                (kind.to_string(), a.cache.as_ref().map_or(0.0, |c| c.size_gb))
+                (
+                    kind.to_string(),
+                    a.cache.as_ref().map_or(0.0, |c| c.size_gb),
+                )
             })
             .collect(),
         fn_meta: s
@@ -198,7 +209,8 @@ impl Simulation {
     pub fn run(mut self) -> Result<RunResult, SimError> {
         let started = Instant::now();
         let world = &mut self.world;
-        self.engine.run_until(self.end, |cx, ev| world.handle(cx, ev))?;
+        self.engine
+            .run_until(self.end, |cx, ev| world.handle(cx, ev))?;
         let wall = started.elapsed().as_secs_f64();
         let mut result = self.collect(wall);
         if let Some(prices) = crate::scenario::prices::for_region(&self.region) {
@@ -211,7 +223,13 @@ impl Simulation {
         let end = self.end;
         let w = &mut self.world;
         let measured_s = ns_to_secs(self.measured);
-        let per = |area: f64| if measured_s > 0.0 { area / measured_s } else { 0.0 };
+        let per = |area: f64| {
+            if measured_s > 0.0 {
+                area / measured_s
+            } else {
+                0.0
+            }
+        };
 
         let mut workloads = IndexMap::new();
         for c in &w.clients {
@@ -307,8 +325,16 @@ impl Simulation {
                     mean_environments: per(f.live.area()),
                     gb_seconds: k.gb_seconds,
                     provisioned_gb_seconds: k.provisioned_gb_seconds,
-                    mean_duration_ms: if k.ended > 0 { k.duration_sum / k.ended as f64 / 1e6 } else { 0.0 },
-                    mean_init_ms: if k.cold_starts > 0 { k.init_sum / k.cold_starts as f64 / 1e6 } else { 0.0 },
+                    mean_duration_ms: if k.ended > 0 {
+                        k.duration_sum / k.ended as f64 / 1e6
+                    } else {
+                        0.0
+                    },
+                    mean_init_ms: if k.cold_starts > 0 {
+                        k.init_sum / k.cold_starts as f64 / 1e6
+                    } else {
+                        0.0
+                    },
                     memory_mb: f.memory_mb,
                     arch: meta.0.clone(),
                     provisioned_concurrency: meta.1,

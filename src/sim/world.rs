@@ -249,7 +249,11 @@ impl World {
         } else if call {
             self.start_call(cx, fr);
         } else {
-            let outcome = if fail { Outcome::FunctionError } else { Outcome::Ok };
+            let outcome = if fail {
+                Outcome::FunctionError
+            } else {
+                Outcome::Ok
+            };
             self.end_invocation(cx, fr, outcome);
         }
     }
@@ -276,9 +280,13 @@ impl World {
             cx.schedule_at(deadline, Event::Timeout(fr));
         }
         match self.functions[func as usize].steps[step as usize] {
-            PreparedStep::Table { table, read, units } => self.start_table(cx, table as usize, read, units, fr),
+            PreparedStep::Table { table, read, units } => {
+                self.start_table(cx, table as usize, read, units, fr)
+            }
             PreparedStep::Invoke { func } => self.start_invocation(cx, func as usize, fr),
-            PreparedStep::Wait(_) | PreparedStep::Fail(_) => unreachable!("plan stops only at call steps"),
+            PreparedStep::Wait(_) | PreparedStep::Fail(_) => {
+                unreachable!("plan stops only at call steps")
+            }
         }
     }
 
@@ -412,9 +420,15 @@ impl World {
             return;
         };
         match frame.state {
-            FrameState::Request { workload, route, .. } => self.send(cx, fr, workload as usize, route),
-            FrameState::ApiCall { cache_hit: true, .. } => self.finish_api(cx, fr, Outcome::Ok),
-            FrameState::ApiCall { integrating: false, .. } => self.integrate(cx, fr),
+            FrameState::Request {
+                workload, route, ..
+            } => self.send(cx, fr, workload as usize, route),
+            FrameState::ApiCall {
+                cache_hit: true, ..
+            } => self.finish_api(cx, fr, Outcome::Ok),
+            FrameState::ApiCall {
+                integrating: false, ..
+            } => self.integrate(cx, fr),
             FrameState::ApiCall { .. } => {}
             FrameState::Invocation {
                 func,
@@ -430,14 +444,22 @@ impl World {
                 } else if (step as usize) < f.steps.len() {
                     self.start_call(cx, fr);
                 } else {
-                    let outcome = if failing { Outcome::FunctionError } else { Outcome::Ok };
+                    let outcome = if failing {
+                        Outcome::FunctionError
+                    } else {
+                        Outcome::Ok
+                    };
                     self.end_invocation(cx, fr, outcome);
                 }
             }
             FrameState::TableCall { done, failed, .. } => {
                 if done {
                     self.frames.free(fr);
-                    let outcome = if failed { Outcome::FunctionError } else { Outcome::Ok };
+                    let outcome = if failed {
+                        Outcome::FunctionError
+                    } else {
+                        Outcome::Ok
+                    };
                     self.deliver(cx, frame.parent, outcome);
                 } else {
                     self.table_attempt(cx, fr);
