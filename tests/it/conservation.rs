@@ -77,6 +77,7 @@ fn conserve(name: &str, s: &Scenario, r: &RunResult, end: End) {
         );
         assert!(f.cold_starts <= f.invocations, "{name}/{fname}");
     }
+    series_match_counters(name, r, warm);
     if warm {
         return; // the windows of callers and callees differ at the edge
     }
@@ -211,6 +212,83 @@ fn conserve(name: &str, s: &Scenario, r: &RunResult, end: End) {
             assert_eq!(st.failed, f.errors, "{name}: failed");
             assert_eq!(st.timed_out, f.timeouts, "{name}: timed out");
         }
+    }
+}
+
+/// Over the measured window (whole buckets), the exported time series sum
+/// to the run's counters.
+fn series_match_counters(name: &str, r: &RunResult, warm: bool) {
+    let dt = r.timeseries.interval_s;
+    let sum = |c: &str, m: &str| measured(r, series(r, c, m)).iter().sum::<f64>();
+    let close = |what: &str, got: f64, want: f64| {
+        assert!(
+            (got - want).abs() <= 1e-9 * want.abs().max(1.0) * 1e3,
+            "{name}: series {what}: {got} vs counter {want}"
+        );
+    };
+    for (wn, w) in &r.workloads {
+        close(&format!("{wn} rps"), sum(wn, "rps") * dt, w.requests as f64);
+        if warm {
+            continue; // outcomes are counted by arrival time, series by end time
+        }
+        close(
+            &format!("{wn} succeeded_rps"),
+            sum(wn, "succeeded_rps") * dt,
+            w.succeeded as f64,
+        );
+        let unsuccessful = (w.throttled + w.failed + w.timed_out) as f64;
+        close(
+            &format!("{wn} unsuccessful_rps"),
+            sum(wn, "unsuccessful_rps") * dt,
+            unsuccessful,
+        );
+    }
+    for (fname, f) in &r.functions {
+        close(
+            &format!("{fname} invocations"),
+            sum(fname, "invocations"),
+            f.invocations as f64,
+        );
+        close(
+            &format!("{fname} throttles"),
+            sum(fname, "throttles"),
+            f.throttles as f64,
+        );
+        close(
+            &format!("{fname} cold_starts"),
+            sum(fname, "cold_starts"),
+            f.cold_starts as f64,
+        );
+        let mean = sum(fname, "concurrency") * dt / r.measured_seconds;
+        close(&format!("{fname} concurrency"), mean, f.mean_concurrency);
+        let envs = sum(fname, "environments") * dt / r.measured_seconds;
+        close(&format!("{fname} environments"), envs, f.mean_environments);
+        let max = measured(r, series(r, fname, "concurrency_max"))
+            .iter()
+            .cloned()
+            .fold(0.0, f64::max);
+        close(
+            &format!("{fname} concurrency_max"),
+            max,
+            f.max_concurrency as f64,
+        );
+    }
+    for (tname, t) in &r.tables {
+        close(
+            &format!("{tname} consumed_rcu"),
+            sum(tname, "consumed_rcu") * dt,
+            t.consumed_rcu,
+        );
+        close(
+            &format!("{tname} consumed_wcu"),
+            sum(tname, "consumed_wcu") * dt,
+            t.consumed_wcu,
+        );
+        close(
+            &format!("{tname} throttled"),
+            sum(tname, "throttled"),
+            t.throttled as f64,
+        );
     }
 }
 

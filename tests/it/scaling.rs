@@ -62,6 +62,19 @@ fn per_function_step_to_10000() {
             1.0,
         );
     }
+    // The time-weighted mean over bucket t is the ramp at its middle.
+    let mean = series(&r, "f", "concurrency");
+    for t in [5usize, 30, 60, 85] {
+        let theory = expected(t as f64 + 0.5);
+        check(
+            &format!("per-function mean busy envs in [{t}, {}) s", t + 1),
+            theory,
+            mean[t],
+            1,
+            tol,
+            1.0,
+        );
+    }
     let reach = max
         .iter()
         .position(|&v| v >= 10_000.0)

@@ -324,3 +324,195 @@ fn cpu_scaling() {
     );
     assert!(d3008_2 < d1769);
 }
+
+/// Erlang B on the on-demand path: reserved concurrency c, no provisioned
+/// environments, keep-alive far longer than any idle gap, so after the
+/// first c cold starts (in the warm-up) the c environments stay warm.
+#[test]
+fn erlang_b_on_demand_environments() {
+    let (c, a) = (10, 8.0);
+    let mut f = lambda("f", vec![Step::Io(Dist::Exp { mean: 1.0 })]);
+    f.reserved_concurrency = Some(c);
+    f.keep_alive = 3600 * SECONDS;
+    let s = scenario(
+        simulation(200_000, 100, 17),
+        vec![workload(
+            "w",
+            Target::Lambda(0),
+            Arrival::Poisson { rate: a },
+        )],
+        vec![f],
+    );
+    let r = run(&s);
+    let f = &r.functions["f"];
+    assert_eq!(f.cold_starts, 0, "all cold starts in the warm-up");
+    let (n, sim, se) = throttle_fraction(&r, "f");
+    check_fraction("erlang_b on-demand c=10 A=8", erlang_b(c, a), sim, n, se);
+}
+
+/// (calls, throttled fraction, batch SE) of function `name`.
+fn throttle_fraction(r: &slsim::metrics::RunResult, name: &str) -> (u64, f64, f64) {
+    let f = &r.functions[name];
+    let thr = measured(r, series(r, name, "throttles"));
+    let inv = measured(r, series(r, name, "invocations"));
+    let calls: Vec<f64> = thr.iter().zip(&inv).map(|(t, i)| t + i).collect();
+    let (_, se) = batch_ratio(&thr, &calls, BATCHES);
+    let n = f.throttles + f.invocations;
+    (n, f.throttles as f64 / n as f64, se)
+}
+
+/// The account pool: a function with reserved concurrency 5 is its own
+/// loss system, B(5, A1); two unreserved functions share the remaining
+/// 25 - 5 = 20 and each sees B(20, A2 + A3) (Poisson arrivals see time
+/// averages of the pooled occupancy).
+#[test]
+fn erlang_b_account_pool() {
+    let (a1, a2, a3) = (4.0, 9.0, 7.0);
+    let mk = |name: &str| {
+        let mut f = lambda(name, vec![Step::Io(Dist::Exp { mean: 1.0 })]);
+        f.keep_alive = 3600 * SECONDS;
+        f
+    };
+    let mut f1 = mk("f1");
+    f1.reserved_concurrency = Some(5);
+    let mut sim = simulation(100_000, 100, 18);
+    sim.account_concurrency = 25;
+    let s = scenario(
+        sim,
+        vec![
+            workload("w1", Target::Lambda(0), Arrival::Poisson { rate: a1 }),
+            workload("w2", Target::Lambda(1), Arrival::Poisson { rate: a2 }),
+            workload("w3", Target::Lambda(2), Arrival::Poisson { rate: a3 }),
+        ],
+        vec![f1, mk("f2"), mk("f3")],
+    );
+    let r = run(&s);
+    let (n, sim, se) = throttle_fraction(&r, "f1");
+    check_fraction(
+        "erlang_b reserved 5 of 25, A=4",
+        erlang_b(5, a1),
+        sim,
+        n,
+        se,
+    );
+    for (name, label) in [("f2", "A=9"), ("f3", "A=7")] {
+        let (n, sim, se) = throttle_fraction(&r, name);
+        check_fraction(
+            &format!("erlang_b shared 20, A=9+7, {label}"),
+            erlang_b(20, a2 + a3),
+            sim,
+            n,
+            se,
+        );
+    }
+}
+
+/// A synchronous invoke chain: `front` (unlimited) spends Exp(0.1 s) then
+/// invokes `back` (c = 10 provisioned and reserved). Calls reach `back` as
+/// a Poisson process (the output of M/G/infinity), so `back` throttles the
+/// Erlang-B fraction, and each throttle fails the calling invocation.
+#[test]
+fn erlang_b_behind_an_invoke() {
+    let (c, a) = (10, 8.0);
+    let mut front = lambda(
+        "front",
+        vec![
+            Step::Io(Dist::Exp { mean: 0.1 }),
+            Step::Invoke { lambda: 1 },
+            Step::Io(Dist::Const(0.01)),
+        ],
+    );
+    front.init = Dist::Const(0.0);
+    let mut back = lambda("back", vec![Step::Io(Dist::Exp { mean: 1.0 })]);
+    back.reserved_concurrency = Some(c);
+    back.provisioned_concurrency = c;
+    let s = scenario(
+        simulation(100_000, 100, 19),
+        vec![workload(
+            "w",
+            Target::Lambda(0),
+            Arrival::Poisson { rate: a },
+        )],
+        vec![front, back],
+    );
+    let r = run(&s);
+    let (fr, bk, w) = (
+        &r.functions["front"],
+        &r.functions["back"],
+        &r.workloads["w"],
+    );
+    let (n, sim, se) = throttle_fraction(&r, "back");
+    check_fraction(
+        "erlang_b behind invoke c=10 A=8",
+        erlang_b(c, a),
+        sim,
+        n,
+        se,
+    );
+    // Every throttle of `back` is an error of `front` (none in flight at
+    // the measured edges matter to within the calls in flight).
+    let in_flight = w.in_flight + fr.max_concurrency;
+    assert!(
+        fr.errors.abs_diff(bk.throttles) <= in_flight,
+        "{} vs {}",
+        fr.errors,
+        bk.throttles
+    );
+    assert_eq!(w.failed, fr.errors);
+    // Little's law on `front`: it is busy for its own steps plus `back`'s
+    // service when admitted: E = 0.1 + (1 - B) * 1 + (1 - B) * 0.01.
+    let b = erlang_b(c, a);
+    let theory = a * (0.1 + (1.0 - b) * 1.01);
+    let (_, se) = batch_mean(&measured(&r, series(&r, "front", "concurrency")), BATCHES);
+    check(
+        "little front of invoke chain",
+        theory,
+        fr.mean_concurrency,
+        fr.invocations,
+        se,
+        Z,
+    );
+}
+
+/// Provisioned environments are taken first and spill over to on-demand
+/// ones: the p provisioned environments form a loss system for the arrival
+/// stream (ordered hunting), so the share of work done on on-demand
+/// environments is B(p, A). Measured by billed GB-s (init 0 so cold starts
+/// bill nothing extra), with the standard error from independent
+/// replications (GB-s has no time series).
+#[test]
+fn provisioned_spill_over() {
+    let (p, a) = (10, 8.0);
+    let reps = 12u64;
+    let shares: Vec<f64> = (0..reps)
+        .map(|rep| {
+            let mut f = lambda("f", vec![Step::Io(Dist::Exp { mean: 1.0 })]);
+            f.provisioned_concurrency = p;
+            f.init = Dist::Const(0.0);
+            let s = scenario(
+                simulation(20_000, 100, 100 + rep),
+                vec![workload(
+                    "w",
+                    Target::Lambda(0),
+                    Arrival::Poisson { rate: a },
+                )],
+                vec![f],
+            );
+            let r = run(&s);
+            let f = &r.functions["f"];
+            assert_eq!(f.throttles, 0);
+            f.gb_seconds / (f.gb_seconds + f.provisioned_gb_seconds)
+        })
+        .collect();
+    let n = reps as f64;
+    let mean = shares.iter().sum::<f64>() / n;
+    let sd = (shares.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    check(
+        "provisioned spill-over share = B(10, 8)",
+        erlang_b(p, a),
+        mean,
+        reps * 160_000,
+        sd / n.sqrt(),
+        Z,
+    );
+}
