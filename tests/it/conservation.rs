@@ -375,6 +375,19 @@ fn function_timeouts() {
         f.invocations,
         0.0,
     );
+    // A timed-out invocation runs (and is billed) until the timeout:
+    // E[min(S, k)] = 1 - e^-k, E[min(S, k)^2] = 2 (1 - e^-k (1 + k)).
+    let k = 1.5f64;
+    let m1 = 1.0 - (-k).exp();
+    let m2 = 2.0 * (1.0 - (-k).exp() * (1.0 + k));
+    check(
+        "mean duration with timeout E[min(S, 1.5)] [s]",
+        m1,
+        f.mean_duration_ms / 1e3,
+        f.invocations,
+        ((m2 - m1 * m1) / f.invocations as f64).sqrt(),
+        Z,
+    );
 }
 
 /// API timeout 1 s in front of a function allowed 60 s: the client gets a
@@ -550,6 +563,14 @@ fn randomized_over_seeds() {
         if u(0.0, 1.0) < 0.5 {
             f.reserved_concurrency = Some(u(1.0, 30.0) as u32);
         }
+        if u(0.0, 1.0) < 0.3 {
+            // Provisioned environments, never more than the reservation.
+            let cap = f.reserved_concurrency.unwrap_or(20);
+            f.provisioned_concurrency = (u(0.0, 1.0) * cap as f64) as u32;
+        }
+        if u(0.0, 1.0) < 0.3 {
+            f.max_lifetime = Some((u(1.0, 60.0) * SECONDS as f64) as u64);
+        }
         let rate = u(5.0, 150.0);
         let arrival = poisson_until(rate, until);
         let mut w = if u(0.0, 1.0) < 0.5 {
@@ -603,4 +624,34 @@ fn randomized_over_seeds() {
     }
     eprintln!("randomized conservation: ok/throttled/failed/timed out/in flight/retries/sdk retries/sdk give-ups = {seen:?}");
     assert!(seen.iter().all(|&n| n > 0), "{seen:?}");
+}
+
+/// API response cache: a fraction `hit_ratio` of admitted GET requests is
+/// answered by API Gateway and never reaches the function.
+#[test]
+fn api_cache_hits_skip_the_function() {
+    let h = 0.4;
+    let f = lambda("f", vec![Step::Io(Dist::Exp { mean: 0.05 })]);
+    let mut a = api("api", 1e4, 1e4, 29.0, 0);
+    a.routes[0].cacheable = true;
+    a.cache = Some(ApiCache {
+        ttl: 300 * SECONDS,
+        hit_ratio: h,
+        hit_latency: Dist::Const(0.002),
+        size_gb: 0.5,
+    });
+    let s = behind_api(f, a, 100.0);
+    let r = run(&s);
+    let (w, a, f) = (&r.workloads["w"], &r.apis["api"], &r.functions["f"]);
+    assert_eq!(w.in_flight, 0);
+    assert_eq!(w.requests, w.succeeded);
+    assert_eq!(f.invocations + a.cache_hits, a.requests);
+    assert_eq!(a.status["200"], a.requests);
+    check_fraction(
+        "API cache hit fraction",
+        h,
+        a.cache_hits as f64 / a.requests as f64,
+        a.requests,
+        0.0,
+    );
 }

@@ -126,6 +126,32 @@ fn cold_start_single_environment() {
         f.invocations,
         se_cold,
     );
+    // Time averages over the same regenerative cycle (busy B, then idle
+    // until the next arrival, the environment living min(T, K) of it):
+    // busy share = E[B] / (E[B] + 1/lambda) (= P(throttled) by PASTA);
+    // live share = (E[B] + E[min(T, K)]) / (E[B] + 1/lambda) with
+    // E[min(T, K)] = (1 - exp(-lambda K)) / lambda.
+    let eb = mean + init * p_cold;
+    let cycle = eb + 1.0 / lambda_;
+    let live = (eb + (1.0 - (-lambda_ * keep).exp()) / lambda_) / cycle;
+    let (_, se_busy) = batch_mean(&measured(&r, series(&r, "f", "concurrency")), BATCHES);
+    let (_, se_live) = batch_mean(&measured(&r, series(&r, "f", "environments")), BATCHES);
+    check(
+        "cold_start mean busy envs",
+        eb / cycle,
+        f.mean_concurrency,
+        f.invocations,
+        se_busy,
+        Z,
+    );
+    check(
+        "cold_start mean live envs",
+        live,
+        f.mean_environments,
+        f.invocations,
+        se_live,
+        Z,
+    );
 }
 
 /// API Gateway rate 10/s, burst 5, Poisson 8/s in front of a function with
