@@ -537,7 +537,7 @@ fn randomized_over_seeds() {
     // Across seeds, every way a request can end must have happened.
     let mut seen = [0u64; 8];
     for seed in 0..24u64 {
-        let mut g = slsim::engine::stream(seed, "conservation", "scenario");
+        let mut g = slsim::engine::stream(seed + seed_offset(), "conservation", "scenario");
         let mut u = |lo: f64, hi: f64| lo + (hi - lo) * g.random::<f64>();
         let drained = seed % 2 == 0;
         let until = if drained { 100.0 } else { 200.0 };

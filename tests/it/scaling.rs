@@ -237,7 +237,7 @@ fn burst_arrival_counts() {
     let seeds = 200u64;
     let mut total = 0u64;
     for seed in 0..seeds {
-        let mut rng = slsim::engine::stream(seed, "w", "arrivals");
+        let mut rng = slsim::engine::stream(seed + seed_offset(), "w", "arrivals");
         let mut t = 0;
         while let Some(next) = a.next_after(t, &mut rng) {
             total += 1;

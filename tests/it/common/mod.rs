@@ -6,7 +6,17 @@ use slsim::engine::SECONDS;
 use slsim::scenario::*;
 use slsim::workload::Arrival;
 
+/// `SLSIM_TEST_SEED_OFFSET=k` shifts every scenario seed by k: rerun the
+/// suite with other seeds to look for flaky tolerances.
+pub fn seed_offset() -> u64 {
+    std::env::var("SLSIM_TEST_SEED_OFFSET")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
 pub fn simulation(duration_s: u64, warmup_s: u64, seed: u64) -> Simulation {
+    let seed = seed.wrapping_add(seed_offset());
     Simulation {
         name: "test".into(),
         duration: duration_s * SECONDS,
