@@ -254,3 +254,61 @@ fn burst_arrival_counts() {
         Z,
     );
 }
+
+/// Two functions hit at once by about 2,000 requests each: under the
+/// legacy model the 3,000 burst is account-wide (3,000 served in total);
+/// under the per-function model each function has its own 1,000 (plus the
+/// refill of 100/s over the 10 ms burst: at most 1 more).
+#[test]
+fn burst_is_account_wide_only_in_the_legacy_model() {
+    for (model, name) in [
+        (ScalingModel::Legacy2019, "legacy"),
+        (ScalingModel::PerFunction, "per-function"),
+    ] {
+        let mk = |n: &str| lambda(n, vec![Step::Io(Dist::Const(50.0))]);
+        let mut sim = simulation(30, 0, 22);
+        sim.account_concurrency = 10_000;
+        sim.scaling = model;
+        let s = scenario(
+            sim,
+            vec![
+                workload(
+                    "w1",
+                    Target::Lambda(0),
+                    Arrival::Steps(burst_at(0.0, 0.01, 2e5)),
+                ),
+                workload(
+                    "w2",
+                    Target::Lambda(1),
+                    Arrival::Steps(burst_at(0.0, 0.01, 2e5)),
+                ),
+            ],
+            vec![mk("f1"), mk("f2")],
+        );
+        let r = run(&s);
+        let (f1, f2) = (&r.functions["f1"], &r.functions["f2"]);
+        assert!(f1.throttles > 0 && f2.throttles > 0);
+        match model {
+            ScalingModel::Legacy2019 => check(
+                &format!("{name}: served f1 + f2"),
+                3000.0,
+                (f1.invocations + f2.invocations) as f64,
+                1,
+                0.0,
+                Z,
+            ),
+            ScalingModel::PerFunction => {
+                for f in [f1, f2] {
+                    check(
+                        &format!("{name}: served per function"),
+                        1000.5,
+                        f.invocations as f64,
+                        1,
+                        0.5,
+                        1.0,
+                    );
+                }
+            }
+        }
+    }
+}
