@@ -152,7 +152,7 @@ pub struct FunctionStats {
 /// A DynamoDB table's figures.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct TableStats {
-    /// Read requests (get, query, scan), counting each SDK attempt once.
+    /// Read requests (get, query, scan); SDK retries are not counted again.
     pub reads: u64,
     /// Write requests.
     pub writes: u64,

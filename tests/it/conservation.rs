@@ -1,0 +1,657 @@
+//! Conservation of requests, and cross-checks between components, over a
+//! table of scenarios that exercise every way a request can end, plus
+//! randomized scenarios over seeds.
+
+use rand::Rng;
+
+use crate::common::stats::*;
+use crate::common::*;
+use slsim::dist::Dist;
+use slsim::engine::SECONDS;
+use slsim::metrics::RunResult;
+use slsim::scenario::*;
+use slsim::workload::Arrival;
+
+/// What the end of the run looks like.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum End {
+    /// Arrivals stop early enough for everything to finish.
+    Drained,
+    /// Requests are still in flight at the end.
+    InFlight,
+    /// Either.
+    Any,
+}
+
+/// Checks every invariant that holds for any scenario, and the exact
+/// cross-checks when the run drained (no warm-up).
+fn conserve(name: &str, s: &Scenario, r: &RunResult, end: End) {
+    let warm = s.simulation.warmup > 0;
+    let drained = end == End::Drained;
+    for (wname, w) in &r.workloads {
+        let ended = w.succeeded + w.throttled + w.failed + w.timed_out;
+        assert_eq!(
+            w.requests,
+            ended + w.in_flight,
+            "{name}/{wname}: conservation {w:?}"
+        );
+        assert_eq!(
+            w.status.values().sum::<u64>(),
+            ended,
+            "{name}/{wname}: status counts"
+        );
+        assert_eq!(
+            w.routes.values().map(|x| x.requests).sum::<u64>(),
+            w.requests,
+            "{name}/{wname}: routes"
+        );
+        assert_eq!(
+            w.routes.values().map(|x| x.succeeded).sum::<u64>(),
+            w.succeeded,
+            "{name}/{wname}: routes ok"
+        );
+        assert_eq!(
+            w.latency_ms.count, w.succeeded,
+            "{name}/{wname}: latency samples"
+        );
+        match end {
+            End::Drained => assert_eq!(w.in_flight, 0, "{name}/{wname}: drained"),
+            End::InFlight => assert!(
+                w.in_flight > 0,
+                "{name}/{wname}: expected requests in flight"
+            ),
+            End::Any => {}
+        }
+    }
+    for (tname, t) in &r.tables {
+        assert_eq!(
+            t.throttled,
+            t.retries + t.failed,
+            "{name}/{tname}: throttled = retried + gave up"
+        );
+    }
+    for (fname, f) in &r.functions {
+        assert!(
+            f.errors + f.timeouts <= f.invocations,
+            "{name}/{fname}: {f:?}"
+        );
+        assert!(f.cold_starts <= f.invocations, "{name}/{fname}");
+    }
+    series_match_counters(name, r, warm);
+    if warm {
+        return; // the windows of callers and callees differ at the edge
+    }
+    // Attempts sent by the workloads targeting `t`, and their in-flight
+    // requests (each can hold at most one pending attempt).
+    let sent = |t: Target| -> (u64, u64) {
+        s.workloads
+            .iter()
+            .filter(|w| w.target == t)
+            .map(|w| {
+                let st = &r.workloads[&w.name];
+                (st.requests + st.retries, st.in_flight)
+            })
+            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+    };
+    let within = |what: &str, got: u64, upper: u64, slack: u64| {
+        assert!(got <= upper, "{name}: {what}: {got} > {upper}");
+        if drained {
+            assert_eq!(got, upper, "{name}: {what} (drained)");
+        } else {
+            assert!(
+                got + slack >= upper,
+                "{name}: {what}: {got} + {slack} < {upper}"
+            );
+        }
+    };
+    let mut calls = vec![(0u64, 0u64); s.lambdas.len()];
+    for (i, a) in s.apis.iter().enumerate() {
+        let st = &r.apis[&a.name];
+        let (attempts, slack) = sent(Target::Api(i));
+        within(
+            &format!("api {} requests", a.name),
+            st.requests,
+            attempts,
+            slack,
+        );
+        assert_eq!(
+            st.throttled,
+            st.status.get("429").copied().unwrap_or(0),
+            "{name}: 429s"
+        );
+        within(
+            &format!("api {} responses", a.name),
+            st.status.values().sum(),
+            st.requests,
+            slack,
+        );
+        // Zero gateway latency and no cache: admitted requests integrate
+        // at once, one route per api.
+        assert!(
+            a.latency.is_zero() && a.cache.is_none() && a.auth.is_none() && a.routes.len() == 1
+        );
+        let c = &mut calls[a.routes[0].target];
+        c.0 += st.requests - st.throttled;
+        c.1 += slack;
+    }
+    for (i, _) in s.lambdas.iter().enumerate() {
+        let (attempts, slack) = sent(Target::Lambda(i));
+        calls[i].0 += attempts;
+        calls[i].1 += slack;
+    }
+    for (i, l) in s.lambdas.iter().enumerate() {
+        let f = &r.functions[&l.name];
+        assert!(!s
+            .lambdas
+            .iter()
+            .any(|x| x.steps.iter().any(|st| matches!(st, Step::Invoke { .. }))));
+        within(
+            &format!("function {} calls", l.name),
+            f.invocations + f.throttles,
+            calls[i].0,
+            calls[i].1,
+        );
+    }
+    // Tables: every invocation of a function whose first step is a table
+    // call makes exactly one request (each SDK attempt counted once).
+    for (ti, t) in s.tables.iter().enumerate() {
+        let st = &r.tables[&t.name];
+        let (mut reads, mut writes) = (0, 0);
+        for l in &s.lambdas {
+            let f = &r.functions[&l.name];
+            assert!(
+                l.steps
+                    .iter()
+                    .skip(1)
+                    .all(|st| !matches!(st, Step::Table { .. })),
+                "first step only"
+            );
+            if let Some(Step::Table { table, op, .. }) = l.steps.first() {
+                if *table == ti {
+                    if op.is_read() {
+                        reads += f.invocations;
+                    } else {
+                        writes += f.invocations;
+                    }
+                }
+            }
+        }
+        if drained {
+            assert_eq!(
+                (st.reads, st.writes),
+                (reads, writes),
+                "{name}: table {} requests",
+                t.name
+            );
+        } else {
+            assert!(
+                st.reads <= reads && st.writes <= writes,
+                "{name}: table {}",
+                t.name
+            );
+        }
+    }
+    // Outcomes seen by a sole direct caller without retries mirror the
+    // function's counters.
+    if drained {
+        for w in &s.workloads {
+            let (Target::Lambda(fi), None) = (w.target, &w.retry) else {
+                continue;
+            };
+            if s.workloads.len() > 1 || !s.apis.is_empty() {
+                continue;
+            }
+            let st = &r.workloads[&w.name];
+            let f = &r.functions[&s.lambdas[fi].name];
+            assert_eq!(
+                st.succeeded,
+                f.invocations - f.errors - f.timeouts,
+                "{name}: ok"
+            );
+            assert_eq!(st.throttled, f.throttles, "{name}: throttled");
+            assert_eq!(st.failed, f.errors, "{name}: failed");
+            assert_eq!(st.timed_out, f.timeouts, "{name}: timed out");
+        }
+    }
+}
+
+/// Over the measured window (whole buckets), the exported time series sum
+/// to the run's counters.
+fn series_match_counters(name: &str, r: &RunResult, warm: bool) {
+    let dt = r.timeseries.interval_s;
+    let sum = |c: &str, m: &str| measured(r, series(r, c, m)).iter().sum::<f64>();
+    let close = |what: &str, got: f64, want: f64| {
+        assert!(
+            (got - want).abs() <= 1e-9 * want.abs().max(1.0) * 1e3,
+            "{name}: series {what}: {got} vs counter {want}"
+        );
+    };
+    for (wn, w) in &r.workloads {
+        close(&format!("{wn} rps"), sum(wn, "rps") * dt, w.requests as f64);
+        if warm {
+            continue; // outcomes are counted by arrival time, series by end time
+        }
+        close(
+            &format!("{wn} succeeded_rps"),
+            sum(wn, "succeeded_rps") * dt,
+            w.succeeded as f64,
+        );
+        let unsuccessful = (w.throttled + w.failed + w.timed_out) as f64;
+        close(
+            &format!("{wn} unsuccessful_rps"),
+            sum(wn, "unsuccessful_rps") * dt,
+            unsuccessful,
+        );
+    }
+    for (fname, f) in &r.functions {
+        close(
+            &format!("{fname} invocations"),
+            sum(fname, "invocations"),
+            f.invocations as f64,
+        );
+        close(
+            &format!("{fname} throttles"),
+            sum(fname, "throttles"),
+            f.throttles as f64,
+        );
+        close(
+            &format!("{fname} cold_starts"),
+            sum(fname, "cold_starts"),
+            f.cold_starts as f64,
+        );
+        let mean = sum(fname, "concurrency") * dt / r.measured_seconds;
+        close(&format!("{fname} concurrency"), mean, f.mean_concurrency);
+        let envs = sum(fname, "environments") * dt / r.measured_seconds;
+        close(&format!("{fname} environments"), envs, f.mean_environments);
+        let max = measured(r, series(r, fname, "concurrency_max"))
+            .iter()
+            .cloned()
+            .fold(0.0, f64::max);
+        close(
+            &format!("{fname} concurrency_max"),
+            max,
+            f.max_concurrency as f64,
+        );
+    }
+    for (tname, t) in &r.tables {
+        close(
+            &format!("{tname} consumed_rcu"),
+            sum(tname, "consumed_rcu") * dt,
+            t.consumed_rcu,
+        );
+        close(
+            &format!("{tname} consumed_wcu"),
+            sum(tname, "consumed_wcu") * dt,
+            t.consumed_wcu,
+        );
+        close(
+            &format!("{tname} throttled"),
+            sum(tname, "throttled"),
+            t.throttled as f64,
+        );
+    }
+}
+
+const T: u64 = 400;
+/// Arrivals stop this long before the end: longer than any timeout plus
+/// retries used below.
+const DRAIN: f64 = 150.0;
+
+fn direct(f: Lambda, rate: f64) -> Scenario {
+    scenario(
+        simulation(T, 0, 1),
+        vec![workload(
+            "w",
+            Target::Lambda(0),
+            poisson_until(rate, (T as f64) - DRAIN),
+        )],
+        vec![f],
+    )
+}
+
+fn behind_api(f: Lambda, a: Api, rate: f64) -> Scenario {
+    let mut s = scenario(
+        simulation(T, 0, 1),
+        vec![api_workload(
+            "w",
+            0,
+            poisson_until(rate, (T as f64) - DRAIN),
+        )],
+        vec![f],
+    );
+    s.apis = vec![a];
+    s
+}
+
+#[test]
+fn api_throttling() {
+    let f = lambda("f", vec![Step::Io(Dist::Exp { mean: 0.1 })]);
+    let s = behind_api(f, api("api", 50.0, 10.0, 29.0, 0), 70.0);
+    let r = run(&s);
+    conserve("api_throttling", &s, &r, End::Drained);
+    let (w, a) = (&r.workloads["w"], &r.apis["api"]);
+    assert!(a.throttled > 0);
+    assert_eq!(w.throttled, a.throttled);
+    assert_eq!(w.status["429"], a.throttled);
+}
+
+#[test]
+fn function_errors() {
+    let p = 0.3;
+    let f = lambda(
+        "f",
+        vec![
+            Step::Io(Dist::Exp { mean: 0.05 }),
+            Step::Fail(p),
+            Step::Io(Dist::Const(0.01)),
+        ],
+    );
+    let s = direct(f, 200.0);
+    let r = run(&s);
+    conserve("function_errors", &s, &r, End::Drained);
+    let f = &r.functions["f"];
+    check_fraction(
+        "fail step error fraction",
+        p,
+        f.errors as f64 / f.invocations as f64,
+        f.invocations,
+        0.0,
+    );
+}
+
+#[test]
+fn function_timeouts() {
+    let mut f = lambda("f", vec![Step::Io(Dist::Exp { mean: 1.0 })]);
+    f.timeout = 1500 * slsim::engine::MILLIS;
+    let s = direct(f, 100.0);
+    let r = run(&s);
+    conserve("function_timeouts", &s, &r, End::Drained);
+    let f = &r.functions["f"];
+    // Exp(1) service against a 1.5 s timeout (init is not counted).
+    check_fraction(
+        "function timeout fraction",
+        (-1.5f64).exp(),
+        f.timeouts as f64 / f.invocations as f64,
+        f.invocations,
+        0.0,
+    );
+    // A timed-out invocation runs (and is billed) until the timeout:
+    // E[min(S, k)] = 1 - e^-k, E[min(S, k)^2] = 2 (1 - e^-k (1 + k)).
+    let k = 1.5f64;
+    let m1 = 1.0 - (-k).exp();
+    let m2 = 2.0 * (1.0 - (-k).exp() * (1.0 + k));
+    check(
+        "mean duration with timeout E[min(S, 1.5)] [s]",
+        m1,
+        f.mean_duration_ms / 1e3,
+        f.invocations,
+        ((m2 - m1 * m1) / f.invocations as f64).sqrt(),
+        Z,
+    );
+}
+
+/// API timeout 1 s in front of a function allowed 60 s: the client gets a
+/// 504 while the function runs on to completion.
+#[test]
+fn api_integration_timeout() {
+    let mut f = lambda("f", vec![Step::Io(Dist::Exp { mean: 1.0 })]);
+    f.timeout = 60 * SECONDS;
+    f.init = Dist::Const(0.0);
+    let s = behind_api(f, api("api", 1e4, 1e4, 1.0, 0), 100.0);
+    let r = run(&s);
+    conserve("api_integration_timeout", &s, &r, End::Drained);
+    let (w, a, f) = (&r.workloads["w"], &r.apis["api"], &r.functions["f"]);
+    assert_eq!(f.timeouts, 0);
+    assert_eq!(w.timed_out, a.status["504"]);
+    assert_eq!(w.succeeded + w.timed_out, f.invocations);
+    check_fraction(
+        "api 504 fraction P(S > 1 s)",
+        (-1.0f64).exp(),
+        w.timed_out as f64 / w.requests as f64,
+        w.requests,
+        0.0,
+    );
+}
+
+#[test]
+fn dynamodb_throttling_and_give_ups() {
+    let f = lambda("f", vec![get(0, 4.0), Step::Io(Dist::Const(0.01))]);
+    let mut s = direct(f, 30.0);
+    let mut t = table(
+        "t",
+        Capacity::Provisioned {
+            rcu: 20.0,
+            wcu: 5.0,
+        },
+    );
+    t.burst_seconds = 1.0;
+    s.tables = vec![t];
+    let r = run(&s);
+    conserve("dynamodb_throttling", &s, &r, End::Drained);
+    let (w, f, t) = (&r.workloads["w"], &r.functions["f"], &r.tables["t"]);
+    assert!(t.retries > 0 && t.failed > 0, "{t:?}");
+    assert_eq!(f.errors, t.failed);
+    assert_eq!(w.failed, t.failed);
+}
+
+#[test]
+fn client_retries_on_concurrency_throttles() {
+    let mut f = lambda("f", vec![Step::Io(Dist::Exp { mean: 0.5 })]);
+    f.reserved_concurrency = Some(3);
+    let mut s = direct(f, 5.0);
+    s.workloads[0].retry = Some(ClientRetry {
+        max_attempts: 3,
+        backoff: Dist::Exp { mean: 0.3 },
+    });
+    let r = run(&s);
+    conserve("client_retries", &s, &r, End::Drained);
+    let (w, f) = (&r.workloads["w"], &r.functions["f"]);
+    assert!(w.retries > 0 && w.throttled > 0);
+    assert!(w.throttled < f.throttles);
+    // Every throttle is followed by a retry unless it was the last attempt.
+    assert_eq!(f.throttles, w.retries + w.throttled);
+}
+
+#[test]
+fn concurrency_throttles_behind_api() {
+    let mut f = lambda("f", vec![Step::Io(Dist::Exp { mean: 0.5 })]);
+    f.reserved_concurrency = Some(2);
+    let s = behind_api(f, api("api", 1e4, 1e4, 29.0, 0), 6.0);
+    let r = run(&s);
+    conserve("concurrency_throttles", &s, &r, End::Drained);
+    let (w, a, f) = (&r.workloads["w"], &r.apis["api"], &r.functions["f"]);
+    assert!(f.throttles > 0);
+    assert_eq!(w.throttled, f.throttles);
+    assert_eq!(a.status["500"], f.throttles);
+}
+
+#[test]
+fn with_warm_up() {
+    let mut f = lambda(
+        "f",
+        vec![
+            get(0, 2.0),
+            Step::Fail(0.1),
+            Step::Io(Dist::Exp { mean: 0.4 }),
+        ],
+    );
+    f.timeout = SECONDS;
+    f.keep_alive = 3 * SECONDS;
+    let mut s = behind_api(f, api("api", 40.0, 20.0, 0.8, 0), 50.0);
+    s.simulation.warmup = 100 * SECONDS;
+    let mut t = table(
+        "t",
+        Capacity::Provisioned {
+            rcu: 15.0,
+            wcu: 5.0,
+        },
+    );
+    t.burst_seconds = 2.0;
+    s.tables = vec![t];
+    s.workloads[0].retry = Some(ClientRetry {
+        max_attempts: 2,
+        backoff: Dist::Const(0.1),
+    });
+    let r = run(&s);
+    conserve("warm_up", &s, &r, End::Drained);
+}
+
+#[test]
+fn ends_with_requests_in_flight() {
+    let mut f = lambda("f", vec![get(0, 1.0), Step::Io(Dist::Const(30.0))]);
+    f.timeout = 60 * SECONDS;
+    let mut s = scenario(
+        simulation(100, 0, 1),
+        vec![workload(
+            "w",
+            Target::Lambda(0),
+            Arrival::Poisson { rate: 20.0 },
+        )],
+        vec![f],
+    );
+    s.tables = vec![table(
+        "t",
+        Capacity::Provisioned {
+            rcu: 1000.0,
+            wcu: 10.0,
+        },
+    )];
+    let r = run(&s);
+    conserve("in_flight", &s, &r, End::InFlight);
+    let w = &r.workloads["w"];
+    // Requests of the last 30 s (minus the few still initialising) are in
+    // flight: Poisson(20 x 30), within 5 SE.
+    check(
+        "in flight at the end",
+        600.0,
+        w.in_flight as f64,
+        w.requests,
+        600f64.sqrt(),
+        Z,
+    );
+}
+
+/// Random scenarios: every feature, random parameters, drained or not.
+#[test]
+fn randomized_over_seeds() {
+    // Across seeds, every way a request can end must have happened.
+    let mut seen = [0u64; 8];
+    for seed in 0..24u64 {
+        let mut g = slsim::engine::stream(seed + seed_offset(), "conservation", "scenario");
+        let mut u = |lo: f64, hi: f64| lo + (hi - lo) * g.random::<f64>();
+        let drained = seed % 2 == 0;
+        let until = if drained { 100.0 } else { 200.0 };
+        let use_table = u(0.0, 1.0) < 0.6;
+        let mut steps = Vec::new();
+        if use_table {
+            steps.push(get(0, u(0.5, 12.0)));
+        }
+        steps.push(Step::Compute {
+            dist: Dist::Exp { mean: u(0.01, 0.3) },
+            threads: 1.0,
+        });
+        steps.push(Step::Fail(u(0.0, 0.2)));
+        steps.push(Step::Io(Dist::LogNormal {
+            mu: u(-4.0, -1.0),
+            sigma: u(0.2, 1.5),
+        }));
+        let mut f = lambda("f", steps);
+        f.memory_mb = u(128.0, 3008.0) as u32;
+        f.timeout = (u(0.3, 5.0) * SECONDS as f64) as u64;
+        f.keep_alive = (u(0.5, 20.0) * SECONDS as f64) as u64;
+        f.routing = [Routing::Mru, Routing::Lru, Routing::Random][(u(0.0, 3.0)) as usize % 3];
+        if u(0.0, 1.0) < 0.5 {
+            f.reserved_concurrency = Some(u(1.0, 30.0) as u32);
+        }
+        if u(0.0, 1.0) < 0.3 {
+            // Provisioned environments, never more than the reservation.
+            let cap = f.reserved_concurrency.unwrap_or(20);
+            f.provisioned_concurrency = (u(0.0, 1.0) * cap as f64) as u32;
+        }
+        if u(0.0, 1.0) < 0.3 {
+            f.max_lifetime = Some((u(1.0, 60.0) * SECONDS as f64) as u64);
+        }
+        let rate = u(5.0, 150.0);
+        let arrival = poisson_until(rate, until);
+        let mut w = if u(0.0, 1.0) < 0.5 {
+            workload("w", Target::Lambda(0), arrival)
+        } else {
+            api_workload("w", 0, arrival)
+        };
+        if u(0.0, 1.0) < 0.5 {
+            w.retry = Some(ClientRetry {
+                max_attempts: u(1.0, 4.0) as u32,
+                backoff: Dist::Exp { mean: u(0.05, 1.0) },
+            });
+        }
+        let is_api = matches!(w.target, Target::Api(_));
+        let mut s = scenario(simulation(200, 0, seed), vec![w], vec![f]);
+        if is_api {
+            s.apis = vec![api("api", u(5.0, 200.0), u(1.0, 100.0), u(0.5, 10.0), 0)];
+        }
+        if use_table {
+            let mut t = table(
+                "t",
+                Capacity::Provisioned {
+                    rcu: u(5.0, 300.0),
+                    wcu: 5.0,
+                },
+            );
+            t.burst_seconds = u(0.0, 20.0);
+            t.sdk_retry = sdk_retry(u(1.0, 5.0) as u32);
+            s.tables = vec![t];
+        }
+        let r = run(&s);
+        let end = if drained { End::Drained } else { End::Any };
+        conserve(&format!("random seed {seed}"), &s, &r, end);
+        let w = &r.workloads["w"];
+        let tab = r.tables.get("t");
+        for (k, v) in [
+            w.succeeded,
+            w.throttled,
+            w.failed,
+            w.timed_out,
+            w.in_flight,
+            w.retries,
+            tab.map_or(0, |t| t.retries),
+            tab.map_or(0, |t| t.failed),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            seen[k] += v;
+        }
+    }
+    eprintln!("randomized conservation: ok/throttled/failed/timed out/in flight/retries/sdk retries/sdk give-ups = {seen:?}");
+    assert!(seen.iter().all(|&n| n > 0), "{seen:?}");
+}
+
+/// API response cache: a fraction `hit_ratio` of admitted GET requests is
+/// answered by API Gateway and never reaches the function.
+#[test]
+fn api_cache_hits_skip_the_function() {
+    let h = 0.4;
+    let f = lambda("f", vec![Step::Io(Dist::Exp { mean: 0.05 })]);
+    let mut a = api("api", 1e4, 1e4, 29.0, 0);
+    a.routes[0].cacheable = true;
+    a.cache = Some(ApiCache {
+        ttl: 300 * SECONDS,
+        hit_ratio: h,
+        hit_latency: Dist::Const(0.002),
+        size_gb: 0.5,
+    });
+    let s = behind_api(f, a, 100.0);
+    let r = run(&s);
+    let (w, a, f) = (&r.workloads["w"], &r.apis["api"], &r.functions["f"]);
+    assert_eq!(w.in_flight, 0);
+    assert_eq!(w.requests, w.succeeded);
+    assert_eq!(f.invocations + a.cache_hits, a.requests);
+    assert_eq!(a.status["200"], a.requests);
+    check_fraction(
+        "API cache hit fraction",
+        h,
+        a.cache_hits as f64 / a.requests as f64,
+        a.requests,
+        0.0,
+    );
+}

@@ -1,0 +1,28 @@
+//! The statistical and invariant test suite: the simulator against queueing
+//! theory, published AWS examples, and its own conservation laws.
+//!
+//! Tolerance policy: every statistical check is |simulated - theory| <=
+//! Z x SE with Z = 5 (`common::stats::Z`) and SE derived from the sample:
+//! binomial sqrt(p (1 - p) / n) for independent trials; batch means over 30
+//! batches of the exported time series for fractions and time averages of
+//! correlated processes (never smaller than the binomial SE); independent
+//! replications where no series exists; Poisson sqrt(n) for arrival
+//! counts. Deterministic quantities (scaling ramps, legacy burst arithmetic,
+//! capacity units, CPU share) are checked exactly or to their stated
+//! discretisation. Each check prints a `CHECK | name | theory | simulated |
+//! n | tolerance` row (`cargo test --test it -- --nocapture`).
+//!
+//! `SLSIM_TEST_SEED_OFFSET=k cargo test --test it` reruns everything with
+//! shifted seeds, to look for flaky tolerances or small biases.
+//!
+//! Modules: `theory` (Erlang B, cold starts, token bucket, Little's law, CPU
+//! share), `conservation` (request conservation and cross-checks),
+//! `determinism`, `scaling` (Lambda scale-up models), `dynamodb` (capacity),
+//! `common` (scenario builders, closed forms, statistics).
+
+mod common;
+mod conservation;
+mod determinism;
+mod dynamodb;
+mod scaling;
+mod theory;
