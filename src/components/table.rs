@@ -15,7 +15,7 @@ use super::token_bucket::TokenBucket;
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime, SECONDS};
 use crate::metrics::SeriesId;
-use crate::scenario::{self, Capacity, Consistency};
+use crate::scenario::{self, Capacity, Consistency, TableOp};
 
 /// How long on-demand waits before its previous peak follows traffic.
 pub const ON_DEMAND_PEAK_WINDOW: SimDuration = 30 * 60 * SECONDS;
@@ -217,5 +217,61 @@ impl Table {
             .min(self.backoff_max);
         let backoff = (self.rng.random::<f64>() * ceiling as f64) as SimDuration;
         Attempt::Retry(rtt + backoff)
+    }
+}
+
+/// Capacity units of one DynamoDB request (aws-facts §5.1): reads in 4 KB
+/// units (half for eventual consistency), writes in 1 KB units. GetItem
+/// rounds each item up; Query and Scan round the total.
+pub fn capacity_units(op: TableOp, items: u32, item_kb: f64, consistency: Consistency) -> f64 {
+    let per_read_unit = match consistency {
+        Consistency::Eventual => 0.5,
+        Consistency::Strong => 1.0,
+    };
+    let items = items.max(1) as f64;
+    match op {
+        TableOp::Get => items * (item_kb / 4.0).ceil().max(1.0) * per_read_unit,
+        TableOp::Query | TableOp::Scan => (items * item_kb / 4.0).ceil().max(1.0) * per_read_unit,
+        TableOp::Put | TableOp::Update | TableOp::Delete => items * item_kb.ceil().max(1.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capacity_arithmetic_matches_the_developer_guide() {
+        // aws-facts §9.6: an 8 KB strong read = 2 RCU; eventual = half.
+        assert_eq!(
+            capacity_units(TableOp::Get, 1, 8.0, Consistency::Strong),
+            2.0
+        );
+        assert_eq!(
+            capacity_units(TableOp::Get, 1, 8.0, Consistency::Eventual),
+            1.0
+        );
+        assert_eq!(
+            capacity_units(TableOp::Get, 1, 0.5, Consistency::Strong),
+            1.0
+        );
+        // Query sums sizes then rounds: 20 x 0.5 KB = 10 KB -> 3 units.
+        assert_eq!(
+            capacity_units(TableOp::Query, 20, 0.5, Consistency::Strong),
+            3.0
+        );
+        assert_eq!(
+            capacity_units(TableOp::Query, 20, 0.5, Consistency::Eventual),
+            1.5
+        );
+        // Writes: 1 KB units per item, rounded up.
+        assert_eq!(
+            capacity_units(TableOp::Put, 1, 1.5, Consistency::Strong),
+            2.0
+        );
+        assert_eq!(
+            capacity_units(TableOp::Put, 3, 0.2, Consistency::Eventual),
+            3.0
+        );
     }
 }

@@ -9,90 +9,30 @@
 //! (provisioned ones re-initialise). Sources: aws-facts §1.1 (concurrency,
 //! scaling), §1.3 (CPU share), §1.10 (billing).
 
-use std::collections::VecDeque;
-
 use rand::Rng;
 
+mod account;
+mod deadlines;
+
+pub use account::{legacy_burst, Account, LEGACY_ENVS_PER_MINUTE, UNRESERVED_FLOOR};
+pub use deadlines::Deadlines;
+
+use super::table::capacity_units;
 use super::token_bucket::TokenBucket;
-use super::FrameRef;
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime, MILLIS, SECONDS};
 use crate::metrics::{Level, SeriesId, SeriesRecorder};
 use crate::policy::IdlePool;
-use crate::scenario::{self, Consistency, Routing, ScalingModel, Step, TableOp};
+use crate::scenario::{self, Routing, Step};
 
 /// vCPU share of 1 MB of memory: 1,769 MB = 1 vCPU (aws-facts §1.3).
 pub const MB_PER_VCPU: f64 = 1769.0;
 /// Per-function scaling: new environments per 10 s, refilled continuously
 /// (aws-facts §1.1, since 2023-11-27).
 pub const SCALING_ENVS_PER_10S: f64 = 1000.0;
-/// Legacy scaling: environments added per minute after the burst.
-pub const LEGACY_ENVS_PER_MINUTE: f64 = 500.0;
 /// Longest init: beyond it Lambda stops the init phase and retries it
 /// inside the invoke (aws-facts §1.3: 10 s); slsim caps init draws here.
 pub const INIT_CAP: SimDuration = 10 * SECONDS;
-/// Concurrency that must stay unreserved (aws-facts §1.1).
-pub const UNRESERVED_FLOOR: u32 = 100;
-
-/// Legacy (2019-2023) account-wide initial burst by Region (aws-facts §1.1).
-pub fn legacy_burst(region: &str) -> f64 {
-    match region {
-        "us-west-2" | "us-east-1" | "eu-west-1" => 3000.0,
-        "ap-northeast-1" | "eu-central-1" | "us-east-2" => 1000.0,
-        _ => 500.0,
-    }
-}
-
-/// Account-wide Lambda state shared by all functions.
-pub struct Account {
-    /// Concurrency available to functions without a reservation.
-    pub unreserved_limit: u32,
-    /// Of which in use (on-demand busy + provisioned of unreserved functions).
-    pub unreserved_in_use: u32,
-    legacy: Option<LegacyScaling>,
-}
-
-/// The 2019 model: a burst of new environments, then +500 at every minute.
-struct LegacyScaling {
-    tokens: f64,
-    burst: f64,
-    minute: u64,
-}
-
-impl LegacyScaling {
-    fn try_take(&mut self, now: SimTime) -> bool {
-        let minute = now / (60 * SECONDS);
-        if minute > self.minute {
-            self.tokens = (self.tokens + LEGACY_ENVS_PER_MINUTE * (minute - self.minute) as f64)
-                .min(self.burst);
-            self.minute = minute;
-        }
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
-
-impl Account {
-    /// Account state for a scenario.
-    pub fn new(sim: &scenario::Simulation, reserved_total: u32) -> Self {
-        Self {
-            unreserved_limit: sim.account_concurrency.saturating_sub(reserved_total),
-            unreserved_in_use: 0,
-            legacy: (sim.scaling == ScalingModel::Legacy2019).then(|| {
-                let burst = legacy_burst(&sim.region);
-                LegacyScaling {
-                    tokens: burst,
-                    burst,
-                    minute: 0,
-                }
-            }),
-        }
-    }
-}
 
 /// One prepared step of an invocation.
 #[derive(Clone, Debug)]
@@ -223,75 +163,6 @@ pub struct FunctionSeries {
     pub throttles: SeriesId,
     /// Max busy environments in the interval.
     pub concurrency_max: SeriesId,
-}
-
-/// Deadlines of a function's invocations that wait on a call, sorted by
-/// deadline. All invocations of a function share one timeout, so deadlines
-/// arrive almost in order and insertion from the back is cheap; the event
-/// queue then holds one timer per function instead of one per invocation.
-#[derive(Default)]
-pub struct Deadlines {
-    q: VecDeque<(SimTime, FrameRef)>,
-    /// Earliest pending timer event, if any.
-    pub timer_at: Option<SimTime>,
-}
-
-impl Deadlines {
-    /// Registers an invocation's deadline; returns a time at which the
-    /// caller must schedule the function's deadline timer, if needed.
-    #[inline]
-    pub fn push(&mut self, deadline: SimTime, fr: FrameRef) -> Option<SimTime> {
-        let mut i = self.q.len();
-        while i > 0 && self.q[i - 1].0 > deadline {
-            i -= 1;
-        }
-        self.q.insert(i, (deadline, fr));
-        match self.timer_at {
-            Some(t) if t <= deadline => None,
-            _ => {
-                self.timer_at = Some(deadline);
-                Some(deadline)
-            }
-        }
-    }
-
-    /// Removes and returns the earliest entry if it is due at `now`.
-    #[inline]
-    pub fn pop_due(&mut self, now: SimTime) -> Option<FrameRef> {
-        match self.q.front() {
-            Some(&(d, fr)) if d <= now => {
-                self.q.pop_front();
-                Some(fr)
-            }
-            _ => None,
-        }
-    }
-
-    /// Drops entries at the front whose invocation has ended.
-    #[inline]
-    pub fn drop_stale(&mut self, ended: impl Fn(FrameRef) -> bool) {
-        while let Some(&(_, fr)) = self.q.front() {
-            if !ended(fr) {
-                break;
-            }
-            self.q.pop_front();
-        }
-    }
-
-    /// The earliest deadline, if any.
-    pub fn next(&self) -> Option<SimTime> {
-        self.q.front().map(|e| e.0)
-    }
-
-    /// Entries held (in-flight calls plus not yet dropped stale ones).
-    pub fn len(&self) -> usize {
-        self.q.len()
-    }
-
-    /// True when empty.
-    pub fn is_empty(&self) -> bool {
-        self.q.is_empty()
-    }
 }
 
 /// A Lambda function's runtime state.
@@ -661,61 +532,5 @@ impl Function {
         self.counters.duration_sum += run as f64;
         self.counters.init_sum += init as f64;
         self.counters.ended += 1;
-    }
-}
-
-/// Capacity units of one DynamoDB request (aws-facts §5.1): reads in 4 KB
-/// units (half for eventual consistency), writes in 1 KB units. GetItem
-/// rounds each item up; Query and Scan round the total.
-pub fn capacity_units(op: TableOp, items: u32, item_kb: f64, consistency: Consistency) -> f64 {
-    let per_read_unit = match consistency {
-        Consistency::Eventual => 0.5,
-        Consistency::Strong => 1.0,
-    };
-    let items = items.max(1) as f64;
-    match op {
-        TableOp::Get => items * (item_kb / 4.0).ceil().max(1.0) * per_read_unit,
-        TableOp::Query | TableOp::Scan => (items * item_kb / 4.0).ceil().max(1.0) * per_read_unit,
-        TableOp::Put | TableOp::Update | TableOp::Delete => items * item_kb.ceil().max(1.0),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn capacity_arithmetic_matches_the_developer_guide() {
-        // aws-facts §9.6: an 8 KB strong read = 2 RCU; eventual = half.
-        assert_eq!(
-            capacity_units(TableOp::Get, 1, 8.0, Consistency::Strong),
-            2.0
-        );
-        assert_eq!(
-            capacity_units(TableOp::Get, 1, 8.0, Consistency::Eventual),
-            1.0
-        );
-        assert_eq!(
-            capacity_units(TableOp::Get, 1, 0.5, Consistency::Strong),
-            1.0
-        );
-        // Query sums sizes then rounds: 20 x 0.5 KB = 10 KB -> 3 units.
-        assert_eq!(
-            capacity_units(TableOp::Query, 20, 0.5, Consistency::Strong),
-            3.0
-        );
-        assert_eq!(
-            capacity_units(TableOp::Query, 20, 0.5, Consistency::Eventual),
-            1.5
-        );
-        // Writes: 1 KB units per item, rounded up.
-        assert_eq!(
-            capacity_units(TableOp::Put, 1, 1.5, Consistency::Strong),
-            2.0
-        );
-        assert_eq!(
-            capacity_units(TableOp::Put, 3, 0.2, Consistency::Eventual),
-            3.0
-        );
     }
 }
