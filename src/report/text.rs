@@ -1,0 +1,223 @@
+//! The human summary: what a person reads in ten seconds after a run.
+
+use crate::metrics::RunResult;
+use std::fmt::Write;
+
+/// A short plain-text summary: one line per workload, API, function and
+/// table, then the cost. Columns are aligned with spaces; no colour.
+pub fn summary_text(r: &RunResult) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}: seed {}, {} s simulated ({} s measured), {} events in {:.2} s",
+        r.scenario,
+        r.seed,
+        num(r.simulated_seconds),
+        num(r.measured_seconds),
+        thousands(r.events),
+        r.wall_seconds
+    );
+
+    if !r.workloads.is_empty() {
+        let mut t = Table::new([
+            "workload",
+            "requests",
+            "ok",
+            "throttled",
+            "failed",
+            "timed out",
+            "p50 ms",
+            "p99 ms",
+        ]);
+        for (name, w) in &r.workloads {
+            t.row([
+                name.clone(),
+                thousands(w.requests),
+                percent(w.succeeded, w.requests),
+                thousands(w.throttled),
+                thousands(w.failed),
+                thousands(w.timed_out),
+                format!("{:.1}", w.latency_ms.p50),
+                format!("{:.1}", w.latency_ms.p99),
+            ]);
+        }
+        t.render(&mut out);
+    }
+
+    if !r.apis.is_empty() {
+        let mut t = Table::new(["api", "requests", "throttled", "cache hits"]);
+        for (name, a) in &r.apis {
+            t.row([
+                name.clone(),
+                thousands(a.requests),
+                thousands(a.throttled),
+                thousands(a.cache_hits),
+            ]);
+        }
+        t.render(&mut out);
+    }
+
+    if !r.functions.is_empty() {
+        let mut t = Table::new([
+            "function",
+            "invocations",
+            "cold",
+            "throttles",
+            "errors",
+            "max conc",
+            "mean conc",
+        ]);
+        for (name, f) in &r.functions {
+            t.row([
+                name.clone(),
+                thousands(f.invocations),
+                percent(f.cold_starts, f.invocations),
+                thousands(f.throttles),
+                thousands(f.errors),
+                thousands(f.max_concurrency),
+                format!("{:.2}", f.mean_concurrency),
+            ]);
+        }
+        t.render(&mut out);
+    }
+
+    if !r.tables.is_empty() {
+        let mut t = Table::new([
+            "table",
+            "reads",
+            "writes",
+            "throttled",
+            "RCU used",
+            "WCU used",
+        ]);
+        for (name, tb) in &r.tables {
+            t.row([
+                name.clone(),
+                thousands(tb.reads),
+                thousands(tb.writes),
+                thousands(tb.throttled),
+                format!("{:.1}", tb.consumed_rcu),
+                format!("{:.1}", tb.consumed_wcu),
+            ]);
+        }
+        t.render(&mut out);
+    }
+
+    let c = &r.cost;
+    let window_share = if c.monthly_usd > 0.0 {
+        c.total_usd / c.monthly_usd
+    } else {
+        0.0
+    };
+    let mut t = Table::new(["cost [USD]", "window", "month (730 h)"]);
+    for (service, &monthly) in &c.by_service {
+        t.row([service.clone(), usd(monthly * window_share), usd(monthly)]);
+    }
+    t.row(["total".to_string(), usd(c.total_usd), usd(c.monthly_usd)]);
+    t.render(&mut out);
+    let _ = writeln!(
+        out,
+        "per million requests: ${}   free tier: {}",
+        usd(c.per_million_requests_usd),
+        if c.free_tier { "subtracted" } else { "off" }
+    );
+    out
+}
+
+/// Columns: the first left-aligned, the others right-aligned.
+struct Table<const N: usize> {
+    rows: Vec<[String; N]>,
+}
+
+impl<const N: usize> Table<N> {
+    fn new(header: [&str; N]) -> Self {
+        Table {
+            rows: vec![header.map(str::to_string)],
+        }
+    }
+
+    fn row(&mut self, cells: [String; N]) {
+        self.rows.push(cells);
+    }
+
+    fn render(&self, out: &mut String) {
+        let mut width = [0usize; N];
+        for row in &self.rows {
+            for (w, cell) in width.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        out.push('\n');
+        for row in &self.rows {
+            let mut line = String::new();
+            for (i, (cell, w)) in row.iter().zip(width).enumerate() {
+                if i == 0 {
+                    let _ = write!(line, "{cell:<w$}");
+                } else {
+                    let _ = write!(line, "  {cell:>w$}");
+                }
+            }
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+}
+
+/// `1234567` -> `1,234,567`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut s = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            s.push(',');
+        }
+        s.push(c);
+    }
+    s
+}
+
+/// `part / whole` as a percentage, `-` when `whole` is 0.
+fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "-".into()
+    } else {
+        format!("{:.2}%", part as f64 / whole as f64 * 100.0)
+    }
+}
+
+/// Dollars: cents from $1 up, four decimals below (windows are often short).
+fn usd(v: f64) -> String {
+    if v.abs() >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+/// Seconds without a useless fraction.
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn percent_of_zero_is_a_dash() {
+        assert_eq!(percent(1, 0), "-");
+        assert_eq!(percent(1, 8), "12.50%");
+    }
+}
