@@ -96,8 +96,8 @@ pub fn summary_text(r: &RunResult) -> String {
                 thousands(tb.reads),
                 thousands(tb.writes),
                 thousands(tb.throttled),
-                format!("{:.1}", tb.consumed_rcu),
-                format!("{:.1}", tb.consumed_wcu),
+                units(tb.consumed_rcu),
+                units(tb.consumed_wcu),
             ]);
         }
         t.render(&mut out);
@@ -174,6 +174,20 @@ fn thousands(n: u64) -> String {
         s.push(c);
     }
     s
+}
+
+/// Capacity units: one decimal below 1,000, whole and grouped above.
+fn units(v: f64) -> String {
+    if v.is_finite() && v.abs() >= 1000.0 {
+        let s = thousands(v.abs().round() as u64);
+        if v < 0.0 {
+            format!("-{s}")
+        } else {
+            s
+        }
+    } else {
+        format!("{v:.1}")
+    }
 }
 
 /// `part / whole` as a percentage, `-` when `whole` is 0.
