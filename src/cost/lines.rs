@@ -65,7 +65,7 @@ pub struct FunctionUsage {
     pub provisioned_configured_gb_seconds: f64,
 }
 
-/// Monthly Lambda cost of each function [USD].
+/// Monthly Lambda cost of each function \[USD\].
 ///
 /// The free tier (1M requests and 400,000 GB-s a month, shared by the
 /// account) is subtracted when `free_tier` is on, only from functions
@@ -165,11 +165,11 @@ pub struct ApiUsage {
     pub kind: ApiKind,
     /// Requests received [per month].
     pub requests: f64,
-    /// Response cache size [GB]; 0 without a cache.
+    /// Response cache size \[GB\]; 0 without a cache.
     pub cache_size_gb: f64,
 }
 
-/// Monthly API Gateway cost of each API [USD].
+/// Monthly API Gateway cost of each API \[USD\].
 ///
 /// Request tiers and the free tier (1M calls a month, when `free_tier` is
 /// on) apply per API type to the sum over APIs of that type, then split back
@@ -228,7 +228,7 @@ pub enum TableUsage {
     },
 }
 
-/// Monthly DynamoDB cost of a table [USD] (storage and the DynamoDB free
+/// Monthly DynamoDB cost of a table \[USD\] (storage and the DynamoDB free
 /// tier are not modelled).
 pub fn table_cost(t: &TableUsage, p: &DynamoDbPrices) -> f64 {
     match *t {

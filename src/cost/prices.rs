@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-/// Prices of one Region [USD].
+/// Prices of one Region \[USD\].
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct PriceTable {
@@ -61,7 +61,7 @@ pub struct ApiGatewayPrices {
     pub http_usd_per_million: Vec<Tier>,
     /// Response cache [USD per hour] for a cache of `cache_gb`.
     pub cache_usd_per_hour: f64,
-    /// Cache size the hourly price is quoted for [GB]; other sizes are
+    /// Cache size the hourly price is quoted for \[GB\]; other sizes are
     /// priced linearly (an approximation: AWS sells fixed sizes).
     pub cache_gb: f64,
     /// Free tier [requests per month, per API type].
