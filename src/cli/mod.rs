@@ -110,6 +110,13 @@ pub fn main() -> ExitCode {
         Err(Failure::Input(e)) => (2, e),
         Err(Failure::Runtime(e)) => (1, e),
     };
-    let _ = writeln!(std::io::stderr(), "error: {}", message(&err));
+    // Scenario errors already open with "error: " (and may list several).
+    let msg = message(&err);
+    let prefix = if msg.starts_with("error:") {
+        ""
+    } else {
+        "error: "
+    };
+    let _ = writeln!(std::io::stderr(), "{prefix}{msg}");
     ExitCode::from(code)
 }

@@ -26,6 +26,7 @@ pub fn summary_text(r: &RunResult) -> String {
             "throttled",
             "failed",
             "timed out",
+            "in flight",
             "p50 ms",
             "p99 ms",
         ]);
@@ -37,6 +38,7 @@ pub fn summary_text(r: &RunResult) -> String {
                 thousands(w.throttled),
                 thousands(w.failed),
                 thousands(w.timed_out),
+                thousands(w.in_flight),
                 format!("{:.1}", w.latency_ms.p50),
                 format!("{:.1}", w.latency_ms.p99),
             ]);
@@ -61,6 +63,7 @@ pub fn summary_text(r: &RunResult) -> String {
         let mut t = Table::new([
             "function",
             "invocations",
+            "cold starts",
             "cold",
             "throttles",
             "errors",
@@ -71,6 +74,7 @@ pub fn summary_text(r: &RunResult) -> String {
             t.row([
                 name.clone(),
                 thousands(f.invocations),
+                thousands(f.cold_starts),
                 percent(f.cold_starts, f.invocations),
                 thousands(f.throttles),
                 thousands(f.errors),
@@ -201,19 +205,25 @@ fn percent(part: u64, whole: u64) -> String {
 
 /// Dollars: cents from $1 up, four decimals below (windows are often short).
 fn usd(v: f64) -> String {
-    if v.abs() >= 1.0 {
-        format!("{v:.2}")
-    } else {
-        format!("{v:.4}")
+    if !v.is_finite() {
+        return v.to_string();
     }
+    if v.abs() < 1.0 {
+        return format!("{v:.4}");
+    }
+    let cents = (v.abs() * 100.0).round() as u64;
+    let sign = if v < 0.0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", thousands(cents / 100), cents % 100)
 }
 
-/// Seconds without a useless fraction.
+/// Seconds to the millisecond, without trailing zeros.
 fn num(v: f64) -> String {
-    if v.fract() == 0.0 {
-        format!("{v:.0}")
+    let s = format!("{v:.3}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" {
+        "0".into()
     } else {
-        format!("{v:.3}")
+        s.into()
     }
 }
 
@@ -227,6 +237,22 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(1234567), "1,234,567");
+    }
+
+    #[test]
+    fn dollars_group_thousands_and_keep_small_amounts() {
+        assert_eq!(usd(1257.554), "1,257.55");
+        assert_eq!(usd(18.74), "18.74");
+        assert_eq!(usd(0.00291), "0.0029");
+        assert_eq!(usd(0.0), "0.0000");
+        assert_eq!(usd(-2.5), "-2.50");
+    }
+
+    #[test]
+    fn seconds_drop_trailing_zeros() {
+        assert_eq!(num(120.0000001), "120");
+        assert_eq!(num(0.5), "0.5");
+        assert_eq!(num(-0.0), "0");
     }
 
     #[test]
