@@ -359,3 +359,25 @@ fn summary_text_one_line_per_component() {
     // Aligned: every row of the workload table is as wide as its header.
     assert!(!text.contains('\t') && !text.contains('\x1b'));
 }
+
+#[cfg(unix)]
+#[test]
+fn new_files_are_world_readable_and_existing_modes_are_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let kept = tmp.path().join("latency.csv");
+    std::fs::write(&kept, "old").unwrap();
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+    write_outputs(tmp.path(), &sample()).unwrap();
+    let mode = |f: &str| {
+        std::fs::metadata(tmp.path().join(f))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    // A plain new file shows the umask; ours is rw-r--r-- under it.
+    std::fs::write(tmp.path().join("plain"), "").unwrap();
+    assert_eq!(mode("summary.json"), mode("plain") & 0o644);
+    assert_eq!(mode("latency.csv"), 0o640);
+}
