@@ -1,6 +1,122 @@
-//! The command line.
+//! The command line: `slsim run | validate | graph`.
+//!
+//! Owns: argument parsing, exit codes, printing. Exit codes: 0 success (and
+//! a closed stdout, e.g. `slsim graph x.toml | head`), 1 a runtime failure
+//! (the run or writing its results), 2 bad input (arguments, scenario,
+//! unknown Region). Errors print as `error: <message>` on stderr.
+
+mod graph;
+mod run;
+mod validate;
+
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Discrete-event simulator of serverless (AWS) architectures: latency,
+/// cold starts, throttles, cost.
+#[derive(Debug, Parser)]
+#[command(name = "slsim", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run a scenario; write summary.json, timeseries.csv and latency.csv.
+    Run(run::RunArgs),
+    /// Load and validate a scenario without running it.
+    Validate(validate::ValidateArgs),
+    /// Print the scenario's topology as Graphviz DOT.
+    Graph(graph::GraphArgs),
+}
+
+/// The scenario file and its overrides, shared by every sub-command.
+#[derive(Debug, Args)]
+struct ScenarioArgs {
+    /// Scenario file (TOML).
+    #[arg(value_name = "SCENARIO")]
+    path: PathBuf,
+    /// Override a scenario field, e.g. `--set lambda.api.memory_mb=1024`
+    /// (repeatable; the value is read as TOML).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    sets: Vec<String>,
+}
+
+/// How a command failed, which sets the exit code.
+#[derive(Debug)]
+enum Failure {
+    /// Bad input (exit 2).
+    Input(anyhow::Error),
+    /// The run or its output failed (exit 1).
+    Runtime(anyhow::Error),
+    /// Stdout was closed by the reader (exit 0, print nothing).
+    BrokenPipe,
+}
+
+impl Failure {
+    fn input(e: impl Into<anyhow::Error>) -> Failure {
+        Failure::Input(e.into())
+    }
+
+    fn runtime(e: impl Into<anyhow::Error>) -> Failure {
+        Failure::Runtime(e.into())
+    }
+}
+
+/// Writes `text` to stdout; a closed pipe becomes [`Failure::BrokenPipe`].
+fn emit(text: &str) -> Result<(), Failure> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Failure::BrokenPipe,
+            _ => Failure::runtime(anyhow::Error::new(e).context("cannot write to stdout")),
+        })
+}
+
+/// The message of an error and those of its causes not already quoted in it.
+fn message(err: &anyhow::Error) -> String {
+    let mut msg = err.to_string();
+    for cause in err.chain().skip(1) {
+        let c = cause.to_string();
+        if !msg.contains(&c) {
+            msg.push_str(": ");
+            msg.push_str(&c);
+        }
+    }
+    msg
+}
 
 /// Entry point of the `slsim` binary.
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are "errors" with exit code 0.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    let outcome = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::Validate(args) => validate::validate(args),
+        Command::Graph(args) => graph::graph(args),
+    };
+    let (code, err) = match outcome {
+        Ok(()) | Err(Failure::BrokenPipe) => return ExitCode::SUCCESS,
+        Err(Failure::Input(e)) => (2, e),
+        Err(Failure::Runtime(e)) => (1, e),
+    };
+    // Scenario errors already open with "error: " (and may list several).
+    let msg = message(&err);
+    let prefix = if msg.starts_with("error:") {
+        ""
+    } else {
+        "error: "
+    };
+    let _ = writeln!(std::io::stderr(), "{prefix}{msg}");
+    ExitCode::from(code)
 }

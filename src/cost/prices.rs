@@ -1,0 +1,191 @@
+//! The price table: plain data, one per AWS Region.
+//!
+//! Loaded from `prices/<region>.toml` by [`crate::scenario::prices`]; this
+//! module only defines its shape and knows no file format.
+
+use serde::Deserialize;
+
+/// Prices of one Region \[USD\].
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PriceTable {
+    /// AWS Region, e.g. `us-east-1`.
+    pub region: String,
+    /// AWS Lambda.
+    pub lambda: LambdaPrices,
+    /// Amazon API Gateway.
+    pub api_gateway: ApiGatewayPrices,
+    /// Amazon DynamoDB.
+    pub dynamodb: DynamoDbPrices,
+}
+
+/// One step of a tiered price.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    /// Cumulative monthly quantity [unit counted] up to which `price`
+    /// applies; `None` for the last, unbounded tier.
+    #[serde(default)]
+    pub up_to: Option<f64>,
+    /// Price [USD per the unit named by the field holding the tiers].
+    pub price: f64,
+}
+
+/// Lambda prices.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LambdaPrices {
+    /// Requests [USD per 1M].
+    pub request_usd_per_million: f64,
+    /// On-demand duration, x86_64 [USD per GB-s], tiered on monthly GB-s.
+    pub duration_x86_usd_per_gb_s: Vec<Tier>,
+    /// On-demand duration, arm64 [USD per GB-s], tiered on monthly GB-s.
+    pub duration_arm64_usd_per_gb_s: Vec<Tier>,
+    /// Provisioned concurrency, configured [USD per GB-s].
+    pub provisioned_concurrency_usd_per_gb_s: f64,
+    /// Duration run on provisioned environments [USD per GB-s].
+    pub provisioned_duration_usd_per_gb_s: f64,
+    /// Free tier [requests per month].
+    pub free_requests_per_month: f64,
+    /// Free tier [GB-s per month].
+    pub free_gb_seconds_per_month: f64,
+}
+
+/// API Gateway prices.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ApiGatewayPrices {
+    /// REST API requests [USD per 1M], tiered on monthly requests.
+    pub rest_usd_per_million: Vec<Tier>,
+    /// HTTP API requests [USD per 1M], tiered on monthly requests.
+    pub http_usd_per_million: Vec<Tier>,
+    /// Response cache [USD per hour] for a cache of `cache_gb`.
+    pub cache_usd_per_hour: f64,
+    /// Cache size the hourly price is quoted for \[GB\]; other sizes are
+    /// priced linearly (an approximation: AWS sells fixed sizes).
+    pub cache_gb: f64,
+    /// Free tier [requests per month, per API type].
+    pub free_requests_per_month: f64,
+}
+
+/// DynamoDB prices.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DynamoDbPrices {
+    /// On-demand read request units [USD per 1M RRU].
+    pub read_request_usd_per_million: f64,
+    /// On-demand write request units [USD per 1M WRU].
+    pub write_request_usd_per_million: f64,
+    /// Provisioned read capacity [USD per RCU-hour].
+    pub rcu_usd_per_hour: f64,
+    /// Provisioned write capacity [USD per WCU-hour].
+    pub wcu_usd_per_hour: f64,
+}
+
+impl PriceTable {
+    /// Checks that every tier list is non-empty, ascending and ends with an
+    /// unbounded tier, and that no price is negative. Returns the first
+    /// problem found, naming the field.
+    pub fn check(&self) -> Result<(), String> {
+        let tiers = [
+            (
+                "lambda.duration_x86_usd_per_gb_s",
+                &self.lambda.duration_x86_usd_per_gb_s,
+            ),
+            (
+                "lambda.duration_arm64_usd_per_gb_s",
+                &self.lambda.duration_arm64_usd_per_gb_s,
+            ),
+            (
+                "api_gateway.rest_usd_per_million",
+                &self.api_gateway.rest_usd_per_million,
+            ),
+            (
+                "api_gateway.http_usd_per_million",
+                &self.api_gateway.http_usd_per_million,
+            ),
+        ];
+        for (name, list) in tiers {
+            check_tiers(list).map_err(|e| format!("{name}: {e}"))?;
+        }
+        let scalars = [
+            (
+                "lambda.request_usd_per_million",
+                self.lambda.request_usd_per_million,
+            ),
+            (
+                "lambda.provisioned_concurrency_usd_per_gb_s",
+                self.lambda.provisioned_concurrency_usd_per_gb_s,
+            ),
+            (
+                "lambda.provisioned_duration_usd_per_gb_s",
+                self.lambda.provisioned_duration_usd_per_gb_s,
+            ),
+            (
+                "lambda.free_requests_per_month",
+                self.lambda.free_requests_per_month,
+            ),
+            (
+                "lambda.free_gb_seconds_per_month",
+                self.lambda.free_gb_seconds_per_month,
+            ),
+            (
+                "api_gateway.cache_usd_per_hour",
+                self.api_gateway.cache_usd_per_hour,
+            ),
+            (
+                "api_gateway.free_requests_per_month",
+                self.api_gateway.free_requests_per_month,
+            ),
+            (
+                "dynamodb.read_request_usd_per_million",
+                self.dynamodb.read_request_usd_per_million,
+            ),
+            (
+                "dynamodb.write_request_usd_per_million",
+                self.dynamodb.write_request_usd_per_million,
+            ),
+            ("dynamodb.rcu_usd_per_hour", self.dynamodb.rcu_usd_per_hour),
+            ("dynamodb.wcu_usd_per_hour", self.dynamodb.wcu_usd_per_hour),
+        ];
+        for (name, v) in scalars {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(format!("{name}: must be a number >= 0, got {v}"));
+            }
+        }
+        if !(self.api_gateway.cache_gb.is_finite() && self.api_gateway.cache_gb > 0.0) {
+            return Err(format!(
+                "api_gateway.cache_gb: must be > 0, got {}",
+                self.api_gateway.cache_gb
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn check_tiers(list: &[Tier]) -> Result<(), String> {
+    let Some(last) = list.last() else {
+        return Err("needs at least one tier".into());
+    };
+    if last.up_to.is_some() {
+        return Err("the last tier must have no `up_to` (it is unbounded)".into());
+    }
+    let mut prev = 0.0;
+    for (i, t) in list.iter().enumerate() {
+        if !(t.price.is_finite() && t.price >= 0.0) {
+            return Err(format!("tier {i}: price must be >= 0, got {}", t.price));
+        }
+        if i + 1 < list.len() {
+            match t.up_to {
+                Some(u) if u.is_finite() && u > prev => prev = u,
+                Some(u) => {
+                    return Err(format!(
+                        "tier {i}: up_to must be greater than the previous tier's ({prev}), got {u}"
+                    ))
+                }
+                None => return Err(format!("tier {i}: only the last tier may omit `up_to`")),
+            }
+        }
+    }
+    Ok(())
+}
