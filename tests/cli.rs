@@ -67,7 +67,7 @@ fn run_and_graph_missing_file_exit_2() {
 }
 
 #[test]
-#[ignore = "needs scenario loader and sim"]
+
 fn validate_minimal() {
     let out = slsim().args(["validate", MINIMAL]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
@@ -78,7 +78,7 @@ fn validate_minimal() {
 }
 
 #[test]
-#[ignore = "needs scenario loader and sim"]
+
 fn validate_rejects_an_unknown_region() {
     let out = slsim()
         .args(["validate", MINIMAL, "--set", "simulation.region=mars-1"])
@@ -89,7 +89,7 @@ fn validate_rejects_an_unknown_region() {
 }
 
 #[test]
-#[ignore = "needs scenario loader and sim"]
+
 fn run_minimal_writes_outputs_deterministically() {
     let tmp = tempfile::tempdir().unwrap();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
@@ -118,7 +118,7 @@ fn run_minimal_writes_outputs_deterministically() {
 }
 
 #[test]
-#[ignore = "needs scenario loader and sim"]
+
 fn run_default_output_dir_and_quiet() {
     let tmp = tempfile::tempdir().unwrap();
     let out = slsim()
@@ -132,7 +132,7 @@ fn run_default_output_dir_and_quiet() {
 }
 
 #[test]
-#[ignore = "needs scenario loader and sim"]
+
 fn graph_minimal_is_dot() {
     let out = slsim().args(["graph", MINIMAL]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));

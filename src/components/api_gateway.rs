@@ -15,10 +15,10 @@ use crate::scenario;
 pub enum Admit {
     /// Rejected by the token bucket (429).
     Throttled,
-    /// Answered from the cache after this delay [ns].
+    /// Answered from the cache after this delay \[ns\].
     CacheHit(SimDuration),
     /// Forwarded to the integration after this delay (overhead +
-    /// authorizer) [ns].
+    /// authorizer) \[ns\].
     Integrate(SimDuration),
 }
 
@@ -39,7 +39,7 @@ pub struct ApiCounters {
 pub struct ApiGateway {
     /// Name.
     pub name: String,
-    /// Integration timeout [ns].
+    /// Integration timeout \[ns\].
     pub timeout: SimDuration,
     /// Per route: whether an integration timeout can fire before the
     /// function's own limits end the call (if not, no timer is scheduled).

@@ -59,11 +59,11 @@ pub enum FrameState {
         timer: bool,
         /// Execution environment.
         env: u32,
-        /// Invocation phase started (after init) [ns].
+        /// Invocation phase started (after init) \[ns\].
         run_start: SimTime,
-        /// Init duration [ns] (0 when warm).
+        /// Init duration \[ns\] (0 when warm).
         init: u64,
-        /// The function timeout fires here [ns].
+        /// The function timeout fires here \[ns\].
         deadline: SimTime,
     },
     /// A DynamoDB request.
@@ -88,7 +88,7 @@ pub enum FrameState {
 pub struct Frame {
     /// Who to deliver the outcome to.
     pub parent: FrameRef,
-    /// When the call started [ns].
+    /// When the call started \[ns\].
     pub start: SimTime,
     /// Kind-specific state.
     pub state: FrameState,

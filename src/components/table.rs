@@ -23,9 +23,9 @@ pub const ON_DEMAND_PEAK_WINDOW: SimDuration = 30 * 60 * SECONDS;
 /// The result of one attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Attempt {
-    /// Answered by DAX after this delay [ns]; no capacity used.
+    /// Answered by DAX after this delay \[ns\]; no capacity used.
     DaxHit(SimDuration),
-    /// Served by the table after this delay [ns], consuming capacity.
+    /// Served by the table after this delay \[ns\], consuming capacity.
     Served(SimDuration),
     /// Throttled; the SDK retries after this delay (round trip + backoff).
     Retry(SimDuration),

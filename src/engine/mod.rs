@@ -21,7 +21,7 @@ pub struct Scheduler<E> {
 }
 
 impl<E> Scheduler<E> {
-    /// Current simulated time [ns].
+    /// Current simulated time \[ns\].
     #[inline]
     pub fn now(&self) -> SimTime {
         self.now
@@ -73,7 +73,7 @@ pub enum GuardTripped {
         events: u64,
         /// The limit.
         limit: u64,
-        /// Simulated time reached [s].
+        /// Simulated time reached \[s\].
         at_s: f64,
     },
     /// Too much wall-clock time.
@@ -83,7 +83,7 @@ pub enum GuardTripped {
         events: u64,
         /// Wall-clock seconds spent.
         wall_s: f64,
-        /// Simulated time reached [s].
+        /// Simulated time reached \[s\].
         at_s: f64,
     },
 }
@@ -118,7 +118,7 @@ impl<E> Engine<E> {
         self.events
     }
 
-    /// Current simulated time [ns].
+    /// Current simulated time \[ns\].
     pub fn now(&self) -> SimTime {
         self.sched.now
     }

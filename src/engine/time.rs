@@ -6,7 +6,7 @@
 /// A point in simulated time [ns since the start of the run].
 pub type SimTime = u64;
 
-/// A span of simulated time [ns].
+/// A span of simulated time \[ns\].
 pub type SimDuration = u64;
 
 /// Nanoseconds per microsecond.

@@ -44,7 +44,7 @@ impl LatencyHistogram {
         }
     }
 
-    /// Records one latency [ns]. Never allocates.
+    /// Records one latency \[ns\]. Never allocates.
     #[inline]
     pub fn record(&mut self, ns: SimDuration) {
         let us = (ns / 1_000).clamp(1, Self::MAX_US);

@@ -14,13 +14,13 @@ pub struct RunResult {
     pub scenario: String,
     /// Master seed.
     pub seed: u64,
-    /// Simulated length including warm-up [s].
+    /// Simulated length including warm-up \[s\].
     pub simulated_seconds: f64,
-    /// Length of the measured window (after warm-up) [s].
+    /// Length of the measured window (after warm-up) \[s\].
     pub measured_seconds: f64,
     /// Events handled.
     pub events: u64,
-    /// Wall-clock time of the run [s] (the only non-deterministic field).
+    /// Wall-clock time of the run \[s\] (the only non-deterministic field).
     pub wall_seconds: f64,
     /// Per workload.
     pub workloads: IndexMap<String, WorkloadStats>,
@@ -37,7 +37,7 @@ pub struct RunResult {
     pub timeseries: TimeSeries,
 }
 
-/// Latency summary [ms].
+/// Latency summary \[ms\].
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct LatencySummary {
     /// Samples.
@@ -110,7 +110,7 @@ pub struct ApiStats {
     pub status: IndexMap<String, u64>,
     /// `"rest"` or `"http"` (for pricing).
     pub kind: String,
-    /// Cache size [GB], 0 without cache (for pricing).
+    /// Cache size \[GB\], 0 without cache (for pricing).
     pub cache_size_gb: f64,
 }
 
@@ -137,11 +137,11 @@ pub struct FunctionStats {
     pub gb_seconds: f64,
     /// Billed compute [GB-s] run on provisioned environments.
     pub provisioned_gb_seconds: f64,
-    /// Mean invocation duration, init excluded [ms].
+    /// Mean invocation duration, init excluded \[ms\].
     pub mean_duration_ms: f64,
-    /// Mean init duration of cold starts [ms].
+    /// Mean init duration of cold starts \[ms\].
     pub mean_init_ms: f64,
-    /// Memory [MB] (for pricing).
+    /// Memory \[MB\] (for pricing).
     pub memory_mb: u32,
     /// `"x86_64"` or `"arm64"` (for pricing).
     pub arch: String,
@@ -176,7 +176,7 @@ pub struct TableStats {
     pub wcu: f64,
 }
 
-/// Cost of a run [USD].
+/// Cost of a run \[USD\].
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct CostReport {
     /// Cost of the measured window.
@@ -196,7 +196,7 @@ pub struct CostReport {
 /// Per-interval series, long format: one row per (interval, component, metric).
 #[derive(Clone, Debug, Default)]
 pub struct TimeSeries {
-    /// Bucket width [s].
+    /// Bucket width \[s\].
     pub interval_s: f64,
     /// The series.
     pub series: Vec<Series>,

@@ -50,7 +50,7 @@ impl SeriesRecorder {
         }
     }
 
-    /// Bucket width [ns].
+    /// Bucket width \[ns\].
     pub fn interval(&self) -> SimDuration {
         self.interval
     }

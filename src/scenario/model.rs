@@ -28,9 +28,9 @@ pub struct Scenario {
 pub struct Simulation {
     /// Human name; also names the output folder (see [`Simulation::slug`]).
     pub name: String,
-    /// Simulated length, warm-up included [ns].
+    /// Simulated length, warm-up included \[ns\].
     pub duration: SimDuration,
-    /// Initial period excluded from statistics [ns].
+    /// Initial period excluded from statistics \[ns\].
     pub warmup: SimDuration,
     /// Master seed.
     pub seed: u64,
@@ -44,9 +44,9 @@ pub struct Simulation {
     pub free_tier: bool,
     /// Stop the run after this many events.
     pub max_events: u64,
-    /// Stop the run after this much wall-clock time [s]; `None`: no limit.
+    /// Stop the run after this much wall-clock time \[s\]; `None`: no limit.
     pub max_wall_s: Option<f64>,
-    /// Width of one time-series bucket [ns].
+    /// Width of one time-series bucket \[ns\].
     pub timeseries_interval: SimDuration,
 }
 
@@ -112,7 +112,7 @@ pub struct Workload {
 pub struct ClientRetry {
     /// Total attempts including the first (>= 1).
     pub max_attempts: u32,
-    /// Wait before each retry [s].
+    /// Wait before each retry \[s\].
     pub backoff: Dist,
 }
 
@@ -134,13 +134,13 @@ pub struct Api {
     pub kind: ApiType,
     /// Token-bucket refill rate [requests/s].
     pub rate_limit: f64,
-    /// Token-bucket size [requests].
+    /// Token-bucket size \[requests\].
     pub burst: f64,
-    /// Integration timeout [ns].
+    /// Integration timeout \[ns\].
     pub timeout: SimDuration,
-    /// Gateway overhead added to every request [s].
+    /// Gateway overhead added to every request \[s\].
     pub latency: Dist,
-    /// Authorizer latency [s]; `None`: no authorizer.
+    /// Authorizer latency \[s\]; `None`: no authorizer.
     pub auth: Option<Dist>,
     /// Response cache; `None`: no cache.
     pub cache: Option<ApiCache>,
@@ -151,13 +151,13 @@ pub struct Api {
 /// API Gateway response cache.
 #[derive(Clone, Debug)]
 pub struct ApiCache {
-    /// Time to live [ns].
+    /// Time to live \[ns\].
     pub ttl: SimDuration,
     /// Fraction of cacheable (GET) requests answered from the cache.
     pub hit_ratio: f64,
-    /// Latency of a cache hit [s].
+    /// Latency of a cache hit \[s\].
     pub hit_latency: Dist,
-    /// Provisioned cache size [GB] (for cost).
+    /// Provisioned cache size \[GB\] (for cost).
     pub size_gb: f64,
 }
 
@@ -201,17 +201,17 @@ pub struct Lambda {
     pub runtime: String,
     /// Instruction set.
     pub arch: Architecture,
-    /// Memory [MB], 128..=10240.
+    /// Memory \[MB\], 128..=10240.
     pub memory_mb: u32,
-    /// Invocation timeout [ns].
+    /// Invocation timeout \[ns\].
     pub timeout: SimDuration,
-    /// Cold-start (init) duration [s]; with SnapStart, the restore duration.
+    /// Cold-start (init) duration \[s\]; with SnapStart, the restore duration.
     pub init: Dist,
-    /// Idle environments expire after this [ns].
+    /// Idle environments expire after this \[ns\].
     pub keep_alive: SimDuration,
     /// Idle-environment choice.
     pub routing: Routing,
-    /// Recycle an environment once idle after this age [ns].
+    /// Recycle an environment once idle after this age \[ns\].
     pub max_lifetime: Option<SimDuration>,
     /// Reserved concurrency (floor and ceiling).
     pub reserved_concurrency: Option<u32>,
@@ -229,12 +229,12 @@ pub enum Step {
     /// CPU work [s at one full vCPU]; stretched when memory gives less CPU
     /// than `threads` vCPUs.
     Compute {
-        /// Duration at 1 vCPU [s].
+        /// Duration at 1 vCPU \[s\].
         dist: Dist,
         /// Threads the code can keep busy (1 = single-threaded).
         threads: f64,
     },
-    /// Waiting that memory does not speed up [s].
+    /// Waiting that memory does not speed up \[s\].
     Io(Dist),
     /// A DynamoDB request.
     Table {
@@ -244,7 +244,7 @@ pub enum Step {
         op: TableOp,
         /// Items read or written.
         items: u32,
-        /// Size of one item [KB].
+        /// Size of one item \[KB\].
         item_kb: f64,
     },
     /// A synchronous invocation of another function.
@@ -319,9 +319,9 @@ pub struct Table {
     pub consistency: Consistency,
     /// Burst credit kept from unused provisioned capacity [s of capacity].
     pub burst_seconds: f64,
-    /// Read latency [s].
+    /// Read latency \[s\].
     pub read_latency: Dist,
-    /// Write latency [s].
+    /// Write latency \[s\].
     pub write_latency: Dist,
     /// DAX in front of the table.
     pub dax: Option<Dax>,
@@ -334,9 +334,9 @@ pub struct Table {
 pub struct Dax {
     /// Fraction of eventually consistent reads answered from the cache.
     pub hit_ratio: f64,
-    /// Item cache TTL [ns].
+    /// Item cache TTL \[ns\].
     pub ttl: SimDuration,
-    /// Latency of a cache hit [s].
+    /// Latency of a cache hit \[s\].
     pub hit_latency: Dist,
 }
 
@@ -346,8 +346,8 @@ pub struct Dax {
 pub struct SdkRetry {
     /// Total attempts including the first (>= 1).
     pub max_attempts: u32,
-    /// Base backoff [ns].
+    /// Base backoff \[ns\].
     pub base: SimDuration,
-    /// Backoff cap [ns].
+    /// Backoff cap \[ns\].
     pub max_backoff: SimDuration,
 }

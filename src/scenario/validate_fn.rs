@@ -13,7 +13,7 @@ use super::shape::Raws;
 use super::validate::{choice, dist, dur, in_range, opt_dist};
 
 /// Known runtimes and their default init (cold start) duration as
-/// (median, p99) [ms]: aws-facts 1.6 (lambda-perf, zip, x86_64, 512 MB row).
+/// (median, p99) \[ms\]: aws-facts 1.6 (lambda-perf, zip, x86_64, 512 MB row).
 pub const RUNTIMES: [(&str, f64, f64); 10] = [
     ("nodejs22.x", 140.0, 181.0),
     ("nodejs20.x", 141.0, 180.0),

@@ -30,7 +30,7 @@ pub struct World {
     pub account: Account,
     /// Time series.
     pub rec: SeriesRecorder,
-    /// End of the warm-up [ns].
+    /// End of the warm-up \[ns\].
     pub warmup: SimTime,
 }
 

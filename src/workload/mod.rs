@@ -30,7 +30,7 @@ pub enum Arrival {
         mean: f64,
         /// Peak rate [1/s].
         peak: f64,
-        /// Period [ns].
+        /// Period \[ns\].
         period: SimTime,
     },
     /// On/off Poisson process: `peak` during the first `length` of every
@@ -40,9 +40,9 @@ pub enum Arrival {
         base: f64,
         /// Rate during bursts [1/s].
         peak: f64,
-        /// Burst period [ns].
+        /// Burst period \[ns\].
         every: SimTime,
-        /// Burst length [ns].
+        /// Burst length \[ns\].
         length: SimTime,
     },
     /// Piecewise-constant Poisson rate: `(start time [ns], rate [1/s])`,

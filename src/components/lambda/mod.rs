@@ -37,7 +37,7 @@ pub const INIT_CAP: SimDuration = 10 * SECONDS;
 /// One prepared step of an invocation.
 #[derive(Clone, Debug)]
 pub enum PreparedStep {
-    /// Compute or I/O: a duration, compute already scaled for memory [s].
+    /// Compute or I/O: a duration, compute already scaled for memory \[s\].
     Wait(Dist),
     /// Fails with this probability.
     Fail(f64),
@@ -62,14 +62,14 @@ pub enum PreparedStep {
 pub enum Plan {
     /// After `after` ns, start the call at step `step`.
     Call {
-        /// Delay before the call [ns].
+        /// Delay before the call \[ns\].
         after: SimDuration,
         /// Index of the call step.
         step: u16,
     },
     /// After `after` ns the invocation ends, with an error if `error`.
     Finish {
-        /// Delay [ns].
+        /// Delay \[ns\].
         after: SimDuration,
         /// Whether it ends in a function error.
         error: bool,
@@ -88,7 +88,7 @@ pub enum Acquire {
     Cold {
         /// Environment index.
         env: u32,
-        /// Init duration [ns].
+        /// Init duration \[ns\].
         init: SimDuration,
     },
     /// No room: concurrency limit or scaling rate.
@@ -106,7 +106,7 @@ pub enum Release {
     Reinit {
         /// Environment index.
         env: u32,
-        /// Delay [ns].
+        /// Delay \[ns\].
         after: SimDuration,
     },
 }
@@ -144,11 +144,11 @@ pub struct FunctionCounters {
     pub gb_seconds: f64,
     /// Billed GB-s on provisioned environments.
     pub provisioned_gb_seconds: f64,
-    /// Sum of invocation durations, init excluded [ns], over ended invocations.
+    /// Sum of invocation durations, init excluded \[ns\], over ended invocations.
     pub duration_sum: f64,
     /// Ended invocations.
     pub ended: u64,
-    /// Sum of init durations [ns].
+    /// Sum of init durations \[ns\].
     pub init_sum: f64,
 }
 
@@ -169,11 +169,11 @@ pub struct FunctionSeries {
 pub struct Function {
     /// Name.
     pub name: String,
-    /// Memory [MB].
+    /// Memory \[MB\].
     pub memory_mb: u32,
     /// Steps, prepared.
     pub steps: Vec<PreparedStep>,
-    /// Invocation timeout [ns].
+    /// Invocation timeout \[ns\].
     pub timeout: SimDuration,
     /// This function's random stream.
     pub rng: SimRng,
@@ -201,7 +201,7 @@ pub struct Function {
     scaling: TokenBucket,
     timer_at: Option<SimTime>,
     /// Provisioned environments recycled by `acquire` whose re-initialisation
-    /// the caller must schedule: (environment, ready after [ns]).
+    /// the caller must schedule: (environment, ready after \[ns\]).
     pub reinit_queue: Vec<(u32, SimDuration)>,
 }
 
@@ -280,7 +280,7 @@ impl Function {
         self.live.change(0, self.provisioned as i64, rec);
     }
 
-    /// Memory [GB] as billed.
+    /// Memory \[GB\] as billed.
     pub fn memory_gb(&self) -> f64 {
         self.memory_mb as f64 / 1024.0
     }
