@@ -138,3 +138,75 @@ fn graph_minimal_is_dot() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("digraph"));
 }
+
+/// Malformed scenarios through the binary: exit code 2, the message names
+/// the line and the field, and nothing panics.
+#[test]
+fn malformed_scenarios_exit_2_with_line_and_field() {
+    let base = std::fs::read_to_string(MINIMAL).unwrap();
+    let cases: &[(&str, &str, &str)] = &[
+        // (text to replace, replacement, field the message must name)
+        ("memory_mb", "memroy_mb", "memroy_mb"),
+        ("duration = ", "durashun = ", "durashun"),
+        ("[[lambda]]", "[[lamda]]", "lamda"),
+        ("runtime = \"", "runtime = \"x", "runtime"),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, (from, to, field)) in cases.iter().enumerate() {
+        assert!(base.contains(from), "minimal.toml has no `{from}`");
+        let text = base.replacen(from, to, 1);
+        let line = text.lines().position(|l| l.contains(to)).unwrap() + 1;
+        let path = tmp.path().join(format!("bad{i}.toml"));
+        std::fs::write(&path, &text).unwrap();
+        for cmd in ["run", "validate"] {
+            let out = slsim().arg(cmd).arg(&path).output().unwrap();
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{cmd} {to}: {err}");
+            assert!(
+                err.contains(&format!(":{line}:")),
+                "{to}: want line {line}: {err}"
+            );
+            assert!(err.contains(field), "{to}: want field {field}: {err}");
+            assert!(!err.contains("panicked"), "{err}");
+        }
+    }
+}
+
+/// `--set` reaches the simulation, and the run guard stops a runaway run
+/// with exit code 1 and a message that says what to change.
+#[test]
+fn set_overrides_and_the_event_guard() {
+    let out = slsim()
+        .args(["validate", MINIMAL, "--set", "lambda.memroy=1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let tmp = tempfile::tempdir().unwrap();
+    let out = slsim()
+        .args([
+            "run",
+            MINIMAL,
+            "--quiet",
+            "--set",
+            "simulation.max_events=1000",
+            "--out",
+        ])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("max_events"), "{err}");
+    assert!(
+        !tmp.path().join("summary.json").exists(),
+        "no partial result"
+    );
+}
+
+/// The bundled MyTodoList scenario is valid.
+#[test]
+fn mytodolist_validates() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/mytodolist.toml");
+    let out = slsim().args(["validate", path]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
