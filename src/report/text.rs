@@ -194,12 +194,18 @@ fn units(v: f64) -> String {
     }
 }
 
-/// `part / whole` as a percentage, `-` when `whole` is 0.
+/// `part / whole` as a percentage, `-` when `whole` is 0; small non-zero
+/// shares keep two significant digits (a 0.0016 % cold-start rate is not 0).
 fn percent(part: u64, whole: u64) -> String {
     if whole == 0 {
-        "-".into()
+        return "-".into();
+    }
+    let p = part as f64 / whole as f64 * 100.0;
+    if p > 0.0 && p < 0.01 {
+        let decimals = (-p.log10()).floor() as usize + 2;
+        format!("{p:.decimals$}%")
     } else {
-        format!("{:.2}%", part as f64 / whole as f64 * 100.0)
+        format!("{p:.2}%")
     }
 }
 
@@ -259,5 +265,7 @@ mod tests {
     fn percent_of_zero_is_a_dash() {
         assert_eq!(percent(1, 0), "-");
         assert_eq!(percent(1, 8), "12.50%");
+        assert_eq!(percent(89, 5_697_373), "0.0016%");
+        assert_eq!(percent(0, 5), "0.00%");
     }
 }
