@@ -1,3 +1,4 @@
+//! Quick statistical smoke tests of the simulation core.
 mod common;
 use common::*;
 use slsim::dist::Dist;
