@@ -26,20 +26,20 @@ fn counts(s: &Scenario) -> (u64, u64) {
     (requests, r.events)
 }
 
-fn bench_one(c: &mut Criterion, group: &str, s: &Scenario, per: &[&str]) {
+fn bench_one(c: &mut Criterion, group: &str, label: &str, s: &Scenario, per: &[&str]) {
     let (requests, events) = counts(s);
     eprintln!("{group}: {requests} requests, {events} events per run");
     let mut g = c.benchmark_group(group);
     g.sample_size(10);
     g.warm_up_time(Duration::from_secs(1));
-    g.measurement_time(Duration::from_secs(8));
+    g.measurement_time(Duration::from_secs(12));
     for &unit in per {
         let n = match unit {
             "events" => events,
             _ => requests,
         };
         g.throughput(Throughput::Elements(n));
-        g.bench_function(BenchmarkId::new(unit, s.simulation.name.clone()), |b| {
+        g.bench_function(BenchmarkId::new(unit, label), |b| {
             b.iter(|| slsim::sim::run(s).expect("runs"))
         });
     }
@@ -50,12 +50,18 @@ fn scenarios(c: &mut Criterion) {
     // c = 50, offered load 45 Erlang (rho = 0.9), 20,000 simulated seconds:
     // ~900k requests per run.
     let mmc = models::mmc(50, 45.0, 1.0, 20_000.0, 1);
-    bench_one(c, "mmc", &mmc, &["events", "requests"]);
+    bench_one(c, "mmc", "c50-rho0.9", &mmc, &["events", "requests"]);
 
     // Diurnal 300/s mean, 600/s peak over a compressed one-hour "day":
-    // ~1.08M requests per run.
-    let todo = models::todo(300.0, 600.0, 3600.0, 3600.0, 1);
-    bench_one(c, "mytodolist", &todo, &["requests"]);
+    // ~1.08M requests per run. Function timeout 6 s.
+    let todo = models::todo(300.0, 600.0, 3600.0, 3600.0, 6, 1);
+    bench_one(c, "mytodolist", "timeout-6s", &todo, &["requests"]);
+
+    // The same with 900 s function timeouts: every invocation's timeout
+    // event (and API Gateway's 29 s integration timer) sits in the event
+    // heap until it expires, so the heap holds ~rate x timeout dead timers.
+    let todo900 = models::todo(300.0, 600.0, 3600.0, 3600.0, 900, 1);
+    bench_one(c, "mytodolist", "timeout-900s", &todo900, &["requests"]);
 }
 
 criterion_group!(benches, scenarios);

@@ -111,8 +111,16 @@ pub fn mmc(c: u32, rate: f64, service_s: f64, duration_s: f64, seed: u64) -> Sce
 /// A MyTodoList-like chain: REST API Gateway -> five functions (one per
 /// route) -> one DynamoDB table (on-demand) with DAX in front. Read-heavy
 /// route mix (80 % reads); diurnal traffic with the given mean and peak
-/// [requests/s] and period [s].
-pub fn todo(mean: f64, peak: f64, period_s: f64, duration_s: f64, seed: u64) -> Scenario {
+/// [requests/s] and period [s]. `timeout_s` is every function's timeout
+/// (6 s is the Serverless Framework default and typical of an API backend).
+pub fn todo(
+    mean: f64,
+    peak: f64,
+    period_s: f64,
+    duration_s: f64,
+    timeout_s: u64,
+    seed: u64,
+) -> Scenario {
     let ms = |v: f64| v * 1e-3;
     let compute = |median_ms: f64| Step::Compute {
         dist: Dist::lognormal_median_sigma(ms(median_ms), 0.5),
@@ -125,7 +133,7 @@ pub fn todo(mean: f64, peak: f64, period_s: f64, duration_s: f64, seed: u64) -> 
         items,
         item_kb,
     };
-    let lambdas = vec![
+    let mut lambdas = vec![
         lambda(
             "list-todos",
             512,
@@ -157,6 +165,9 @@ pub fn todo(mean: f64, peak: f64, period_s: f64, duration_s: f64, seed: u64) -> 
             vec![compute(3.0), table(TableOp::Delete, 1, 0.5)],
         ),
     ];
+    for l in &mut lambdas {
+        l.timeout = timeout_s * SECONDS;
+    }
     let routes = [
         ("GET /todos", 0, 0.55),
         ("GET /todos/{id}", 1, 0.25),
