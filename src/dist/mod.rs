@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use rand::Rng;
-use rand_distr::{Distribution, StandardNormal};
+use rand_distr::{Distribution, Exp1, StandardNormal};
 
 use crate::engine::{secs_to_ns, SimRng};
 
@@ -101,9 +101,9 @@ impl Dist {
         match self {
             Dist::Const(v) => *v,
             Dist::Exp { mean } => {
-                // Inverse CDF with U in (0, 1]: never ln(0).
-                let u: f64 = 1.0 - rng.random::<f64>();
-                -mean * u.ln()
+                // Ziggurat: no logarithm on the common path.
+                let e: f64 = rng.sample(Exp1);
+                mean * e
             }
             Dist::Uniform { lo, hi } => lo + (hi - lo) * rng.random::<f64>(),
             Dist::Normal { mean, sd } => {

@@ -23,12 +23,9 @@ pub fn secs_to_ns(secs: f64) -> u64 {
     if secs.is_nan() || secs <= 0.0 {
         0
     } else {
-        let ns = (secs * 1e9).round();
-        if ns >= u64::MAX as f64 {
-            u64::MAX
-        } else {
-            ns as u64
-        }
+        // `+ 0.5` then truncation rounds half up without a libm call; the
+        // `as` cast saturates at u64::MAX.
+        (secs * 1e9 + 0.5) as u64
     }
 }
 

@@ -53,6 +53,15 @@ impl LatencyHistogram {
         self.max_ns = self.max_ns.max(ns);
     }
 
+    /// Adds every sample of `other` to this histogram.
+    pub fn merge(&mut self, other: &LatencyHistogram) {
+        self.hist
+            .add(&other.hist)
+            .expect("histograms with the same bounds always merge");
+        self.sum_ns += other.sum_ns;
+        self.max_ns = self.max_ns.max(other.max_ns);
+    }
+
     /// Number of samples.
     pub fn count(&self) -> u64 {
         self.hist.len()

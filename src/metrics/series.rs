@@ -150,7 +150,11 @@ impl SeriesRecorder {
 
 /// A level that changes at events (busy environments, live environments):
 /// tracks its maximum and its time integral over the measured window, and
-/// optionally feeds a time-weighted mean series.
+/// optionally feeds a time-weighted mean series and a per-bucket maximum.
+///
+/// The current bucket is accumulated inside the level and written to the
+/// recorder only when time crosses into the next bucket, so a change costs
+/// a few arithmetic operations. Call [`Level::finish`] at the end of a run.
 #[derive(Clone, Debug)]
 pub struct Level {
     value: i64,
@@ -161,13 +165,24 @@ pub struct Level {
     max: i64,
     series: Option<SeriesId>,
     max_series: Option<SeriesId>,
+    interval: SimDuration,
+    bucket_start: SimTime,
+    bucket_end: SimTime,
+    /// Area of the current bucket so far [level * ns].
+    bucket_area: f64,
+    bucket_max: i64,
 }
 
 impl Level {
     /// A level at zero from time zero; statistics start at `warmup`.
     /// `series` receives the area per bucket (a time-weighted mean once
     /// scaled by 1/interval), `max_series` the maximum per bucket.
-    pub fn new(warmup: SimTime, series: Option<SeriesId>, max_series: Option<SeriesId>) -> Self {
+    pub fn new(
+        warmup: SimTime,
+        series: Option<SeriesId>,
+        max_series: Option<SeriesId>,
+        rec: &SeriesRecorder,
+    ) -> Self {
         Self {
             value: 0,
             since: 0,
@@ -176,6 +191,11 @@ impl Level {
             max: 0,
             series,
             max_series,
+            interval: rec.interval(),
+            bucket_start: 0,
+            bucket_end: rec.interval(),
+            bucket_area: 0.0,
+            bucket_max: 0,
         }
     }
 
@@ -193,12 +213,13 @@ impl Level {
         if now >= self.warmup && self.value > self.max {
             self.max = self.value;
         }
-        if let Some(id) = self.max_series {
-            rec.max(id, now, self.value as f64);
+        if self.value > self.bucket_max {
+            self.bucket_max = self.value;
         }
     }
 
     /// Integrates up to `now` without changing the value.
+    #[inline]
     pub fn advance(&mut self, now: SimTime, rec: &mut SeriesRecorder) {
         if now <= self.since {
             return;
@@ -206,19 +227,54 @@ impl Level {
         if now > self.warmup && self.value > self.max {
             self.max = self.value;
         }
+        let v = self.value as f64;
         if self.value != 0 {
             let from = self.since.max(self.warmup);
             if now > from {
-                self.area += self.value as f64 * (now - from) as f64 * 1e-9;
-            }
-            if let Some(id) = self.series {
-                rec.add_area(id, self.since, now, self.value as f64);
-            }
-            if let Some(id) = self.max_series {
-                rec.max_over(id, self.since, now, self.value as f64);
+                self.area += v * (now - from) as f64 * 1e-9;
             }
         }
+        if now < self.bucket_end {
+            self.bucket_area += v * (now - self.since) as f64;
+        } else {
+            self.bucket_area += v * (self.bucket_end - self.since) as f64;
+            self.flush(rec);
+            let mut start = self.bucket_end;
+            while start + self.interval <= now {
+                if self.value != 0 {
+                    if let Some(id) = self.series {
+                        rec.add(id, start, v * self.interval as f64 * 1e-9);
+                    }
+                    if let Some(id) = self.max_series {
+                        rec.max(id, start, v);
+                    }
+                }
+                start += self.interval;
+            }
+            self.bucket_start = start;
+            self.bucket_end = start + self.interval;
+            self.bucket_area = v * (now - start) as f64;
+            self.bucket_max = self.value;
+        }
         self.since = now;
+    }
+
+    fn flush(&mut self, rec: &mut SeriesRecorder) {
+        if let Some(id) = self.series {
+            rec.add(id, self.bucket_start, self.bucket_area * 1e-9);
+        }
+        if let Some(id) = self.max_series {
+            rec.max(id, self.bucket_start, self.bucket_max as f64);
+        }
+        self.bucket_area = 0.0;
+    }
+
+    /// Integrates up to the end of the run and writes the last bucket.
+    pub fn finish(&mut self, end: SimTime, rec: &mut SeriesRecorder) {
+        self.advance(end, rec);
+        self.flush(rec);
+        self.series = None;
+        self.max_series = None;
     }
 
     /// Time integral over the measured window so far [level * s].
@@ -247,6 +303,24 @@ mod tests {
     }
 
     #[test]
+    fn level_series_match_direct_areas_and_maxima() {
+        let mut r = SeriesRecorder::new(10 * S, S);
+        let mean = r.register("f", "mean", Combine::Sum, 1.0);
+        let max = r.register("f", "max", Combine::Max, 1.0);
+        let mut l = Level::new(0, Some(mean), Some(max), &r);
+        l.change(S / 2, 2, &mut r); // 2 from 0.5 s
+        l.change(S / 2 + S / 4, 1, &mut r); // 3 from 0.75 s
+        l.change(3 * S + S / 2, -3, &mut r); // 0 from 3.5 s
+        l.finish(10 * S, &mut r);
+        let ts = r.export();
+        let (m, x) = (&ts.series[0].values, &ts.series[1].values);
+        assert!((m[0] - (2.0 * 0.25 + 3.0 * 0.25)).abs() < 1e-12);
+        assert_eq!(m[1..4], [3.0, 3.0, 1.5]);
+        assert_eq!(x[..5], [3.0, 3.0, 3.0, 3.0, 0.0]);
+        assert!((l.area() - (2.0 * 0.25 + 3.0 * 2.75)).abs() < 1e-12);
+    }
+
+    #[test]
     fn interval_widens_for_long_runs() {
         let r = SeriesRecorder::new(1_000_000 * S, S);
         assert_eq!(r.interval(), 12 * S);
@@ -256,7 +330,7 @@ mod tests {
     #[test]
     fn level_integrates_only_after_warmup() {
         let mut r = SeriesRecorder::new(10 * S, S);
-        let mut l = Level::new(2 * S, None, None);
+        let mut l = Level::new(2 * S, None, None, &r);
         l.change(S, 3, &mut r);
         l.change(4 * S, -1, &mut r);
         l.advance(6 * S, &mut r);

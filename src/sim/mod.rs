@@ -109,8 +109,8 @@ pub fn build(s: &Scenario) -> Simulation {
                 l,
                 &s.tables,
                 stream(seed, &l.name, "lambda"),
-                Level::new(warmup, Some(mean), Some(series.concurrency_max)),
-                Level::new(warmup, Some(envs), None),
+                Level::new(warmup, Some(mean), Some(series.concurrency_max), &rec),
+                Level::new(warmup, Some(envs), None, &rec),
                 series,
             )
         })
@@ -279,7 +279,7 @@ impl Simulation {
                     in_flight: k.in_flight,
                     retries: k.retries,
                     status,
-                    latency_ms: c.latency.summary(),
+                    latency_ms: c.latency().summary(),
                     routes,
                 },
             );
@@ -309,8 +309,8 @@ impl Simulation {
 
         let mut functions = IndexMap::new();
         for (f, meta) in w.functions.iter_mut().zip(self.fn_meta.iter()) {
-            f.busy.advance(end, &mut w.rec);
-            f.live.advance(end, &mut w.rec);
+            f.busy.finish(end, &mut w.rec);
+            f.live.finish(end, &mut w.rec);
             let k = &f.counters;
             functions.insert(
                 f.name.clone(),

@@ -130,8 +130,8 @@ impl Arrival {
                 if *rate <= 0.0 {
                     return None;
                 }
-                let u: f64 = 1.0 - rng.random::<f64>();
-                Some(now + secs_to_ns(-u.ln() / rate).max(1))
+                let e: f64 = rng.sample(rand_distr::Exp1);
+                Some(now + secs_to_ns(e / rate).max(1))
             }
             Arrival::Constant { rate } => {
                 if *rate <= 0.0 {
@@ -157,8 +157,8 @@ impl Arrival {
                 // probability averages mean/max, which is at least 1/2 when
                 // peak <= 2 * mean.
                 loop {
-                    let u: f64 = 1.0 - rng.random::<f64>();
-                    t += secs_to_ns(-u.ln() / max).max(1);
+                    let e: f64 = rng.sample(rand_distr::Exp1);
+                    t += secs_to_ns(e / max).max(1);
                     let accept: f64 = rng.random();
                     if accept * max <= self.rate_at(t) {
                         return Some(t);
@@ -199,8 +199,7 @@ impl Arrival {
     }
 
     fn next_piecewise(&self, now: SimTime, rng: &mut SimRng) -> Option<SimTime> {
-        let u: f64 = 1.0 - rng.random::<f64>();
-        let mut need = -u.ln(); // Exp(1) worth of integrated rate
+        let mut need: f64 = rng.sample(rand_distr::Exp1); // integrated rate to the next arrival
         let mut t = now;
         // A burst with base 0 and peak 0, or steps ending at rate 0, have no
         // further arrivals: the loop ends when a piece is open-ended.
