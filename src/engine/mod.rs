@@ -8,7 +8,7 @@ pub mod queue;
 pub mod rng;
 pub mod time;
 
-pub use queue::EventQueue;
+pub use queue::{EventQueue, Lane};
 pub use rng::{stream, SimRng};
 pub use time::{ns_to_secs, secs_to_ns, SimDuration, SimTime, MICROS, MILLIS, SECONDS};
 
@@ -37,6 +37,18 @@ impl<E> Scheduler<E> {
     #[inline]
     pub fn schedule_at(&mut self, at: SimTime, ev: E) {
         self.queue.push(at.max(self.now), ev);
+    }
+
+    /// Schedules `ev` at absolute time `at` in `lane`, which holds at most
+    /// one pending event (see [`EventQueue`]'s lanes).
+    #[inline]
+    pub fn schedule_lane_at(&mut self, lane: Lane, at: SimTime, ev: E) {
+        self.queue.push_lane(lane, at.max(self.now), ev);
+    }
+
+    /// Adds a lane.
+    pub fn add_lane(&mut self) -> Lane {
+        self.queue.add_lane()
     }
 
     /// Number of pending events.

@@ -29,6 +29,9 @@ pub struct SeriesRecorder {
     buckets: usize,
     names: Vec<(String, String, Combine, f64)>,
     data: Vec<f64>,
+    /// The bucket of the last lookup, \[start, end) and index: events come
+    /// in time order, so most lookups hit it and skip a division.
+    cached: (SimTime, SimTime, usize),
 }
 
 impl SeriesRecorder {
@@ -47,6 +50,7 @@ impl SeriesRecorder {
             buckets,
             names: Vec::new(),
             data: Vec::new(),
+            cached: (0, interval, 0),
         }
     }
 
@@ -72,8 +76,16 @@ impl SeriesRecorder {
     }
 
     #[inline]
-    fn slot(&self, id: SeriesId, t: SimTime) -> Option<usize> {
-        let b = (t / self.interval) as usize;
+    fn slot(&mut self, id: SeriesId, t: SimTime) -> Option<usize> {
+        let (start, end, cached) = self.cached;
+        let b = if t >= start && t < end {
+            cached
+        } else {
+            let b = (t / self.interval) as usize;
+            let start = b as SimTime * self.interval;
+            self.cached = (start, start + self.interval, b);
+            b
+        };
         (b < self.buckets).then(|| id.0 as usize * self.buckets + b)
     }
 

@@ -14,37 +14,46 @@ pub use crate::scenario::Routing;
 const NIL: u32 = u32::MAX;
 
 /// Idle environments, ordered by the time they became idle (front = oldest).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct IdlePool {
+    routing: Routing,
     prev: Vec<u32>,
     next: Vec<u32>,
-    /// Position in `members`, or NIL when not in the pool.
+    /// NIL when not in the pool; otherwise, for random routing, the
+    /// position in `members` (0 for the other policies).
     pos: Vec<u32>,
+    /// The members in no particular order (random routing only).
     members: Vec<u32>,
     head: u32,
     tail: u32,
+    len: usize,
 }
 
 impl IdlePool {
-    /// An empty pool.
-    pub fn new() -> Self {
+    /// An empty pool that hands out environments by `routing`.
+    pub fn new(routing: Routing) -> Self {
         Self {
+            routing,
+            prev: Vec::new(),
+            next: Vec::new(),
+            pos: Vec::new(),
+            members: Vec::new(),
             head: NIL,
             tail: NIL,
-            ..Default::default()
+            len: 0,
         }
     }
 
     /// Number of idle environments.
     #[inline]
     pub fn len(&self) -> usize {
-        self.members.len()
+        self.len
     }
 
     /// True when no environment is idle.
     #[inline]
     pub fn is_empty(&self) -> bool {
-        self.members.is_empty()
+        self.len == 0
     }
 
     /// True when `env` is in the pool.
@@ -75,8 +84,13 @@ impl IdlePool {
             self.head = env;
         }
         self.tail = env;
-        self.pos[e] = self.members.len() as u32;
-        self.members.push(env);
+        self.len += 1;
+        if self.routing == Routing::Random {
+            self.pos[e] = self.members.len() as u32;
+            self.members.push(env);
+        } else {
+            self.pos[e] = 0;
+        }
     }
 
     /// Removes `env` from wherever it is; no-op if absent.
@@ -96,12 +110,15 @@ impl IdlePool {
         } else {
             self.tail = p;
         }
-        let at = self.pos[e] as usize;
-        self.members.swap_remove(at);
-        if at < self.members.len() {
-            self.pos[self.members[at] as usize] = at as u32;
+        if self.routing == Routing::Random {
+            let at = self.pos[e] as usize;
+            self.members.swap_remove(at);
+            if at < self.members.len() {
+                self.pos[self.members[at] as usize] = at as u32;
+            }
         }
         self.pos[e] = NIL;
+        self.len -= 1;
     }
 
     /// The environment that has been idle longest.
@@ -110,10 +127,10 @@ impl IdlePool {
         (self.head != NIL).then_some(self.head)
     }
 
-    /// Takes one environment out according to `routing`.
+    /// Takes one environment out according to the routing policy.
     #[inline]
-    pub fn take(&mut self, routing: Routing, rng: &mut SimRng) -> Option<u32> {
-        let env = match routing {
+    pub fn take(&mut self, rng: &mut SimRng) -> Option<u32> {
+        let env = match self.routing {
             Routing::Mru => self.tail,
             Routing::Lru => self.head,
             Routing::Random => {
@@ -140,20 +157,30 @@ mod tests {
     #[test]
     fn mru_lru_and_removal() {
         let mut rng = stream(1, "pool", "");
-        let mut p = IdlePool::new();
-        for e in [3, 1, 4, 5] {
-            p.push_back(e);
+        for routing in [Routing::Mru, Routing::Lru, Routing::Random] {
+            let mut p = IdlePool::new(routing);
+            for e in [3, 1, 4, 5] {
+                p.push_back(e);
+            }
+            let first = p.take(&mut rng).unwrap();
+            match routing {
+                Routing::Mru => assert_eq!(first, 5),
+                Routing::Lru => assert_eq!(first, 3),
+                Routing::Random => assert!([3, 1, 4, 5].contains(&first)),
+            }
+            p.remove(1);
+            assert!(!p.contains(1));
+            assert_eq!(p.len(), 2);
+            let second = p.take(&mut rng).unwrap();
+            let third = p.take(&mut rng).unwrap();
+            let mut got = vec![first, second, third, 1];
+            got.sort();
+            assert_eq!(got, vec![1, 3, 4, 5], "{routing:?}");
+            assert_eq!(p.take(&mut rng), None);
+            assert!(p.is_empty());
+            p.push_back(1);
+            assert_eq!(p.front(), Some(1));
         }
-        assert_eq!(p.take(Routing::Mru, &mut rng), Some(5));
-        assert_eq!(p.take(Routing::Lru, &mut rng), Some(3));
-        p.remove(1);
-        assert_eq!(p.front(), Some(4));
-        assert_eq!(p.len(), 1);
-        assert_eq!(p.take(Routing::Random, &mut rng), Some(4));
-        assert_eq!(p.take(Routing::Random, &mut rng), None);
-        assert!(p.is_empty());
-        p.push_back(1);
-        assert_eq!(p.front(), Some(1));
     }
 
     #[test]
@@ -162,11 +189,11 @@ mod tests {
         let mut counts = [0u32; 4];
         let n = 40_000;
         for _ in 0..n {
-            let mut p = IdlePool::new();
+            let mut p = IdlePool::new(Routing::Random);
             for e in 0..4 {
                 p.push_back(e);
             }
-            counts[p.take(Routing::Random, &mut rng).unwrap() as usize] += 1;
+            counts[p.take(&mut rng).unwrap() as usize] += 1;
         }
         // Binomial(n, 1/4): sd = sqrt(n * 3/16) ~ 87; allow 5 sd.
         for c in counts {

@@ -154,8 +154,12 @@ pub fn build(s: &Scenario) -> Simulation {
         warmup,
     };
     for (i, c) in world.clients.iter_mut().enumerate() {
+        let lane = engine.scheduler().add_lane();
+        debug_assert_eq!(lane.0 as usize, i);
         if let Some(t) = c.next_arrival(0) {
-            engine.scheduler().schedule_at(t, Event::Arrival(i as u16));
+            engine
+                .scheduler()
+                .schedule_lane_at(lane, t, Event::Arrival(i as u16));
         }
     }
     Simulation {

@@ -7,7 +7,7 @@ use crate::components::client::Client;
 use crate::components::lambda::{Account, Acquire, Function, Plan, PreparedStep, Release};
 use crate::components::table::{Attempt, Table};
 use crate::components::{EndState, Event, Frame, FrameRef, FrameState, Frames, Outcome};
-use crate::engine::{Scheduler, SimTime};
+use crate::engine::{Lane, Scheduler, SimTime};
 use crate::metrics::SeriesRecorder;
 use crate::scenario::Target;
 
@@ -60,7 +60,8 @@ impl World {
         let measured = now >= self.warmup;
         let c = &mut self.clients[w];
         if let Some(next) = c.next_arrival(now) {
-            cx.schedule_at(next, Event::Arrival(w as u16));
+            // Workload w's arrivals use lane w: one pending arrival each.
+            cx.schedule_lane_at(Lane(w as u32), next, Event::Arrival(w as u16));
         }
         let route = c.pick_route();
         self.rec.add(c.series.rps, now, 1.0);

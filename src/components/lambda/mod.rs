@@ -23,7 +23,7 @@ use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime, MILLIS, SECONDS};
 use crate::metrics::{Level, SeriesId, SeriesRecorder};
 use crate::policy::IdlePool;
-use crate::scenario::{self, Routing, Step};
+use crate::scenario::{self, Step};
 
 /// vCPU share of 1 MB of memory: 1,769 MB = 1 vCPU (aws-facts §1.3).
 pub const MB_PER_VCPU: f64 = 1769.0;
@@ -190,7 +190,6 @@ pub struct Function {
     init: Dist,
     keep_alive: SimDuration,
     max_lifetime: Option<SimDuration>,
-    routing: Routing,
     reserved: Option<u32>,
     provisioned: u32,
     envs: Vec<Env>,
@@ -254,13 +253,12 @@ impl Function {
             init: cfg.init.clone(),
             keep_alive: cfg.keep_alive,
             max_lifetime: cfg.max_lifetime,
-            routing: cfg.routing,
             reserved: cfg.reserved_concurrency,
             provisioned: cfg.provisioned_concurrency,
             envs: Vec::new(),
             free_envs: Vec::new(),
-            idle_od: IdlePool::new(),
-            idle_pc: IdlePool::new(),
+            idle_od: IdlePool::new(cfg.routing),
+            idle_pc: IdlePool::new(cfg.routing),
             od_active: 0,
             scaling: TokenBucket::full(SCALING_ENVS_PER_10S / 10.0, SCALING_ENVS_PER_10S),
             timer_at: None,
@@ -326,7 +324,7 @@ impl Function {
         rec: &mut SeriesRecorder,
     ) -> Acquire {
         // 1. Provisioned environments first (aws-facts §1.1: spill-over to on-demand).
-        while let Some(env) = self.idle_pc.take(self.routing, &mut self.rng) {
+        while let Some(env) = self.idle_pc.take(&mut self.rng) {
             if self.too_old(env, now) {
                 let after = self.reinit_now(env, now);
                 self.reinit_queue.push((env, after));
@@ -340,7 +338,7 @@ impl Function {
         if !self.concurrency_room(account) {
             return Acquire::Throttled;
         }
-        while let Some(env) = self.idle_od.take(self.routing, &mut self.rng) {
+        while let Some(env) = self.idle_od.take(&mut self.rng) {
             if self.too_old(env, now) {
                 self.destroy(env, now, rec);
                 continue;
