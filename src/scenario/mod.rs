@@ -49,23 +49,11 @@ pub fn parse_str(text: &str, file: &str, sets: &[String]) -> Result<Scenario, Sc
     };
     let doc = match toml_edit::ImDocument::parse(text) {
         Ok(d) => d,
-        Err(e) => return Err(invalid(vec![syntax(text, file, &e)])),
+        Err(e) => return Err(invalid(vec![syntax(text, file, e.span(), e.message())])),
     };
     let mut tree: toml::Table = match text.parse() {
         Ok(t) => t,
-        Err(e) => {
-            let (line, column) = locate::line_col(text, e.span().map_or(0, |s| s.start));
-            return Err(invalid(vec![Problem {
-                origin: Origin::File {
-                    file: file.into(),
-                    line,
-                    column,
-                },
-                field: String::new(),
-                message: format!("TOML syntax error: {}", e.message().trim()),
-                hint: Some("fix the TOML syntax; see https://toml.io".into()),
-            }]));
-        }
+        Err(e) => return Err(invalid(vec![syntax(text, file, e.span(), e.message())])),
     };
     let (set_paths, mut set_problems) = overrides::apply(&mut tree, sets);
     let base_dir = Path::new(file)
@@ -91,8 +79,9 @@ pub fn parse_str(text: &str, file: &str, sets: &[String]) -> Result<Scenario, Sc
     }
 }
 
-fn syntax(text: &str, file: &str, e: &toml_edit::TomlError) -> Problem {
-    let (line, column) = locate::line_col(text, e.span().map_or(0, |s| s.start));
+/// A TOML syntax error at byte `span` (from either TOML parser).
+fn syntax(text: &str, file: &str, span: Option<std::ops::Range<usize>>, message: &str) -> Problem {
+    let (line, column) = locate::line_col(text, span.map_or(0, |s| s.start));
     Problem {
         origin: Origin::File {
             file: file.into(),
@@ -100,7 +89,7 @@ fn syntax(text: &str, file: &str, e: &toml_edit::TomlError) -> Problem {
             column,
         },
         field: String::new(),
-        message: format!("TOML syntax error: {}", e.message().trim()),
+        message: format!("TOML syntax error: {}", message.trim()),
         hint: Some("fix the TOML syntax (strings need quotes, tables need [brackets]); see https://toml.io".into()),
     }
 }
