@@ -165,11 +165,6 @@ impl Frames {
     pub fn live(&self) -> usize {
         self.live
     }
-
-    /// Iterates over live frames (end-of-run accounting).
-    pub fn iter_live(&self) -> impl Iterator<Item = &Frame> {
-        self.slots.iter().filter(|s| s.live).map(|s| &s.frame)
-    }
 }
 
 #[cfg(test)]

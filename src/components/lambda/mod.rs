@@ -283,11 +283,6 @@ impl Function {
         self.memory_mb as f64 / 1024.0
     }
 
-    /// Whether `env` is a provisioned environment.
-    pub fn is_provisioned(&self, env: u32) -> bool {
-        self.envs[env as usize].provisioned
-    }
-
     fn new_env(&mut self, now: SimTime, provisioned: bool, state: EnvState) -> u32 {
         let env = Env {
             state,
