@@ -5,6 +5,7 @@
 
 use rand::Rng;
 
+use super::deadlines::Deadlines;
 use super::token_bucket::TokenBucket;
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime};
@@ -48,6 +49,8 @@ pub struct ApiGateway {
     pub route_target: Vec<u16>,
     /// Counters.
     pub counters: ApiCounters,
+    /// Integration deadlines of calls whose route needs a timer.
+    pub deadlines: Deadlines,
     bucket: TokenBucket,
     latency: Dist,
     auth: Option<Dist>,
@@ -70,6 +73,7 @@ impl ApiGateway {
                 .collect(),
             route_target: cfg.routes.iter().map(|r| r.target as u16).collect(),
             counters: ApiCounters::default(),
+            deadlines: Deadlines::default(),
             bucket: TokenBucket::full(cfg.rate_limit, cfg.burst),
             latency: cfg.latency.clone(),
             auth: cfg.auth.clone(),

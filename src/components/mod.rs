@@ -14,6 +14,7 @@
 
 pub mod api_gateway;
 pub mod client;
+pub mod deadlines;
 pub mod frames;
 pub mod lambda;
 pub mod table;
@@ -107,12 +108,14 @@ pub enum Event {
     Arrival(u16),
     /// A frame's pending work is done: continue it.
     Step(FrameRef),
-    /// A frame's deadline (function or integration timeout).
+    /// An invocation's deadline falls inside its current compute/I/O stretch.
     Timeout(FrameRef),
     /// Function `.0`'s keep-alive timer: expire environments idle too long.
     KeepAlive(u16),
     /// Function `.0`'s deadline timer: time out invocations stuck in calls.
     Deadline(u16),
+    /// API `.0`'s integration-timeout timer.
+    ApiDeadline(u16),
     /// Function `.0`'s provisioned environment `.1` finished re-initialising.
     EnvReady(u16, u32),
 }

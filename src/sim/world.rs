@@ -51,6 +51,7 @@ impl World {
                 }
             }
             Event::Deadline(f) => self.on_deadline(cx, f),
+            Event::ApiDeadline(a) => self.on_api_deadline(cx, a),
             Event::EnvReady(f, env) => self.functions[f as usize].reinit_done(env, cx.now()),
         }
     }
@@ -149,11 +150,14 @@ impl World {
             return;
         };
         *integrating = true;
-        let api = &self.apis[api as usize];
-        if api.route_needs_timer[route as usize] {
-            cx.schedule(api.timeout, Event::Timeout(fr));
+        let a = &mut self.apis[api as usize];
+        if a.route_needs_timer[route as usize] {
+            let deadline = cx.now().saturating_add(a.timeout);
+            if let Some(at) = a.deadlines.push(deadline, fr) {
+                cx.schedule_at(at, Event::ApiDeadline(api));
+            }
         }
-        let target = api.route_target[route as usize] as usize;
+        let target = a.route_target[route as usize] as usize;
         self.start_invocation(cx, target, fr);
     }
 
@@ -162,9 +166,12 @@ impl World {
             return;
         };
         if let FrameState::ApiCall { api, .. } = frame.state {
+            let a = &mut self.apis[api as usize];
             if frame.start >= self.warmup {
-                self.apis[api as usize].counters.by_outcome[outcome as usize] += 1;
+                a.counters.by_outcome[outcome as usize] += 1;
             }
+            let frames = &self.frames;
+            a.deadlines.drop_stale(|fr| frames.get(fr).is_none());
         }
         self.deliver(cx, frame.parent, outcome);
     }
@@ -478,21 +485,29 @@ impl World {
     /// deadline has come while it waited on a call.
     fn on_deadline(&mut self, cx: &mut Cx, f: u16) {
         let now = cx.now();
-        let d = &mut self.functions[f as usize].deadlines;
-        if d.timer_at == Some(now) {
-            d.timer_at = None;
-        }
+        self.functions[f as usize].deadlines.fired(now);
         while let Some(fr) = self.functions[f as usize].deadlines.pop_due(now) {
             if self.frames.get(fr).is_some() {
                 self.end_invocation(cx, fr, Outcome::FunctionTimeout);
             }
         }
-        let d = &mut self.functions[f as usize].deadlines;
-        if let Some(next) = d.next() {
-            if d.timer_at.is_none_or(|t| t > next) {
-                d.timer_at = Some(next);
-                cx.schedule_at(next, Event::Deadline(f));
+        if let Some(at) = self.functions[f as usize].deadlines.rearm() {
+            cx.schedule_at(at, Event::Deadline(f));
+        }
+    }
+
+    /// An API's integration timer: answers 504 to every call whose
+    /// integration timeout has come; the functions run on.
+    fn on_api_deadline(&mut self, cx: &mut Cx, a: u16) {
+        let now = cx.now();
+        self.apis[a as usize].deadlines.fired(now);
+        while let Some(fr) = self.apis[a as usize].deadlines.pop_due(now) {
+            if self.frames.get(fr).is_some() {
+                self.finish_api(cx, fr, Outcome::GatewayTimeout);
             }
+        }
+        if let Some(at) = self.apis[a as usize].deadlines.rearm() {
+            cx.schedule_at(at, Event::ApiDeadline(a));
         }
     }
 
@@ -500,10 +515,8 @@ impl World {
         let Some(frame) = self.frames.get(fr) else {
             return;
         };
-        match frame.state {
-            FrameState::Invocation { .. } => self.end_invocation(cx, fr, Outcome::FunctionTimeout),
-            FrameState::ApiCall { .. } => self.finish_api(cx, fr, Outcome::GatewayTimeout),
-            _ => {}
+        if let FrameState::Invocation { .. } = frame.state {
+            self.end_invocation(cx, fr, Outcome::FunctionTimeout);
         }
     }
 

@@ -12,11 +12,10 @@
 use rand::Rng;
 
 mod account;
-mod deadlines;
 
 pub use account::{legacy_burst, Account, LEGACY_ENVS_PER_MINUTE, UNRESERVED_FLOOR};
-pub use deadlines::Deadlines;
 
+use super::deadlines::Deadlines;
 use super::table::capacity_units;
 use super::token_bucket::TokenBucket;
 use crate::dist::Dist;

@@ -1,14 +1,19 @@
-//! Deadlines of invocations waiting on calls.
+//! Deadline queues: one timer event per component instead of one per call.
+//!
+//! Used for Lambda invocations waiting on a call (all share the function's
+//! timeout, so deadlines arrive almost in order) and for API Gateway
+//! integrations (all share the API's timeout, so deadlines arrive in order).
 
 use std::collections::VecDeque;
 
 use crate::components::FrameRef;
 use crate::engine::SimTime;
 
-/// Deadlines of a function's invocations that wait on a call, sorted by
-/// deadline. All invocations of a function share one timeout, so deadlines
-/// arrive almost in order and insertion from the back is cheap; the event
-/// queue then holds one timer per function instead of one per invocation.
+/// Deadlines of calls in progress, sorted by deadline. Calls of one
+/// component share one timeout, so deadlines arrive (almost) in order and
+/// insertion from the back is cheap; the event queue then holds one timer
+/// per component instead of one per call. Entries of calls that ended are
+/// dropped lazily (`drop_stale`, or when due).
 #[derive(Default)]
 pub struct Deadlines {
     q: VecDeque<(SimTime, FrameRef)>,
@@ -55,6 +60,27 @@ impl Deadlines {
                 break;
             }
             self.q.pop_front();
+        }
+    }
+
+    /// The timer event fired at `now`: forget it if it is the pending one.
+    #[inline]
+    pub fn fired(&mut self, now: SimTime) {
+        if self.timer_at == Some(now) {
+            self.timer_at = None;
+        }
+    }
+
+    /// After the due entries were handled: when the next timer event must
+    /// be scheduled, if no earlier one is pending.
+    #[inline]
+    pub fn rearm(&mut self) -> Option<SimTime> {
+        let next = self.next()?;
+        if self.timer_at.is_none_or(|t| t > next) {
+            self.timer_at = Some(next);
+            Some(next)
+        } else {
+            None
         }
     }
 
