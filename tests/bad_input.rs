@@ -57,6 +57,11 @@ fn cases() -> Vec<Case> {
         case("memory out of range", "\n[[lambda]]\nname = \"fn\"\nmemory_mb = 64\n", &["bad.toml:6:", "memory_mb", "128..=10240"]),
         case("unknown workload route", "\n[[workload]]\nname = \"w\"\ntarget = \"api\"\narrival = \"poisson(rate=1)\"\nroutes = { \"GET /todo\" = 1 }\n\n[[api]]\nname = \"api\"\nroutes = [{ route = \"GET /todos\", target = \"fn\" }]\n\n[[lambda]]\nname = \"fn\"\n", &["bad.toml:8:", "routes", "did you mean `GET /todos`?"]),
         case("cache on http api", "\n[[api]]\nname = \"api\"\ntype = \"http\"\ncache = { hit_ratio = 0.5 }\nroutes = [{ route = \"GET /x\", target = \"fn\" }]\n\n[[lambda]]\nname = \"fn\"\n", &["bad.toml:7:", "cache", "only available on rest"]),
+        case("provisioned of unreserved functions over the account", "\n[[lambda]]\nname = \"a\"\nprovisioned_concurrency = 600\n\n[[lambda]]\nname = \"b\"\nprovisioned_concurrency = 400\n", &["bad.toml:10:", "provisioned_concurrency", "1000", "account_concurrency - 100 = 900"]),
+        case("sdk retries out of range", "\n[[table]]\nname = \"t\"\nsdk_retry = { max_attempts = 300 }\n", &["bad.toml:6:", "max_attempts", "1..=100"]),
+        case("client retries out of range", &format!("{fn_ok}\n[[workload]]\nname = \"w\"\ntarget = \"fn\"\narrival = \"poisson(rate=1)\"\nretry = {{ max_attempts = 70000 }}\n"), &["bad.toml:11:", "max_attempts", "1..=1000"]),
+        case("scaled rate out of range", &format!("{fn_ok}\n[[workload]]\nname = \"w\"\ntarget = \"fn\"\narrival = \"poisson(rate=10)\"\nscale = 1e300\n"), &["bad.toml:11:", "scale", "requests/s"]),
+        Case { name: "no spurious missing duration", toml: "[simulation]\nduration = \"1h\"\nseed = -1\n".into(), sets: &[], expect: &["bad.toml:3:", "seed"] },
         case("provisioned table without rcu", "\n[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nwcu = 5\n", &["bad.toml:4:", "rcu", "required"]),
         case("unsupported region", "region = \"eu-west-1\"\n", &["bad.toml:3:", "region", "us-east-1"]),
         case("toml syntax error", "\n[[lambda]]\nname = fn\n", &["bad.toml:5:", "syntax"]),
@@ -319,4 +324,16 @@ fn garbage_never_panics() {
             let _ = scenario::parse_str(t, "g.toml", &sets);
         }
     }
+}
+
+/// A `[simulation]` that fails to parse is reported once, without its
+/// present fields being called missing.
+#[test]
+fn a_broken_simulation_section_is_not_also_missing_its_duration() {
+    let text = "[simulation]\nduration = \"1h\"\nseed = -1\n";
+    let err = scenario::parse_str(text, "bad.toml", &[])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("seed"), "{err}");
+    assert!(!err.contains("required"), "{err}");
 }

@@ -219,11 +219,7 @@ pub fn todo(
         workloads: vec![Workload {
             name: "mobile-users".into(),
             target: Target::Api(0),
-            arrival: Arrival::Diurnal {
-                mean,
-                peak,
-                period: (period_s * 1e9) as u64,
-            },
+            arrival: Arrival::diurnal(mean, peak, (period_s * 1e9) as u64),
             routes: routes
                 .iter()
                 .enumerate()

@@ -16,8 +16,8 @@ pub(super) struct RunArgs {
     /// Output directory [default: output/<scenario name>/].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Master seed (same as `--set simulation.seed=N`).
-    #[arg(long, value_name = "N")]
+    /// Master seed, 0..=9223372036854775807 (same as `--set simulation.seed=N`).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
     /// Print nothing on success.
     #[arg(long, short)]

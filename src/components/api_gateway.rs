@@ -16,7 +16,8 @@ use crate::scenario;
 pub enum Admit {
     /// Rejected by the token bucket (429).
     Throttled,
-    /// Answered from the cache after this delay \[ns\].
+    /// Answered from the cache after this delay (overhead, authorizer, cache
+    /// hit) \[ns\].
     CacheHit(SimDuration),
     /// Forwarded to the integration after this delay (overhead +
     /// authorizer) \[ns\].
@@ -97,17 +98,22 @@ impl ApiGateway {
         } else {
             self.latency.sample_ns(&mut self.rng)
         };
-        if self.route_cacheable[route] {
-            if let Some((hit_ratio, hit_latency)) = &self.cache {
-                if self.rng.random::<f64>() < *hit_ratio {
-                    return Admit::CacheHit(overhead + hit_latency.sample_ns(&mut self.rng));
-                }
-            }
-        }
+        // The authorizer runs before the cache lookup: cached responses
+        // are only served to authorised callers.
         let auth = match &self.auth {
             Some(d) => d.sample_ns(&mut self.rng),
             None => 0,
         };
-        Admit::Integrate(overhead + auth)
+        let before = overhead.saturating_add(auth);
+        if self.route_cacheable[route] {
+            if let Some((hit_ratio, hit_latency)) = &self.cache {
+                if self.rng.random::<f64>() < *hit_ratio {
+                    return Admit::CacheHit(
+                        before.saturating_add(hit_latency.sample_ns(&mut self.rng)),
+                    );
+                }
+            }
+        }
+        Admit::Integrate(before)
     }
 }

@@ -216,7 +216,7 @@ impl Table {
             .saturating_mul(1u64 << attempt.min(40))
             .min(self.backoff_max);
         let backoff = (self.rng.random::<f64>() * ceiling as f64) as SimDuration;
-        Attempt::Retry(rtt + backoff)
+        Attempt::Retry(rtt.saturating_add(backoff))
     }
 }
 

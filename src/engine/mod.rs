@@ -147,17 +147,17 @@ impl<E> Engine<E> {
             if t > end {
                 break;
             }
-            let (t, ev) = self.sched.queue.pop().expect("peeked");
-            self.sched.now = t;
-            self.events += 1;
-            handle(&mut self.sched, ev);
             if self.events >= self.guard.max_events {
                 return Err(GuardTripped::Events {
                     events: self.events,
                     limit: self.guard.max_events,
-                    at_s: ns_to_secs(t),
+                    at_s: ns_to_secs(self.sched.now),
                 });
             }
+            let (t, ev) = self.sched.queue.pop().expect("peeked");
+            self.sched.now = t;
+            self.events += 1;
+            handle(&mut self.sched, ev);
             if self.events & WALL_CHECK_MASK == 0 {
                 if let Some(max) = self.guard.max_wall {
                     let spent = started.elapsed();
@@ -208,6 +208,15 @@ mod tests {
         e.scheduler().schedule(1, ());
         let r = e.run_until(u64::MAX, |s, ()| s.schedule(1, ()));
         let err = r.unwrap_err();
+        // A run that needs exactly the limit finishes.
+        let mut ok: Engine<()> = Engine::new(Guard {
+            max_events: 3,
+            max_wall: None,
+        });
+        for t in 1..=3 {
+            ok.scheduler().schedule(t, ());
+        }
+        assert!(ok.run_until(10, |_, ()| {}).is_ok());
         assert!(matches!(err, GuardTripped::Events { events: 100, .. }));
         assert!(err.to_string().contains("max_events"));
     }

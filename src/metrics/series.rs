@@ -26,6 +26,9 @@ pub enum Combine {
 /// Fixed-size storage for every series of a run.
 pub struct SeriesRecorder {
     interval: SimDuration,
+    /// Length of the last bucket (shorter when the run length is not a
+    /// multiple of the interval) \[ns\].
+    last_width: SimDuration,
     buckets: usize,
     names: Vec<(String, String, Combine, f64)>,
     data: Vec<f64>,
@@ -45,8 +48,13 @@ impl SeriesRecorder {
             interval = secs * 1_000_000_000;
         }
         let buckets = duration.div_ceil(interval).max(1) as usize;
+        let last_width = match duration - (buckets as u64 - 1) * interval {
+            0 => interval,
+            w => w,
+        };
         Self {
             interval,
+            last_width,
             buckets,
             names: Vec::new(),
             data: Vec::new(),
@@ -60,7 +68,9 @@ impl SeriesRecorder {
     }
 
     /// Registers a series; `scale` multiplies every bucket at export (e.g.
-    /// 1/interval to turn counts into per-second rates).
+    /// 1/interval to turn counts into per-second rates). A series with a
+    /// scale other than 1 is a per-time quantity: its last bucket, if shorter
+    /// than the interval, is scaled by its real width.
     pub fn register(
         &mut self,
         component: &str,
@@ -140,17 +150,26 @@ impl SeriesRecorder {
 
     /// Exports the series (values multiplied by their scale).
     pub fn export(&self) -> super::TimeSeries {
+        let last_fix = self.interval as f64 / self.last_width as f64;
         let series = self
             .names
             .iter()
             .enumerate()
-            .map(|(k, (c, m, _, scale))| super::Series {
-                component: c.clone(),
-                metric: m.clone(),
-                values: self.data[k * self.buckets..(k + 1) * self.buckets]
+            .map(|(k, (c, m, _, scale))| {
+                let mut values: Vec<f64> = self.data[k * self.buckets..(k + 1) * self.buckets]
                     .iter()
                     .map(|v| v * scale)
-                    .collect(),
+                    .collect();
+                if *scale != 1.0 {
+                    if let Some(last) = values.last_mut() {
+                        *last *= last_fix;
+                    }
+                }
+                super::Series {
+                    component: c.clone(),
+                    metric: m.clone(),
+                    values,
+                }
             })
             .collect();
         super::TimeSeries {
@@ -330,6 +349,21 @@ mod tests {
         assert_eq!(m[1..4], [3.0, 3.0, 1.5]);
         assert_eq!(x[..5], [3.0, 3.0, 3.0, 3.0, 0.0]);
         assert!((l.area() - (2.0 * 0.25 + 3.0 * 2.75)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_short_last_bucket_is_scaled_by_its_width() {
+        // 10 s run, 4 s buckets: the last one is 2 s long.
+        let mut r = SeriesRecorder::new(10 * S, 4 * S);
+        let rate = r.register("w", "rps", Combine::Sum, 0.25);
+        let count = r.register("w", "n", Combine::Sum, 1.0);
+        for t in 0..10 {
+            r.add(rate, t * S, 3.0);
+            r.add(count, t * S, 3.0);
+        }
+        let ts = r.export();
+        assert_eq!(ts.series[0].values, vec![3.0, 3.0, 3.0]);
+        assert_eq!(ts.series[1].values, vec![12.0, 12.0, 6.0]);
     }
 
     #[test]

@@ -107,6 +107,11 @@ pub struct Workload {
     pub retry: Option<ClientRetry>,
 }
 
+/// Largest client `retry.max_attempts` accepted.
+pub const MAX_CLIENT_ATTEMPTS: u32 = 1000;
+/// Largest table `sdk_retry.max_attempts` accepted.
+pub const MAX_SDK_ATTEMPTS: u32 = 100;
+
 /// Client-side retry policy.
 #[derive(Clone, Debug)]
 pub struct ClientRetry {

@@ -83,7 +83,14 @@ pub fn scenario(cx: &mut Cx<'_>, raws: &Raws) -> Option<Scenario> {
     let before = cx.problems.len();
     check_names(cx);
     let default_sim = RawSimulation::default();
-    let simulation = simulation(cx, raws.simulation.as_ref().unwrap_or(&default_sim));
+    // A [simulation] that exists but failed to parse has been reported
+    // already; do not also report its fields as missing.
+    let unparsed = raws.simulation.is_none() && cx.tree.contains_key("simulation");
+    let simulation = simulation(
+        cx,
+        raws.simulation.as_ref().unwrap_or(&default_sim),
+        unparsed,
+    );
     let workloads: Vec<_> = raws
         .workloads
         .iter()
@@ -139,7 +146,7 @@ fn check_names(cx: &mut Cx<'_>) {
     }
 }
 
-fn simulation(cx: &mut Cx<'_>, r: &RawSimulation) -> Simulation {
+fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulation {
     let p = |f: &str| crate::fp!["simulation", f];
     let name = r.name.clone().unwrap_or_else(|| {
         std::path::Path::new(cx.file)
@@ -147,6 +154,7 @@ fn simulation(cx: &mut Cx<'_>, r: &RawSimulation) -> Simulation {
             .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
     });
     let duration = match &r.duration {
+        None if unparsed => SECONDS,
         None => {
             cx.err(
                 &p("duration"),
@@ -265,6 +273,9 @@ fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, raws: &Raws) -> Option<W
             None
         }
     };
+    /// One request per microsecond: far beyond any real workload, and
+    /// far below where nanosecond time stops resolving arrivals.
+    const MAX_RATE: f64 = 1e6;
     let scale = r.scale.unwrap_or(1.0);
     if !(scale.is_finite() && scale >= 0.0) {
         cx.err(
@@ -324,10 +335,10 @@ fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, raws: &Raws) -> Option<W
     let retry = r.retry.as_ref().map(|rr| {
         let rp = p("retry");
         let max_attempts = rr.max_attempts.unwrap_or(3);
-        if max_attempts == 0 {
+        if !(1..=MAX_CLIENT_ATTEMPTS).contains(&max_attempts) {
             cx.err(
                 &rp.join("max_attempts"),
-                "max_attempts must be >= 1",
+                format!("max_attempts must be 1..={MAX_CLIENT_ATTEMPTS} (got {max_attempts})"),
                 "it counts the first attempt too; 1 = no retries",
             );
         }
@@ -346,13 +357,26 @@ fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, raws: &Raws) -> Option<W
         ("api", k) => Target::Api(k),
         (_, k) => Target::Lambda(k),
     };
+    let arrival = arrival.map(|a| a.scaled(scale));
+    if let Some(a) = &arrival {
+        if a.peak_rate() > MAX_RATE {
+            cx.err(
+                &p("scale"),
+                format!(
+                    "the scaled arrival rate peaks at {:.3e} requests/s",
+                    a.peak_rate()
+                ),
+                format!("keep arrival rate x scale <= {MAX_RATE:.0e} requests/s"),
+            );
+        }
+    }
     if cx.problems.len() > before {
         return None;
     }
     Some(Workload {
         name: r.name.clone(),
         target,
-        arrival: arrival?.scaled(scale),
+        arrival: arrival?,
         routes,
         retry,
     })

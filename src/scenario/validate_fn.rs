@@ -66,6 +66,35 @@ pub fn lambdas(cx: &mut Cx<'_>, raws: &Raws, sim: &Simulation) -> Vec<Option<Lam
             ),
             "AWS keeps at least 100 unreserved; lower the reservations or raise simulation.account_concurrency",
         );
+    } else {
+        // Provisioned environments of functions without a reservation come
+        // out of the unreserved pool, which must keep its floor of 100 too.
+        let pc_unreserved: u64 = raws
+            .lambdas
+            .iter()
+            .flatten()
+            .filter(|l| l.reserved_concurrency.is_none())
+            .filter_map(|l| l.provisioned_concurrency)
+            .map(u64::from)
+            .sum();
+        if reserved + pc_unreserved > cap {
+            let last = raws
+                .lambdas
+                .iter()
+                .rposition(|l| {
+                    l.as_ref().is_some_and(|l| {
+                        l.reserved_concurrency.is_none() && l.provisioned_concurrency.is_some()
+                    })
+                })
+                .unwrap_or(0);
+            cx.err(
+                &crate::fp!["lambda", last, "provisioned_concurrency"],
+                format!(
+                    "reserved ({reserved}) plus provisioned concurrency of unreserved functions ({pc_unreserved}) exceeds account_concurrency - 100 = {cap}"
+                ),
+                "provisioned environments use account concurrency; lower provisioned_concurrency or raise simulation.account_concurrency",
+            );
+        }
     }
     out
 }
@@ -533,11 +562,11 @@ pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
         Some(s) => {
             let sp = p("sdk_retry");
             let max_attempts = s.max_attempts.unwrap_or(4);
-            if max_attempts == 0 {
+            if !(1..=MAX_SDK_ATTEMPTS).contains(&max_attempts) {
                 cx.err(
                     &sp.join("max_attempts"),
-                    "max_attempts must be >= 1",
-                    "it counts the first attempt; 1 = no retries",
+                    format!("max_attempts must be 1..={MAX_SDK_ATTEMPTS} (got {max_attempts})"),
+                    "it counts the first attempt; 1 = no retries (SDK defaults: 3 to 10)",
                 );
             }
             let base = dur(cx, &sp.join("base"), &s.base, 25 * MILLIS);

@@ -401,13 +401,13 @@ pub fn arrival(s: &str) -> Result<Arrival, Bad> {
             if peak < mean {
                 return Err(bad(
                     format!("diurnal peak {peak} is below the mean {mean}"),
-                    "peak must be >= mean (the trough is 2*mean - peak)",
+                    "peak must be >= mean; above 2*mean the rate is zero for part of each period",
                 ));
             }
             if period == 0 {
                 return Err(bad("diurnal period must be > 0", f));
             }
-            Ok(Arrival::Diurnal { mean, peak, period })
+            Ok(Arrival::diurnal(mean, peak, period))
         }
         "burst" => {
             let f = "burst(base=50, peak=2000, every=1h, length=2m)";

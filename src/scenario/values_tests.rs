@@ -122,11 +122,7 @@ fn every_arrival_form() {
     );
     assert_eq!(
         arrival("diurnal(mean=200, peak=600, period=24h)").unwrap(),
-        Arrival::Diurnal {
-            mean: 200.0,
-            peak: 600.0,
-            period: 86_400 * 1_000_000_000
-        }
+        Arrival::diurnal(200.0, 600.0, 86_400 * 1_000_000_000)
     );
     assert_eq!(
         arrival("burst(base=50, peak=2000, every=1h, length=2m)").unwrap(),

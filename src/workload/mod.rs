@@ -22,9 +22,13 @@ pub enum Arrival {
         /// Rate [1/s].
         rate: f64,
     },
-    /// Sinusoidal non-homogeneous Poisson process:
-    /// `rate(t) = mean - (peak - mean) * cos(2 pi t / period)`, clamped at 0;
-    /// the trough is at t = 0 and the peak at t = period / 2.
+    /// Sinusoidal non-homogeneous Poisson process with the given mean and
+    /// peak: `rate(t) = max(0, offset - amplitude * cos(2 pi t / period))`,
+    /// trough at t = 0, peak at t = period / 2. When `peak <= 2 * mean` the
+    /// rate never reaches zero (`offset = mean`, `amplitude = peak - mean`);
+    /// otherwise the sinusoid is lowered so that it is zero for part of the
+    /// period ("night") and its mean is still `mean`. Build it with
+    /// [`Arrival::diurnal`].
     Diurnal {
         /// Mean rate [1/s].
         mean: f64,
@@ -32,6 +36,10 @@ pub enum Arrival {
         peak: f64,
         /// Period \[ns\].
         period: SimTime,
+        /// Offset of the sinusoid [1/s] (derived).
+        offset: f64,
+        /// Amplitude of the sinusoid [1/s] (derived).
+        amplitude: f64,
     },
     /// On/off Poisson process: `peak` during the first `length` of every
     /// `every`, `base` otherwise.
@@ -51,15 +59,35 @@ pub enum Arrival {
 }
 
 impl Arrival {
+    /// A diurnal process with this mean and peak (`peak >= mean >= 0`).
+    pub fn diurnal(mean: f64, peak: f64, period: SimTime) -> Arrival {
+        let (offset, amplitude) = diurnal_shape(mean, peak);
+        Arrival::Diurnal {
+            mean,
+            peak,
+            period,
+            offset,
+            amplitude,
+        }
+    }
+
     /// The same process with every rate multiplied by `k`.
     pub fn scaled(&self, k: f64) -> Arrival {
         match self {
             Arrival::Poisson { rate } => Arrival::Poisson { rate: rate * k },
             Arrival::Constant { rate } => Arrival::Constant { rate: rate * k },
-            Arrival::Diurnal { mean, peak, period } => Arrival::Diurnal {
+            Arrival::Diurnal {
+                mean,
+                peak,
+                period,
+                offset,
+                amplitude,
+            } => Arrival::Diurnal {
                 mean: mean * k,
                 peak: peak * k,
                 period: *period,
+                offset: offset * k,
+                amplitude: amplitude * k,
             },
             Arrival::Burst {
                 base,
@@ -76,13 +104,28 @@ impl Arrival {
         }
     }
 
+    /// The highest rate the process ever has [1/s].
+    pub fn peak_rate(&self) -> f64 {
+        match self {
+            Arrival::Poisson { rate } | Arrival::Constant { rate } => *rate,
+            Arrival::Diurnal { peak, .. } => *peak,
+            Arrival::Burst { base, peak, .. } => base.max(*peak),
+            Arrival::Steps(s) => s.iter().map(|&(_, r)| r).fold(0.0, f64::max),
+        }
+    }
+
     /// The instantaneous rate at time `t` [1/s].
     pub fn rate_at(&self, t: SimTime) -> f64 {
         match self {
             Arrival::Poisson { rate } | Arrival::Constant { rate } => *rate,
-            Arrival::Diurnal { mean, peak, period } => {
+            Arrival::Diurnal {
+                period,
+                offset,
+                amplitude,
+                ..
+            } => {
                 let phase = 2.0 * std::f64::consts::PI * (t % period) as f64 / *period as f64;
-                (mean - (peak - mean) * phase.cos()).max(0.0)
+                (offset - amplitude * phase.cos()).max(0.0)
             }
             Arrival::Burst {
                 base,
@@ -131,7 +174,7 @@ impl Arrival {
                     return None;
                 }
                 let e: f64 = rng.sample(rand_distr::Exp1);
-                Some(now + secs_to_ns(e / rate).max(1))
+                Some(now.saturating_add(secs_to_ns(e / rate).max(1)))
             }
             Arrival::Constant { rate } => {
                 if *rate <= 0.0 {
@@ -147,23 +190,23 @@ impl Arrival {
                 }
                 Some(t)
             }
-            Arrival::Diurnal { mean, peak, period } => {
-                let max = mean.max(*peak).max(2.0 * mean - peak).max(0.0);
-                if max <= 0.0 {
+            Arrival::Diurnal { mean, peak, .. } => {
+                let max = *peak;
+                if max <= 0.0 || *mean <= 0.0 {
                     return None;
                 }
                 let mut t = now;
-                // Thinning (Lewis-Shedler). Bounded loop: the acceptance
-                // probability averages mean/max, which is at least 1/2 when
-                // peak <= 2 * mean.
+                // Thinning (Lewis-Shedler): candidates at the peak rate,
+                // accepted with probability rate(t) / peak; on average
+                // peak / mean candidates per arrival.
                 loop {
                     let e: f64 = rng.sample(rand_distr::Exp1);
-                    t += secs_to_ns(e / max).max(1);
+                    t = t.saturating_add(secs_to_ns(e / max).max(1));
                     let accept: f64 = rng.random();
                     if accept * max <= self.rate_at(t) {
                         return Some(t);
                     }
-                    if t - now > 100 * period {
+                    if t >= SimTime::MAX / 2 {
                         return None;
                     }
                 }
@@ -210,12 +253,12 @@ impl Arrival {
                     if rate <= 0.0 {
                         return None;
                     }
-                    return Some(t + secs_to_ns(need / rate).max(1));
+                    return Some(t.saturating_add(secs_to_ns(need / rate).max(1)));
                 }
                 Some(end) => {
                     let span = ns_to_secs(end - t);
                     if rate > 0.0 && rate * span >= need {
-                        return Some(t + secs_to_ns(need / rate).max(1));
+                        return Some(t.saturating_add(secs_to_ns(need / rate).max(1)));
                     }
                     need -= rate * span;
                     t = end;
@@ -224,6 +267,33 @@ impl Arrival {
         }
         None
     }
+}
+
+/// Offset and amplitude of `max(0, offset - amplitude cos)` with maximum
+/// `peak` and mean `mean`. Without clamping, offset = mean. With clamping
+/// (peak > 2 mean) the mean of the clamped sinusoid, for offset `c` and
+/// amplitude `a = peak - c`, is `(c * th + a * sin th) / pi` with
+/// `th = acos(-c / a)`; it grows with `c`, so `c` is found by bisection.
+fn diurnal_shape(mean: f64, peak: f64) -> (f64, f64) {
+    if peak <= 2.0 * mean || mean <= 0.0 {
+        return (mean, peak - mean);
+    }
+    let clamped_mean = |c: f64| {
+        let a = peak - c;
+        let th = (-c / a).clamp(-1.0, 1.0).acos();
+        (c * th + a * th.sin()) / std::f64::consts::PI
+    };
+    let (mut lo, mut hi) = (-1e9 * peak, peak / 2.0);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if clamped_mean(mid) < mean {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    let c = 0.5 * (lo + hi);
+    (c, peak - c)
 }
 
 #[cfg(test)]
@@ -259,14 +329,9 @@ mod tests {
     fn counts_match_the_integrated_rate() {
         let h = 3600 * SECONDS;
         assert_poisson_count(&Arrival::Poisson { rate: 50.0 }, h);
-        assert_poisson_count(
-            &Arrival::Diurnal {
-                mean: 20.0,
-                peak: 35.0,
-                period: 1800 * SECONDS,
-            },
-            h,
-        );
+        assert_poisson_count(&Arrival::diurnal(20.0, 35.0, 1800 * SECONDS), h);
+        // Peak above twice the mean: zero at night, same mean.
+        assert_poisson_count(&Arrival::diurnal(20.0, 60.0, 1800 * SECONDS), h);
         assert_poisson_count(
             &Arrival::Burst {
                 base: 5.0,
@@ -285,6 +350,21 @@ mod tests {
             ]),
             h,
         );
+    }
+
+    #[test]
+    fn diurnal_keeps_its_mean_and_peak() {
+        let day = 86_400 * SECONDS;
+        for (mean, peak) in [(200.0, 300.0), (200.0, 400.0), (200.0, 600.0), (1.0, 50.0)] {
+            let a = Arrival::diurnal(mean, peak, day);
+            let got_mean = a.expected_count(day) / 86_400.0;
+            assert!(
+                (got_mean - mean).abs() < 1e-3 * mean,
+                "{mean}/{peak}: mean {got_mean}"
+            );
+            assert!((a.rate_at(day / 2) - peak).abs() < 1e-9, "{mean}/{peak}");
+            assert!(a.rate_at(0) >= 0.0);
+        }
     }
 
     #[test]
