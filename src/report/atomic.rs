@@ -11,6 +11,19 @@ use std::path::Path;
 
 /// Replaces `path` with `bytes`, atomically.
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    write_with(path, |w| {
+        w.write_all(bytes).map_err(|source| ReportError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+    })
+}
+
+/// Replaces `path` with what `fill` writes (through a buffer), atomically.
+pub fn write_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
     let err = |source| ReportError::Write {
         path: path.to_path_buf(),
         source,
@@ -30,7 +43,11 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
         builder.permissions(p);
     }
     let mut tmp = builder.tempfile_in(dir).map_err(err)?;
-    tmp.write_all(bytes).map_err(err)?;
+    {
+        let mut buf = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        fill(&mut buf)?;
+        buf.flush().map_err(err)?;
+    }
     tmp.as_file().sync_all().map_err(err)?;
     // On failure the temp file is removed when `tmp` (in the error) drops.
     tmp.persist(path).map_err(|e| err(e.error))?;

@@ -9,9 +9,13 @@ pub const TIMESERIES_HEADER: [&str; 4] = ["t_s", "component", "metric", "value"]
 pub const LATENCY_HEADER: [&str; 4] = ["workload", "route", "percentile", "latency_ms"];
 
 fn writer() -> csv::Writer<Vec<u8>> {
+    writer_to(Vec::new())
+}
+
+fn writer_to<W: std::io::Write>(out: W) -> csv::Writer<W> {
     csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new())
+        .from_writer(out)
 }
 
 fn finish(w: csv::Writer<Vec<u8>>, file: &'static str) -> Result<Vec<u8>, ReportError> {
@@ -28,11 +32,13 @@ fn encode_err(file: &'static str) -> impl Fn(csv::Error) -> ReportError {
     }
 }
 
-/// Long format, one row per bucket per series, ordered by bucket, then by
-/// series order; `t_s` is the bucket's start [s].
-pub fn timeseries(ts: &TimeSeries) -> Result<Vec<u8>, ReportError> {
+/// `timeseries.csv`, streamed to `out` (a day at 1 s intervals is millions
+/// of rows: they are not held in memory). Long format, one row per bucket
+/// per series, ordered by bucket, then by series order; `t_s` is the
+/// bucket's start \[s\].
+pub fn write_timeseries<W: std::io::Write>(ts: &TimeSeries, out: W) -> Result<(), ReportError> {
     const FILE: &str = "timeseries.csv";
-    let mut w = writer();
+    let mut w = writer_to(out);
     w.write_record(TIMESERIES_HEADER)
         .map_err(encode_err(FILE))?;
     let buckets = ts.series.iter().map(|s| s.values.len()).max().unwrap_or(0);
@@ -46,7 +52,10 @@ pub fn timeseries(ts: &TimeSeries) -> Result<Vec<u8>, ReportError> {
             }
         }
     }
-    finish(w, FILE)
+    w.flush().map_err(|source| ReportError::Encode {
+        file: FILE,
+        message: source.to_string(),
+    })
 }
 
 /// One row per percentile of each workload's latency table (route `*`),

@@ -69,17 +69,14 @@ pub fn write_outputs(dir: &Path, result: &RunResult) -> Result<Vec<PathBuf>, Rep
         path: dir.to_path_buf(),
         source,
     })?;
-    let contents = [
-        summary_json(result)?,
-        csv::timeseries(&result.timeseries)?,
-        csv::latency(result)?,
-    ];
     let mut written = Vec::with_capacity(FILES.len());
-    for (name, bytes) in FILES.iter().zip(contents) {
-        let path = dir.join(name);
-        atomic::write(&path, &bytes)?;
-        written.push(path);
-    }
+    let [summary, timeseries, latency] = FILES.map(|name| dir.join(name));
+    atomic::write(&summary, &summary_json(result)?)?;
+    atomic::write_with(&timeseries, |w| {
+        csv::write_timeseries(&result.timeseries, w)
+    })?;
+    atomic::write(&latency, &csv::latency(result)?)?;
+    written.extend([summary, timeseries, latency]);
     Ok(written)
 }
 
