@@ -21,6 +21,7 @@ mod context;
 mod shape;
 mod validate;
 mod validate_fn;
+mod validate_table;
 
 pub use error::{Origin, Problem, ScenarioError};
 pub use model::*;

@@ -108,7 +108,10 @@ pub fn scenario(cx: &mut Cx<'_>, raws: &Raws) -> Option<Scenario> {
         .tables
         .iter()
         .enumerate()
-        .map(|(i, t)| t.as_ref().and_then(|t| super::validate_fn::table(cx, i, t)))
+        .map(|(i, t)| {
+            t.as_ref()
+                .and_then(|t| super::validate_table::table(cx, i, t))
+        })
         .collect();
     check_cycles(cx, raws);
     if cx.problems.len() > before {

@@ -1,0 +1,211 @@
+//! Stage two for tables: `[[table]]` (capacity mode, consistency, DAX, SDK
+//! retries).
+
+use crate::dist::Dist;
+use crate::engine::{MILLIS, SECONDS};
+
+use super::context::Cx;
+use super::model::*;
+use super::raw::*;
+use super::validate::{choice, dist, dur, in_range};
+
+/// Validates one `[[table]]`.
+pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
+    let before = cx.problems.len();
+    let p = |f: &str| crate::fp!["table", i, f];
+    if r.autoscaling.is_some() {
+        cx.key_err(
+            &p("autoscaling"),
+            "table `autoscaling` is not supported yet in this version of slsim",
+            "remove it; provisioned capacity stays fixed",
+        );
+    }
+    if r.stream == Some(true) {
+        cx.key_err(
+            &p("stream"),
+            "table `stream = true` is not supported yet in this version of slsim",
+            "remove it",
+        );
+    }
+    let provisioned = choice(
+        cx,
+        &p("capacity"),
+        &r.capacity,
+        &[("on-demand", false), ("provisioned", true)],
+        false,
+    );
+    let capacity = if provisioned {
+        for (f, v) in [
+            ("initial_read_peak", r.initial_read_peak),
+            ("initial_write_peak", r.initial_write_peak),
+        ] {
+            if v.is_some() {
+                cx.key_err(
+                    &p(f),
+                    format!("`{f}` only applies to on-demand tables"),
+                    "remove it, or set capacity = \"on-demand\"",
+                );
+            }
+        }
+        let mut unit = |f: &str, v: Option<f64>| match v {
+            None => {
+                cx.err(
+                    &p(f),
+                    format!("`{f}` is required when capacity = \"provisioned\""),
+                    format!("add e.g. {f} = 100"),
+                );
+                1.0
+            }
+            Some(v) => in_range(
+                cx,
+                &p(f),
+                v,
+                f64::MIN_POSITIVE,
+                f64::MAX,
+                "capacity units per second, > 0",
+            ),
+        };
+        Capacity::Provisioned {
+            rcu: unit("rcu", r.rcu),
+            wcu: unit("wcu", r.wcu),
+        }
+    } else {
+        for (f, v) in [("rcu", r.rcu), ("wcu", r.wcu)] {
+            if v.is_some() {
+                cx.key_err(
+                    &p(f),
+                    format!("`{f}` only applies to provisioned tables"),
+                    "set capacity = \"provisioned\", or remove it",
+                );
+            }
+        }
+        // aws-facts 5.3: a new on-demand table serves 12,000 RRU / 4,000 WRU at
+        // once (twice the previous peak), so the "previous peak" is half that.
+        let rp = r.initial_read_peak.unwrap_or(6000.0);
+        let wp = r.initial_write_peak.unwrap_or(2000.0);
+        in_range(
+            cx,
+            &p("initial_read_peak"),
+            rp,
+            0.0,
+            f64::MAX,
+            "read request units per second, >= 0",
+        );
+        in_range(
+            cx,
+            &p("initial_write_peak"),
+            wp,
+            0.0,
+            f64::MAX,
+            "write request units per second, >= 0",
+        );
+        Capacity::OnDemand {
+            initial_read_peak: rp,
+            initial_write_peak: wp,
+        }
+    };
+    let consistency = choice(
+        cx,
+        &p("consistency"),
+        &r.consistency,
+        &[
+            ("eventual", Consistency::Eventual),
+            ("strong", Consistency::Strong),
+        ],
+        Consistency::Eventual,
+    );
+    // aws-facts 5.2: burst credit = 300 s of unused capacity.
+    let burst_seconds = r.burst_seconds.unwrap_or(300.0);
+    in_range(
+        cx,
+        &p("burst_seconds"),
+        burst_seconds,
+        0.0,
+        86400.0,
+        "seconds of unused capacity kept as burst credit, >= 0 (AWS: 300)",
+    );
+    // DynamoDB latency distribution is UNCONFIRMED in aws-facts ("single-digit ms").
+    let read_latency = dist(
+        cx,
+        &p("read_latency"),
+        &r.read_latency,
+        Dist::lognormal_median_p99(0.004, 0.012),
+    );
+    let write_latency = dist(
+        cx,
+        &p("write_latency"),
+        &r.write_latency,
+        Dist::lognormal_median_p99(0.006, 0.018),
+    );
+    let dax = r.dax.as_ref().map(|d| {
+        let dp = p("dax");
+        in_range(
+            cx,
+            &dp.join("hit_ratio"),
+            d.hit_ratio,
+            0.0,
+            1.0,
+            "a fraction between 0 and 1",
+        );
+        // aws-facts 5.5: DAX item TTL 5 min.
+        let ttl = dur(cx, &dp.join("ttl"), &d.ttl, 300 * SECONDS);
+        let hit_latency = dist(
+            cx,
+            &dp.join("hit_latency"),
+            &d.hit_latency,
+            Dist::lognormal_median_sigma(0.0004, 0.3),
+        );
+        Dax {
+            hit_ratio: d.hit_ratio,
+            ttl,
+            hit_latency,
+        }
+    });
+    // aws-facts 5.4 (last row): SDK standard-mode retry defaults for DynamoDB
+    // as of 2026-11: 4 attempts, 25 ms base, 20 s cap.
+    let sdk_retry = match &r.sdk_retry {
+        None => SdkRetry {
+            max_attempts: 4,
+            base: 25 * MILLIS,
+            max_backoff: 20 * SECONDS,
+        },
+        Some(s) => {
+            let sp = p("sdk_retry");
+            let max_attempts = s.max_attempts.unwrap_or(4);
+            if !(1..=MAX_SDK_ATTEMPTS).contains(&max_attempts) {
+                cx.err(
+                    &sp.join("max_attempts"),
+                    format!("max_attempts must be 1..={MAX_SDK_ATTEMPTS} (got {max_attempts})"),
+                    "it counts the first attempt; 1 = no retries (SDK defaults: 3 to 10)",
+                );
+            }
+            let base = dur(cx, &sp.join("base"), &s.base, 25 * MILLIS);
+            let max_backoff = dur(cx, &sp.join("max_backoff"), &s.max_backoff, 20 * SECONDS);
+            if max_backoff < base {
+                cx.err(
+                    &sp.join("max_backoff"),
+                    "max_backoff is below base",
+                    "the cap must be >= the base backoff",
+                );
+            }
+            SdkRetry {
+                max_attempts,
+                base,
+                max_backoff,
+            }
+        }
+    };
+    if cx.problems.len() > before {
+        return None;
+    }
+    Some(Table {
+        name: r.name.clone(),
+        capacity,
+        consistency,
+        burst_seconds,
+        read_latency,
+        write_latency,
+        dax,
+        sdk_retry,
+    })
+}
