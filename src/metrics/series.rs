@@ -255,39 +255,48 @@ impl Level {
         if now <= self.since {
             return;
         }
-        if now > self.warmup && self.value > self.max {
-            self.max = self.value;
-        }
-        let v = self.value as f64;
-        if self.value != 0 {
-            let from = self.since.max(self.warmup);
-            if now > from {
-                self.area += v * (now - from) as f64 * 1e-9;
+        if self.since < self.warmup {
+            // Crossing into (or still before) the measured window.
+            if now > self.warmup {
+                if self.value > self.max {
+                    self.max = self.value;
+                }
+                self.area += self.value as f64 * (now - self.warmup) as f64 * 1e-9;
             }
+        } else if self.value != 0 {
+            self.area += self.value as f64 * (now - self.since) as f64 * 1e-9;
         }
         if now < self.bucket_end {
-            self.bucket_area += v * (now - self.since) as f64;
-        } else {
-            self.bucket_area += v * (self.bucket_end - self.since) as f64;
-            self.flush(rec);
-            let mut start = self.bucket_end;
-            while start + self.interval <= now {
-                if self.value != 0 {
-                    if let Some(id) = self.series {
-                        rec.add(id, start, v * self.interval as f64 * 1e-9);
-                    }
-                    if let Some(id) = self.max_series {
-                        rec.max(id, start, v);
-                    }
-                }
-                start += self.interval;
+            if self.value != 0 {
+                self.bucket_area += self.value as f64 * (now - self.since) as f64;
             }
-            self.bucket_start = start;
-            self.bucket_end = start + self.interval;
-            self.bucket_area = v * (now - start) as f64;
-            self.bucket_max = self.value;
+        } else {
+            self.cross_buckets(now, rec);
         }
         self.since = now;
+    }
+
+    /// `advance` across one or more bucket boundaries.
+    fn cross_buckets(&mut self, now: SimTime, rec: &mut SeriesRecorder) {
+        let v = self.value as f64;
+        self.bucket_area += v * (self.bucket_end - self.since) as f64;
+        self.flush(rec);
+        let mut start = self.bucket_end;
+        while start + self.interval <= now {
+            if self.value != 0 {
+                if let Some(id) = self.series {
+                    rec.add(id, start, v * self.interval as f64 * 1e-9);
+                }
+                if let Some(id) = self.max_series {
+                    rec.max(id, start, v);
+                }
+            }
+            start += self.interval;
+        }
+        self.bucket_start = start;
+        self.bucket_end = start + self.interval;
+        self.bucket_area = v * (now - start) as f64;
+        self.bucket_max = self.value;
     }
 
     fn flush(&mut self, rec: &mut SeriesRecorder) {

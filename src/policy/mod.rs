@@ -13,15 +13,28 @@ pub use crate::scenario::Routing;
 
 const NIL: u32 = u32::MAX;
 
+/// An environment's links in the idle list.
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    prev: u32,
+    next: u32,
+    /// NIL when not in the pool; otherwise, for random routing, the
+    /// position in `members` (0 for the other policies).
+    pos: u32,
+}
+
+const UNLINKED: Node = Node {
+    prev: NIL,
+    next: NIL,
+    pos: NIL,
+};
+
 /// Idle environments, ordered by the time they became idle (front = oldest).
 #[derive(Clone, Debug)]
 pub struct IdlePool {
     routing: Routing,
-    prev: Vec<u32>,
-    next: Vec<u32>,
-    /// NIL when not in the pool; otherwise, for random routing, the
-    /// position in `members` (0 for the other policies).
-    pos: Vec<u32>,
+    /// Per environment: links and position, side by side (one cache line).
+    nodes: Vec<Node>,
     /// The members in no particular order (random routing only).
     members: Vec<u32>,
     head: u32,
@@ -34,9 +47,7 @@ impl IdlePool {
     pub fn new(routing: Routing) -> Self {
         Self {
             routing,
-            prev: Vec::new(),
-            next: Vec::new(),
-            pos: Vec::new(),
+            nodes: Vec::new(),
             members: Vec::new(),
             head: NIL,
             tail: NIL,
@@ -59,15 +70,13 @@ impl IdlePool {
     /// True when `env` is in the pool.
     #[inline]
     pub fn contains(&self, env: u32) -> bool {
-        self.pos.get(env as usize).is_some_and(|&p| p != NIL)
+        self.nodes.get(env as usize).is_some_and(|n| n.pos != NIL)
     }
 
     fn ensure(&mut self, env: u32) {
         let need = env as usize + 1;
-        if self.pos.len() < need {
-            self.prev.resize(need, NIL);
-            self.next.resize(need, NIL);
-            self.pos.resize(need, NIL);
+        if self.nodes.len() < need {
+            self.nodes.resize(need, UNLINKED);
         }
     }
 
@@ -76,20 +85,20 @@ impl IdlePool {
         self.ensure(env);
         debug_assert!(!self.contains(env));
         let e = env as usize;
-        self.prev[e] = self.tail;
-        self.next[e] = NIL;
+        self.nodes[e].prev = self.tail;
+        self.nodes[e].next = NIL;
         if self.tail != NIL {
-            self.next[self.tail as usize] = env;
+            self.nodes[self.tail as usize].next = env;
         } else {
             self.head = env;
         }
         self.tail = env;
         self.len += 1;
         if self.routing == Routing::Random {
-            self.pos[e] = self.members.len() as u32;
+            self.nodes[e].pos = self.members.len() as u32;
             self.members.push(env);
         } else {
-            self.pos[e] = 0;
+            self.nodes[e].pos = 0;
         }
     }
 
@@ -99,25 +108,25 @@ impl IdlePool {
             return;
         }
         let e = env as usize;
-        let (p, n) = (self.prev[e], self.next[e]);
+        let (p, n) = (self.nodes[e].prev, self.nodes[e].next);
         if p != NIL {
-            self.next[p as usize] = n;
+            self.nodes[p as usize].next = n;
         } else {
             self.head = n;
         }
         if n != NIL {
-            self.prev[n as usize] = p;
+            self.nodes[n as usize].prev = p;
         } else {
             self.tail = p;
         }
         if self.routing == Routing::Random {
-            let at = self.pos[e] as usize;
+            let at = self.nodes[e].pos as usize;
             self.members.swap_remove(at);
             if at < self.members.len() {
-                self.pos[self.members[at] as usize] = at as u32;
+                self.nodes[self.members[at] as usize].pos = at as u32;
             }
         }
-        self.pos[e] = NIL;
+        self.nodes[e].pos = NIL;
         self.len -= 1;
     }
 
