@@ -66,8 +66,13 @@ pub fn simfaas(rate: f64, duration_s: f64, seed: u64) -> Scenario {
     let mut sim = simulation("simfaas reference", duration_s, 0.0, seed, 1_000_000);
     // Long runs: coarse time series (memory is bounded anyway).
     sim.timeseries_interval = 60 * SECONDS;
+    direct(sim, f, rate)
+}
+
+/// One function invoked directly by a Poisson stream of `rate`/s.
+fn direct(simulation: Simulation, f: Lambda, rate: f64) -> Scenario {
     Scenario {
-        simulation: sim,
+        simulation,
         workloads: vec![Workload {
             name: "poisson".into(),
             target: Target::Lambda(0),
@@ -93,19 +98,11 @@ pub fn mmc(c: u32, rate: f64, service_s: f64, duration_s: f64, seed: u64) -> Sce
     );
     f.reserved_concurrency = Some(c);
     f.provisioned_concurrency = c;
-    Scenario {
-        simulation: simulation("m/m/c", duration_s, 0.0, seed, c + 1000),
-        workloads: vec![Workload {
-            name: "poisson".into(),
-            target: Target::Lambda(0),
-            arrival: Arrival::Poisson { rate },
-            routes: vec![],
-            retry: None,
-        }],
-        apis: vec![],
-        lambdas: vec![f],
-        tables: vec![],
-    }
+    direct(
+        simulation("m/m/c", duration_s, 0.0, seed, c + 1000),
+        f,
+        rate,
+    )
 }
 
 /// A MyTodoList-like chain: REST API Gateway -> five functions (one per
