@@ -84,7 +84,10 @@ fn worked_example_through_compute() {
         ["lambda", "api_gateway", "dynamodb"]
     );
     assert!(close(c.by_component["fn"], c.monthly_usd));
-    assert!(close(c.per_million_requests_usd, c.monthly_usd / 3.0));
+    assert!(close(
+        c.per_million_requests_usd.unwrap(),
+        c.monthly_usd / 3.0
+    ));
 }
 
 #[test]
@@ -319,7 +322,7 @@ fn compute_projects_a_short_window_to_the_month() {
     assert!(close(c.monthly_usd, api + prov + od));
     assert!(close(c.total_usd, c.monthly_usd / scale));
     assert!(close(
-        c.per_million_requests_usd,
+        c.per_million_requests_usd.unwrap(),
         c.monthly_usd / (60_000.0 * scale) * 1e6
     ));
     // With the free tier, the API's first 1M monthly calls are free.
@@ -341,7 +344,7 @@ fn an_empty_window_costs_nothing() {
     let c = compute(&r, &prices(), true);
     assert_eq!(
         (c.total_usd, c.monthly_usd, c.per_million_requests_usd),
-        (0.0, 0.0, 0.0)
+        (0.0, 0.0, None)
     );
 }
 
@@ -353,6 +356,10 @@ fn empty_result(measured_seconds: f64) -> RunResult {
         measured_seconds,
         events: 0,
         wall_seconds: 0.0,
+        provenance: Default::default(),
+        stopped_early: None,
+        warnings: vec![],
+        timeseries_interval_s: 60.0,
         workloads: Default::default(),
         apis: Default::default(),
         functions: Default::default(),

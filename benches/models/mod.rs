@@ -83,6 +83,7 @@ fn direct(simulation: Simulation, f: Lambda, rate: f64) -> Scenario {
         apis: vec![],
         lambdas: vec![f],
         tables: vec![],
+        warnings: vec![],
     }
 }
 
@@ -227,5 +228,6 @@ pub fn todo(
         apis: vec![api],
         lambdas,
         tables: vec![todos],
+        warnings: vec![],
     }
 }

@@ -129,11 +129,8 @@ pub fn compute(result: &RunResult, prices: &PriceTable, free_tier: bool) -> Cost
             0.0
         },
         monthly_usd,
-        per_million_requests_usd: if monthly_requests > 0.0 {
-            monthly_usd / monthly_requests * 1e6
-        } else {
-            0.0
-        },
+        per_million_requests_usd: (monthly_requests > 0.0)
+            .then(|| monthly_usd / monthly_requests * 1e6),
         free_tier,
         by_service,
         by_component,

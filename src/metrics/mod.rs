@@ -67,26 +67,38 @@ impl LatencyHistogram {
         self.hist.len()
     }
 
-    /// Summary in milliseconds.
+    /// Summary in milliseconds. Percentiles are monotone in the percentile
+    /// and never above the maximum (an HDR bucket reports its upper bound,
+    /// which may exceed the largest sample); an empty histogram has no
+    /// statistics (`None`).
     pub fn summary(&self) -> LatencySummary {
         let n = self.hist.len();
         if n == 0 {
             return LatencySummary::default();
         }
-        let q = |p: f64| self.hist.value_at_quantile(p / 100.0) as f64 / 1_000.0;
         let max = self.max_ns as f64 / 1e6;
+        let q = |p: f64| {
+            if p >= 100.0 {
+                max
+            } else {
+                (self.hist.value_at_quantile(p / 100.0) as f64 / 1_000.0).min(max)
+            }
+        };
+        let mut table: Vec<(f64, f64)> = PERCENTILES.iter().map(|&p| (p, q(p))).collect();
+        // value_at_quantile is monotone; the clamp keeps it so. Enforce it
+        // anyway so that no rounding can make a row smaller than the last.
+        for i in 1..table.len() {
+            table[i].1 = table[i].1.max(table[i - 1].1);
+        }
         LatencySummary {
             count: n,
-            mean: self.sum_ns / n as f64 / 1e6,
-            p50: q(50.0),
-            p90: q(90.0),
-            p99: q(99.0),
-            p999: q(99.9),
-            max,
-            table: PERCENTILES
-                .iter()
-                .map(|&p| (p, if p >= 100.0 { max } else { q(p) }))
-                .collect(),
+            mean: Some((self.sum_ns / n as f64 / 1e6).min(max)),
+            p50: Some(q(50.0)),
+            p90: Some(q(90.0)),
+            p99: Some(q(99.0)),
+            p999: Some(q(99.9)),
+            max: Some(max),
+            table,
         }
     }
 }
@@ -103,10 +115,39 @@ mod tests {
         }
         let s = h.summary();
         assert_eq!(s.count, 1000);
-        assert!((s.mean - 500.5).abs() < 1e-9);
-        assert!((s.p50 - 500.0).abs() <= 0.5, "{}", s.p50);
-        assert!((s.p99 - 990.0).abs() <= 1.0, "{}", s.p99);
-        assert_eq!(s.max, 1000.0);
+        assert!((s.mean.unwrap() - 500.5).abs() < 1e-9);
+        assert!((s.p50.unwrap() - 500.0).abs() <= 0.5, "{:?}", s.p50);
+        assert!((s.p99.unwrap() - 990.0).abs() <= 1.0, "{:?}", s.p99);
+        assert_eq!(s.max, Some(1000.0));
         assert_eq!(s.table.len(), PERCENTILES.len());
+    }
+
+    /// HDR buckets report their upper bound: a single sample just above a
+    /// bucket boundary used to give p99.9 above the maximum.
+    #[test]
+    fn percentiles_are_monotone_and_at_most_the_max() {
+        for ns in [1_000_001u64, 12_345_678, 999_999_999, 3_333_333_333] {
+            let mut h = LatencyHistogram::new();
+            h.record(ns);
+            h.record(ns / 3);
+            let s = h.summary();
+            let max = s.max.unwrap();
+            assert_eq!(max, ns as f64 / 1e6);
+            let mut last = 0.0;
+            for &(p, v) in &s.table {
+                assert!(v <= max, "p{p} = {v} > max {max}");
+                assert!(v >= last, "p{p} = {v} < {last}");
+                last = v;
+            }
+            assert!(s.p999.unwrap() <= max);
+        }
+    }
+
+    #[test]
+    fn an_empty_histogram_has_no_statistics() {
+        let s = LatencyHistogram::new().summary();
+        assert_eq!(s.count, 0);
+        assert!(s.p50.is_none() && s.max.is_none() && s.mean.is_none());
+        assert!(s.table.is_empty());
     }
 }

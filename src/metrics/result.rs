@@ -22,6 +22,17 @@ pub struct RunResult {
     pub events: u64,
     /// Wall-clock time of the run \[s\] (the only non-deterministic field).
     pub wall_seconds: f64,
+    /// What produced this result: slsim version, scenario file and the hash
+    /// of its text, `--set` overrides.
+    pub provenance: Provenance,
+    /// Set when a guard (events, wall time, memory) stopped the run before
+    /// its end: the figures cover the run up to `at_s`.
+    pub stopped_early: Option<StoppedEarly>,
+    /// Warnings about the scenario or the run (also printed to stderr).
+    pub warnings: Vec<String>,
+    /// Width of one `timeseries.csv` bucket actually used \[s\] (the
+    /// requested interval, widened for long runs and many series).
+    pub timeseries_interval_s: f64,
     /// Per workload.
     pub workloads: IndexMap<String, WorkloadStats>,
     /// Per API Gateway.
@@ -37,23 +48,47 @@ pub struct RunResult {
     pub timeseries: TimeSeries,
 }
 
-/// Latency summary \[ms\].
+/// What produced a result (recorded in `summary.json`).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Provenance {
+    /// `slsim` version (`CARGO_PKG_VERSION`).
+    pub slsim_version: String,
+    /// The scenario file as given on the command line.
+    pub scenario_path: String,
+    /// SHA-256 of the scenario file's bytes, hex.
+    pub scenario_sha256: String,
+    /// Every `--set PATH=VALUE`, in order (`--seed N` appears as
+    /// `simulation.seed=N`).
+    pub overrides: Vec<String>,
+}
+
+/// Why and when a guard stopped a run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoppedEarly {
+    /// The guard's message (names the limit and, for memory, the component).
+    pub reason: String,
+    /// Simulated time reached \[s\].
+    pub at_s: f64,
+}
+
+/// Latency summary \[ms\]. Statistics of an empty sample are `None`
+/// (`null` in JSON, `-` in text).
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct LatencySummary {
     /// Samples.
     pub count: u64,
     /// Mean.
-    pub mean: f64,
+    pub mean: Option<f64>,
     /// Median.
-    pub p50: f64,
+    pub p50: Option<f64>,
     /// 90th percentile.
-    pub p90: f64,
+    pub p90: Option<f64>,
     /// 99th percentile.
-    pub p99: f64,
+    pub p99: Option<f64>,
     /// 99.9th percentile.
-    pub p999: f64,
+    pub p999: Option<f64>,
     /// Maximum.
-    pub max: f64,
+    pub max: Option<f64>,
     /// Full percentile table: (percentile in 0..=100, value in ms).
     #[serde(skip)]
     pub table: Vec<(f64, f64)>,
@@ -137,10 +172,11 @@ pub struct FunctionStats {
     pub gb_seconds: f64,
     /// Billed compute [GB-s] run on provisioned environments.
     pub provisioned_gb_seconds: f64,
-    /// Mean invocation duration, init excluded \[ms\].
-    pub mean_duration_ms: f64,
-    /// Mean init duration of cold starts \[ms\].
-    pub mean_init_ms: f64,
+    /// Mean invocation duration, init excluded \[ms\]; `None` without
+    /// ended invocations.
+    pub mean_duration_ms: Option<f64>,
+    /// Mean init duration of cold starts \[ms\]; `None` without cold starts.
+    pub mean_init_ms: Option<f64>,
     /// Memory \[MB\] (for pricing).
     pub memory_mb: u32,
     /// `"x86_64"` or `"arm64"` (for pricing).
@@ -184,7 +220,8 @@ pub struct CostReport {
     /// Projected to a 730-hour month at the same traffic.
     pub monthly_usd: f64,
     /// Monthly cost divided by monthly workload requests, times 1e6.
-    pub per_million_requests_usd: f64,
+    /// `None` when no request arrived.
+    pub per_million_requests_usd: Option<f64>,
     /// Whether the monthly free tier was subtracted.
     pub free_tier: bool,
     /// Monthly cost per service (`lambda`, `api_gateway`, `dynamodb`).

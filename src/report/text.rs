@@ -39,8 +39,8 @@ pub fn summary_text(r: &RunResult) -> String {
                 thousands(w.failed),
                 thousands(w.timed_out),
                 thousands(w.in_flight),
-                format!("{:.1}", w.latency_ms.p50),
-                format!("{:.1}", w.latency_ms.p99),
+                ms(w.latency_ms.p50),
+                ms(w.latency_ms.p99),
             ]);
         }
         t.render(&mut out);
@@ -122,7 +122,7 @@ pub fn summary_text(r: &RunResult) -> String {
     let _ = writeln!(
         out,
         "per million requests: ${}   free tier: {}",
-        usd(c.per_million_requests_usd),
+        c.per_million_requests_usd.map_or("-".into(), usd),
         if c.free_tier { "subtracted" } else { "off" }
     );
     out
@@ -201,12 +201,26 @@ fn percent(part: u64, whole: u64) -> String {
         return "-".into();
     }
     let p = part as f64 / whole as f64 * 100.0;
+    // Small shares keep two significant digits; a small gap to 100 % keeps
+    // one, so that "100.00%" means all, and "0.00%" none.
     if p > 0.0 && p < 0.01 {
-        let decimals = (-p.log10()).floor() as usize + 2;
+        let decimals = ((-p.log10()).floor() as usize + 2).min(12);
         format!("{p:.decimals$}%")
+    } else if part < whole && p > 99.99 {
+        let gap = (whole - part) as f64 / whole as f64 * 100.0;
+        let decimals = ((-gap.log10()).floor() as usize + 1).min(12);
+        // Truncate, not round: never print 100 for a share below it.
+        let scale = 10f64.powi(decimals as i32);
+        let shown = (p * scale).floor() / scale;
+        format!("{shown:.decimals$}%")
     } else {
         format!("{p:.2}%")
     }
+}
+
+/// Milliseconds to 0.1 ms, or `-` when undefined.
+fn ms(v: Option<f64>) -> String {
+    v.map_or("-".into(), |v| format!("{:.1}", v + 0.0))
 }
 
 /// Dollars: cents from $1 up, four decimals below (windows are often short).
@@ -267,5 +281,9 @@ mod tests {
         assert_eq!(percent(1, 8), "12.50%");
         assert_eq!(percent(89, 5_697_373), "0.0016%");
         assert_eq!(percent(0, 5), "0.00%");
+        // Two of 10,359,438 still in flight: not 100 %.
+        assert_eq!(percent(10_359_436, 10_359_438), "99.99998%");
+        assert_eq!(percent(9_999, 10_000), "99.99%");
+        assert_eq!(percent(5, 5), "100.00%");
     }
 }

@@ -21,6 +21,9 @@ pub struct Scenario {
     pub lambdas: Vec<Lambda>,
     /// `[[table]]`, in file order.
     pub tables: Vec<Table>,
+    /// Warnings found by validation: the scenario runs, but probably not as
+    /// meant (copied into the result's `warnings`).
+    pub warnings: Vec<String>,
 }
 
 /// `[simulation]`: run settings.

@@ -123,6 +123,7 @@ pub fn scenario(cx: &mut Cx<'_>, raws: &Raws) -> Option<Scenario> {
         apis: apis.into_iter().collect::<Option<_>>()?,
         lambdas: lambdas.into_iter().collect::<Option<_>>()?,
         tables: tables.into_iter().collect::<Option<_>>()?,
+        warnings: Vec::new(),
     })
 }
 

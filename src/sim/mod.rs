@@ -49,6 +49,8 @@ pub struct Simulation {
     fn_meta: Vec<(String, u32)>,
     /// Per table: (mode, rcu, wcu), for pricing.
     table_meta: Vec<(String, f64, f64)>,
+    /// Validation's warnings, carried into the result.
+    warnings: Vec<String>,
 }
 
 /// Builds the world of a scenario.
@@ -169,6 +171,7 @@ pub fn build(s: &Scenario) -> Simulation {
         measured: sim.duration - warmup.min(sim.duration),
         scenario: sim.name.clone(),
         seed,
+        warnings: s.warnings.clone(),
         free_tier: sim.free_tier,
         region: sim.region.clone(),
         api_meta: s
@@ -329,16 +332,9 @@ impl Simulation {
                     mean_environments: per(f.live.area()),
                     gb_seconds: k.gb_seconds,
                     provisioned_gb_seconds: k.provisioned_gb_seconds,
-                    mean_duration_ms: if k.ended > 0 {
-                        k.duration_sum / k.ended as f64 / 1e6
-                    } else {
-                        0.0
-                    },
-                    mean_init_ms: if k.cold_starts > 0 {
-                        k.init_sum / k.cold_starts as f64 / 1e6
-                    } else {
-                        0.0
-                    },
+                    mean_duration_ms: (k.ended > 0).then(|| k.duration_sum / k.ended as f64 / 1e6),
+                    mean_init_ms: (k.cold_starts > 0)
+                        .then(|| k.init_sum / k.cold_starts as f64 / 1e6),
                     memory_mb: f.memory_mb,
                     arch: meta.0.clone(),
                     provisioned_concurrency: meta.1,
@@ -374,6 +370,10 @@ impl Simulation {
             measured_seconds: measured_s,
             events: self.engine.events(),
             wall_seconds,
+            provenance: Default::default(),
+            stopped_early: None,
+            warnings: self.warnings.clone(),
+            timeseries_interval_s: ns_to_secs(w.rec.interval()),
             workloads,
             apis,
             functions,

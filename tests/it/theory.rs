@@ -264,8 +264,9 @@ fn little_mixed_function() {
     );
     assert_eq!(f.throttles, 0);
     let throughput = f.invocations as f64 / r.measured_seconds;
-    let w =
-        (f.mean_duration_ms + f.mean_init_ms * f.cold_starts as f64 / f.invocations as f64) / 1e3;
+    let w = (f.mean_duration_ms.unwrap()
+        + f.mean_init_ms.unwrap_or(0.0) * f.cold_starts as f64 / f.invocations as f64)
+        / 1e3;
     let (_, se) = batch_mean(&measured(&r, series(&r, "f", "concurrency")), BATCHES);
     check(
         "little mixed L vs lambda*W",
@@ -278,7 +279,7 @@ fn little_mixed_function() {
     // And W itself against the step means: compute stretched by 1769/1024,
     // the table call, the two I/O steps (cold starts add init on top).
     let steps = 0.05 * 1769.0 / 1024.0 + 0.006 + 0.105 + (-3.0f64 + 0.32).exp();
-    let dur = f.mean_duration_ms / 1e3;
+    let dur = f.mean_duration_ms.unwrap() / 1e3;
     // The run durations are i.i.d.; their variance is the sum of the
     // independent steps' variances.
     let var_logn = (0.64f64.exp() - 1.0) * (-6.0f64 + 0.64).exp();
@@ -322,7 +323,7 @@ fn cpu_scaling() {
         );
         let r = run(&s);
         assert!(r.functions["f"].invocations > 0);
-        r.functions["f"].mean_duration_ms / 1e3
+        r.functions["f"].mean_duration_ms.unwrap() / 1e3
     };
     // Durations are rounded to whole nanoseconds: tolerance 1 ns.
     let ns = 1e-9;

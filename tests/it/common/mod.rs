@@ -70,6 +70,7 @@ pub fn scenario(sim: Simulation, workloads: Vec<Workload>, lambdas: Vec<Lambda>)
         apis: vec![],
         lambdas,
         tables: vec![],
+        warnings: vec![],
     }
 }
 

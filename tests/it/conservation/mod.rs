@@ -104,7 +104,7 @@ fn function_timeouts() {
     check(
         "mean duration with timeout E[min(S, 1.5)] [s]",
         m1,
-        f.mean_duration_ms / 1e3,
+        f.mean_duration_ms.unwrap_or(0.0) / 1e3,
         f.invocations,
         ((m2 - m1 * m1) / f.invocations as f64).sqrt(),
         Z,
