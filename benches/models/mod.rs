@@ -27,6 +27,7 @@ pub fn simulation(
         free_tier: false,
         max_events: u64::MAX,
         max_wall_s: None,
+        max_memory_bytes: None,
         timeseries_interval: SECONDS,
     }
 }

@@ -49,6 +49,9 @@ pub struct Simulation {
     pub max_events: u64,
     /// Stop the run after this much wall-clock time \[s\]; `None`: no limit.
     pub max_wall_s: Option<f64>,
+    /// Stop the run when its memory exceeds this many bytes; `None`: the
+    /// default (the smaller of 4 GiB and half the machine's RAM).
+    pub max_memory_bytes: Option<u64>,
     /// Width of one time-series bucket \[ns\].
     pub timeseries_interval: SimDuration,
 }

@@ -257,6 +257,7 @@ fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulation 
         free_tier: r.free_tier.unwrap_or(false),
         max_events,
         max_wall_s,
+        max_memory_bytes: None,
         timeseries_interval,
     }
 }

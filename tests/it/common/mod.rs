@@ -28,6 +28,7 @@ pub fn simulation(duration_s: u64, warmup_s: u64, seed: u64) -> Simulation {
         free_tier: false,
         max_events: u64::MAX,
         max_wall_s: None,
+        max_memory_bytes: None,
         timeseries_interval: SECONDS,
     }
 }
