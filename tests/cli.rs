@@ -173,7 +173,8 @@ fn malformed_scenarios_exit_2_with_line_and_field() {
 }
 
 /// `--set` reaches the simulation, and the run guard stops a runaway run
-/// with exit code 1 and a message that says what to change.
+/// with exit code 1 and a message that says what to change; the results up
+/// to the stop are written and marked.
 #[test]
 fn set_overrides_and_the_event_guard() {
     let out = slsim()
@@ -197,10 +198,15 @@ fn set_overrides_and_the_event_guard() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("max_events"), "{err}");
+    let summary = std::fs::read_to_string(tmp.path().join("summary.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    let stop = &v["stopped_early"];
     assert!(
-        !tmp.path().join("summary.json").exists(),
-        "no partial result"
+        stop["reason"].as_str().unwrap().contains("max_events"),
+        "{stop}"
     );
+    assert!(stop["at_s"].as_f64().unwrap() > 0.0, "{stop}");
+    assert_eq!(v["events"], 1000);
 }
 
 /// The bundled MyTodoList scenario is valid.

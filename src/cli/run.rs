@@ -53,13 +53,20 @@ pub(super) fn run(args: RunArgs) -> Result<(), Failure> {
         .unwrap_or_else(|| PathBuf::from("output").join(scenario.simulation.slug()));
     let files = report::write_outputs(&dir, &result).map_err(Failure::runtime)?;
 
-    if args.quiet {
-        return Ok(());
+    if !args.quiet {
+        let mut text = report::summary_text(&result);
+        text.push('\n');
+        for f in &files {
+            let _ = writeln!(text, "wrote {}", f.display());
+        }
+        emit(&text)?;
     }
-    let mut text = report::summary_text(&result);
-    text.push('\n');
-    for f in &files {
-        let _ = writeln!(text, "wrote {}", f.display());
+    match &result.stopped_early {
+        Some(stop) => Err(Failure::Runtime(anyhow::anyhow!(
+            "{}\n  (results up to the stop were written to {})",
+            stop.reason,
+            dir.display()
+        ))),
+        None => Ok(()),
     }
-    emit(&text)
 }
