@@ -222,6 +222,14 @@ fn swap(staging: &Path, dir: &Path) -> std::io::Result<()> {
             Err(e) => return Err(e.into()),
         }
     }
+    swap_by_renames(staging, dir)
+}
+
+/// [`swap`] without `RENAME_EXCHANGE`: the old directory is renamed away,
+/// the staging one in (the old one is renamed back if that fails), then
+/// the old one takes the staging name. Run under the registry lock, so a
+/// signal never sees the moment between the two renames.
+fn swap_by_renames(staging: &Path, dir: &Path) -> std::io::Result<()> {
     let mut away = staging.as_os_str().to_os_string();
     away.push("-old");
     let away = PathBuf::from(away);
@@ -260,4 +268,31 @@ fn sync_dir(dir: &Path) -> std::io::Result<()> {
 #[cfg(not(unix))]
 fn sync_dir(_dir: &Path) -> std::io::Result<()> {
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swap_by_renames_exchanges_two_directories() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        for (d, f) in [(&a, "new"), (&b, "old")] {
+            std::fs::create_dir(d).unwrap();
+            std::fs::write(d.join(f), f).unwrap();
+        }
+        swap_by_renames(&a, &b).unwrap();
+        assert!(a.join("old").exists() && b.join("new").exists());
+        let mut names: Vec<_> = std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a", "b"]);
+        // A failed second rename puts the old directory back.
+        let missing = tmp.path().join("missing");
+        assert!(swap_by_renames(&missing, &b).is_err());
+        assert!(b.join("new").exists());
+    }
 }
