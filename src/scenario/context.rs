@@ -1,6 +1,9 @@
 //! The validation context: the parsed document (for spans), the tree after
 //! `--set` overrides (for values), and the problems found so far.
 
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::ops::{Deref, Range};
 use std::path::PathBuf;
 
 use super::error::{did_you_mean, Origin, Problem};
@@ -22,6 +25,72 @@ pub struct Named {
     pub index: usize,
 }
 
+/// How many undefined references get a "did you mean" hint: each guess
+/// compares the name with every component name, so an unbounded number of
+/// them would make validating a big, broken file quadratic.
+const MAX_GUESSES: usize = 100;
+
+/// Every named component, in the order of [`KINDS`] then
+/// [`UNSUPPORTED_KINDS`] (each kind in array order), indexed by name and
+/// by kind so that references resolve in constant time.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    list: Vec<Named>,
+    /// Name -> (position in `list` of the first component with that name,
+    /// how many components have it).
+    by_name: HashMap<String, (usize, usize)>,
+    /// Positions in `list` of each kind's components (contiguous).
+    by_kind: Vec<(&'static str, Range<usize>)>,
+    /// "Did you mean" guesses left (see [`MAX_GUESSES`]).
+    guesses: Cell<usize>,
+}
+
+impl Names {
+    /// Appends a component; components of one kind must be pushed together.
+    pub fn push(&mut self, n: Named) {
+        let at = self.list.len();
+        self.by_name
+            .entry(n.name.clone())
+            .and_modify(|e| e.1 += 1)
+            .or_insert((at, 1));
+        match self.by_kind.last_mut() {
+            Some((k, r)) if *k == n.kind => r.end = at + 1,
+            _ => self.by_kind.push((n.kind, at..at + 1)),
+        }
+        self.list.push(n);
+    }
+
+    /// The first component named `name` (with its position in the list)
+    /// and how many components have that name.
+    pub fn lookup(&self, name: &str) -> Option<(usize, &Named, usize)> {
+        self.by_name
+            .get(name)
+            .map(|&(at, count)| (at, &self.list[at], count))
+    }
+
+    /// The components of the `allowed` kinds, in list order.
+    pub fn of_kinds<'s>(&'s self, allowed: &'s [&str]) -> impl Iterator<Item = &'s Named> + 's {
+        self.by_kind
+            .iter()
+            .filter(|(k, _)| allowed.contains(k))
+            .flat_map(|(_, r)| &self.list[r.clone()])
+    }
+
+    /// True while "did you mean" guesses are left; uses one.
+    fn take_guess(&self) -> bool {
+        let used = self.guesses.get();
+        self.guesses.set(used + 1);
+        used < MAX_GUESSES
+    }
+}
+
+impl Deref for Names {
+    type Target = [Named];
+    fn deref(&self) -> &[Named] {
+        &self.list
+    }
+}
+
 /// Everything validation needs, and where problems go.
 pub struct Cx<'a> {
     pub text: &'a str,
@@ -32,7 +101,7 @@ pub struct Cx<'a> {
     /// Overridden paths and the `--set` argument that set them.
     pub sets: Vec<(FieldPath, String)>,
     /// Every named component (all kinds, including unsupported ones).
-    pub names: Vec<Named>,
+    pub names: Names,
     pub problems: Vec<(usize, Problem)>,
 }
 
@@ -116,18 +185,20 @@ impl<'a> Cx<'a> {
         what: &str,
     ) -> Option<(&'static str, usize)> {
         let allowed_s = allowed.join(" or ");
-        let found = self.names.iter().find(|n| n.name == name).cloned();
+        let found = self.names.lookup(name).map(|(_, n, _)| n.clone());
         match found {
             None => {
-                let hint = did_you_mean(name, self.names.iter().map(|n| n.name.as_str()))
+                let guess = self.names.take_guess();
+                let hint = guess
+                    .then(|| did_you_mean(name, self.names.iter().map(|n| n.name.as_str())))
+                    .flatten()
                     .unwrap_or_else(|| {
-                        let mut v: Vec<&str> = self
+                        let v: Vec<&str> = self
                             .names
-                            .iter()
-                            .filter(|n| allowed.contains(&n.kind))
+                            .of_kinds(allowed)
                             .map(|n| n.name.as_str())
+                            .take(12)
                             .collect();
-                        v.truncate(12);
                         if v.is_empty() {
                             format!("define a [[{}]] named `{name}`", allowed[0])
                         } else {
@@ -165,5 +236,61 @@ impl<'a> Cx<'a> {
         let mut p = self.problems;
         p.sort_by_key(|(o, _)| *o);
         p.into_iter().map(|(_, p)| p).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[(&str, &'static str, usize)]) -> Names {
+        let mut n = Names::default();
+        for &(name, kind, index) in list {
+            n.push(Named {
+                name: name.into(),
+                kind,
+                index,
+            });
+        }
+        n
+    }
+
+    #[test]
+    fn lookup_finds_the_first_and_counts_the_others() {
+        let n = names(&[
+            ("w", "workload", 0),
+            ("x", "lambda", 0),
+            ("y", "lambda", 1),
+            ("x", "table", 0),
+        ]);
+        let (at, first, count) = n.lookup("x").unwrap();
+        assert_eq!((at, first.kind, first.index, count), (1, "lambda", 0, 2));
+        assert_eq!(n.lookup("y").map(|(at, _, c)| (at, c)), Some((2, 1)));
+        assert!(n.lookup("z").is_none());
+        assert_eq!(n.len(), 4);
+    }
+
+    #[test]
+    fn of_kinds_keeps_list_order() {
+        let n = names(&[
+            ("w", "workload", 0),
+            ("a", "api", 0),
+            ("f", "lambda", 0),
+            ("g", "lambda", 1),
+            ("t", "table", 0),
+        ]);
+        let got: Vec<&str> = n
+            .of_kinds(&["table", "lambda"])
+            .map(|x| x.name.as_str())
+            .collect();
+        assert_eq!(got, ["f", "g", "t"]);
+        assert_eq!(n.of_kinds(&["queue"]).count(), 0);
+    }
+
+    #[test]
+    fn guesses_run_out() {
+        let n = names(&[]);
+        assert!((0..MAX_GUESSES).all(|_| n.take_guess()));
+        assert!(!n.take_guess());
     }
 }
