@@ -7,7 +7,7 @@ use std::ops::{Deref, Range};
 use std::path::PathBuf;
 
 use super::error::{did_you_mean, Origin, Problem};
-use super::locate::{line_col, span_of, FieldPath, Seg};
+use super::locate::{FieldPath, Seg, Spans};
 
 /// Component kinds the format defines but this version cannot simulate.
 pub const UNSUPPORTED_KINDS: [&str; 10] = [
@@ -93,8 +93,8 @@ impl Deref for Names {
 
 /// Everything validation needs, and where problems go.
 pub struct Cx<'a> {
-    pub text: &'a str,
-    pub doc: &'a toml_edit::Table,
+    /// Places in `text`, found lazily.
+    pub spans: Spans<'a>,
     pub tree: &'a toml::Table,
     pub file: &'a str,
     pub base_dir: PathBuf,
@@ -110,9 +110,9 @@ impl<'a> Cx<'a> {
         if let Some((_, arg)) = self.sets.iter().rev().find(|(p, _)| path.starts_with(p)) {
             return (0, Origin::Set(arg.clone()), true);
         }
-        match span_of(self.doc, path, key) {
+        match self.spans.span_of(path, key) {
             Some(sp) => {
-                let (line, column) = line_col(self.text, sp.start);
+                let (line, column) = self.spans.line_col(sp.start);
                 let origin = Origin::File {
                     file: self.file.to_string(),
                     line,
