@@ -243,9 +243,11 @@ fn a_run_without_requests_warns_and_reports_null_statistics() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("warning: no request arrived"), "{err}");
     let v: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(tmp.path().join("r/summary.json")).unwrap())
-            .unwrap();
-    assert!(v["warnings"][0].as_str().unwrap().contains("no request arrived"));
+        serde_json::from_slice(&std::fs::read(tmp.path().join("r/summary.json")).unwrap()).unwrap();
+    assert!(v["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("no request arrived"));
     let lat = &v["workloads"]["users"]["latency_ms"];
     for k in ["mean", "p50", "p99", "max"] {
         assert!(lat[k].is_null(), "latency_ms.{k} = {}", lat[k]);

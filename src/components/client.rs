@@ -100,6 +100,11 @@ impl Client {
         }
     }
 
+    /// Bytes held by the latency histograms.
+    pub fn footprint(&self) -> usize {
+        self.routes.iter().map(|(h, _, _)| h.footprint()).sum()
+    }
+
     /// Latency of all succeeded requests: the routes' histograms merged.
     pub fn latency(&self) -> LatencyHistogram {
         let mut all = LatencyHistogram::new();
