@@ -84,6 +84,7 @@ pub fn build(s: &Scenario) -> Simulation {
                 stream(seed, &w.name, "arrivals"),
                 stream(seed, &w.name, "client"),
                 series,
+                sim.duration,
             )
         })
         .collect();
