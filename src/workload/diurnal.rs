@@ -33,7 +33,7 @@ use crate::engine::SimTime;
 /// shrinks the bracket (at most 2 pi) below 1e-15 rad in 53 steps.
 const MAX_ITER: usize = 64;
 
-/// Smallest half-width of the rate's window [rad]: keeps `A` finite when the
+/// Smallest half-width of the rate's window \[rad\]: keeps `A` finite when the
 /// mean is a vanishing fraction of the peak (below about 1e-100 of it the
 /// process keeps that floor's mean, 2e-101 x peak).
 const MIN_HALF: f64 = 1e-100;
@@ -41,7 +41,7 @@ const MIN_HALF: f64 = 1e-100;
 /// The derived shape of a diurnal rate (see the module documentation).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Shape {
-    /// Half-width of the window where the rate is positive [rad]; pi when the
+    /// Half-width of the window where the rate is positive \[rad\]; pi when the
     /// rate is positive throughout.
     half: f64,
     /// Amplitude `A` [1/s].
@@ -56,7 +56,7 @@ pub struct Shape {
     rad_per_ns: f64,
     /// Nanoseconds per radian of phase.
     ns_per_rad: f64,
-    /// Tolerance of the root search [rad]: 0.01 ns, or 1e-15 rad when that
+    /// Tolerance of the root search \[rad\]: 0.01 ns, or 1e-15 rad when that
     /// is below what a phase near pi can resolve.
     tol: f64,
 }

@@ -6,8 +6,7 @@
 //! the integrated rate: the next arrival is where the rate integrated from
 //! `now` reaches an Exp(1) draw. Sampling stops at the end of the simulation
 //! and its work per arrival is bounded for every process and parameter:
-//! periodic rates skip whole periods by division (`burst` in
-//! [`piecewise`], `diurnal` in [`diurnal`]).
+//! periodic rates (`burst`, `diurnal`) skip whole periods by division.
 
 mod diurnal;
 mod piecewise;

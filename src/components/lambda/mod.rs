@@ -529,7 +529,7 @@ impl Function {
     }
 }
 
-/// Billed duration [ms] of an invocation that took `ns` (init included):
+/// Billed duration \[ms\] of an invocation that took `ns` (init included):
 /// rounded up to 1 ms, at least 1 ms.
 #[inline]
 pub fn billed_ms(ns: SimDuration) -> u64 {
