@@ -1,10 +1,10 @@
 //! The validation context: the parsed document (for spans), the tree after
 //! `--set` overrides (for values), and the problems found so far.
 
-use std::path::PathBuf;
-
 use super::error::{did_you_mean, Origin, Problem};
 use super::locate::{line_col, span_of, FieldPath, Seg};
+use super::numbers::{a, article};
+use super::samples::Samples;
 
 /// Component kinds the format defines but this version cannot simulate.
 pub const UNSUPPORTED_KINDS: [&str; 10] = [
@@ -28,12 +28,15 @@ pub struct Cx<'a> {
     pub doc: &'a toml_edit::Table,
     pub tree: &'a toml::Table,
     pub file: &'a str,
-    pub base_dir: PathBuf,
+    /// `empirical(...)` files, anchored at the scenario file's directory.
+    pub samples: Samples,
     /// Overridden paths and the `--set` argument that set them.
     pub sets: Vec<(FieldPath, String)>,
     /// Every named component (all kinds, including unsupported ones).
     pub names: Vec<Named>,
     pub problems: Vec<(usize, Problem)>,
+    /// Warnings (position, one-line text).
+    pub warnings: Vec<(usize, String)>,
 }
 
 impl<'a> Cx<'a> {
@@ -89,6 +92,22 @@ impl<'a> Cx<'a> {
         ));
     }
 
+    /// A warning about the value at `path`: the scenario runs, but probably
+    /// not as meant. One line: `FILE:LINE:COLUMN: FIELD: message`.
+    pub fn warn(&mut self, path: &FieldPath, message: impl Into<String>) {
+        let (order, origin, _) = self.origin(path, false);
+        let field = path.display(self.name_of(path).as_deref());
+        let text = format!("{origin}: {field}: {}", message.into());
+        self.warnings.push((order, text));
+    }
+
+    /// The warnings, sorted by position (overrides first).
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        let mut w = std::mem::take(&mut self.warnings);
+        w.sort_by_key(|(o, _)| *o);
+        w.into_iter().map(|(_, t)| t).collect()
+    }
+
     /// A problem with the value at `path`.
     pub fn err(&mut self, path: &FieldPath, message: impl Into<String>, hint: impl Into<String>) {
         let h: String = hint.into();
@@ -116,7 +135,13 @@ impl<'a> Cx<'a> {
         what: &str,
     ) -> Option<(&'static str, usize)> {
         let allowed_s = allowed.join(" or ");
-        let found = self.names.iter().find(|n| n.name == name).cloned();
+        let mut same = self.names.iter().filter(|n| n.name == name);
+        let found = same.next().cloned();
+        if same.next().is_some() {
+            // Used by several components: reported once, as a duplicate
+            // name; any guess here would only add false errors.
+            return None;
+        }
         match found {
             None => {
                 let hint = did_you_mean(name, self.names.iter().map(|n| n.name.as_str()))
@@ -129,7 +154,11 @@ impl<'a> Cx<'a> {
                             .collect();
                         v.truncate(12);
                         if v.is_empty() {
-                            format!("define a [[{}]] named `{name}`", allowed[0])
+                            format!(
+                                "define {} [[{}]] named `{name}`",
+                                article(allowed[0]),
+                                allowed[0]
+                            )
                         } else {
                             format!("defined {allowed_s} names: {}", super::error::list(&v))
                         }
@@ -142,18 +171,22 @@ impl<'a> Cx<'a> {
                 self.err(
                     path,
                     format!(
-                        "`{name}` is a {}: {what} to a {} is not supported yet in this version of slsim",
-                        n.kind, n.kind
+                        "`{name}` is {}: {what} to {} is not supported yet in this version of slsim",
+                        a(n.kind), a(n.kind)
                     ),
-                    format!("{what} must be a {allowed_s}"),
+                    format!("{what} must be {}", a(&allowed_s)),
                 );
                 None
             }
             Some(n) => {
                 self.err(
                     path,
-                    format!("`{name}` is a {}, but {what} must be a {allowed_s}", n.kind),
-                    format!("point it at a {allowed_s}"),
+                    format!(
+                        "`{name}` is {}, but {what} must be {}",
+                        a(n.kind),
+                        a(&allowed_s)
+                    ),
+                    format!("point it at {}", a(&allowed_s)),
                 );
                 None
             }
