@@ -97,7 +97,7 @@ impl<'a> Cx<'a> {
     pub fn warn(&mut self, path: &FieldPath, message: impl Into<String>) {
         let (order, origin, _) = self.origin(path, false);
         let field = path.display(self.name_of(path).as_deref());
-        let text = format!("{origin}: {field}: {}", message.into());
+        let text = super::error::one_line(&format!("{origin}: {field}: {}", message.into()));
         self.warnings.push((order, text));
     }
 

@@ -182,7 +182,10 @@ fn apply_one(tree: &mut toml::Table, arg: &str) -> Result<FieldPath, SetErr> {
                 let slot = a.get_mut(n).ok_or_else(|| {
                     (
                         path.to_string(),
-                        format!("index {n} is out of range (the array has {len} items)"),
+                        format!(
+                            "index {n} is out of range (the array has {})",
+                            numbers::count(len, "item")
+                        ),
                         format!("use 0..{len}"),
                     )
                 })?;
