@@ -73,7 +73,7 @@ fn validate_minimal() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "ok: minimal: 1 workloads, 1 apis, 1 functions, 1 tables\n"
+        "ok: minimal: 1 workload, 1 api, 1 function, 1 table\n"
     );
 }
 
