@@ -299,8 +299,7 @@ steps = [ { compute = "const(2ms)" } ]
     assert!(err.contains("max_memory"), "{err}");
     assert!(err.contains("workload `users`"), "{err}");
     let v: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(tmp.path().join("r/summary.json")).unwrap())
-            .unwrap();
+        serde_json::from_slice(&std::fs::read(tmp.path().join("r/summary.json")).unwrap()).unwrap();
     let at = v["stopped_early"]["at_s"].as_f64().unwrap();
     assert!(at > 0.0 && at < 3600.0, "{at}");
     let w = &v["workloads"]["users"];

@@ -96,11 +96,7 @@ fn diurnal_with_a_1ns_period_finishes() {
 #[test]
 fn diurnal_with_a_year_long_period_finishes() {
     let tmp = tempfile::tempdir().unwrap();
-    let v = run(
-        tmp.path(),
-        "diurnal(mean=100, peak=300, period=366d)",
-        "1h",
-    );
+    let v = run(tmp.path(), "diurnal(mean=100, peak=300, period=366d)", "1h");
     assert_eq!(requests(&v), 0.0);
     // Trough rate 2 x 100 - 150 = 50/s, constant to within 1e-10 over 1 h.
     assert_count(
