@@ -154,49 +154,47 @@ impl Arrival {
     /// The time of the next arrival strictly after `now` and at most `end`
     /// (the end of the simulation), or `None` if there is none by then.
     /// The work is bounded whatever the process and `end`.
-    #[inline]
+    #[inline(always)]
     pub fn next_after(&self, now: SimTime, end: SimTime, rng: &mut SimRng) -> Option<SimTime> {
+        if let Arrival::Constant { rate } = self {
+            return Self::next_constant(*rate, now, end);
+        }
+        // One Exp(1) draw for every random process (one inlined sampler
+        // keeps this small enough to inline into the caller).
+        let e: f64 = rng.sample(rand_distr::Exp1);
         match self {
             Arrival::Poisson { rate } => {
                 if *rate <= 0.0 {
                     return None;
                 }
-                let e: f64 = rng.sample(rand_distr::Exp1);
                 let t = now.saturating_add(secs_to_ns(e / rate).max(1));
                 (t <= end).then_some(t)
             }
-            Arrival::Constant { rate } => {
-                if *rate <= 0.0 {
-                    return None;
-                }
-                // Arrivals on the lattice k / rate, k = 1, 2, ...; computed from
-                // k so rounding does not drift over long runs.
-                let period = 1e9 / rate;
-                let k = (now as f64 / period).floor() + 1.0;
-                let mut t = (k * period).round() as SimTime;
-                if t <= now {
-                    t = ((k + 1.0) * period).round() as SimTime;
-                }
-                (t <= end).then_some(t)
-            }
-            Arrival::Diurnal { shape, .. } => {
-                let e: f64 = rng.sample(rand_distr::Exp1);
-                shape.next_after(now, end, e)
-            }
+            Arrival::Constant { rate } => Self::next_constant(*rate, now, end),
+            Arrival::Diurnal { shape, .. } => shape.next_after(now, end, e),
             Arrival::Burst {
                 base,
                 peak,
                 every,
                 length,
-            } => {
-                let e: f64 = rng.sample(rand_distr::Exp1);
-                piecewise::burst_next((*base, *peak, *every, *length), now, end, e)
-            }
-            Arrival::Steps(s) => {
-                let e: f64 = rng.sample(rand_distr::Exp1);
-                piecewise::steps_next(s, now, end, e)
-            }
+            } => piecewise::burst_next((*base, *peak, *every, *length), now, end, e),
+            Arrival::Steps(s) => piecewise::steps_next(s, now, end, e),
         }
+    }
+
+    /// Arrivals on the lattice k / rate, k = 1, 2, ...; computed from k so
+    /// rounding does not drift over long runs.
+    fn next_constant(rate: f64, now: SimTime, end: SimTime) -> Option<SimTime> {
+        if rate <= 0.0 {
+            return None;
+        }
+        let period = 1e9 / rate;
+        let k = (now as f64 / period).floor() + 1.0;
+        let mut t = (k * period).round() as SimTime;
+        if t <= now {
+            t = ((k + 1.0) * period).round() as SimTime;
+        }
+        (t <= end).then_some(t)
     }
 }
 
