@@ -59,6 +59,7 @@ fn args(s: &scen::Scen) -> (Vec<String>, Vec<String>) {
 fn expect(s: &scen::Scen) -> check::Expect {
     check::Expect {
         duration_s: s.duration_s(),
+        measured_s: s.measured_s(),
         seed: s.seed(),
         may_stop_early: s.may_stop_early(),
         overrides: args(s).1,
@@ -144,7 +145,12 @@ fn regressions_still_pass() {
             .map(|a| a.split_whitespace().map(String::from).collect())
             .unwrap_or_default();
         let tmp = tempfile::tempdir().unwrap();
-        let run = check::run(tmp.path(), &text, text.contains("empirical(samples.csv)"), &args);
+        let run = check::run(
+            tmp.path(),
+            &text,
+            text.contains("empirical(samples.csv)"),
+            &args,
+        );
         let sets: Vec<String> = args
             .chunks(2)
             .filter(|c| c[0] == "--seed")
@@ -153,6 +159,7 @@ fn regressions_still_pass() {
         let parsed = slsim::scenario::load(&run.scenario, &sets).expect("fixture is valid");
         let want = check::Expect {
             duration_s: parsed.simulation.duration as f64 / 1e9,
+            measured_s: (parsed.simulation.duration - parsed.simulation.warmup) as f64 / 1e9,
             seed: parsed.simulation.seed,
             may_stop_early: text.contains("max_events"),
             overrides: sets,

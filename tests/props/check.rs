@@ -58,8 +58,11 @@ pub fn run_to(dir: &Path, text: &str, samples: bool, args: &[String], out: &str)
     let scenario = dir.join("scenario.toml");
     std::fs::write(&scenario, text).unwrap();
     if samples {
-        std::fs::write(dir.join("samples.csv"), "latency_ms\n12\n15.5\n2ms\n# c\n\n30\n0.25\n")
-            .unwrap();
+        std::fs::write(
+            dir.join("samples.csv"),
+            "latency_ms\n12\n15.5\n2ms\n# c\n\n30\n0.25\n",
+        )
+        .unwrap();
     }
     let out = dir.join(out);
     let output = Command::cargo_bin("slsim")
@@ -84,7 +87,9 @@ pub fn run_to(dir: &Path, text: &str, samples: bool, args: &[String], out: &str)
 
 /// Everything the property test knows about the scenario it ran.
 pub struct Expect {
+    /// Simulated duration and measured window (after warm-up) [s].
     pub duration_s: f64,
+    pub measured_s: f64,
     pub seed: u64,
     pub may_stop_early: bool,
     /// `--set` overrides the run was given, as provenance should list them.
@@ -113,11 +118,18 @@ pub fn check(run: &Run, want: &Expect) -> Vec<String> {
     p.extend(leftovers(run));
     let read = |name: &str| std::fs::read(run.out.join(name));
     let (Ok(summary), Ok(ts), Ok(lat)) = (read(FILES[0]), read(FILES[1]), read(FILES[2])) else {
-        p.push(format!("exit {:?} but the three result files are not all there", run.code));
+        p.push(format!(
+            "exit {:?} but the three result files are not all there",
+            run.code
+        ));
         return with_stderr(p, run);
     };
     let text = String::from_utf8_lossy(&summary);
-    p.extend(json_tokens(&text).into_iter().map(|e| format!("summary.json: {e}")));
+    p.extend(
+        json_tokens(&text)
+            .into_iter()
+            .map(|e| format!("summary.json: {e}")),
+    );
     let json: Value = match serde_json::from_slice(&summary) {
         Ok(v) => v,
         Err(e) => {
@@ -133,15 +145,41 @@ pub fn check(run: &Run, want: &Expect) -> Vec<String> {
         _ => {}
     }
     if stopped && !want.may_stop_early {
-        p.push(format!("stopped early without a small guard: {}", json["stopped_early"]));
+        p.push(format!(
+            "stopped early without a small guard: {}",
+            json["stopped_early"]
+        ));
     }
     if json["seed"].as_u64() != Some(want.seed) {
         p.push(format!("seed {} != {}", json["seed"], want.seed));
     }
+    if !stopped {
+        for (k, v) in [
+            ("simulated_seconds", want.duration_s),
+            ("measured_seconds", want.measured_s),
+        ] {
+            if json[k].as_f64() != Some(v) {
+                p.push(format!("summary.json {k} = {}, expected {v}", json[k]));
+            }
+        }
+    }
     p.extend(summary_checks(&json));
-    let lat_rows = csv_rows(&lat, "latency.csv", &["workload", "route", "percentile", "latency_ms"], &[2, 3], &mut p);
+    p.extend(cost_checks(&json));
+    let lat_rows = csv_rows(
+        &lat,
+        "latency.csv",
+        &["workload", "route", "percentile", "latency_ms"],
+        &[2, 3],
+        &mut p,
+    );
     p.extend(latency_checks(&json, &lat_rows));
-    let ts_rows = csv_rows(&ts, "timeseries.csv", &["t_s", "component", "metric", "value"], &[0, 3], &mut p);
+    let ts_rows = csv_rows(
+        &ts,
+        "timeseries.csv",
+        &["t_s", "component", "metric", "value"],
+        &[0, 3],
+        &mut p,
+    );
     p.extend(timeseries_checks(&json, &ts_rows, want.duration_s));
     p.extend(files_map(&json, &ts, &lat));
     p.extend(provenance(&json, run, want));
@@ -161,7 +199,11 @@ fn leftovers(run: &Run) -> Vec<String> {
     let mut p = Vec::new();
     let names = |d: &Path| -> Vec<String> {
         let mut v: Vec<String> = std::fs::read_dir(d)
-            .map(|r| r.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .map(|r| {
+                r.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
             .unwrap_or_default();
         v.sort();
         v
@@ -218,7 +260,9 @@ fn bad_number(tok: &str, words: &[&str]) -> Option<String> {
     if words.contains(&tok) {
         return None;
     }
-    let is_num = tok.bytes().all(|c| c.is_ascii_digit() || b"+-.eE".contains(&c))
+    let is_num = tok
+        .bytes()
+        .all(|c| c.is_ascii_digit() || b"+-.eE".contains(&c))
         && tok.bytes().any(|c| c.is_ascii_digit());
     match tok.parse::<f64>() {
         Ok(v) if is_num && v.is_finite() => {
@@ -244,8 +288,13 @@ fn walk(v: &Value, path: &str, p: &mut Vec<String>) {
             Some(x) if x.is_finite() && !(x == 0.0 && x.is_sign_negative()) => {}
             _ => p.push(format!("summary.json: bad number {n} at {path}")),
         },
-        Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| walk(x, &format!("{path}[{i}]"), p)),
-        Value::Object(m) => m.iter().for_each(|(k, x)| walk(x, &format!("{path}.{k}"), p)),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| walk(x, &format!("{path}[{i}]"), p)),
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, x)| walk(x, &format!("{path}.{k}"), p)),
         _ => {}
     }
 }
@@ -269,17 +318,57 @@ fn summary_checks(json: &Value) -> Vec<String> {
                 w["requests"]
             ));
         }
-        p.extend(latency_summary(&w["latency_ms"], &format!("workload {name:?}")));
+        p.extend(latency_summary(
+            &w["latency_ms"],
+            &format!("workload {name:?}"),
+        ));
         if u(&w["latency_ms"], "count") != u(w, "succeeded") {
-            p.push(format!("workload {name:?}: latency count {} != succeeded {}", w["latency_ms"]["count"], w["succeeded"]));
+            p.push(format!(
+                "workload {name:?}: latency count {} != succeeded {}",
+                w["latency_ms"]["count"], w["succeeded"]
+            ));
         }
         for (route, r) in w["routes"].as_object().into_iter().flatten() {
             let at = format!("workload {name:?} route {route:?}");
             p.extend(latency_summary(&r["latency_ms"], &at));
             if u(r, "succeeded") > u(r, "requests") {
-                p.push(format!("{at}: succeeded {} > requests {}", r["succeeded"], r["requests"]));
+                p.push(format!(
+                    "{at}: succeeded {} > requests {}",
+                    r["succeeded"], r["requests"]
+                ));
             }
         }
+    }
+    p
+}
+
+/// Costs are never negative; the cost per million requests is defined
+/// exactly when a request arrived.
+fn cost_checks(json: &Value) -> Vec<String> {
+    let mut p = Vec::new();
+    fn neg(v: &Value, path: &str, p: &mut Vec<String>) {
+        match v {
+            Value::Number(n) if n.as_f64().is_some_and(|x| x < 0.0) => {
+                p.push(format!("summary.json: negative cost {n} at {path}"))
+            }
+            Value::Object(m) => m
+                .iter()
+                .for_each(|(k, x)| neg(x, &format!("{path}.{k}"), p)),
+            _ => {}
+        }
+    }
+    neg(&json["cost"], "cost", &mut p);
+    let requests: u64 = json["workloads"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(_, w)| u(w, "requests"))
+        .sum();
+    let per_million = &json["cost"]["per_million_requests_usd"];
+    if (requests == 0) != per_million.is_null() {
+        p.push(format!(
+            "{requests} requests but cost.per_million_requests_usd = {per_million}"
+        ));
     }
     p
 }
@@ -294,7 +383,9 @@ fn latency_summary(l: &Value, at: &str) -> Vec<String> {
     match count {
         Some(0) => {
             if vals.iter().any(Option::is_some) || mean.is_some() {
-                p.push(format!("{at}: statistics of an empty sample must be null: {l}"));
+                p.push(format!(
+                    "{at}: statistics of an empty sample must be null: {l}"
+                ));
             }
         }
         Some(_) => {
@@ -303,7 +394,9 @@ fn latency_summary(l: &Value, at: &str) -> Vec<String> {
             }
             let v: Vec<f64> = vals.iter().flatten().copied().collect();
             if v.windows(2).any(|w| w[0] > w[1]) {
-                p.push(format!("{at}: percentiles not monotone or above the max: {l}"));
+                p.push(format!(
+                    "{at}: percentiles not monotone or above the max: {l}"
+                ));
             }
             if let (Some(m), Some(Some(max))) = (mean, vals.last()) {
                 if m > *max || m < 0.0 {
@@ -317,8 +410,16 @@ fn latency_summary(l: &Value, at: &str) -> Vec<String> {
 }
 
 /// Parses a CSV with this header; numeric columns finite, not -0.
-fn csv_rows(bytes: &[u8], file: &str, header: &[&str], numeric: &[usize], p: &mut Vec<String>) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
+fn csv_rows(
+    bytes: &[u8],
+    file: &str,
+    header: &[&str],
+    numeric: &[usize],
+    p: &mut Vec<String>,
+) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
     match r.headers() {
         Ok(h) if h.iter().eq(header.iter().copied()) => {}
         other => p.push(format!("{file}: header {other:?}, expected {header:?}")),
@@ -362,7 +463,10 @@ fn latency_checks(json: &Value, rows: &[Vec<String>]) -> Vec<String> {
             Some((w, rt, v)) if *w == r[0] && *rt == r[1] => v.push((pc, ms)),
             _ => {
                 if groups.iter().any(|(w, rt, _)| *w == r[0] && *rt == r[1]) {
-                    p.push(format!("latency.csv: ({}, {}) rows are not contiguous", r[0], r[1]));
+                    p.push(format!(
+                        "latency.csv: ({}, {}) rows are not contiguous",
+                        r[0], r[1]
+                    ));
                 }
                 groups.push((r[0].clone(), r[1].clone(), vec![(pc, ms)]));
             }
@@ -381,7 +485,9 @@ fn latency_checks(json: &Value, rows: &[Vec<String>]) -> Vec<String> {
             p.push(format!("{at}: percentiles not increasing: {v:?}"));
         }
         if v.windows(2).any(|x| x[0].1 > x[1].1) {
-            p.push(format!("{at}: latency not monotone in the percentile: {v:?}"));
+            p.push(format!(
+                "{at}: latency not monotone in the percentile: {v:?}"
+            ));
         }
         if v.iter().any(|x| !(0.0..=100.0).contains(&x.0)) {
             p.push(format!("{at}: percentile outside 0..=100"));
@@ -393,7 +499,9 @@ fn latency_checks(json: &Value, rows: &[Vec<String>]) -> Vec<String> {
         let max = l["max"].as_f64();
         if let (Some(last), Some(max)) = (v.last(), max) {
             if v.iter().any(|x| x.1 > max) {
-                p.push(format!("{at}: a percentile above summary.json max {max}: {v:?}"));
+                p.push(format!(
+                    "{at}: a percentile above summary.json max {max}: {v:?}"
+                ));
             }
             if last.0 == 100.0 && last.1 != max {
                 p.push(format!("{at}: p100 {} != summary.json max {max}", last.1));
@@ -411,7 +519,10 @@ fn latency_checks(json: &Value, rows: &[Vec<String>]) -> Vec<String> {
     for (w, rt, l) in &expected {
         let has = groups.iter().any(|(gw, gr, _)| gw == w && gr == rt);
         if (u(l, "count") > 0) != has {
-            p.push(format!("latency.csv: table for ({w:?}, {rt:?}) present = {has}, but count = {}", l["count"]));
+            p.push(format!(
+                "latency.csv: table for ({w:?}, {rt:?}) present = {has}, but count = {}",
+                l["count"]
+            ));
         }
     }
     p
@@ -423,18 +534,27 @@ fn timeseries_checks(json: &Value, rows: &[Vec<String>], duration_s: f64) -> Vec
     let mut p = Vec::new();
     let interval = json["timeseries_interval_s"].as_f64();
     if interval.is_none_or(|i| i <= 0.0) {
-        p.push(format!("summary.json timeseries_interval_s = {}", json["timeseries_interval_s"]));
+        p.push(format!(
+            "summary.json timeseries_interval_s = {}",
+            json["timeseries_interval_s"]
+        ));
     }
     let mut last = 0.0;
     for (i, r) in rows.iter().enumerate() {
         let t = f(&r[0]);
         if t < last {
-            p.push(format!("timeseries.csv row {}: t_s {t} before {last}", i + 2));
+            p.push(format!(
+                "timeseries.csv row {}: t_s {t} before {last}",
+                i + 2
+            ));
             break;
         }
         last = t;
         if t >= duration_s {
-            p.push(format!("timeseries.csv row {}: t_s {t} not before the end {duration_s}", i + 2));
+            p.push(format!(
+                "timeseries.csv row {}: t_s {t} not before the end {duration_s}",
+                i + 2
+            ));
             break;
         }
         if let Some(iv) = interval {
@@ -449,7 +569,10 @@ fn timeseries_checks(json: &Value, rows: &[Vec<String>], duration_s: f64) -> Vec
 }
 
 fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// `files` in summary.json: the sha256 and size of each CSV, matching the
@@ -466,18 +589,29 @@ fn files_map(json: &Value, ts: &[u8], lat: &[u8]) -> Vec<String> {
     };
     for (name, bytes) in [("timeseries.csv", ts), ("latency.csv", lat)] {
         let e = &files[name];
-        let sha = e.as_object().and_then(|o| o.iter().find(|(k, _)| k.contains("sha256"))).and_then(|(_, v)| v.as_str());
+        let sha = e
+            .as_object()
+            .and_then(|o| o.iter().find(|(k, _)| k.contains("sha256")))
+            .and_then(|(_, v)| v.as_str());
         let size = e
             .as_object()
-            .and_then(|o| o.iter().find(|(k, _)| k.contains("bytes") || k.contains("size")))
+            .and_then(|o| {
+                o.iter()
+                    .find(|(k, _)| k.contains("bytes") || k.contains("size"))
+            })
             .and_then(|(_, v)| v.as_u64());
         match sha {
             Some(s) if s.eq_ignore_ascii_case(&sha256_hex(bytes)) => {}
-            _ => p.push(format!("summary.json files.{name}: sha256 {e} does not match the file")),
+            _ => p.push(format!(
+                "summary.json files.{name}: sha256 {e} does not match the file"
+            )),
         }
         match size {
             Some(n) if n == bytes.len() as u64 => {}
-            _ => p.push(format!("summary.json files.{name}: size {e} != {} bytes", bytes.len())),
+            _ => p.push(format!(
+                "summary.json files.{name}: size {e} != {} bytes",
+                bytes.len()
+            )),
         }
     }
     p
@@ -487,7 +621,9 @@ fn files_map(json: &Value, ts: &[u8], lat: &[u8]) -> Vec<String> {
 fn provenance(json: &Value, run: &Run, want: &Expect) -> Vec<String> {
     let mut p = Vec::new();
     let pv = &json["provenance"];
-    let filled = pv["scenario_sha256"].as_str().is_some_and(|s| !s.is_empty());
+    let filled = pv["scenario_sha256"]
+        .as_str()
+        .is_some_and(|s| !s.is_empty());
     if !filled {
         if REQUIRE_PROVENANCE {
             p.push(format!("summary.json provenance not filled: {pv}"));
@@ -495,18 +631,41 @@ fn provenance(json: &Value, run: &Run, want: &Expect) -> Vec<String> {
         return p;
     }
     let text = std::fs::read(&run.scenario).unwrap();
-    if !pv["scenario_sha256"].as_str().unwrap().eq_ignore_ascii_case(&sha256_hex(&text)) {
-        p.push(format!("provenance.scenario_sha256 {} is not the scenario's", pv["scenario_sha256"]));
+    if !pv["scenario_sha256"]
+        .as_str()
+        .unwrap()
+        .eq_ignore_ascii_case(&sha256_hex(&text))
+    {
+        p.push(format!(
+            "provenance.scenario_sha256 {} is not the scenario's",
+            pv["scenario_sha256"]
+        ));
     }
     if pv["scenario_path"].as_str() != Some(&run.scenario.display().to_string()) {
-        p.push(format!("provenance.scenario_path {} != {}", pv["scenario_path"], run.scenario.display()));
+        p.push(format!(
+            "provenance.scenario_path {} != {}",
+            pv["scenario_path"],
+            run.scenario.display()
+        ));
     }
-    let overrides: Vec<&str> = pv["overrides"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    let overrides: Vec<&str> = pv["overrides"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     if overrides != want.overrides {
-        p.push(format!("provenance.overrides {overrides:?} != {:?}", want.overrides));
+        p.push(format!(
+            "provenance.overrides {overrides:?} != {:?}",
+            want.overrides
+        ));
     }
     if pv["slsim_version"].as_str() != Some(env!("CARGO_PKG_VERSION")) {
-        p.push(format!("provenance.slsim_version {} != {}", pv["slsim_version"], env!("CARGO_PKG_VERSION")));
+        p.push(format!(
+            "provenance.slsim_version {} != {}",
+            pv["slsim_version"],
+            env!("CARGO_PKG_VERSION")
+        ));
     }
     p
 }
