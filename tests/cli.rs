@@ -173,7 +173,8 @@ fn malformed_scenarios_exit_2_with_line_and_field() {
 }
 
 /// `--set` reaches the simulation, and the run guard stops a runaway run
-/// with exit code 1 and a message that says what to change.
+/// with exit code 1 and a message that says what to change; the results up
+/// to the stop are written and marked.
 #[test]
 fn set_overrides_and_the_event_guard() {
     let out = slsim()
@@ -197,10 +198,15 @@ fn set_overrides_and_the_event_guard() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("max_events"), "{err}");
+    let summary = std::fs::read_to_string(tmp.path().join("summary.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    let stop = &v["stopped_early"];
     assert!(
-        !tmp.path().join("summary.json").exists(),
-        "no partial result"
+        stop["reason"].as_str().unwrap().contains("max_events"),
+        "{stop}"
     );
+    assert!(stop["at_s"].as_f64().unwrap() > 0.0, "{stop}");
+    assert_eq!(v["events"], 1000);
 }
 
 /// The bundled MyTodoList scenario is valid.
@@ -209,4 +215,41 @@ fn mytodolist_validates() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/mytodolist.toml");
     let out = slsim().args(["validate", path]).output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// A run in which no request arrived succeeds with a warning on stderr
+/// (even with --quiet) and in summary.json, and undefined statistics are
+/// null, not 0.
+#[test]
+fn a_run_without_requests_warns_and_reports_null_statistics() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = slsim()
+        .args([
+            "run",
+            MINIMAL,
+            "--quiet",
+            "--set",
+            "simulation.duration=1s",
+            "--set",
+            "simulation.warmup=0s",
+            "--set",
+            r#"workload.users.arrival="poisson(rate=0.0001)""#,
+            "--out",
+        ])
+        .arg(tmp.path().join("r"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("warning: no request arrived"), "{err}");
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("r/summary.json")).unwrap())
+            .unwrap();
+    assert!(v["warnings"][0].as_str().unwrap().contains("no request arrived"));
+    let lat = &v["workloads"]["users"]["latency_ms"];
+    for k in ["mean", "p50", "p99", "max"] {
+        assert!(lat[k].is_null(), "latency_ms.{k} = {}", lat[k]);
+    }
+    assert!(v["cost"]["per_million_requests_usd"].is_null());
+    assert!(v["cost"]["monthly_usd"].as_f64().unwrap() >= 0.0);
 }

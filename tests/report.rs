@@ -175,7 +175,7 @@ fn read(dir: &std::path::Path, name: &str) -> Vec<u8> {
 fn writes_the_three_files_and_nothing_else() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("out").join("nested");
-    let written = write_outputs(&dir, &sample()).unwrap();
+    let written = write_outputs(&dir, &sample(), None).unwrap();
     let expect: Vec<_> = FILES.iter().map(|f| dir.join(f)).collect();
     assert_eq!(written, expect);
     let mut names: Vec<String> = std::fs::read_dir(&dir)
@@ -189,7 +189,7 @@ fn writes_the_three_files_and_nothing_else() {
 #[test]
 fn summary_json_has_the_documented_keys() {
     let tmp = tempfile::tempdir().unwrap();
-    write_outputs(tmp.path(), &sample()).unwrap();
+    write_outputs(tmp.path(), &sample(), None).unwrap();
     let v: serde_json::Value = serde_json::from_slice(&read(tmp.path(), "summary.json")).unwrap();
     for k in [
         "scenario",
@@ -255,7 +255,7 @@ fn summary_json_has_the_documented_keys() {
 fn csv_headers_and_row_counts() {
     let tmp = tempfile::tempdir().unwrap();
     let r = sample();
-    write_outputs(tmp.path(), &r).unwrap();
+    write_outputs(tmp.path(), &r, None).unwrap();
 
     let ts = String::from_utf8(read(tmp.path(), "timeseries.csv")).unwrap();
     let lines: Vec<&str> = ts.lines().collect();
@@ -283,8 +283,8 @@ fn csv_headers_and_row_counts() {
 fn no_temp_files_remain_and_rewrites_replace() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("summary.json"), "stale, half-written").unwrap();
-    write_outputs(tmp.path(), &sample()).unwrap();
-    write_outputs(tmp.path(), &sample()).unwrap();
+    write_outputs(tmp.path(), &sample(), None).unwrap();
+    write_outputs(tmp.path(), &sample(), None).unwrap();
     let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -297,10 +297,10 @@ fn no_temp_files_remain_and_rewrites_replace() {
 #[test]
 fn identical_results_give_identical_bytes_except_wall_time() {
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    write_outputs(a.path(), &sample()).unwrap();
+    write_outputs(a.path(), &sample(), None).unwrap();
     let mut other = sample();
     other.wall_seconds = 99.5;
-    write_outputs(b.path(), &other).unwrap();
+    write_outputs(b.path(), &other, None).unwrap();
     for f in ["timeseries.csv", "latency.csv"] {
         assert_eq!(read(a.path(), f), read(b.path(), f), "{f}");
     }
@@ -317,7 +317,7 @@ fn identical_results_give_identical_bytes_except_wall_time() {
         strip(read(b.path(), "summary.json"))
     );
     let again = tempfile::tempdir().unwrap();
-    write_outputs(again.path(), &sample()).unwrap();
+    write_outputs(again.path(), &sample(), None).unwrap();
     for f in FILES {
         assert_eq!(read(a.path(), f), read(again.path(), f), "{f}");
     }
@@ -328,7 +328,7 @@ fn unwritable_directory_names_the_path_and_a_hint() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("a-file");
     std::fs::write(&file, "").unwrap();
-    let err = write_outputs(&file.join("out"), &sample()).unwrap_err();
+    let err = write_outputs(&file.join("out"), &sample(), None).unwrap_err();
     assert!(matches!(err, ReportError::CreateDir { .. }));
     let msg = err.to_string();
     assert!(
@@ -372,7 +372,7 @@ fn new_files_are_world_readable_and_existing_modes_are_kept() {
     let kept = tmp.path().join("latency.csv");
     std::fs::write(&kept, "old").unwrap();
     std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
-    write_outputs(tmp.path(), &sample()).unwrap();
+    write_outputs(tmp.path(), &sample(), None).unwrap();
     let mode = |f: &str| {
         std::fs::metadata(tmp.path().join(f))
             .unwrap()

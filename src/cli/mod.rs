@@ -2,11 +2,16 @@
 //!
 //! Owns: argument parsing, exit codes, printing. Exit codes: 0 success (and
 //! a closed stdout, e.g. `slsim graph x.toml | head`), 1 a runtime failure
-//! (the run or writing its results), 2 bad input (arguments, scenario,
-//! unknown Region). Errors print as `error: <message>` on stderr.
+//! (the run or writing its results, or a run a guard stopped early), 2 bad
+//! input (arguments, scenario, unknown Region, a `--out` that is not a
+//! directory or holds other files), 130 / 143 interrupted by SIGINT /
+//! SIGTERM (`slsim run` then leaves the output directory with its previous
+//! results or its new ones, never a mix). Errors print as `error: <message>` on stderr, warnings as
+//! `warning: <message>`.
 
 mod graph;
 mod run;
+mod signals;
 mod validate;
 
 use clap::{Args, Parser, Subcommand};

@@ -1,25 +1,29 @@
 //! `slsim run SCENARIO`: simulate, price, write the results, summarise.
 
-use super::{emit, Failure, ScenarioArgs};
+use super::{emit, signals, Failure, ScenarioArgs};
 use crate::cost::{self, PriceTable};
-use crate::scenario::{self, prices, Scenario};
+use crate::metrics::Provenance;
+use crate::scenario::{self, prices, Scenario, ScenarioError};
 use crate::{report, sim};
 use clap::Args;
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// Arguments of `slsim run`.
 #[derive(Debug, Args)]
 pub(super) struct RunArgs {
     #[command(flatten)]
     scenario: ScenarioArgs,
-    /// Output directory [default: output/<scenario name>/].
+    /// Output directory [default: output/<scenario name>/]. It is replaced
+    /// as a whole, so it must be new or hold only slsim's results.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Master seed, 0..=9223372036854775807 (same as `--set simulation.seed=N`).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
-    /// Print nothing on success.
+    /// Print nothing on success (warnings and errors still go to stderr).
     #[arg(long, short)]
     quiet: bool,
 }
@@ -36,30 +40,80 @@ pub(super) fn prices_for(s: &Scenario) -> Result<PriceTable, Failure> {
     })
 }
 
+/// Reads and validates the scenario; also returns the SHA-256 of the very
+/// bytes parsed (the file is read once: it may be a pipe).
+fn load(path: &Path, sets: &[String]) -> Result<(Scenario, String), ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let scenario = scenario::parse_str(&text, &path.display().to_string(), sets)?;
+    Ok((scenario, report::sha256_hex(text.as_bytes())))
+}
+
 /// Loads, runs, prices and reports a scenario.
 pub(super) fn run(args: RunArgs) -> Result<(), Failure> {
+    let started = Instant::now();
     let mut sets = args.scenario.sets;
     if let Some(seed) = args.seed {
         sets.push(format!("simulation.seed={seed}"));
     }
-    let scenario = scenario::load(&args.scenario.path, &sets).map_err(Failure::input)?;
+    let path = &args.scenario.path;
+    let (scenario, scenario_sha256) = load(path, &sets).map_err(Failure::input)?;
     let prices = prices_for(&scenario)?;
-
-    let mut result = sim::run(&scenario).map_err(Failure::runtime)?;
-    result.cost = cost::compute(&result, &prices, scenario.simulation.free_tier);
-
     let dir = args
         .out
         .unwrap_or_else(|| PathBuf::from("output").join(scenario.simulation.slug()));
-    let files = report::write_outputs(&dir, &result).map_err(Failure::runtime)?;
+    // A bad --out is bad input, found before simulating.
+    report::check_out_dir(&dir).map_err(Failure::input)?;
+    signals::install().map_err(|e| {
+        Failure::runtime(anyhow::Error::new(e).context("cannot install the SIGINT handler"))
+    })?;
 
-    if args.quiet {
-        return Ok(());
+    let mut result = sim::run_from(&scenario, started).map_err(Failure::runtime)?;
+    result.provenance = Provenance {
+        slsim_version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario_path: path.display().to_string(),
+        scenario_sha256,
+        overrides: sets,
+    };
+    result.cost = cost::compute(&result, &prices, scenario.simulation.free_tier);
+    warn(&result.warnings);
+
+    // A run a guard stopped writes what it has, whatever the time.
+    let deadline = match (&result.stopped_early, scenario.simulation.max_wall_s) {
+        (None, Some(s)) => Duration::try_from_secs_f64(s)
+            .ok()
+            .and_then(|d| started.checked_add(d)),
+        _ => None,
+    };
+    let files = report::write_outputs(&dir, &result, deadline).map_err(Failure::runtime)?;
+
+    if !args.quiet {
+        let mut text = report::summary_text(&result);
+        text.push('\n');
+        for f in &files {
+            let _ = writeln!(text, "wrote {}", f.display());
+        }
+        emit(&text)?;
     }
-    let mut text = report::summary_text(&result);
-    text.push('\n');
-    for f in &files {
-        let _ = writeln!(text, "wrote {}", f.display());
+    match &result.stopped_early {
+        Some(stop) => Err(Failure::Runtime(anyhow::anyhow!(
+            "the run stopped early at simulated t = {:.3} s: {}\n  the results written to {} cover \
+             the run up to that time",
+            stop.at_s,
+            stop.reason,
+            dir.display()
+        ))),
+        None => Ok(()),
     }
-    emit(&text)
+}
+
+/// Prints each warning to stderr as `warning: ...` (also with --quiet).
+fn warn(warnings: &[String]) {
+    let mut err = std::io::stderr().lock();
+    for w in warnings {
+        let w = w.strip_prefix("warning: ").unwrap_or(w);
+        let _ = writeln!(err, "warning: {w}");
+    }
 }

@@ -61,6 +61,11 @@ pub struct ApiGateway {
 }
 
 impl ApiGateway {
+    /// Bytes allocated for calls in progress.
+    pub fn footprint(&self) -> usize {
+        self.deadlines.footprint()
+    }
+
     /// Builds an API's state. `max_call_ns[f]` bounds how long a call to
     /// function `f` can take before the function itself ends it.
     pub fn new(cfg: &scenario::Api, rng: SimRng, max_call_ns: &[SimDuration]) -> Self {

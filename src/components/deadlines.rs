@@ -22,6 +22,11 @@ pub struct Deadlines {
 }
 
 impl Deadlines {
+    /// Bytes allocated by the queue.
+    pub fn footprint(&self) -> usize {
+        self.q.capacity() * std::mem::size_of::<(SimTime, FrameRef)>()
+    }
+
     /// Registers an invocation's deadline; returns a time at which the
     /// caller must schedule the function's deadline timer, if needed.
     #[inline]

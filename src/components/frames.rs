@@ -165,6 +165,16 @@ impl Frames {
     pub fn live(&self) -> usize {
         self.live
     }
+
+    /// Bytes allocated by the slab.
+    pub fn footprint(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<Slot>() + self.free.capacity() * 4
+    }
+
+    /// The frames in progress (for diagnostics, not the hot path).
+    pub fn iter_live(&self) -> impl Iterator<Item = &Frame> {
+        self.slots.iter().filter(|s| s.live).map(|s| &s.frame)
+    }
 }
 
 #[cfg(test)]

@@ -109,12 +109,15 @@ pub fn compute(result: &RunResult, prices: &PriceTable, free_tier: bool) -> Cost
     for (name, &usd) in names {
         *by_component.entry(name.clone()).or_insert(0.0) += usd;
     }
+    for v in by_component.values_mut() {
+        *v = positive_zero(*v);
+    }
 
     let mut by_service = IndexMap::new();
-    by_service.insert("lambda".to_string(), fn_costs.iter().sum::<f64>());
-    by_service.insert("api_gateway".to_string(), api_cost.iter().sum::<f64>());
-    by_service.insert("dynamodb".to_string(), table_costs.iter().sum::<f64>());
-    let monthly_usd: f64 = by_service.values().sum();
+    by_service.insert("lambda".to_string(), sum(&fn_costs));
+    by_service.insert("api_gateway".to_string(), sum(&api_cost));
+    by_service.insert("dynamodb".to_string(), sum(&table_costs));
+    let monthly_usd = positive_zero(by_service.values().sum());
 
     let monthly_requests: f64 = result
         .workloads
@@ -124,7 +127,7 @@ pub fn compute(result: &RunResult, prices: &PriceTable, free_tier: bool) -> Cost
         * scale;
     CostReport {
         total_usd: if scale > 0.0 {
-            monthly_usd / scale
+            positive_zero(monthly_usd / scale)
         } else {
             0.0
         },
@@ -134,5 +137,28 @@ pub fn compute(result: &RunResult, prices: &PriceTable, free_tier: bool) -> Cost
         free_tier,
         by_service,
         by_component,
+    }
+}
+
+/// A sum that is `+0.0` when empty (`Iterator::sum` of floats starts from
+/// `-0.0`, which would print as `-0`).
+fn sum(v: &[f64]) -> f64 {
+    positive_zero(v.iter().sum())
+}
+
+/// `-0.0` as `0.0`; other values unchanged.
+fn positive_zero(v: f64) -> f64 {
+    v + 0.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_sums_are_positive_zero() {
+        assert!(sum(&[]).is_sign_positive());
+        assert!(positive_zero(-0.0).is_sign_positive());
+        assert_eq!(positive_zero(-2.5), -2.5);
     }
 }

@@ -160,6 +160,11 @@ impl<E> EventQueue<E> {
         self.heap.len() + self.lanes.iter().filter(|e| e.is_some()).count()
     }
 
+    /// Bytes allocated for pending events.
+    pub fn footprint(&self) -> usize {
+        (self.heap.capacity() + self.lanes.capacity()) * std::mem::size_of::<Entry<E>>()
+    }
+
     /// True when nothing is pending.
     pub fn is_empty(&self) -> bool {
         self.len() == 0

@@ -2,13 +2,20 @@
 //!
 //! All buckets are allocated when the run is built: `duration / interval`
 //! buckets per series, with the interval widened so that no series has more
-//! than [`MAX_BUCKETS`] buckets. Memory is therefore fixed, whatever the
-//! run length.
+//! than [`MAX_BUCKETS`] buckets and all series together no more than
+//! [`MAX_POINTS`] values (when there are fewer series than that). Memory and
+//! the size of `timeseries.csv` are therefore bounded in total, whatever the
+//! run length and (up to one bucket per series) the number of components.
 
 use crate::engine::{SimDuration, SimTime};
 
 /// Upper bound on buckets per series.
 pub const MAX_BUCKETS: u64 = 86_400;
+
+/// Upper bound on values across all series (16 MB of `f64`; about 80 MB
+/// of `timeseries.csv`), unless there are more series than this (then each
+/// has one bucket).
+pub const MAX_POINTS: u64 = 2_000_000;
 
 /// Index of a registered series.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,14 +45,16 @@ pub struct SeriesRecorder {
 }
 
 impl SeriesRecorder {
-    /// Storage for a run of `duration` at the requested `interval`; the
-    /// interval is widened (to whole seconds) if that would exceed
-    /// [`MAX_BUCKETS`] buckets.
-    pub fn new(duration: SimDuration, interval: SimDuration) -> Self {
+    /// Storage for `series` series over a run of `duration` at the
+    /// requested `interval`; the interval is widened (to whole seconds) if
+    /// a series would exceed [`MAX_BUCKETS`] buckets or all of them
+    /// [`MAX_POINTS`] values.
+    pub fn new(duration: SimDuration, interval: SimDuration, series: usize) -> Self {
         let mut interval = interval.max(1);
-        if duration / interval > MAX_BUCKETS {
-            let secs = duration.div_ceil(MAX_BUCKETS).div_ceil(1_000_000_000);
-            interval = secs * 1_000_000_000;
+        let per_series = (MAX_POINTS / (series as u64).max(1)).clamp(1, MAX_BUCKETS);
+        if duration.div_ceil(interval) > per_series {
+            let secs = duration.div_ceil(per_series).div_ceil(1_000_000_000);
+            interval = secs.max(1).saturating_mul(1_000_000_000);
         }
         let buckets = duration.div_ceil(interval).max(1) as usize;
         let last_width = match duration - (buckets as u64 - 1) * interval {
@@ -65,6 +74,16 @@ impl SeriesRecorder {
     /// Bucket width \[ns\].
     pub fn interval(&self) -> SimDuration {
         self.interval
+    }
+
+    /// Series registered so far.
+    pub fn series_count(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Bytes allocated for the values.
+    pub fn footprint(&self) -> usize {
+        self.data.capacity() * std::mem::size_of::<f64>()
     }
 
     /// Registers a series; `scale` multiplies every bucket at export (e.g.
@@ -335,7 +354,7 @@ mod tests {
 
     #[test]
     fn areas_split_across_buckets() {
-        let mut r = SeriesRecorder::new(10 * S, S);
+        let mut r = SeriesRecorder::new(10 * S, S, 4);
         let id = r.register("f", "concurrency", Combine::Sum, 1.0);
         r.add_area(id, S / 2, 3 * S, 2.0);
         let ts = r.export();
@@ -344,7 +363,7 @@ mod tests {
 
     #[test]
     fn level_series_match_direct_areas_and_maxima() {
-        let mut r = SeriesRecorder::new(10 * S, S);
+        let mut r = SeriesRecorder::new(10 * S, S, 4);
         let mean = r.register("f", "mean", Combine::Sum, 1.0);
         let max = r.register("f", "max", Combine::Max, 1.0);
         let mut l = Level::new(0, Some(mean), Some(max), &r);
@@ -363,7 +382,7 @@ mod tests {
     #[test]
     fn a_short_last_bucket_is_scaled_by_its_width() {
         // 10 s run, 4 s buckets: the last one is 2 s long.
-        let mut r = SeriesRecorder::new(10 * S, 4 * S);
+        let mut r = SeriesRecorder::new(10 * S, 4 * S, 4);
         let rate = r.register("w", "rps", Combine::Sum, 0.25);
         let count = r.register("w", "n", Combine::Sum, 1.0);
         for t in 0..10 {
@@ -377,14 +396,32 @@ mod tests {
 
     #[test]
     fn interval_widens_for_long_runs() {
-        let r = SeriesRecorder::new(1_000_000 * S, S);
+        let r = SeriesRecorder::new(1_000_000 * S, S, 4);
         assert_eq!(r.interval(), 12 * S);
         assert!(r.buckets as u64 <= MAX_BUCKETS);
     }
 
     #[test]
+    fn interval_widens_with_the_number_of_series() {
+        // 2,000 series over a day at 1 s would be 172.8 M values.
+        let day = 86_400 * S;
+        let r = SeriesRecorder::new(day, S, 2_000);
+        assert!(r.buckets as u64 * 2_000 <= MAX_POINTS, "{}", r.buckets);
+        assert_eq!(r.interval(), 87 * S); // ceil(86,400 / 1,000) s
+                                          // Few series keep the per-series cap; more series than points get
+                                          // one bucket each.
+        assert_eq!(SeriesRecorder::new(day, S, 10).interval(), S);
+        assert_eq!(SeriesRecorder::new(day, S, 3_000_000).buckets, 1);
+        // A requested interval wider than needed is kept.
+        assert_eq!(
+            SeriesRecorder::new(day, 3_600 * S, 2_000).interval(),
+            3_600 * S
+        );
+    }
+
+    #[test]
     fn level_integrates_only_after_warmup() {
-        let mut r = SeriesRecorder::new(10 * S, S);
+        let mut r = SeriesRecorder::new(10 * S, S, 4);
         let mut l = Level::new(2 * S, None, None, &r);
         l.change(S, 3, &mut r);
         l.change(4 * S, -1, &mut r);

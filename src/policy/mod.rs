@@ -43,6 +43,11 @@ pub struct IdlePool {
 }
 
 impl IdlePool {
+    /// Bytes allocated by the pool.
+    pub fn footprint(&self) -> usize {
+        self.nodes.capacity() * std::mem::size_of::<Node>() + self.members.capacity() * 4
+    }
+
     /// An empty pool that hands out environments by `routing`.
     pub fn new(routing: Routing) -> Self {
         Self {

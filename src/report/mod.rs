@@ -1,34 +1,54 @@
-//! Writing results: JSON, CSV (atomically), and the human summary.
+//! Writing results: JSON, CSV (all or nothing), and the human summary.
 //!
 //! Owns: the output files of a run (`summary.json`, `timeseries.csv`,
-//! `latency.csv`) and [`summary_text`].
+//! `latency.csv`), the output directory they are committed to, and
+//! [`summary_text`].
 //! Must not know: how a run was simulated or costed; it renders a
 //! [`RunResult`] as it is.
 //!
 //! Invariants:
-//! * every file is replaced atomically (temp file, fsync, rename): an
-//!   interrupted run never leaves a half-written file;
+//! * all or nothing: the three files are written into a staging directory
+//!   beside the output directory and replace it as a whole, in one rename
+//!   (`atomic.rs`). An interrupted, failed or timed-out write leaves the
+//!   previous results as they were and no staging behind;
+//! * slsim only replaces a directory that holds nothing but its own result
+//!   files (`out_dir.rs`): `--out .` in a project is refused, never emptied;
+//! * `summary.json` names the size and SHA-256 of the two CSV files written
+//!   with it (`files`), so a reader can check that the three belong together;
 //! * identical results give byte-identical files, except the value of
 //!   `wall_seconds` (maps keep scenario order; floats print as the shortest
 //!   text that reads back to the same number).
 
 mod atomic;
 mod csv;
+mod digest;
+mod out_dir;
 mod text;
 
 pub use self::csv::{LATENCY_HEADER, TIMESERIES_HEADER};
+pub use atomic::{stop_writing, WritingStopped};
+pub use digest::{sha256_hex, FileDigest};
+pub use out_dir::check_out_dir;
 pub use text::summary_text;
 
 use crate::metrics::RunResult;
+use indexmap::IndexMap;
+use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 /// The files [`write_outputs`] writes, in order.
 pub const FILES: [&str; 3] = ["summary.json", "timeseries.csv", "latency.csv"];
 
-/// Why results could not be written.
+/// Size and SHA-256 of the CSV files, by file name, as recorded in
+/// `summary.json` under `files`.
+pub type Files = IndexMap<&'static str, FileDigest>;
+
+/// Why results could not be written. In every case the output directory
+/// keeps what it held before and no staging directory is left behind.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    /// The output directory could not be created.
+    /// The output directory (or its parent) could not be created or read.
     #[error(
         "cannot create output directory {}: {source}\n  hint: check that the parent exists and is \
          writable, or choose another directory with --out DIR",
@@ -40,17 +60,67 @@ pub enum ReportError {
         /// The cause.
         source: std::io::Error,
     },
-    /// A file could not be written (nothing half-written is left behind).
+    /// The output path exists and is not a directory.
+    #[error(
+        "output directory {} is not a directory (a file of that name exists)\n  hint: choose a \
+         directory with --out DIR (it is created if needed), or move the file away",
+        path.display()
+    )]
+    NotADirectory {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The output directory holds something slsim did not write, or cannot
+    /// be replaced safely: slsim refuses to replace it.
+    #[error(
+        "refusing to replace output directory {}: {why}\n  hint: slsim replaces its output \
+         directory as a whole, so it only writes into a new directory or one that holds nothing \
+         but slsim's results (summary.json, timeseries.csv, latency.csv); choose one with \
+         --out DIR",
+        dir.display()
+    )]
+    Refused {
+        /// The directory.
+        dir: PathBuf,
+        /// Why, naming the offending entry.
+        why: String,
+    },
+    /// A file could not be written (disk full, quota, permissions, ...).
     #[error(
         "cannot write {}: {source}\n  hint: check free disk space and permissions of the \
-         directory, or choose another directory with --out DIR",
+         directory, or choose another directory with --out DIR; the previous results, if any, \
+         are unchanged",
         path.display()
     )]
     Write {
-        /// The file.
+        /// The file (its final path in the output directory).
         path: PathBuf,
         /// The cause.
         source: std::io::Error,
+    },
+    /// The new results could not be moved into place.
+    #[error(
+        "cannot move the new results into {}: {source}\n  hint: check the permissions of the \
+         directory and of its parent; the previous results, if any, are unchanged",
+        path.display()
+    )]
+    Commit {
+        /// The output directory.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The wall-clock limit passed while the results were being written.
+    #[error(
+        "the wall-time limit ([simulation].max_wall) was reached while writing the results to \
+         {}: nothing was written and the previous results, if any, are unchanged\n  hint: raise \
+         simulation.max_wall (e.g. --set simulation.max_wall=1h), or write less (a wider \
+         simulation.timeseries_interval or a shorter duration)",
+        dir.display()
+    )]
+    WallTime {
+        /// The output directory.
+        dir: PathBuf,
     },
     /// A result could not be encoded (e.g. a component name CSV cannot hold).
     #[error("cannot encode {file}: {message}\n  hint: this is a bug in slsim; please report it")]
@@ -62,32 +132,107 @@ pub enum ReportError {
     },
 }
 
-/// Writes `summary.json`, `timeseries.csv` and `latency.csv` into `dir`
-/// (created if needed), each atomically, and returns their paths.
-pub fn write_outputs(dir: &Path, result: &RunResult) -> Result<Vec<PathBuf>, ReportError> {
-    std::fs::create_dir_all(dir).map_err(|source| ReportError::CreateDir {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let mut written = Vec::with_capacity(FILES.len());
-    let [summary, timeseries, latency] = FILES.map(|name| dir.join(name));
-    atomic::write(&summary, &summary_json(result)?)?;
-    atomic::write_with(&timeseries, |w| {
-        csv::write_timeseries(&result.timeseries, w)
-    })?;
-    atomic::write(&latency, &csv::latency(result)?)?;
-    written.extend([summary, timeseries, latency]);
-    Ok(written)
+/// The wall-clock deadline of a write, checked between files and every
+/// [`Deadline::ROWS`] rows.
+pub(crate) struct Deadline<'a> {
+    at: Option<Instant>,
+    dir: &'a Path,
 }
 
-/// `summary.json`: the result, pretty-printed, with a final newline.
-pub fn summary_json(result: &RunResult) -> Result<Vec<u8>, ReportError> {
-    let mut bytes = serde_json::to_vec_pretty(result).map_err(|e| ReportError::Encode {
-        file: "summary.json",
-        message: e.to_string(),
+impl Deadline<'_> {
+    /// Rows written between two checks.
+    pub(crate) const ROWS: u64 = 1 << 16;
+
+    /// [`ReportError::WallTime`] once the deadline has passed.
+    pub(crate) fn check(&self) -> Result<(), ReportError> {
+        match self.at {
+            Some(at) if Instant::now() >= at => Err(ReportError::WallTime {
+                dir: self.dir.to_path_buf(),
+            }),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Writes `summary.json`, `timeseries.csv` and `latency.csv` into `dir`, all
+/// or nothing, and returns their paths.
+///
+/// The files are written and fsynced in a staging directory beside `dir`
+/// (`.<name>.slsim-staging-<random>`), which then replaces `dir` (created
+/// if needed; its parents too) in one rename. An existing `dir` must hold
+/// only slsim's result files ([`check_out_dir`]). `deadline` is checked
+/// between files and every 65,536 rows: once past, the write stops with
+/// [`ReportError::WallTime`]. On any error, `dir` keeps its previous
+/// contents and the staging directory is removed.
+pub fn write_outputs(
+    dir: &Path,
+    result: &RunResult,
+    deadline: Option<Instant>,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let deadline = Deadline { at: deadline, dir };
+    deadline.check()?;
+    let target = out_dir::resolve(dir, true)?;
+    let staging = atomic::Staging::create(&target)?;
+    let [summary, timeseries, latency] = FILES;
+    let mut files = Files::new();
+    let digest = staging.write(timeseries, &dir.join(timeseries), |w, path| {
+        csv::write_timeseries(&result.timeseries, w, path, &deadline)
     })?;
-    bytes.push(b'\n');
+    files.insert(timeseries, digest);
+    deadline.check()?;
+    let digest = staging.write(latency, &dir.join(latency), |w, path| {
+        csv::write_latency(result, w, path, &deadline)
+    })?;
+    files.insert(latency, digest);
+    deadline.check()?;
+    staging.write(summary, &dir.join(summary), |w, path| {
+        write_summary(result, &files, w, path)
+    })?;
+    deadline.check()?;
+    staging.commit()?;
+    Ok(FILES.iter().map(|f| dir.join(f)).collect())
+}
+
+/// `summary.json`: the result with the `files` map, pretty-printed, with a
+/// final newline.
+pub fn summary_json(result: &RunResult, files: &Files) -> Result<Vec<u8>, ReportError> {
+    let mut bytes = Vec::new();
+    write_summary(result, files, &mut bytes, Path::new("summary.json"))?;
     Ok(bytes)
+}
+
+/// What `summary.json` holds: the result's fields, then `files`.
+#[derive(Serialize)]
+struct Summary<'a> {
+    #[serde(flatten)]
+    result: &'a RunResult,
+    files: &'a Files,
+}
+
+fn write_summary(
+    result: &RunResult,
+    files: &Files,
+    mut out: &mut dyn std::io::Write,
+    path: &Path,
+) -> Result<(), ReportError> {
+    let err = |e: serde_json::Error| {
+        if e.is_io() {
+            ReportError::Write {
+                path: path.to_path_buf(),
+                source: e.into(),
+            }
+        } else {
+            ReportError::Encode {
+                file: "summary.json",
+                message: e.to_string(),
+            }
+        }
+    };
+    serde_json::to_writer_pretty(&mut out, &Summary { result, files }).map_err(err)?;
+    out.write_all(b"\n").map_err(|source| ReportError::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// A number for CSV: integers without a fraction, others as the shortest

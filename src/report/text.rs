@@ -17,6 +17,15 @@ pub fn summary_text(r: &RunResult) -> String {
         thousands(r.events),
         r.wall_seconds
     );
+    if let Some(stop) = &r.stopped_early {
+        let _ = writeln!(
+            out,
+            "STOPPED EARLY at simulated t = {} s; the figures below cover the run up to there.\n  \
+             reason: {}",
+            num(stop.at_s),
+            stop.reason
+        );
+    }
 
     if !r.workloads.is_empty() {
         let mut t = Table::new([

@@ -1,10 +1,13 @@
 //! The validation context: the parsed document (for spans), the tree after
 //! `--set` overrides (for values), and the problems found so far.
 
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::ops::{Deref, Range};
 use std::path::PathBuf;
 
 use super::error::{did_you_mean, Origin, Problem};
-use super::locate::{line_col, span_of, FieldPath, Seg};
+use super::locate::{FieldPath, Seg, Spans};
 
 /// Component kinds the format defines but this version cannot simulate.
 pub const UNSUPPORTED_KINDS: [&str; 10] = [
@@ -22,17 +25,89 @@ pub struct Named {
     pub index: usize,
 }
 
+/// How many name comparisons "did you mean" guesses for undefined
+/// references may make in total: each guess compares the name with every
+/// component name, so one guess per problem would make validating a big,
+/// broken file quadratic. 1,000,000 is 1,000 guesses among 1,000
+/// components, 100 among 10,000, 20 among 50,000 (well under a second).
+const GUESS_BUDGET: usize = 1_000_000;
+
+/// Every named component, in the order of [`KINDS`] then
+/// [`UNSUPPORTED_KINDS`] (each kind in array order), indexed by name and
+/// by kind so that references resolve in constant time.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    list: Vec<Named>,
+    /// Name -> (position in `list` of the first component with that name,
+    /// how many components have it).
+    by_name: HashMap<String, (usize, usize)>,
+    /// Positions in `list` of each kind's components (contiguous).
+    by_kind: Vec<(&'static str, Range<usize>)>,
+    /// Name comparisons made by "did you mean" guesses (see [`GUESS_BUDGET`]).
+    compared: Cell<usize>,
+}
+
+impl Names {
+    /// Appends a component; components of one kind must be pushed together.
+    pub fn push(&mut self, n: Named) {
+        let at = self.list.len();
+        self.by_name
+            .entry(n.name.clone())
+            .and_modify(|e| e.1 += 1)
+            .or_insert((at, 1));
+        match self.by_kind.last_mut() {
+            Some((k, r)) if *k == n.kind => r.end = at + 1,
+            _ => self.by_kind.push((n.kind, at..at + 1)),
+        }
+        self.list.push(n);
+    }
+
+    /// The first component named `name` (with its position in the list)
+    /// and how many components have that name.
+    pub fn lookup(&self, name: &str) -> Option<(usize, &Named, usize)> {
+        self.by_name
+            .get(name)
+            .map(|&(at, count)| (at, &self.list[at], count))
+    }
+
+    /// The components of the `allowed` kinds, in list order.
+    pub fn of_kinds<'s>(&'s self, allowed: &'s [&str]) -> impl Iterator<Item = &'s Named> + 's {
+        self.by_kind
+            .iter()
+            .filter(|(k, _)| allowed.contains(k))
+            .flat_map(|(_, r)| &self.list[r.clone()])
+    }
+
+    /// True when a "did you mean" guess among all names still fits in
+    /// [`GUESS_BUDGET`]; counts it.
+    fn take_guess(&self) -> bool {
+        let after = self.compared.get() + self.list.len();
+        let fits = after <= GUESS_BUDGET;
+        if fits {
+            self.compared.set(after);
+        }
+        fits
+    }
+}
+
+impl Deref for Names {
+    type Target = [Named];
+    fn deref(&self) -> &[Named] {
+        &self.list
+    }
+}
+
 /// Everything validation needs, and where problems go.
 pub struct Cx<'a> {
-    pub text: &'a str,
-    pub doc: &'a toml_edit::Table,
+    /// Places in `text`, found lazily.
+    pub spans: Spans<'a>,
     pub tree: &'a toml::Table,
     pub file: &'a str,
     pub base_dir: PathBuf,
     /// Overridden paths and the `--set` argument that set them.
     pub sets: Vec<(FieldPath, String)>,
     /// Every named component (all kinds, including unsupported ones).
-    pub names: Vec<Named>,
+    pub names: Names,
     pub problems: Vec<(usize, Problem)>,
 }
 
@@ -41,9 +116,9 @@ impl<'a> Cx<'a> {
         if let Some((_, arg)) = self.sets.iter().rev().find(|(p, _)| path.starts_with(p)) {
             return (0, Origin::Set(arg.clone()), true);
         }
-        match span_of(self.doc, path, key) {
+        match self.spans.span_of(path, key) {
             Some(sp) => {
-                let (line, column) = line_col(self.text, sp.start);
+                let (line, column) = self.spans.line_col(sp.start);
                 let origin = Origin::File {
                     file: self.file.to_string(),
                     line,
@@ -116,18 +191,20 @@ impl<'a> Cx<'a> {
         what: &str,
     ) -> Option<(&'static str, usize)> {
         let allowed_s = allowed.join(" or ");
-        let found = self.names.iter().find(|n| n.name == name).cloned();
+        let found = self.names.lookup(name).map(|(_, n, _)| n.clone());
         match found {
             None => {
-                let hint = did_you_mean(name, self.names.iter().map(|n| n.name.as_str()))
+                let guess = self.names.take_guess();
+                let hint = guess
+                    .then(|| did_you_mean(name, self.names.iter().map(|n| n.name.as_str())))
+                    .flatten()
                     .unwrap_or_else(|| {
-                        let mut v: Vec<&str> = self
+                        let v: Vec<&str> = self
                             .names
-                            .iter()
-                            .filter(|n| allowed.contains(&n.kind))
+                            .of_kinds(allowed)
                             .map(|n| n.name.as_str())
+                            .take(12)
                             .collect();
-                        v.truncate(12);
                         if v.is_empty() {
                             format!("define a [[{}]] named `{name}`", allowed[0])
                         } else {
@@ -165,5 +242,68 @@ impl<'a> Cx<'a> {
         let mut p = self.problems;
         p.sort_by_key(|(o, _)| *o);
         p.into_iter().map(|(_, p)| p).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[(&str, &'static str, usize)]) -> Names {
+        let mut n = Names::default();
+        for &(name, kind, index) in list {
+            n.push(Named {
+                name: name.into(),
+                kind,
+                index,
+            });
+        }
+        n
+    }
+
+    #[test]
+    fn lookup_finds_the_first_and_counts_the_others() {
+        let n = names(&[
+            ("w", "workload", 0),
+            ("x", "lambda", 0),
+            ("y", "lambda", 1),
+            ("x", "table", 0),
+        ]);
+        let (at, first, count) = n.lookup("x").unwrap();
+        assert_eq!((at, first.kind, first.index, count), (1, "lambda", 0, 2));
+        assert_eq!(n.lookup("y").map(|(at, _, c)| (at, c)), Some((2, 1)));
+        assert!(n.lookup("z").is_none());
+        assert_eq!(n.len(), 4);
+    }
+
+    #[test]
+    fn of_kinds_keeps_list_order() {
+        let n = names(&[
+            ("w", "workload", 0),
+            ("a", "api", 0),
+            ("f", "lambda", 0),
+            ("g", "lambda", 1),
+            ("t", "table", 0),
+        ]);
+        let got: Vec<&str> = n
+            .of_kinds(&["table", "lambda"])
+            .map(|x| x.name.as_str())
+            .collect();
+        assert_eq!(got, ["f", "g", "t"]);
+        assert_eq!(n.of_kinds(&["queue"]).count(), 0);
+    }
+
+    #[test]
+    fn guesses_run_out() {
+        let mut n = names(&[]);
+        for i in 0..1000 {
+            n.push(Named {
+                name: format!("f{i}"),
+                kind: "lambda",
+                index: i,
+            });
+        }
+        assert!((0..GUESS_BUDGET / 1000).all(|_| n.take_guess()));
+        assert!(!n.take_guess());
     }
 }

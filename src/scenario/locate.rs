@@ -1,6 +1,7 @@
 //! From a field path to a place in the file: byte spans from the
 //! `toml_edit` document, then 1-based line and column.
 
+use std::cell::OnceCell;
 use std::fmt;
 use std::ops::Range;
 
@@ -176,6 +177,53 @@ pub fn span_of(root: &Table, path: &FieldPath, key: bool) -> Option<Range<usize>
     best
 }
 
+/// Places in one text, found from field paths. The `toml_edit` document
+/// (about as big as the value tree) and the table of line starts are built
+/// on the first lookup: a valid scenario never needs them.
+pub struct Spans<'a> {
+    text: &'a str,
+    doc: OnceCell<Option<toml_edit::ImDocument<&'a str>>>,
+    /// Byte offset of the start of each line.
+    lines: OnceCell<Vec<usize>>,
+}
+
+impl<'a> Spans<'a> {
+    /// Places in `text` (TOML that has already parsed without error).
+    pub fn new(text: &'a str) -> Self {
+        Spans {
+            text,
+            doc: OnceCell::new(),
+            lines: OnceCell::new(),
+        }
+    }
+
+    /// The byte span of `path` (see [`span_of`]); `None` when the text does
+    /// not parse.
+    pub fn span_of(&self, path: &FieldPath, key: bool) -> Option<Range<usize>> {
+        let doc = self
+            .doc
+            .get_or_init(|| toml_edit::ImDocument::parse(self.text).ok());
+        span_of(doc.as_ref()?.as_table(), path, key)
+    }
+
+    /// [`line_col`], by binary search in the line starts.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let text = self.text;
+        let lines = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let mut off = offset.min(text.len());
+        while !text.is_char_boundary(off) {
+            off -= 1;
+        }
+        let line = lines.partition_point(|&start| start <= off);
+        let column = text[lines[line - 1]..off].chars().count() + 1;
+        (line, column)
+    }
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut off = offset.min(text.len());
@@ -211,6 +259,17 @@ mod tests {
         // Missing field: the table itself.
         let sp = span_of(doc.as_table(), &crate::fp!["lambda", 0, "memory_mb"], false).unwrap();
         assert_eq!(line_col(text, sp.start).0, 4);
+    }
+
+    #[test]
+    fn spans_agree_with_a_scan_from_the_start() {
+        let text = "a = 1\n\n[t]\nb = \"é\"\nc = [1,\n 2]\n";
+        let spans = Spans::new(text);
+        for off in 0..=text.len() + 2 {
+            assert_eq!(spans.line_col(off), line_col(text, off), "offset {off}");
+        }
+        let sp = spans.span_of(&crate::fp!["t", "c", 1], false).unwrap();
+        assert_eq!(spans.line_col(sp.start), (6, 2));
     }
 
     #[test]

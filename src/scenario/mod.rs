@@ -48,21 +48,24 @@ pub fn parse_str(text: &str, file: &str, sets: &[String]) -> Result<Scenario, Sc
         file: file.to_string(),
         problems,
     };
-    let doc = match toml_edit::ImDocument::parse(text) {
-        Ok(d) => d,
-        Err(e) => return Err(invalid(vec![syntax(text, file, e.span(), e.message())])),
-    };
+    // The `toml_edit` document (for error positions) is parsed only when
+    // needed: here on a syntax error, whose report it gives, else by `Spans`.
     let mut tree: toml::Table = match text.parse() {
         Ok(t) => t,
-        Err(e) => return Err(invalid(vec![syntax(text, file, e.span(), e.message())])),
+        Err(e) => {
+            let p = match toml_edit::ImDocument::parse(text) {
+                Err(d) => syntax(text, file, d.span(), d.message()),
+                Ok(_) => syntax(text, file, e.span(), e.message()),
+            };
+            return Err(invalid(vec![p]));
+        }
     };
     let (set_paths, mut set_problems) = overrides::apply(&mut tree, sets);
     let base_dir = Path::new(file)
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
     let mut cx = Cx {
-        text,
-        doc: doc.as_table(),
+        spans: locate::Spans::new(text),
         tree: &tree,
         file,
         base_dir,

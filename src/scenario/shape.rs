@@ -5,7 +5,7 @@
 use serde::de::DeserializeOwned;
 use toml::Value;
 
-use super::context::{Cx, Named, KINDS, UNSUPPORTED_KINDS};
+use super::context::{Cx, Named, Names, KINDS, UNSUPPORTED_KINDS};
 use super::error::{did_you_mean, list};
 use super::locate::{FieldPath, Seg};
 use super::raw::*;
@@ -21,8 +21,8 @@ pub struct Raws {
 }
 
 /// Every `name` of every component array in the tree.
-pub fn collect_names(tree: &toml::Table) -> Vec<Named> {
-    let mut out = Vec::new();
+pub fn collect_names(tree: &toml::Table) -> Names {
+    let mut out = Names::default();
     for kind in KINDS.iter().chain(UNSUPPORTED_KINDS.iter()) {
         if let Some(Value::Array(a)) = tree.get(*kind) {
             for (index, v) in a.iter().enumerate() {

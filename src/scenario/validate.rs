@@ -2,6 +2,8 @@
 //! problem. Defaults live here; each cites the row of
 //! `aws-facts.md` it comes from (see also `docs/scenario-format.md`).
 
+use std::collections::HashMap;
+
 use crate::dist::Dist;
 use crate::engine::{SimDuration, MILLIS, SECONDS};
 
@@ -137,7 +139,7 @@ fn check_names(cx: &mut Cx<'_>) {
                 "name is empty",
                 "give every component a unique, non-empty name",
             );
-        } else if let Some(first) = names[..i].iter().find(|m| m.name == n.name) {
+        } else if let Some((_, first, _)) = names.lookup(&n.name).filter(|(at, ..)| *at < i) {
             cx.err(
                 &path,
                 format!(
@@ -554,18 +556,19 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
 /// on the raw steps so they are reported alongside other problems.
 fn check_cycles(cx: &mut Cx<'_>, raws: &Raws) {
     let mut edges = Vec::new();
+    // The first lambda of each name.
+    let mut lambda_ix: HashMap<&str, usize> = HashMap::new();
+    for n in cx.names.of_kinds(&["lambda"]) {
+        lambda_ix.entry(n.name.as_str()).or_insert(n.index);
+    }
     for (i, l) in raws.lambdas.iter().enumerate() {
         for s in l.iter().flat_map(|l| &l.steps) {
             let Some(name) = &s.call else { continue };
             if s.mode.as_deref() == Some("async") {
                 continue;
             }
-            if let Some(n) = cx
-                .names
-                .iter()
-                .find(|n| n.kind == "lambda" && &n.name == name)
-            {
-                edges.push((i, n.index));
+            if let Some(&k) = lambda_ix.get(name.as_str()) {
+                edges.push((i, k));
             }
         }
     }

@@ -4,6 +4,7 @@
 //! seeds the first events, drives the [`Engine`], and turns the
 //! components' counters into the result.
 
+pub mod guards;
 pub mod world;
 
 use std::time::{Duration, Instant};
@@ -16,11 +17,11 @@ use crate::components::lambda::INIT_CAP;
 use crate::components::lambda::{Account, Function, FunctionSeries};
 use crate::components::table::{Table, TableSeries};
 use crate::components::{EndState, Event, Frames, Outcome};
-use crate::engine::{ns_to_secs, stream, Engine, Guard, SimDuration};
+use crate::engine::{ns_to_secs, stream, Engine, Guard, GuardTripped, SimDuration, Slice};
 use crate::metrics::series::Combine;
 use crate::metrics::{
-    ApiStats, CostReport, FunctionStats, Level, RouteStats, RunResult, SeriesRecorder, TableStats,
-    WorkloadStats,
+    ApiStats, CostReport, FunctionStats, Level, RouteStats, RunResult, SeriesRecorder,
+    StoppedEarly, TableStats, WorkloadStats,
 };
 use crate::scenario::{ApiType, Architecture, Capacity, Scenario, Target};
 use world::World;
@@ -37,6 +38,8 @@ pub enum SimError {
 pub struct Simulation {
     engine: Engine<Event>,
     world: World,
+    /// Memory limit \[bytes\].
+    max_memory: u64,
     end: u64,
     measured: SimDuration,
     scenario: String,
@@ -53,12 +56,28 @@ pub struct Simulation {
     warnings: Vec<String>,
 }
 
-/// Builds the world of a scenario.
+/// Time series per kind, as registered by [`build`] (they size the
+/// recorder's budget before the first is registered).
+const CLIENT_SERIES: usize = 3;
+const FUNCTION_SERIES: usize = 6;
+const TABLE_SERIES: usize = 3;
+
+/// Builds the world of a scenario; its wall-clock limit counts from now.
 pub fn build(s: &Scenario) -> Simulation {
+    build_from(s, Instant::now())
+}
+
+/// Builds the world of a scenario; its wall-clock limit
+/// (`[simulation].max_wall`) counts from `started`, e.g. the start of the
+/// process, so that loading and building count too.
+pub fn build_from(s: &Scenario, started: Instant) -> Simulation {
     let sim = &s.simulation;
     let seed = sim.seed;
     let warmup = sim.warmup;
-    let mut rec = SeriesRecorder::new(sim.duration, sim.timeseries_interval);
+    let planned = CLIENT_SERIES * s.workloads.len()
+        + FUNCTION_SERIES * s.lambdas.len()
+        + TABLE_SERIES * s.tables.len();
+    let mut rec = SeriesRecorder::new(sim.duration, sim.timeseries_interval, planned);
     let per_s = 1e9 / rec.interval() as f64;
 
     let clients: Vec<Client> = s
@@ -141,10 +160,14 @@ pub fn build(s: &Scenario) -> Simulation {
         f.provision(&mut account, &mut rec);
     }
 
-    let mut engine = Engine::new(Guard {
-        max_events: sim.max_events,
-        max_wall: sim.max_wall_s.map(Duration::from_secs_f64),
-    });
+    debug_assert_eq!(rec.series_count(), planned, "update the *_SERIES counts");
+    let mut engine = Engine::started_at(
+        Guard {
+            max_events: sim.max_events,
+            max_wall: sim.max_wall_s.map(Duration::from_secs_f64),
+        },
+        started,
+    );
     let mut world = World {
         frames: Frames::default(),
         clients,
@@ -167,6 +190,9 @@ pub fn build(s: &Scenario) -> Simulation {
     Simulation {
         engine,
         world,
+        max_memory: sim
+            .max_memory_bytes
+            .unwrap_or_else(guards::default_max_memory),
         end: sim.duration,
         measured: sim.duration - warmup.min(sim.duration),
         scenario: sim.name.clone(),
@@ -213,17 +239,67 @@ pub fn build(s: &Scenario) -> Simulation {
 impl Simulation {
     /// Runs to the end and collects the result (cost filled in when a price
     /// table exists for the region).
+    ///
+    /// A guard (events, wall time, memory) that trips ends the run early:
+    /// the result covers the run up to that moment and says so in
+    /// `stopped_early`.
     pub fn run(mut self) -> Result<RunResult, SimError> {
         let started = Instant::now();
-        let world = &mut self.world;
-        self.engine
-            .run_until(self.end, |cx, ev| world.handle(cx, ev))?;
+        let stopped = self.run_guarded().err();
         let wall = started.elapsed().as_secs_f64();
+        if stopped.is_some() {
+            // Figures up to the stop: the run "ends" where it stopped.
+            self.end = self.engine.now();
+            self.measured = self.end.saturating_sub(self.world.warmup);
+        }
         let mut result = self.collect(wall);
+        result.stopped_early = stopped.map(|g| StoppedEarly {
+            reason: g.to_string(),
+            at_s: g.at_s(),
+        });
+        if result.stopped_early.is_none() && result.workloads.values().all(|w| w.requests == 0) {
+            result.warnings.push(
+                "no request arrived in the measured window: check the workloads' arrival \
+                 rates, [simulation].duration and warmup (figures and cost are empty)"
+                    .into(),
+            );
+        }
         if let Some(prices) = crate::scenario::prices::for_region(&self.region) {
             result.cost = crate::cost::compute(&result, &prices, self.free_tier);
         }
         Ok(result)
+    }
+
+    /// Runs the engine in slices, checking the wall-clock and memory limits
+    /// between slices (the event limit is checked before every event).
+    fn run_guarded(&mut self) -> Result<(), GuardTripped> {
+        let world = &mut self.world;
+        loop {
+            self.engine.check_wall()?;
+            let slice = self
+                .engine
+                .run_slice(self.end, Engine::<Event>::SLICE, |cx, ev| {
+                    world.handle(cx, ev)
+                })?;
+            if slice == Slice::Done {
+                return Ok(());
+            }
+            let held = guards::footprint(&self.engine, world);
+            if held <= self.max_memory {
+                continue;
+            }
+            return Err(GuardTripped::Memory {
+                events: self.engine.events(),
+                what: format!(
+                    "the run's memory reached {}, above the limit of {} \
+                     ([simulation].max_memory); the largest backlogs: {}",
+                    guards::bytes(held),
+                    guards::bytes(self.max_memory),
+                    guards::backlog(world)
+                ),
+                at_s: ns_to_secs(self.engine.now()),
+            });
+        }
     }
 
     fn collect(&mut self, wall_seconds: f64) -> RunResult {
@@ -387,4 +463,9 @@ impl Simulation {
 /// Builds and runs a scenario.
 pub fn run(s: &Scenario) -> Result<RunResult, SimError> {
     build(s).run()
+}
+
+/// Builds and runs a scenario whose wall-clock limit counts from `started`.
+pub fn run_from(s: &Scenario, started: Instant) -> Result<RunResult, SimError> {
+    build_from(s, started).run()
 }

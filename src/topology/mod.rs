@@ -183,24 +183,33 @@ pub fn cycles(n: usize, edges: &[(usize, usize)]) -> Vec<Vec<usize>> {
         }
     }
     let mut out = Vec::new();
-    for scc in petgraph::algo::tarjan_scc(&g) {
+    // Per node: the component being walked, and where the walk saw it
+    // (`usize::MAX`: not yet), so that the walk is linear in its length.
+    let mut comp = vec![usize::MAX; n];
+    let mut seen_at = vec![usize::MAX; n];
+    for (c, scc) in petgraph::algo::tarjan_scc(&g).into_iter().enumerate() {
         let self_loop = scc.len() == 1 && g.contains_edge(scc[0], scc[0]);
         if scc.len() < 2 && !self_loop {
             continue;
+        }
+        for x in &scc {
+            comp[x.index()] = c;
         }
         // Walk inside the component from its smallest node until a node repeats.
         let mut cur = *scc.iter().min().unwrap_or(&scc[0]);
         let mut seen: Vec<NodeIndex> = Vec::new();
         loop {
-            if let Some(pos) = seen.iter().position(|&x| x == cur) {
+            let pos = seen_at[cur.index()];
+            if pos != usize::MAX {
                 out.push(seen[pos..].iter().map(|&x| g[x]).collect());
                 break;
             }
+            seen_at[cur.index()] = seen.len();
             seen.push(cur);
             match g
                 .edges(cur)
                 .map(|e| e.target())
-                .filter(|x| scc.contains(x))
+                .filter(|x| comp[x.index()] == c)
                 .min()
             {
                 Some(x) => cur = x,

@@ -24,5 +24,6 @@ mod common;
 mod conservation;
 mod determinism;
 mod dynamodb;
+mod guards;
 mod scaling;
 mod theory;

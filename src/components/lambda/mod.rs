@@ -204,6 +204,16 @@ pub struct Function {
 }
 
 impl Function {
+    /// Bytes allocated for environments and calls in progress.
+    pub fn footprint(&self) -> usize {
+        self.envs.capacity() * std::mem::size_of::<Env>()
+            + self.free_envs.capacity() * 4
+            + self.idle_od.footprint()
+            + self.idle_pc.footprint()
+            + self.deadlines.footprint()
+            + self.reinit_queue.capacity() * 16
+    }
+
     /// Builds a function's state; `tables` resolves call steps' capacity.
     pub fn new(
         cfg: &scenario::Lambda,
