@@ -13,10 +13,10 @@ pub const FILES: [&str; 3] = ["summary.json", "timeseries.csv", "latency.csv"];
 
 /// Make the `files` map of summary.json (sha256 and size of the CSVs)
 /// mandatory once every branch writes it.
-pub const REQUIRE_FILES_MAP: bool = false;
+pub const REQUIRE_FILES_MAP: bool = true;
 
 /// Make `provenance` (version, scenario path and hash, overrides) mandatory.
-pub const REQUIRE_PROVENANCE: bool = false;
+pub const REQUIRE_PROVENANCE: bool = true;
 
 /// Keys whose value may be `null` in summary.json (undefined statistics,
 /// optional markers). Any other `null` is an error: serde_json writes NaN
