@@ -451,12 +451,15 @@ fn f(s: &str) -> f64 {
     s.parse().unwrap_or(f64::NAN)
 }
 
+/// The rows of latency.csv for one (workload, route): (percentile, ms).
+type Group = (String, String, Vec<(f64, f64)>);
+
 /// latency.csv: per (workload, route), percentiles increasing, values
 /// non-decreasing, the last at 100 equal to summary.json's max; a table
 /// exactly for the latency summaries with samples, agreeing with them.
 fn latency_checks(json: &Value, rows: &[Vec<String>]) -> Vec<String> {
     let mut p = Vec::new();
-    let mut groups: Vec<(String, String, Vec<(f64, f64)>)> = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
     for r in rows {
         let (pc, ms) = (f(&r[2]), f(&r[3]));
         match groups.last_mut() {
