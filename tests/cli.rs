@@ -73,7 +73,7 @@ fn validate_minimal() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "ok: minimal: 1 workloads, 1 apis, 1 functions, 1 tables\n"
+        "ok: minimal: 1 workload, 1 api, 1 function, 1 table\n"
     );
 }
 
@@ -243,13 +243,65 @@ fn a_run_without_requests_warns_and_reports_null_statistics() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("warning: no request arrived"), "{err}");
     let v: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(tmp.path().join("r/summary.json")).unwrap())
-            .unwrap();
-    assert!(v["warnings"][0].as_str().unwrap().contains("no request arrived"));
+        serde_json::from_slice(&std::fs::read(tmp.path().join("r/summary.json")).unwrap()).unwrap();
+    assert!(v["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("no request arrived"));
     let lat = &v["workloads"]["users"]["latency_ms"];
     for k in ["mean", "p50", "p99", "max"] {
         assert!(lat[k].is_null(), "latency_ms.{k} = {}", lat[k]);
     }
     assert!(v["cost"]["per_million_requests_usd"].is_null());
     assert!(v["cost"]["monthly_usd"].as_f64().unwrap() >= 0.0);
+}
+
+/// Work in flight without bound (Poisson 1e6/s into a function with
+/// reserved concurrency 0, every throttle retried after an hour) is stopped
+/// by the memory guard: exit 1, a message naming the limit and the
+/// workload whose backlog grew, and the results up to the stop.
+#[test]
+fn the_memory_guard_stops_a_growing_backlog() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scen = tmp.path().join("pile.toml");
+    std::fs::write(
+        &scen,
+        r#"
+[simulation]
+name = "pile-up"
+duration = "1h"
+max_memory = "64MiB"
+
+[[workload]]
+name = "users"
+target = "f"
+arrival = "poisson(rate=1000000)"
+retry = { max_attempts = 1000, backoff = "const(1h)" }
+
+[[lambda]]
+name = "f"
+runtime = "python3.12"
+reserved_concurrency = 0
+steps = [ { compute = "const(2ms)" } ]
+"#,
+    )
+    .unwrap();
+    let out = slsim()
+        .arg("run")
+        .arg(&scen)
+        .args(["--quiet", "--out"])
+        .arg(tmp.path().join("r"))
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("max_memory"), "{err}");
+    assert!(err.contains("workload `users`"), "{err}");
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(tmp.path().join("r/summary.json")).unwrap()).unwrap();
+    let at = v["stopped_early"]["at_s"].as_f64().unwrap();
+    assert!(at > 0.0 && at < 3600.0, "{at}");
+    let w = &v["workloads"]["users"];
+    assert_eq!(w["requests"], w["in_flight"]);
 }

@@ -11,16 +11,21 @@ pub(super) struct ValidateArgs {
     scenario: ScenarioArgs,
 }
 
-/// Loads a scenario, checks it has a price table, prints a one-line census.
+/// Loads a scenario, checks it has a price table, prints its warnings (to
+/// stderr) and a one-line census.
 pub(super) fn validate(args: ValidateArgs) -> Result<(), Failure> {
     let s = scenario::load(&args.scenario.path, &args.scenario.sets).map_err(Failure::input)?;
     super::run::prices_for(&s)?;
+    for w in &s.warnings {
+        eprintln!("warning: {w}");
+    }
+    let n = scenario::numbers::count;
     emit(&format!(
-        "ok: {}: {} workloads, {} apis, {} functions, {} tables\n",
+        "ok: {}: {}, {}, {}, {}\n",
         s.simulation.name,
-        s.workloads.len(),
-        s.apis.len(),
-        s.lambdas.len(),
-        s.tables.len()
+        n(s.workloads.len(), "workload"),
+        n(s.apis.len(), "api"),
+        n(s.lambdas.len(), "function"),
+        n(s.tables.len(), "table")
     ))
 }

@@ -53,6 +53,8 @@ pub struct Client {
     /// Series handles.
     pub series: ClientSeries,
     arrival: Arrival,
+    /// End of the simulation: no arrival is drawn past it.
+    end: SimTime,
     route_cdf: Vec<f64>,
     retry: Option<(u32, Dist)>,
     arrivals_rng: SimRng,
@@ -67,6 +69,7 @@ impl Client {
         arrivals_rng: SimRng,
         rng: SimRng,
         series: ClientSeries,
+        end: SimTime,
     ) -> Self {
         let mut acc = 0.0;
         let mut route_cdf: Vec<f64> = cfg
@@ -90,6 +93,7 @@ impl Client {
             routes: (0..n).map(|_| (LatencyHistogram::new(), 0, 0)).collect(),
             series,
             arrival: cfg.arrival.clone(),
+            end,
             route_cdf,
             retry: cfg
                 .retry
@@ -98,6 +102,11 @@ impl Client {
             arrivals_rng,
             rng,
         }
+    }
+
+    /// Bytes held by the latency histograms.
+    pub fn footprint(&self) -> usize {
+        self.routes.iter().map(|(h, _, _)| h.footprint()).sum()
     }
 
     /// Latency of all succeeded requests: the routes' histograms merged.
@@ -109,10 +118,12 @@ impl Client {
         all
     }
 
-    /// When the next request arrives after `now`.
+    /// When the next request arrives after `now`; `None` if not by the end
+    /// of the simulation.
     #[inline]
     pub fn next_arrival(&mut self, now: SimTime) -> Option<SimTime> {
-        self.arrival.next_after(now, &mut self.arrivals_rng)
+        self.arrival
+            .next_after(now, self.end, &mut self.arrivals_rng)
     }
 
     /// Draws a route (index into this workload's routes).

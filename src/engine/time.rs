@@ -29,10 +29,15 @@ pub fn secs_to_ns(secs: f64) -> u64 {
     }
 }
 
-/// Converts nanoseconds to seconds.
+/// Converts nanoseconds to seconds, correctly rounded: `ns / 1e9` is one
+/// IEEE division of two exact values (below 2^53 ns, about 104 days), so
+/// whole and decimal values come out exact (`120 s` is `120.0`, `100 ms` is
+/// `0.1`), where multiplying by the inexact `1e-9` gave
+/// `120.00000000000001`. No per-event code calls it (the hot paths keep
+/// their own factors).
 #[inline]
 pub fn ns_to_secs(ns: u64) -> f64 {
-    ns as f64 * 1e-9
+    ns as f64 / 1e9
 }
 
 #[cfg(test)]
@@ -45,6 +50,32 @@ mod tests {
         assert_eq!(secs_to_ns(-3.0), 0);
         assert_eq!(secs_to_ns(f64::NAN), 0);
         assert_eq!(secs_to_ns(1e30), u64::MAX);
-        assert!((ns_to_secs(2_500_000_000) - 2.5).abs() < 1e-12);
+        assert_eq!(ns_to_secs(2_500_000_000), 2.5);
+    }
+
+    /// Whole values convert exactly; every value is the correctly rounded
+    /// decimal `ns e-9` (Rust's float parsing is correctly rounded).
+    #[test]
+    fn ns_to_secs_is_correctly_rounded() {
+        assert_eq!(ns_to_secs(120 * SECONDS), 120.0);
+        for k in 0..100_000u64 {
+            assert_eq!(ns_to_secs(k * SECONDS), k as f64);
+            let ms = k * 37 * MILLIS;
+            assert_eq!(
+                ns_to_secs(ms),
+                format!("{}e-3", k * 37).parse::<f64>().unwrap()
+            );
+        }
+        // A sweep over magnitudes up to 2^53 ns, xorshift-spread digits.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let ns = x >> (11 + x % 50);
+            let want: f64 = format!("{ns}e-9").parse().unwrap();
+            assert_eq!(ns_to_secs(ns), want, "{ns} ns");
+        }
+        assert_eq!(ns_to_secs(u64::MAX), u64::MAX as f64 / 1e9);
     }
 }

@@ -19,6 +19,11 @@ pub const PERCENTILES: &[f64] = &[
 
 /// A latency histogram: HDR buckets at 3 significant digits over 1 us .. 1 h
 /// (values above are clamped to 1 h), plus an exact sum for the mean.
+///
+/// The buckets start at the smallest range (16 KB) and grow to the largest
+/// value recorded (about 190 KB for the full hour), so a scenario with tens
+/// of thousands of routes does not allocate gigabytes up front; growth
+/// happens a few times per histogram, not per event.
 pub struct LatencyHistogram {
     hist: hdrhistogram::Histogram<u64>,
     sum_ns: f64,
@@ -36,9 +41,11 @@ impl LatencyHistogram {
 
     /// An empty histogram.
     pub fn new() -> Self {
+        let mut hist =
+            hdrhistogram::Histogram::new_with_bounds(1, 2, 3).expect("static bounds are valid");
+        hist.auto(true);
         Self {
-            hist: hdrhistogram::Histogram::new_with_bounds(1, Self::MAX_US, 3)
-                .expect("static histogram bounds are valid"),
+            hist,
             sum_ns: 0.0,
             max_ns: 0,
         }
@@ -48,7 +55,8 @@ impl LatencyHistogram {
     #[inline]
     pub fn record(&mut self, ns: SimDuration) {
         let us = (ns / 1_000).clamp(1, Self::MAX_US);
-        self.hist.saturating_record(us);
+        // Within 1 h, growing the buckets cannot fail.
+        let _ = self.hist.record(us);
         self.sum_ns += ns as f64;
         self.max_ns = self.max_ns.max(ns);
     }
@@ -60,6 +68,11 @@ impl LatencyHistogram {
             .expect("histograms with the same bounds always merge");
         self.sum_ns += other.sum_ns;
         self.max_ns = self.max_ns.max(other.max_ns);
+    }
+
+    /// Bytes held by the buckets.
+    pub fn footprint(&self) -> usize {
+        self.hist.distinct_values() * std::mem::size_of::<u64>()
     }
 
     /// Number of samples.
@@ -141,6 +154,22 @@ mod tests {
             }
             assert!(s.p999.unwrap() <= max);
         }
+    }
+
+    #[test]
+    fn buckets_grow_with_the_values_recorded() {
+        let mut h = LatencyHistogram::new();
+        let empty = h.footprint();
+        assert!(empty <= 32 << 10, "{empty}");
+        h.record(7_200 * 1_000_000_000); // 2 h: clamped to 1 h
+        assert!(h.footprint() > empty);
+        assert_eq!(h.count(), 1);
+        let s = h.summary();
+        assert!(
+            (s.p50.unwrap() - 3_600_000.0).abs() <= 3_600.0,
+            "{:?}",
+            s.p50
+        );
     }
 
     #[test]

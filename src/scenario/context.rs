@@ -4,10 +4,11 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::ops::{Deref, Range};
-use std::path::PathBuf;
 
 use super::error::{did_you_mean, Origin, Problem};
 use super::locate::{FieldPath, Seg, Spans};
+use super::numbers::{a, article};
+use super::samples::Samples;
 
 /// Component kinds the format defines but this version cannot simulate.
 pub const UNSUPPORTED_KINDS: [&str; 10] = [
@@ -103,12 +104,15 @@ pub struct Cx<'a> {
     pub spans: Spans<'a>,
     pub tree: &'a toml::Table,
     pub file: &'a str,
-    pub base_dir: PathBuf,
+    /// `empirical(...)` files, anchored at the scenario file's directory.
+    pub samples: Samples,
     /// Overridden paths and the `--set` argument that set them.
     pub sets: Vec<(FieldPath, String)>,
     /// Every named component (all kinds, including unsupported ones).
     pub names: Names,
     pub problems: Vec<(usize, Problem)>,
+    /// Warnings (position, one-line text).
+    pub warnings: Vec<(usize, String)>,
 }
 
 impl<'a> Cx<'a> {
@@ -164,6 +168,22 @@ impl<'a> Cx<'a> {
         ));
     }
 
+    /// A warning about the value at `path`: the scenario runs, but probably
+    /// not as meant. One line: `FILE:LINE:COLUMN: FIELD: message`.
+    pub fn warn(&mut self, path: &FieldPath, message: impl Into<String>) {
+        let (order, origin, _) = self.origin(path, false);
+        let field = path.display(self.name_of(path).as_deref());
+        let text = super::error::one_line(&format!("{origin}: {field}: {}", message.into()));
+        self.warnings.push((order, text));
+    }
+
+    /// The warnings, sorted by position (overrides first).
+    pub fn take_warnings(&mut self) -> Vec<String> {
+        let mut w = std::mem::take(&mut self.warnings);
+        w.sort_by_key(|(o, _)| *o);
+        w.into_iter().map(|(_, t)| t).collect()
+    }
+
     /// A problem with the value at `path`.
     pub fn err(&mut self, path: &FieldPath, message: impl Into<String>, hint: impl Into<String>) {
         let h: String = hint.into();
@@ -191,7 +211,12 @@ impl<'a> Cx<'a> {
         what: &str,
     ) -> Option<(&'static str, usize)> {
         let allowed_s = allowed.join(" or ");
-        let found = self.names.lookup(name).map(|(_, n, _)| n.clone());
+        let found = match self.names.lookup(name) {
+            // Used by several components: reported once, as a duplicate
+            // name; any guess here would only add false errors.
+            Some((_, _, count)) if count > 1 => return None,
+            found => found.map(|(_, n, _)| n.clone()),
+        };
         match found {
             None => {
                 let guess = self.names.take_guess();
@@ -206,7 +231,11 @@ impl<'a> Cx<'a> {
                             .take(12)
                             .collect();
                         if v.is_empty() {
-                            format!("define a [[{}]] named `{name}`", allowed[0])
+                            format!(
+                                "define {} [[{}]] named `{name}`",
+                                article(allowed[0]),
+                                allowed[0]
+                            )
                         } else {
                             format!("defined {allowed_s} names: {}", super::error::list(&v))
                         }
@@ -219,18 +248,22 @@ impl<'a> Cx<'a> {
                 self.err(
                     path,
                     format!(
-                        "`{name}` is a {}: {what} to a {} is not supported yet in this version of slsim",
-                        n.kind, n.kind
+                        "`{name}` is {}: {what} to {} is not supported yet in this version of slsim",
+                        a(n.kind), a(n.kind)
                     ),
-                    format!("{what} must be a {allowed_s}"),
+                    format!("{what} must be {}", a(&allowed_s)),
                 );
                 None
             }
             Some(n) => {
                 self.err(
                     path,
-                    format!("`{name}` is a {}, but {what} must be a {allowed_s}", n.kind),
-                    format!("point it at a {allowed_s}"),
+                    format!(
+                        "`{name}` is {}, but {what} must be {}",
+                        a(n.kind),
+                        a(&allowed_s)
+                    ),
+                    format!("point it at {}", a(&allowed_s)),
                 );
                 None
             }

@@ -47,16 +47,33 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}: ", self.origin)?;
+        write!(f, "error: {}: ", one_line(&self.origin.to_string()))?;
         if !self.field.is_empty() {
-            write!(f, "{}: ", self.field)?;
+            write!(f, "{}: ", one_line(&self.field))?;
         }
-        write!(f, "{}", self.message)?;
+        write!(f, "{}", one_line(&self.message))?;
         if let Some(h) = &self.hint {
-            write!(f, "\n  hint: {h}")?;
+            write!(f, "\n  hint: {}", one_line(h))?;
         }
         Ok(())
     }
+}
+
+/// `s` with its control characters escaped (`\n`, `\t`, `\u{7}`), so that
+/// a name or value quoted in a message cannot break its line.
+pub fn one_line(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// A scenario that could not be loaded. `Display` is the full human message.
@@ -160,6 +177,20 @@ mod tests {
         );
         assert_eq!(did_you_mean("zzz", c), None);
         assert!(suggest("runtim", &c).contains("`runtime`"));
+    }
+
+    #[test]
+    fn problems_stay_on_their_lines() {
+        let p = Problem {
+            origin: Origin::FileOnly("f.toml".into()),
+            field: "lambda[0] \"a\nb\" .name".into(),
+            message: "`a\nb` is not defined".into(),
+            hint: Some("x\ty".into()),
+        };
+        let text = p.to_string();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(text.contains("a\\nb"), "{text}");
+        assert!(text.contains("x\\ty"), "{text}");
     }
 
     #[test]

@@ -17,11 +17,18 @@ pub mod overrides;
 pub mod raw;
 pub mod values;
 
+pub mod limits;
+pub mod numbers;
+pub mod samples;
+
 mod context;
 mod shape;
 mod validate;
 mod validate_fn;
+mod validate_sim;
 mod validate_table;
+mod validate_workload;
+mod warnings;
 
 pub use error::{Origin, Problem, ScenarioError};
 pub use model::*;
@@ -68,13 +75,18 @@ pub fn parse_str(text: &str, file: &str, sets: &[String]) -> Result<Scenario, Sc
         spans: locate::Spans::new(text),
         tree: &tree,
         file,
-        base_dir,
+        samples: samples::Samples::new(&base_dir),
         sets: set_paths,
         names: shape::collect_names(&tree),
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
     let raws = shape::shape(&mut cx);
-    let scenario = validate::scenario(&mut cx, &raws);
+    let mut scenario = validate::scenario(&mut cx, &raws);
+    if let Some(s) = &mut scenario {
+        warnings::check(&mut cx, &raws, s);
+        s.warnings = cx.take_warnings();
+    }
     let mut problems = cx.into_problems();
     set_problems.append(&mut problems);
     match scenario {
@@ -94,6 +106,11 @@ fn syntax(text: &str, file: &str, span: Option<std::ops::Range<usize>>, message:
         },
         field: String::new(),
         message: format!("TOML syntax error: {}", message.trim()),
-        hint: Some("fix the TOML syntax (strings need quotes, tables need [brackets]); see https://toml.io".into()),
+        hint: Some(if message.contains("too large") {
+            format!("TOML integers are 64-bit: at most {}", i64::MAX)
+        } else {
+            "fix the TOML syntax (strings need quotes, tables need [brackets]); see https://toml.io"
+                .into()
+        }),
     }
 }

@@ -10,6 +10,7 @@ use toml::Value;
 use super::context::{KINDS, UNSUPPORTED_KINDS};
 use super::error::{did_you_mean, list, Origin, Problem};
 use super::locate::{FieldPath, Seg};
+use super::numbers::{self, NumErr};
 
 /// Applies every override; returns the overridden paths (with the argument
 /// that set them) and the problems with the overrides themselves.
@@ -41,6 +42,26 @@ pub fn parse_value(text: &str) -> Value {
     }
 }
 
+/// A number that TOML cannot hold, which would otherwise be taken as a
+/// string and reported as one: an integer beyond 64 bits, or a float
+/// beyond the largest double.
+fn out_of_range_number(text: &str) -> Option<String> {
+    let t = text.trim();
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let integer = digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '_');
+    if integer && format!("v = {t}").parse::<toml::Table>().is_err() {
+        return Some(format!(
+            "integer {t} is out of range: TOML integers are 64-bit, {}..={}",
+            i64::MIN,
+            i64::MAX
+        ));
+    }
+    (numbers::parse(t) == Err(NumErr::TooLarge)).then(|| {
+        format!("number {t} is out of range: beyond the largest 64-bit float (about 1.8e308)")
+    })
+}
+
 fn apply_one(tree: &mut toml::Table, arg: &str) -> Result<FieldPath, SetErr> {
     let Some((path, value)) = arg.split_once('=') else {
         return Err((
@@ -52,6 +73,14 @@ fn apply_one(tree: &mut toml::Table, arg: &str) -> Result<FieldPath, SetErr> {
     let path = path.trim();
     let segs: Vec<&str> = path.split('.').collect();
     let kind = segs[0];
+    if let Some(message) = out_of_range_number(value) {
+        let hint = if path == "simulation.seed" {
+            "the seed is 0..=9223372036854775807".to_string()
+        } else {
+            "use a smaller number; docs/scenario-format.md gives every field's range".to_string()
+        };
+        return Err((path.into(), message, hint));
+    }
     let value = parse_value(value);
     let (mut fp, fields, container): (FieldPath, &[&str], &mut Value) = if kind == "simulation" {
         let sim = tree
@@ -153,7 +182,10 @@ fn apply_one(tree: &mut toml::Table, arg: &str) -> Result<FieldPath, SetErr> {
                 let slot = a.get_mut(n).ok_or_else(|| {
                     (
                         path.to_string(),
-                        format!("index {n} is out of range (the array has {len} items)"),
+                        format!(
+                            "index {n} is out of range (the array has {})",
+                            numbers::count(len, "item")
+                        ),
                         format!("use 0..{len}"),
                     )
                 })?;
@@ -188,5 +220,21 @@ mod tests {
             Value::String("poisson(rate=5)".into())
         );
         assert!(parse_value("[{compute=\"const(5ms)\"}]").is_array());
+    }
+
+    #[test]
+    fn numbers_toml_cannot_hold_are_out_of_range() {
+        let m = out_of_range_number("18446744073709551615").unwrap();
+        assert!(
+            m.contains("out of range") && m.contains("9223372036854775807"),
+            "{m}"
+        );
+        assert!(out_of_range_number("-9223372036854775809").is_some());
+        assert!(out_of_range_number("1e400")
+            .unwrap()
+            .contains("out of range"));
+        assert_eq!(out_of_range_number("9223372036854775807"), None);
+        assert_eq!(out_of_range_number("2h"), None);
+        assert_eq!(out_of_range_number("1_000"), None);
     }
 }

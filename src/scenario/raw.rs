@@ -1,7 +1,8 @@
 //! Stage one of loading: serde structs that mirror the TOML exactly
 //! (`deny_unknown_fields`). Values that need parsing (durations,
 //! distributions, enums) stay strings here; `validate` turns them into the
-//! typed model.
+//! typed model. Integers are `i64` (what TOML holds), so that validation,
+//! not serde, reports a value out of range, with the range.
 
 #![allow(missing_docs)]
 
@@ -15,13 +16,14 @@ pub struct RawSimulation {
     pub name: Option<String>,
     pub duration: Option<String>,
     pub warmup: Option<String>,
-    pub seed: Option<u64>,
-    pub account_concurrency: Option<u32>,
+    pub seed: Option<i64>,
+    pub account_concurrency: Option<i64>,
     pub scaling: Option<String>,
     pub region: Option<String>,
     pub free_tier: Option<bool>,
-    pub max_events: Option<u64>,
+    pub max_events: Option<i64>,
     pub max_wall: Option<String>,
+    pub max_memory: Option<String>,
     pub timeseries_interval: Option<String>,
 }
 
@@ -41,7 +43,7 @@ pub struct RawWorkload {
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRetry {
-    pub max_attempts: Option<u32>,
+    pub max_attempts: Option<i64>,
     pub backoff: Option<String>,
 }
 
@@ -86,14 +88,14 @@ pub struct RawLambda {
     pub name: String,
     pub runtime: Option<String>,
     pub architecture: Option<String>,
-    pub memory_mb: Option<u32>,
+    pub memory_mb: Option<i64>,
     pub timeout: Option<String>,
     pub init: Option<String>,
     pub keep_alive: Option<String>,
     pub routing: Option<String>,
     pub max_lifetime: Option<String>,
-    pub reserved_concurrency: Option<u32>,
-    pub provisioned_concurrency: Option<u32>,
+    pub reserved_concurrency: Option<i64>,
+    pub provisioned_concurrency: Option<i64>,
     pub snap_start: Option<bool>,
     #[serde(default)]
     pub steps: Vec<RawStep>,
@@ -112,7 +114,7 @@ pub struct RawStep {
     pub io: Option<String>,
     pub call: Option<String>,
     pub op: Option<String>,
-    pub items: Option<u32>,
+    pub items: Option<i64>,
     pub item_kb: Option<f64>,
     pub mode: Option<String>,
     pub fail: Option<f64>,
@@ -153,10 +155,43 @@ pub struct RawDax {
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSdkRetry {
-    pub max_attempts: Option<u32>,
+    pub max_attempts: Option<i64>,
     pub base: Option<String>,
     pub max_backoff: Option<String>,
 }
+
+/// The fields a raw struct cannot do without. Serde stops at the first
+/// missing one; `shape` reports them all.
+pub trait Required {
+    /// Required field names.
+    const REQUIRED: &'static [&'static str] = &[];
+}
+
+impl Required for RawSimulation {}
+impl Required for RawWorkload {
+    const REQUIRED: &'static [&'static str] = &["name", "target", "arrival"];
+}
+impl Required for RawRetry {}
+impl Required for RawApi {
+    const REQUIRED: &'static [&'static str] = &["name", "routes"];
+}
+impl Required for RawApiCache {
+    const REQUIRED: &'static [&'static str] = &["hit_ratio"];
+}
+impl Required for RawRoute {
+    const REQUIRED: &'static [&'static str] = &["route", "target"];
+}
+impl Required for RawLambda {
+    const REQUIRED: &'static [&'static str] = &["name"];
+}
+impl Required for RawStep {}
+impl Required for RawTable {
+    const REQUIRED: &'static [&'static str] = &["name"];
+}
+impl Required for RawDax {
+    const REQUIRED: &'static [&'static str] = &["hit_ratio"];
+}
+impl Required for RawSdkRetry {}
 
 /// The field names serde expects for `T` (a derived struct), recovered by
 /// asking `T` to deserialize itself from a deserializer that only records
@@ -204,6 +239,26 @@ pub fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every required field is a field, and serde agrees it is required.
+    #[test]
+    fn required_fields_are_required() {
+        fn check<'de, T: Deserialize<'de> + Required>() {
+            let names = field_names::<T>();
+            for f in T::REQUIRED {
+                assert!(names.contains(f), "{f}");
+            }
+        }
+        check::<RawWorkload>();
+        check::<RawApi>();
+        check::<RawApiCache>();
+        check::<RawRoute>();
+        check::<RawLambda>();
+        check::<RawTable>();
+        check::<RawDax>();
+        let e = toml::from_str::<RawWorkload>("").unwrap_err().to_string();
+        assert!(e.contains("missing field `name`"), "{e}");
+    }
 
     #[test]
     fn field_names_are_recovered() {

@@ -51,7 +51,7 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
         match key.as_str() {
             "simulation" => {
                 if value.is_table() {
-                    raws.simulation = element(cx, &path, value, |_, _, _| {});
+                    raws.simulation = element(cx, &path, value, |_, _, _| Vec::new());
                 } else {
                     cx.err(
                         &path,
@@ -98,9 +98,11 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
     raws
 }
 
-type Strip = fn(&mut Cx<'_>, &FieldPath, &mut Value);
+/// Checks the nested tables of a component; returns the required fields
+/// they miss (already reported).
+type Strip = fn(&mut Cx<'_>, &FieldPath, &mut Value) -> Vec<&'static str>;
 
-fn array<T: DeserializeOwned>(
+fn array<T: DeserializeOwned + Required>(
     cx: &mut Cx<'_>,
     path: &FieldPath,
     value: &Value,
@@ -124,17 +126,25 @@ fn array<T: DeserializeOwned>(
     }
 }
 
-fn element<T: DeserializeOwned>(
+fn element<T: DeserializeOwned + Required>(
     cx: &mut Cx<'_>,
     path: &FieldPath,
     value: &Value,
     strip_nested: Strip,
 ) -> Option<T> {
     let mut v = value.clone();
-    strip(cx, path, &mut v, super::raw::field_names::<T>());
-    strip_nested(cx, path, &mut v);
+    let mut missing = strip::<T>(cx, path, &mut v);
+    missing.extend(strip_nested(cx, path, &mut v));
     match serde_path_to_error::deserialize::<_, T>(v) {
         Ok(t) => Some(t),
+        // Already reported, with every other missing field, by `strip`.
+        Err(e)
+            if missing
+                .iter()
+                .any(|f| e.inner().message() == format!("missing field `{f}`")) =>
+        {
+            None
+        }
         Err(e) => {
             let mut p = path.clone();
             for seg in e.path().iter() {
@@ -161,7 +171,8 @@ fn serde_hint(path: &FieldPath, msg: &str) -> String {
         let f = rest.trim_end_matches('`');
         return format!("add `{f} = ...`; see docs/scenario-format.md");
     }
-    if msg.contains("expected u32") || msg.contains("expected u64") {
+    if msg.contains("expected u32") || msg.contains("expected u64") || msg.contains("expected i64")
+    {
         return format!("write a whole number without quotes, e.g. `{field} = 512`");
     }
     if msg.contains("expected f64") {
@@ -182,9 +193,30 @@ fn serde_hint(path: &FieldPath, msg: &str) -> String {
     String::new()
 }
 
-/// Reports and removes keys of a table that `fields` does not list.
-fn strip(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value, fields: &[&str]) {
-    let Some(t) = v.as_table_mut() else { return };
+/// Reports and removes keys of a table that `T` does not have, and
+/// reports every required field of `T` that is missing (serde would stop
+/// at the first). Returns the missing ones.
+fn strip<T: DeserializeOwned + Required>(
+    cx: &mut Cx<'_>,
+    path: &FieldPath,
+    v: &mut Value,
+) -> Vec<&'static str> {
+    let fields = field_names::<T>();
+    let Some(t) = v.as_table_mut() else {
+        return Vec::new();
+    };
+    let missing: Vec<&'static str> = T::REQUIRED
+        .iter()
+        .copied()
+        .filter(|f| !t.contains_key(*f))
+        .collect();
+    for f in &missing {
+        cx.err(
+            path,
+            format!("missing field `{f}`"),
+            format!("add `{f} = ...`; see docs/scenario-format.md"),
+        );
+    }
     let unknown: Vec<String> = t
         .keys()
         .filter(|k| !fields.contains(&k.as_str()))
@@ -196,38 +228,56 @@ fn strip(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value, fields: &[&str]) {
         cx.key_err(&path.join(&k), format!("unknown field `{k}`"), hint);
         t.remove(&k);
     }
+    missing
 }
 
-fn strip_sub(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value, key: &str, fields: &[&str]) {
-    if let Some(sub) = v.get_mut(key) {
-        strip(cx, &path.join(key), sub, fields);
+/// `strip` for the nested table `key`.
+fn strip_sub<T: DeserializeOwned + Required>(
+    cx: &mut Cx<'_>,
+    path: &FieldPath,
+    v: &mut Value,
+    key: &str,
+) -> Vec<&'static str> {
+    match v.get_mut(key) {
+        Some(sub) => strip::<T>(cx, &path.join(key), sub),
+        None => Vec::new(),
     }
 }
 
-fn strip_each(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value, key: &str, fields: &[&str]) {
+/// `strip` for each table of the array `key`.
+fn strip_each<T: DeserializeOwned + Required>(
+    cx: &mut Cx<'_>,
+    path: &FieldPath,
+    v: &mut Value,
+    key: &str,
+) -> Vec<&'static str> {
+    let mut missing = Vec::new();
     if let Some(Value::Array(a)) = v.get_mut(key) {
         for (i, item) in a.iter_mut().enumerate() {
-            strip(cx, &path.join(key).join(i), item, fields);
+            missing.extend(strip::<T>(cx, &path.join(key).join(i), item));
         }
     }
+    missing
 }
 
-fn strip_workload(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) {
-    strip_sub(cx, path, v, "retry", field_names::<RawRetry>());
+fn strip_workload(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) -> Vec<&'static str> {
+    strip_sub::<RawRetry>(cx, path, v, "retry")
 }
 
-fn strip_api(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) {
-    strip_sub(cx, path, v, "cache", field_names::<RawApiCache>());
-    strip_each(cx, path, v, "routes", field_names::<RawRoute>());
+fn strip_api(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) -> Vec<&'static str> {
+    let mut m = strip_sub::<RawApiCache>(cx, path, v, "cache");
+    m.extend(strip_each::<RawRoute>(cx, path, v, "routes"));
+    m
 }
 
-fn strip_lambda(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) {
-    strip_each(cx, path, v, "steps", field_names::<RawStep>());
+fn strip_lambda(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) -> Vec<&'static str> {
+    strip_each::<RawStep>(cx, path, v, "steps")
 }
 
-fn strip_table(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) {
-    strip_sub(cx, path, v, "dax", field_names::<RawDax>());
-    strip_sub(cx, path, v, "sdk_retry", field_names::<RawSdkRetry>());
+fn strip_table(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) -> Vec<&'static str> {
+    let mut m = strip_sub::<RawDax>(cx, path, v, "dax");
+    m.extend(strip_sub::<RawSdkRetry>(cx, path, v, "sdk_retry"));
+    m
 }
 
 /// Serde names the raw structs (`expected struct RawApiCache`); users know

@@ -2,15 +2,15 @@
 //! problem. Defaults live here; each cites the row of
 //! `aws-facts.md` it comes from (see also `docs/scenario-format.md`).
 
-use std::collections::HashMap;
-
 use crate::dist::Dist;
 use crate::engine::{SimDuration, MILLIS, SECONDS};
 
 use super::context::Cx;
 use super::error::suggest;
+use super::limits;
 use super::locate::FieldPath;
 use super::model::*;
+use super::numbers;
 use super::raw::*;
 use super::shape::Raws;
 use super::values;
@@ -37,7 +37,7 @@ pub fn dur(
 /// Parses an optional distribution.
 pub fn opt_dist(cx: &mut Cx<'_>, path: &FieldPath, raw: &Option<String>) -> Option<Dist> {
     let s = raw.as_ref()?;
-    match values::dist(s, &cx.base_dir) {
+    match values::dist_in(s, &mut cx.samples) {
         Ok(d) => Some(d),
         Err(b) => {
             cx.err(path, b.message, b.hint.unwrap_or_default());
@@ -75,20 +75,97 @@ pub fn choice<T: Copy>(
 /// Checks `lo <= v <= hi` (and finiteness).
 pub fn in_range(cx: &mut Cx<'_>, path: &FieldPath, v: f64, lo: f64, hi: f64, hint: &str) -> f64 {
     if !(v.is_finite() && v >= lo && v <= hi) {
-        cx.err(path, format!("{v} is out of range"), hint);
+        cx.err(
+            path,
+            format!(
+                "{} is out of range (allowed {})",
+                numbers::show(v),
+                numbers::show_range(lo, hi)
+            ),
+            hint,
+        );
     }
     v
+}
+
+/// An optional integer with a default, checked against `lo..=hi`; out of
+/// range is reported and gives the default.
+pub fn int_in(
+    cx: &mut Cx<'_>,
+    path: &FieldPath,
+    v: Option<i64>,
+    default: i64,
+    (lo, hi): (i64, i64),
+    hint: &str,
+) -> u64 {
+    let v = v.unwrap_or(default);
+    if (lo..=hi).contains(&v) {
+        return v as u64;
+    }
+    let field = match path.0.last() {
+        Some(super::locate::Seg::Key(k)) => k.as_str(),
+        _ => "value",
+    };
+    cx.err(
+        path,
+        format!("{field} {v} is out of range (allowed {lo}..={hi})"),
+        hint,
+    );
+    default as u64
+}
+
+/// An optional duration with a default, checked against `lo..=hi` \[ns\],
+/// which the message shows as `shown`.
+pub fn dur_in(
+    cx: &mut Cx<'_>,
+    path: &FieldPath,
+    raw: &Option<String>,
+    default: SimDuration,
+    (lo, hi): (SimDuration, SimDuration),
+    shown: &str,
+    hint: &str,
+) -> SimDuration {
+    let d = dur(cx, path, raw, default);
+    if raw.is_some() && !(lo..=hi).contains(&d) {
+        let field = match path.0.last() {
+            Some(super::locate::Seg::Key(k)) => k.as_str(),
+            _ => "duration",
+        };
+        let v = raw.as_deref().unwrap_or_default();
+        cx.err(
+            path,
+            format!("{field} `{v}` is out of range (allowed {shown})"),
+            hint,
+        );
+        return default;
+    }
+    d
+}
+
+/// Rejects control characters (newline, tab, ...) in a name: names are
+/// printed in tables and messages, one per line.
+pub fn printable(cx: &mut Cx<'_>, path: &FieldPath, s: &str) {
+    if s.chars().any(char::is_control) {
+        cx.err(
+            path,
+            format!("{s:?} contains a control character"),
+            "names appear in tables and file names: use letters, digits, spaces, `-`, `_` and `.`",
+        );
+    }
 }
 
 /// Validates everything; `None` when any problem was reported.
 pub fn scenario(cx: &mut Cx<'_>, raws: &Raws) -> Option<Scenario> {
     let before = cx.problems.len();
     check_names(cx);
+    for n in cx.names.clone().iter() {
+        printable(cx, &crate::fp![n.kind, n.index, "name"], &n.name);
+    }
     let default_sim = RawSimulation::default();
     // A [simulation] that exists but failed to parse has been reported
     // already; do not also report its fields as missing.
     let unparsed = raws.simulation.is_none() && cx.tree.contains_key("simulation");
-    let simulation = simulation(
+    let simulation = super::validate_sim::simulation(
         cx,
         raws.simulation.as_ref().unwrap_or(&default_sim),
         unparsed,
@@ -97,7 +174,10 @@ pub fn scenario(cx: &mut Cx<'_>, raws: &Raws) -> Option<Scenario> {
         .workloads
         .iter()
         .enumerate()
-        .map(|(i, w)| w.as_ref().and_then(|w| workload(cx, i, w, raws)))
+        .map(|(i, w)| {
+            w.as_ref()
+                .and_then(|w| super::validate_workload::workload(cx, i, w, raws))
+        })
         .collect();
     let apis: Vec<_> = raws
         .apis
@@ -152,246 +232,33 @@ fn check_names(cx: &mut Cx<'_>) {
     }
 }
 
-fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulation {
-    let p = |f: &str| crate::fp!["simulation", f];
-    let name = r.name.clone().unwrap_or_else(|| {
-        std::path::Path::new(cx.file)
-            .file_stem()
-            .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
-    });
-    let duration = match &r.duration {
-        None if unparsed => SECONDS,
-        None => {
-            cx.err(
-                &p("duration"),
-                "`duration` is required",
-                "add `duration = \"1h\"` to [simulation]",
-            );
-            SECONDS
-        }
-        Some(_) => {
-            let d = dur(cx, &p("duration"), &r.duration, SECONDS);
-            if d == 0 {
-                cx.err(
-                    &p("duration"),
-                    "duration must be > 0",
-                    "e.g. duration = \"1h\"",
-                );
-            }
-            d
-        }
-    };
-    let warmup = dur(cx, &p("warmup"), &r.warmup, 0);
-    if warmup >= duration && r.warmup.is_some() {
-        cx.err(
-            &p("warmup"),
-            "warmup must be shorter than duration",
-            "warm-up is part of duration and excluded from statistics",
-        );
-    }
-    // aws-facts 1.1: default account concurrency 1,000 per Region.
-    let account_concurrency = r.account_concurrency.unwrap_or(1000);
-    if account_concurrency == 0 {
-        cx.err(
-            &p("account_concurrency"),
-            "account_concurrency must be >= 1",
-            "the AWS default is 1000",
-        );
-    }
-    let scaling = choice(
-        cx,
-        &p("scaling"),
-        &r.scaling,
-        &[
-            ("per-function", ScalingModel::PerFunction),
-            ("legacy-2019", ScalingModel::Legacy2019),
-        ],
-        ScalingModel::PerFunction,
-    );
-    let region = r.region.clone().unwrap_or_else(|| "us-east-1".into());
-    if !REGIONS.contains(&region.as_str()) {
-        cx.err(
-            &p("region"),
-            format!("region `{region}` has no price table"),
-            format!("supported regions: {}", super::error::list(&REGIONS)),
-        );
-    }
-    let max_events = r.max_events.unwrap_or(2_000_000_000);
-    if max_events == 0 {
-        cx.err(
-            &p("max_events"),
-            "max_events must be > 0",
-            "default 2000000000",
-        );
-    }
-    let max_wall_s = r.max_wall.as_ref().map(|s| {
-        let ns = dur(cx, &p("max_wall"), &Some(s.clone()), SECONDS);
-        if ns == 0 {
-            cx.err(
-                &p("max_wall"),
-                "max_wall must be > 0",
-                "omit it for no limit",
-            );
-        }
-        ns as f64 / 1e9
-    });
-    let timeseries_interval = dur(
-        cx,
-        &p("timeseries_interval"),
-        &r.timeseries_interval,
-        SECONDS,
-    );
-    if timeseries_interval == 0 {
-        cx.err(
-            &p("timeseries_interval"),
-            "timeseries_interval must be > 0",
-            "e.g. \"1s\"",
-        );
-    }
-    Simulation {
-        name,
-        duration,
-        warmup,
-        seed: r.seed.unwrap_or(1),
-        account_concurrency,
-        scaling,
-        region,
-        free_tier: r.free_tier.unwrap_or(false),
-        max_events,
-        max_wall_s,
-        max_memory_bytes: None,
-        timeseries_interval,
-    }
-}
-
-fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, raws: &Raws) -> Option<Workload> {
-    let before = cx.problems.len();
-    let p = |f: &str| crate::fp!["workload", i, f];
-    let target = cx.resolve(
-        &p("target"),
-        &r.target,
-        &["api", "lambda"],
-        "a workload target",
-    );
-    let arrival = match values::arrival(&r.arrival) {
-        Ok(a) => Some(a),
-        Err(b) => {
-            cx.err(&p("arrival"), b.message, b.hint.unwrap_or_default());
-            None
-        }
-    };
-    /// One request per microsecond: far beyond any real workload, and
-    /// far below where nanosecond time stops resolving arrivals.
-    const MAX_RATE: f64 = 1e6;
-    let scale = r.scale.unwrap_or(1.0);
-    if !(scale.is_finite() && scale >= 0.0) {
-        cx.err(
-            &p("scale"),
-            format!("scale {scale} must be >= 0"),
-            "scale multiplies the arrival rate; 1.0 = as written",
-        );
-    }
-    let mut routes = Vec::new();
-    match (target, &r.routes) {
-        (Some(("api", a)), given) => {
-            if let Some(Some(api)) = raws.apis.get(a) {
-                let names: Vec<&str> = api.routes.iter().map(|r| r.route.as_str()).collect();
-                match given {
-                    None => {
-                        let w = 1.0 / names.len().max(1) as f64;
-                        routes = (0..names.len()).map(|k| (k, w)).collect();
-                    }
-                    Some(m) => {
-                        let total: f64 = m.values().filter(|w| w.is_finite() && **w > 0.0).sum();
-                        if m.is_empty() {
-                            cx.err(
-                                &p("routes"),
-                                "routes is empty",
-                                "omit it to spread requests uniformly over the api's routes",
-                            );
-                        }
-                        for (route, w) in m {
-                            let rp = p("routes").join(route);
-                            if !(w.is_finite() && *w > 0.0) {
-                                cx.err(
-                                    &rp,
-                                    format!("weight {w} must be > 0"),
-                                    "weights are relative; they are normalised to sum to 1",
-                                );
-                            }
-                            match names.iter().position(|n| n == route) {
-                                Some(k) => routes.push((k, w / total)),
-                                None => cx.key_err(
-                                    &rp,
-                                    format!("api `{}` has no route `{route}`", api.name),
-                                    suggest(route, &names),
-                                ),
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        (Some(_), Some(_)) => cx.key_err(
-            &p("routes"),
-            "routes only applies when the target is an api",
-            "remove `routes`, or point `target` at an api",
-        ),
-        _ => {}
-    }
-    let retry = r.retry.as_ref().map(|rr| {
-        let rp = p("retry");
-        let max_attempts = rr.max_attempts.unwrap_or(3);
-        if !(1..=MAX_CLIENT_ATTEMPTS).contains(&max_attempts) {
-            cx.err(
-                &rp.join("max_attempts"),
-                format!("max_attempts must be 1..={MAX_CLIENT_ATTEMPTS} (got {max_attempts})"),
-                "it counts the first attempt too; 1 = no retries",
-            );
-        }
-        let backoff = dist(
-            cx,
-            &rp.join("backoff"),
-            &rr.backoff,
-            Dist::Exp { mean: 0.2 },
-        );
-        ClientRetry {
-            max_attempts,
-            backoff,
-        }
-    });
-    let target = match target? {
-        ("api", k) => Target::Api(k),
-        (_, k) => Target::Lambda(k),
-    };
-    let arrival = arrival.map(|a| a.scaled(scale));
-    if let Some(a) = &arrival {
-        if a.peak_rate() > MAX_RATE {
-            cx.err(
-                &p("scale"),
-                format!(
-                    "the scaled arrival rate peaks at {:.3e} requests/s",
-                    a.peak_rate()
-                ),
-                format!("keep arrival rate x scale <= {MAX_RATE:.0e} requests/s"),
-            );
-        }
-    }
-    if cx.problems.len() > before {
-        return None;
-    }
-    Some(Workload {
-        name: r.name.clone(),
-        target,
-        arrival: arrival?,
-        routes,
-        retry,
-    })
-}
-
 const METHODS: [&str; 8] = [
     "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY",
 ];
+
+/// `METHOD /path`: a known method, exactly one space, a path that starts
+/// with `/` and holds no whitespace or control character.
+fn route_form(route: &str) -> Result<(), &'static str> {
+    if route.trim() != route {
+        return Err("leading or trailing space");
+    }
+    let Some((method, path)) = route.split_once(' ') else {
+        return Err("no space between method and path");
+    };
+    if !METHODS.contains(&method) {
+        return Err("unknown method");
+    }
+    if path.starts_with(' ') {
+        return Err("more than one space after the method");
+    }
+    if !path.starts_with('/') {
+        return Err("the path must start with `/`");
+    }
+    if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("the path contains a space or control character");
+    }
+    Ok(())
+}
 
 fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
     let before = cx.problems.len();
@@ -409,9 +276,9 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
         cx,
         &p("rate_limit"),
         rate_limit,
-        f64::MIN_POSITIVE,
-        f64::MAX,
-        "requests per second, > 0 (AWS account default 10000)",
+        limits::MIN_RATE,
+        limits::MAX_RATE,
+        "requests per second (AWS account default 10000)",
     );
     let burst = r.burst.unwrap_or(5_000.0);
     in_range(
@@ -419,8 +286,8 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
         &p("burst"),
         burst,
         1.0,
-        f64::MAX,
-        "bucket size in requests, >= 1 (AWS account default 5000)",
+        limits::MAX_RATE,
+        "bucket size in requests (AWS account default 5000)",
     );
     // aws-facts section 4: REST 50 ms..29 s (raisable to 300 s since 2024-06); HTTP max 30 s.
     let (default_t, max_t, max_s) = match kind {
@@ -433,11 +300,11 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
             &p("timeout"),
             "integration timeout out of range",
             format!(
-                "allowed 50ms..={max_s} for a {} api",
+                "allowed 50ms..={max_s} for {} api",
                 if kind == ApiType::Rest {
-                    "rest"
+                    "a rest"
                 } else {
-                    "http"
+                    "an http"
                 }
             ),
         );
@@ -503,21 +370,18 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
     let mut routes = Vec::new();
     for (k, rt) in r.routes.iter().enumerate() {
         let rp = p("routes").join(k);
-        let route = rt.route.trim();
-        let ok_form = route
-            .split_once(' ')
-            .is_some_and(|(m, path)| METHODS.contains(&m) && path.trim_start().starts_with('/'));
-        if !ok_form {
+        let route = rt.route.as_str();
+        if let Err(why) = route_form(route) {
             cx.err(
                 &rp.join("route"),
-                format!("`{route}` is not a route"),
+                format!("{route:?} is not a route: {why}"),
                 format!(
-                    "write METHOD /path, e.g. \"GET /todos\"; methods: {}",
+                    "write METHOD, one space, then a path starting with `/` and without spaces, e.g. \"GET /todos\"; methods: {}",
                     super::error::list(&METHODS)
                 ),
             );
         }
-        if let Some(j) = r.routes[..k].iter().position(|o| o.route.trim() == route) {
+        if let Some(j) = r.routes[..k].iter().position(|o| o.route == route) {
             cx.err(
                 &rp.join("route"),
                 format!("duplicate route `{route}` (also routes[{j}])"),
@@ -556,19 +420,17 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
 /// on the raw steps so they are reported alongside other problems.
 fn check_cycles(cx: &mut Cx<'_>, raws: &Raws) {
     let mut edges = Vec::new();
-    // The first lambda of each name.
-    let mut lambda_ix: HashMap<&str, usize> = HashMap::new();
-    for n in cx.names.of_kinds(&["lambda"]) {
-        lambda_ix.entry(n.name.as_str()).or_insert(n.index);
-    }
     for (i, l) in raws.lambdas.iter().enumerate() {
         for s in l.iter().flat_map(|l| &l.steps) {
             let Some(name) = &s.call else { continue };
             if s.mode.as_deref() == Some("async") {
                 continue;
             }
-            if let Some(&k) = lambda_ix.get(name.as_str()) {
-                edges.push((i, k));
+            // A name used twice is reported as such, not guessed at.
+            if let Some((_, n, 1)) = cx.names.lookup(name) {
+                if n.kind == "lambda" {
+                    edges.push((i, n.index));
+                }
             }
         }
     }

@@ -6,11 +6,12 @@ use crate::engine::{MILLIS, SECONDS};
 
 use super::context::Cx;
 use super::error::suggest;
+use super::limits::{self, secs};
 use super::locate::FieldPath;
 use super::model::*;
 use super::raw::*;
 use super::shape::Raws;
-use super::validate::{choice, dur, in_range, opt_dist};
+use super::validate::{choice, dur_in, in_range, int_in, opt_dist};
 
 /// Known runtimes and their default init (cold start) duration as
 /// (median, p99) \[ms\]: aws-facts 1.6 (lambda-perf, zip, x86_64, 512 MB row).
@@ -50,7 +51,7 @@ pub fn lambdas(cx: &mut Cx<'_>, raws: &Raws, sim: &Simulation) -> Vec<Option<Lam
         .iter()
         .flatten()
         .filter_map(|l| l.reserved_concurrency)
-        .map(u64::from)
+        .map(|v| v.max(0) as u64)
         .sum();
     let cap = u64::from(sim.account_concurrency).saturating_sub(100);
     if reserved > cap {
@@ -75,7 +76,7 @@ pub fn lambdas(cx: &mut Cx<'_>, raws: &Raws, sim: &Simulation) -> Vec<Option<Lam
             .flatten()
             .filter(|l| l.reserved_concurrency.is_none())
             .filter_map(|l| l.provisioned_concurrency)
-            .map(u64::from)
+            .map(|v| v.max(0) as u64)
             .sum();
         if reserved + pc_unreserved > cap {
             let last = raws
@@ -132,23 +133,24 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<
         Architecture::X86_64,
     );
     // aws-facts 1.3: 128..=10,240 MB, default 128.
-    let memory_mb = r.memory_mb.unwrap_or(128);
-    if !(128..=10240).contains(&memory_mb) {
-        cx.err(
-            &p("memory_mb"),
-            format!("memory_mb {memory_mb} is out of range"),
-            "Lambda memory is 128..=10240 MB",
-        );
-    }
+    let memory_mb = int_in(
+        cx,
+        &p("memory_mb"),
+        r.memory_mb,
+        128,
+        limits::LAMBDA_MEMORY_MB,
+        "Lambda memory is 128..=10240 MB (aws-facts 1.3)",
+    ) as u32;
     // aws-facts 1.3: default 3 s, max 900 s.
-    let timeout = dur(cx, &p("timeout"), &r.timeout, 3 * SECONDS);
-    if r.timeout.is_some() && !(MILLIS..=900 * SECONDS).contains(&timeout) {
-        cx.err(
-            &p("timeout"),
-            "timeout out of range",
-            "Lambda timeout is 1ms..=900s (15 min)",
-        );
-    }
+    let timeout = dur_in(
+        cx,
+        &p("timeout"),
+        &r.timeout,
+        3 * SECONDS,
+        (MILLIS, secs(limits::LAMBDA_MAX_TIMEOUT_S)),
+        "1ms..=900s",
+        "the Lambda timeout is at most 15 minutes (aws-facts 1.3)",
+    );
     let snap_start = r.snap_start.unwrap_or(false);
     if snap_start && known.is_some() && !snap_start_supported(&runtime) {
         cx.err(
@@ -157,7 +159,25 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<
             "SnapStart supports java*, python3.12+ and dotnet8 (aws-facts 1.8)",
         );
     }
-    let provisioned_concurrency = r.provisioned_concurrency.unwrap_or(0);
+    let account = i64::from(sim.account_concurrency);
+    let provisioned_concurrency = int_in(
+        cx,
+        &p("provisioned_concurrency"),
+        r.provisioned_concurrency,
+        0,
+        (0, account),
+        "pre-initialised environments; at most account_concurrency",
+    ) as u32;
+    let reserved_concurrency = r.reserved_concurrency.map(|_| {
+        int_in(
+            cx,
+            &p("reserved_concurrency"),
+            r.reserved_concurrency,
+            0,
+            (0, account),
+            "at most account_concurrency (aws-facts 1.1); raise simulation.account_concurrency for more",
+        ) as u32
+    });
     if snap_start && provisioned_concurrency > 0 {
         cx.err(
             &p("snap_start"),
@@ -176,7 +196,15 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<
         }
     };
     // aws-facts 1.4: latest measurement, idle environments expire after 5-7 min.
-    let keep_alive = dur(cx, &p("keep_alive"), &r.keep_alive, 6 * 60 * SECONDS);
+    let keep_alive = dur_in(
+        cx,
+        &p("keep_alive"),
+        &r.keep_alive,
+        6 * 60 * SECONDS,
+        (0, secs(limits::MAX_KEEP_ALIVE_S)),
+        "0s..=24h",
+        "measured idle lifetimes are 5 min to ~1 h (aws-facts 1.4); for environments that never expire use provisioned_concurrency",
+    );
     let routing = choice(
         cx,
         &p("routing"),
@@ -188,40 +216,21 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<
         ],
         Routing::Mru,
     );
-    let max_lifetime = r.max_lifetime.as_ref().map(|s| {
-        let d = dur(cx, &p("max_lifetime"), &Some(s.clone()), SECONDS);
-        if d == 0 {
-            cx.err(
-                &p("max_lifetime"),
-                "max_lifetime must be > 0",
-                "omit it to never recycle",
-            );
-        }
-        d
+    let max_lifetime = r.max_lifetime.as_ref().map(|_| {
+        dur_in(
+            cx,
+            &p("max_lifetime"),
+            &r.max_lifetime,
+            SECONDS,
+            (1, secs(limits::MAX_LIFETIME_S)),
+            "1ns..=24h",
+            "AWS recycles environments every few hours (aws-facts 10.6); omit it to never recycle",
+        )
     });
-    if let Some(rc) = r.reserved_concurrency {
-        if rc > sim.account_concurrency {
-            cx.err(
-                &p("reserved_concurrency"),
-                format!(
-                    "reserved_concurrency {rc} exceeds account_concurrency {}",
-                    sim.account_concurrency
-                ),
-                format!("allowed 0..={}", sim.account_concurrency),
-            );
-        }
+    if let Some(rc) = reserved_concurrency {
         if provisioned_concurrency > rc {
             cx.err(&p("provisioned_concurrency"), format!("provisioned_concurrency {provisioned_concurrency} is above reserved_concurrency {rc}"), "provisioned environments count against the reservation: make it <= reserved_concurrency");
         }
-    } else if provisioned_concurrency > sim.account_concurrency {
-        cx.err(
-            &p("provisioned_concurrency"),
-            format!(
-                "provisioned_concurrency {provisioned_concurrency} exceeds account_concurrency {}",
-                sim.account_concurrency
-            ),
-            "lower it or raise simulation.account_concurrency",
-        );
     }
     let steps: Vec<Step> = r
         .steps
@@ -242,7 +251,7 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<
         keep_alive,
         routing,
         max_lifetime,
-        reserved_concurrency: r.reserved_concurrency,
+        reserved_concurrency,
         provisioned_concurrency,
         snap_start,
         steps,
@@ -282,7 +291,11 @@ fn step(cx: &mut Cx<'_>, p: &FieldPath, s: &RawStep) -> Option<Step> {
             if present && !allowed.contains(&f) {
                 cx.key_err(
                     &p.join(f),
-                    format!("`{f}` does not apply to a `{}` step", given[0]),
+                    format!(
+                        "`{f}` does not apply to {} `{}` step",
+                        super::numbers::article(given[0]),
+                        given[0]
+                    ),
                     STEP_FORMS,
                 );
             }
@@ -293,12 +306,16 @@ fn step(cx: &mut Cx<'_>, p: &FieldPath, s: &RawStep) -> Option<Step> {
             extra(cx, &["threads"]);
             let d = opt_dist(cx, &p.join("compute"), &s.compute)?;
             let threads = s.threads.unwrap_or(1.0);
-            if !(threads.is_finite() && threads > 0.0) {
-                cx.err(
-                    &p.join("threads"),
-                    format!("threads {threads} must be > 0"),
-                    "how many vCPUs the code keeps busy; 1 = single-threaded",
-                );
+            let before = cx.problems.len();
+            in_range(
+                cx,
+                &p.join("threads"),
+                threads,
+                limits::THREADS.0,
+                limits::THREADS.1,
+                "how many vCPUs the code keeps busy; 1 = single-threaded; a function has at most 6 vCPUs (aws-facts 1.3)",
+            );
+            if cx.problems.len() > before {
                 return None;
             }
             Some(Step::Compute { dist: d, threads })
@@ -313,7 +330,10 @@ fn step(cx: &mut Cx<'_>, p: &FieldPath, s: &RawStep) -> Option<Step> {
             if !(0.0..=1.0).contains(&f) {
                 cx.err(
                     &p.join("fail"),
-                    format!("fail probability {f} is out of range"),
+                    format!(
+                        "fail probability {} is out of range (allowed 0..=1)",
+                        super::numbers::show(f)
+                    ),
                     "a probability between 0 and 1",
                 );
                 return None;
@@ -373,22 +393,22 @@ fn call(
         }
         let before = cx.problems.len();
         let op = choice(cx, &p.join("op"), &s.op, &ops, TableOp::Get);
-        let items = s.items.unwrap_or(1);
-        if items == 0 {
-            cx.err(
-                &p.join("items"),
-                "items must be >= 1",
-                "the number of items read or written by one request",
-            );
-        }
+        let items = int_in(
+            cx,
+            &p.join("items"),
+            s.items,
+            1,
+            (1, limits::MAX_ITEMS),
+            "the number of items read or written by one request",
+        ) as u32;
         let item_kb = s.item_kb.unwrap_or(1.0);
         in_range(
             cx,
             &p.join("item_kb"),
             item_kb,
             f64::MIN_POSITIVE,
-            400.0,
-            "item size in KB: > 0 and <= 400 (the DynamoDB item size limit)",
+            limits::MAX_ITEM_KB,
+            "item size in KB: > 0 and <= 400 (the DynamoDB item size limit, aws-facts 5.1)",
         );
         (cx.problems.len() == before).then_some(Step::Table {
             table: idx,

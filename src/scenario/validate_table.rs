@@ -5,9 +5,10 @@ use crate::dist::Dist;
 use crate::engine::{MILLIS, SECONDS};
 
 use super::context::Cx;
+use super::limits::{self, secs};
 use super::model::*;
 use super::raw::*;
-use super::validate::{choice, dist, dur, in_range};
+use super::validate::{choice, dist, dur, dur_in, in_range, int_in};
 
 /// Validates one `[[table]]`.
 pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
@@ -60,9 +61,9 @@ pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
                 cx,
                 &p(f),
                 v,
-                f64::MIN_POSITIVE,
-                f64::MAX,
-                "capacity units per second, > 0",
+                1.0,
+                limits::TABLE_MAX_UNITS,
+                "capacity units per second; AWS's default quota is 40000 per table (aws-facts 5.1)",
             ),
         };
         Capacity::Provisioned {
@@ -88,16 +89,16 @@ pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
             &p("initial_read_peak"),
             rp,
             0.0,
-            f64::MAX,
-            "read request units per second, >= 0",
+            limits::TABLE_MAX_UNITS,
+            "read request units per second; AWS's default quota is 40000 per table (aws-facts 5.1)",
         );
         in_range(
             cx,
             &p("initial_write_peak"),
             wp,
             0.0,
-            f64::MAX,
-            "write request units per second, >= 0",
+            limits::TABLE_MAX_UNITS,
+            "write request units per second; AWS's default quota is 40000 per table (aws-facts 5.1)",
         );
         Capacity::OnDemand {
             initial_read_peak: rp,
@@ -121,8 +122,8 @@ pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
         &p("burst_seconds"),
         burst_seconds,
         0.0,
-        86400.0,
-        "seconds of unused capacity kept as burst credit, >= 0 (AWS: 300)",
+        limits::MAX_BURST_SECONDS,
+        "seconds of unused capacity kept as burst credit (AWS: 300, aws-facts 5.2)",
     );
     // DynamoDB latency distribution is UNCONFIRMED in aws-facts ("single-digit ms").
     let read_latency = dist(
@@ -171,16 +172,34 @@ pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
         },
         Some(s) => {
             let sp = p("sdk_retry");
-            let max_attempts = s.max_attempts.unwrap_or(4);
-            if !(1..=MAX_SDK_ATTEMPTS).contains(&max_attempts) {
-                cx.err(
-                    &sp.join("max_attempts"),
-                    format!("max_attempts must be 1..={MAX_SDK_ATTEMPTS} (got {max_attempts})"),
-                    "it counts the first attempt; 1 = no retries (SDK defaults: 3 to 10)",
-                );
-            }
-            let base = dur(cx, &sp.join("base"), &s.base, 25 * MILLIS);
-            let max_backoff = dur(cx, &sp.join("max_backoff"), &s.max_backoff, 20 * SECONDS);
+            let max_attempts = int_in(
+                cx,
+                &sp.join("max_attempts"),
+                s.max_attempts,
+                4,
+                (1, i64::from(MAX_SDK_ATTEMPTS)),
+                "it counts the first attempt; 1 = no retries (SDK defaults: 3 to 10)",
+            ) as u32;
+            let wait = (0, secs(limits::MAX_RETRY_WAIT_S));
+            let hint = "SDKs cap their backoff at 20s (aws-facts 5.4); slsim allows up to 1h";
+            let base = dur_in(
+                cx,
+                &sp.join("base"),
+                &s.base,
+                25 * MILLIS,
+                wait,
+                "0s..=1h",
+                hint,
+            );
+            let max_backoff = dur_in(
+                cx,
+                &sp.join("max_backoff"),
+                &s.max_backoff,
+                20 * SECONDS,
+                wait,
+                "0s..=1h",
+                hint,
+            );
             if max_backoff < base {
                 cx.err(
                     &sp.join("max_backoff"),

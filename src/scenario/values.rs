@@ -9,6 +9,9 @@ use crate::engine::{secs_to_ns, SimDuration};
 use crate::workload::Arrival;
 
 use super::error::{did_you_mean, list};
+use super::limits;
+use super::numbers::{self, NumErr};
+use super::samples::Samples;
 
 /// What is wrong with a value, and how to fix it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,9 +30,10 @@ fn bad(message: impl Into<String>, hint: impl Into<String>) -> Bad {
 }
 
 const DURATION_FORM: &str =
-    "a duration is a number and a unit: ns, us, ms, s, m, h or d, e.g. \"250us\", \"15ms\", \"1.5s\", \"10m\"";
+    "a duration is a number and a unit: ns, us (or µs), ms, s, m, h or d, e.g. \"250us\", \"15ms\", \"1.5s\", \"10m\", \"1e3s\"";
 
-/// Parses a duration to seconds.
+/// Parses a duration to seconds: a number (TOML style: `_` only between
+/// digits, exponent allowed) and a unit; 0 or 1 ns ..= 366 days.
 pub fn duration_secs(s: &str) -> Result<f64, Bad> {
     let t = s.trim();
     if t.starts_with('-') {
@@ -38,18 +42,21 @@ pub fn duration_secs(s: &str) -> Result<f64, Bad> {
             "durations must be >= 0",
         ));
     }
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_' || c == '+'))
-        .unwrap_or(t.len());
-    let (num, unit) = t.split_at(split);
-    let num = num.replace('_', "");
-    let value: f64 = match num.parse() {
-        Ok(v) if f64::is_finite(v) => v,
-        _ => return Err(bad(format!("`{s}` is not a duration"), DURATION_FORM)),
+    let (num, unit) = t.split_at(numbers::prefix_len(t));
+    let value = match numbers::parse(num) {
+        Ok(v) => v,
+        Err(NumErr::TooLarge) => return Err(too_long(s)),
+        Err(NumErr::Malformed) => {
+            return Err(bad(
+                format!("`{s}` is not a duration"),
+                format!("{DURATION_FORM}; `_` may only separate two digits (\"1_000ms\")"),
+            ))
+        }
     };
     let scale = match unit.trim() {
         "ns" => 1e-9,
-        "us" | "µs" => 1e-6,
+        // U+00B5 MICRO SIGN and U+03BC GREEK SMALL LETTER MU.
+        "us" | "\u{b5}s" | "\u{3bc}s" => 1e-6,
         "ms" => 1e-3,
         "s" => 1.0,
         "m" | "min" => 60.0,
@@ -73,13 +80,65 @@ pub fn duration_secs(s: &str) -> Result<f64, Bad> {
         }
     };
     let secs = value * scale;
-    if secs > 1e9 {
+    if secs > limits::MAX_DURATION_S {
+        return Err(too_long(s));
+    }
+    if secs > 0.0 && secs < limits::MIN_DURATION_S {
         return Err(bad(
-            format!("duration `{s}` is too long"),
-            "use at most a few years",
+            format!("duration `{s}` is shorter than 1ns, the clock's resolution"),
+            "write 0 or at least \"1ns\"",
         ));
     }
     Ok(secs)
+}
+
+fn too_long(s: &str) -> Bad {
+    bad(
+        format!("duration `{s}` is longer than 366 days"),
+        "durations are at most \"366d\", the longest run slsim simulates",
+    )
+}
+
+const SIZE_UNITS: [(&str, f64); 9] = [
+    ("B", 1.0),
+    ("KB", 1e3),
+    ("MB", 1e6),
+    ("GB", 1e9),
+    ("TB", 1e12),
+    ("KiB", 1024.0),
+    ("MiB", 1048576.0),
+    ("GiB", 1073741824.0),
+    ("TiB", 1099511627776.0),
+];
+const SIZE_FORM: &str = "a size is a number and a unit: B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024), e.g. \"4GiB\", \"512MB\"";
+
+/// Parses a size (`"4GiB"`, `"512MB"`, `"1.5GiB"`) to bytes.
+pub fn size_bytes(s: &str) -> Result<u64, Bad> {
+    let t = s.trim();
+    if t.starts_with('-') {
+        return Err(bad(format!("size `{s}` is negative"), SIZE_FORM));
+    }
+    let (num, unit) = t.split_at(numbers::prefix_len(t));
+    let Ok(v) = numbers::parse(num) else {
+        return Err(bad(format!("`{s}` is not a size"), SIZE_FORM));
+    };
+    let unit = unit.trim();
+    let Some((_, mult)) = SIZE_UNITS.iter().find(|(u, _)| *u == unit) else {
+        let msg = if unit.is_empty() {
+            format!("size `{s}` has no unit")
+        } else {
+            format!("unknown size unit `{unit}` in `{s}`")
+        };
+        let h = did_you_mean(unit, SIZE_UNITS.iter().map(|(u, _)| *u))
+            .map(|h| format!("{h} "))
+            .unwrap_or_default();
+        return Err(bad(msg, format!("{h}{SIZE_FORM}")));
+    };
+    let bytes = (v * mult).round();
+    if bytes >= 2f64.powi(63) {
+        return Err(bad(format!("size `{s}` is too large"), SIZE_FORM));
+    }
+    Ok(bytes as u64)
 }
 
 /// Parses a duration to nanoseconds.
@@ -160,11 +219,15 @@ impl<'a> Call<'a> {
 }
 
 fn number(s: &str, what: &str) -> Result<f64, Bad> {
-    match s.replace('_', "").parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(v),
-        _ => Err(bad(
+    match numbers::parse(s) {
+        Ok(v) => Ok(v),
+        Err(NumErr::TooLarge) => Err(bad(
+            format!("{what} `{s}` is too large"),
+            "write a number of ordinary size, such as 2, 0.5 or 1e3",
+        )),
+        Err(NumErr::Malformed) => Err(bad(
             format!("{what} `{s}` is not a number"),
-            "write a plain number such as 2 or 0.5",
+            "write a plain number such as 2, 0.5 or 1e3; `_` may only separate two digits",
         )),
     }
 }
@@ -174,7 +237,23 @@ fn positive(v: f64, what: &str, form: &str) -> Result<f64, Bad> {
         Ok(v)
     } else {
         Err(bad(
-            format!("{what} must be > 0 (got {v})"),
+            format!("{what} must be > 0 (got {})", numbers::show(v)),
+            form.to_string(),
+        ))
+    }
+}
+
+/// Checks `lo <= v <= hi` for a parameter that is not a duration.
+fn within(v: f64, (lo, hi): (f64, f64), what: &str, form: &str) -> Result<f64, Bad> {
+    if (lo..=hi).contains(&v) {
+        Ok(v)
+    } else {
+        Err(bad(
+            format!(
+                "{what} {} is out of range (allowed {})",
+                numbers::show(v),
+                numbers::show_range(lo, hi)
+            ),
             form.to_string(),
         ))
     }
@@ -196,6 +275,12 @@ const DIST_FORM: &str = "one of const(5ms), exp(mean=10ms), uniform(1ms, 5ms), n
 /// Parses a distribution of durations; parameters of the result are in
 /// seconds. `base_dir` anchors `empirical(...)` paths.
 pub fn dist(s: &str, base_dir: &Path) -> Result<Dist, Bad> {
+    dist_in(s, &mut Samples::new(base_dir))
+}
+
+/// [`dist`], reading `empirical(...)` files through `samples` (which
+/// anchors their paths, reads each file once and bounds their size).
+pub fn dist_in(s: &str, samples: &mut Samples) -> Result<Dist, Bad> {
     let c = split_call(s, "a distribution", DIST_FORM)?;
     let d = |key: &str, pos: usize, form: &str| -> Result<f64, Bad> {
         duration_secs(c.need(key, pos, form)?).map_err(|mut b| {
@@ -241,7 +326,8 @@ pub fn dist(s: &str, base_dir: &Path) -> Result<Dist, Bad> {
         "gamma" => {
             let f = "gamma(shape=2, mean=30ms)";
             c.check(&["shape", "mean"], f)?;
-            let shape = positive(number(c.need("shape", 0, f)?, "shape")?, "gamma shape", f)?;
+            let shape = number(c.need("shape", 0, f)?, "shape")?;
+            let shape = within(shape, limits::GAMMA_SHAPE, "gamma shape", f)?;
             let mean = positive(d("mean", 1, f)?, "gamma mean", f)?;
             Dist::gamma(shape, mean).ok_or_else(|| bad("invalid gamma parameters", f))
         }
@@ -249,7 +335,8 @@ pub fn dist(s: &str, base_dir: &Path) -> Result<Dist, Bad> {
             let f = "pareto(scale=1ms, shape=1.5)";
             c.check(&["scale", "shape"], f)?;
             let scale = positive(d("scale", 0, f)?, "pareto scale", f)?;
-            let shape = positive(number(c.need("shape", 1, f)?, "shape")?, "pareto shape", f)?;
+            let shape = number(c.need("shape", 1, f)?, "shape")?;
+            let shape = within(shape, limits::PARETO_SHAPE, "pareto shape", f)?;
             Ok(Dist::Pareto { scale, shape })
         }
         "empirical" => {
@@ -263,7 +350,7 @@ pub fn dist(s: &str, base_dir: &Path) -> Result<Dist, Bad> {
                     "empirical(path/to/samples.csv), relative to the scenario file",
                 ));
             }
-            empirical(&base_dir.join(raw), raw)
+            Ok(Dist::Empirical(samples.load(raw)?))
         }
         other => Err(bad(
             format!("unknown distribution `{other}`"),
@@ -293,6 +380,12 @@ fn lognormal(c: &Call<'_>) -> Result<Dist, Bad> {
                 "lognormal sigma",
                 "sigma is the standard deviation of ln(x), e.g. 0.5",
             )?;
+            let sigma = within(
+                sigma,
+                (f64::MIN_POSITIVE, limits::MAX_SIGMA),
+                "lognormal sigma",
+                "sigma is the standard deviation of ln(x), e.g. 0.5; at 10 the p99 is already 10^10 x the median",
+            )?;
             Ok(Dist::lognormal_median_sigma(median, sigma))
         }
         (None, Some(p)) => {
@@ -303,60 +396,16 @@ fn lognormal(c: &Call<'_>) -> Result<Dist, Bad> {
                     "the 99th percentile of a log-normal is always above its median",
                 ));
             }
+            if (p99 / median).ln() / crate::dist::Z99 > limits::MAX_SIGMA {
+                return Err(bad(
+                    format!("lognormal p99 ({p}) is more than 10^10 x the median"),
+                    "that is a sigma of ln(x) above 10; bring p99 closer to the median",
+                ));
+            }
             Ok(Dist::lognormal_median_p99(median, p99))
         }
         _ => Err(bad("lognormal needs exactly one of `sigma` or `p99`", f)),
     }
-}
-
-/// Reads an empirical sample file: one value per line, with a unit or a bare
-/// number in ms; blank lines and `#` comments skipped; a non-numeric first
-/// line is a header.
-fn empirical(path: &Path, shown: &str) -> Result<Dist, Bad> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        bad(
-            format!(
-                "cannot read empirical samples `{shown}` ({}): {e}",
-                path.display()
-            ),
-            "paths are relative to the scenario file's directory",
-        )
-    })?;
-    let mut values = Vec::new();
-    let mut first = true;
-    for (i, line) in text.lines().enumerate() {
-        let l = line.split('#').next().unwrap_or("").trim();
-        let l = l.split(',').next().unwrap_or("").trim();
-        if l.is_empty() {
-            continue;
-        }
-        let is_first = std::mem::replace(&mut first, false);
-        let v = if l.ends_with(|c: char| c.is_ascii_digit() || c == '.') {
-            l.parse::<f64>()
-                .ok()
-                .filter(|v| v.is_finite())
-                .map(|ms| ms / 1e3)
-        } else {
-            duration_secs(l).ok()
-        };
-        match v {
-            Some(v) if v >= 0.0 => values.push(v),
-            _ if is_first => continue, // header
-            _ => {
-                return Err(bad(
-                    format!("`{shown}` line {}: `{l}` is not a duration", i + 1),
-                    "one value per line: a number in ms (e.g. 12.5) or with a unit (e.g. 12.5ms)",
-                ))
-            }
-        }
-    }
-    if values.is_empty() {
-        return Err(bad(
-            format!("empirical samples `{shown}` contain no values"),
-            "one value per line: a number in ms (e.g. 12.5) or with a unit (e.g. 12.5ms)",
-        ));
-    }
-    Ok(Dist::Empirical(values.into()))
 }
 
 const ARRIVAL_NAMES: [&str; 6] = ["poisson", "constant", "diurnal", "burst", "steps", "trace"];
@@ -367,10 +416,7 @@ pub fn arrival(s: &str) -> Result<Arrival, Bad> {
     let c = split_call(s, "an arrival process", ARRIVAL_FORM)?;
     let rate = |key: &str, pos: usize, f: &str| -> Result<f64, Bad> {
         let v = number(c.need(key, pos, f)?, key)?;
-        if v < 0.0 {
-            return Err(bad(format!("{key} must be >= 0 (got {v})"), f.to_string()));
-        }
-        Ok(v)
+        check_rate(v, &format!("{} {key}", c.name), f)
     };
     let dur = |key: &str, pos: usize, f: &str| -> Result<u64, Bad> {
         duration(c.need(key, pos, f)?).map_err(|mut b| {
@@ -445,6 +491,7 @@ pub fn arrival(s: &str) -> Result<Arrival, Bad> {
                         "rates must be >= 0",
                     ));
                 }
+                let v = check_rate(v, &format!("steps rate at {t}"), f)?;
                 if out.last().is_some_and(|&(prev, _)| at <= prev) {
                     return Err(bad(
                         format!("step time {t} is not after the previous one"),
@@ -467,6 +514,37 @@ pub fn arrival(s: &str) -> Result<Arrival, Bad> {
             },
         )),
     }
+}
+
+/// Checks an arrival rate: 0, or `MIN_RATE..=MAX_RATE` requests/s.
+pub fn check_rate(v: f64, what: &str, form: &str) -> Result<f64, Bad> {
+    if v < 0.0 {
+        return Err(bad(
+            format!("{what} must be >= 0 (got {})", numbers::show(v)),
+            form.to_string(),
+        ));
+    }
+    if v > limits::MAX_RATE {
+        return Err(bad(
+            format!(
+                "{what} {} requests/s is above the limit of {} requests/s",
+                numbers::show(v),
+                numbers::show(limits::MAX_RATE)
+            ),
+            "one workload sends at most one request per microsecond",
+        ));
+    }
+    if v > 0.0 && v < limits::MIN_RATE {
+        return Err(bad(
+            format!(
+                "{what} {} requests/s is below the smallest non-zero rate, {} requests/s (one request per 11.6 days)",
+                numbers::show(v),
+                numbers::show(limits::MIN_RATE)
+            ),
+            "use 0 for no requests",
+        ));
+    }
+    Ok(v)
 }
 
 #[cfg(test)]

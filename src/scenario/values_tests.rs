@@ -24,6 +24,52 @@ fn durations_in_every_unit() {
     assert_eq!(duration(" 5 ms ").unwrap(), 5_000_000);
 }
 
+/// Finding 7: `µs`/`μs`, exponents, and TOML's rule for `_`.
+#[test]
+fn duration_numbers_read_like_toml() {
+    assert_eq!(duration("5\u{b5}s").unwrap(), 5_000); // micro sign
+    assert_eq!(duration("5\u{3bc}s").unwrap(), 5_000); // Greek mu
+    assert_eq!(duration("1e3s").unwrap(), 1_000_000_000_000);
+    assert_eq!(duration("2.5E-3s").unwrap(), 2_500_000);
+    assert_eq!(duration("1_000ms").unwrap(), 1_000_000_000);
+    for bad in ["_1s", "1__0s", "1_s", "1_.5s", "1e3", "e3s"] {
+        let b = duration(bad).unwrap_err();
+        assert!(!b.message.is_empty(), "{bad} accepted");
+    }
+    assert!(duration("_1s").unwrap_err().hint.unwrap().contains("`_`"));
+}
+
+/// Finding 4: durations are 0 or 1ns ..= 366d.
+#[test]
+fn duration_bounds() {
+    assert_eq!(duration("366d").unwrap(), 366 * 86_400 * 1_000_000_000);
+    assert!(duration("367d").unwrap_err().message.contains("366 days"));
+    assert!(duration("1000d").unwrap_err().message.contains("366 days"));
+    assert!(duration("0.5ns").unwrap_err().message.contains("1ns"));
+    assert_eq!(duration("1ns").unwrap(), 1);
+}
+
+#[test]
+fn sizes() {
+    assert_eq!(size_bytes("4GiB").unwrap(), 4 << 30);
+    assert_eq!(size_bytes("512MB").unwrap(), 512_000_000);
+    assert_eq!(size_bytes("1.5KiB").unwrap(), 1536);
+    assert_eq!(size_bytes("16 MiB").unwrap(), 16 << 20);
+    assert_eq!(size_bytes("1TiB").unwrap(), 1 << 40);
+    assert_eq!(size_bytes("7B").unwrap(), 7);
+    assert!(size_bytes("4G").unwrap_err().hint.unwrap().contains("GB"));
+    assert!(size_bytes("4").unwrap_err().message.contains("no unit"));
+    assert!(size_bytes("-4GiB")
+        .unwrap_err()
+        .message
+        .contains("negative"));
+    assert!(size_bytes("1e300TiB")
+        .unwrap_err()
+        .message
+        .contains("too large"));
+    assert!(size_bytes("GiB").is_err());
+}
+
 #[test]
 fn bad_durations() {
     assert!(duration("15").unwrap_err().message.contains("no unit"));
@@ -101,8 +147,12 @@ fn nonsense_distributions_are_rejected_with_hints() {
     assert!(err("lognormal(median=15ms)").contains("exactly one"));
     assert!(err("lognormal(median=15ms, sigma=0.5, p99=80ms)").contains("exactly one"));
     assert!(err("uniform(5ms, 1ms)").contains("above the high"));
-    assert!(err("gamma(shape=0, mean=3ms)").contains("> 0"));
-    assert!(err("pareto(scale=1ms, shape=-1)").contains("> 0"));
+    assert!(err("gamma(shape=0, mean=3ms)").contains("out of range (allowed 0.001..=1000000)"));
+    assert!(err("pareto(scale=1ms, shape=-1)").contains("out of range (allowed 0.1..=1000000)"));
+    assert!(err("pareto(scale=1ms, shape=0.01)").contains("out of range"));
+    assert!(err("lognormal(median=15ms, sigma=11)").contains("out of range"));
+    assert!(err("lognormal(median=1ns, p99=300d)").contains("10^10"));
+    assert!(err("exp(mean=400d)").contains("longer than 366 days"));
     assert!(err("lognormal(median=15ms, sigma=0.5").contains("not a distribution"));
     assert!(err("lognorm(median=15ms, sigma=0.5)").contains("did you mean `lognormal`"));
     assert!(err("exp(mena=10ms)").contains("did you mean `mean`"));
@@ -159,4 +209,23 @@ fn bad_arrivals() {
         .unwrap()
         .contains("did you mean `poisson`"));
     assert!(m("poisson").contains("not an arrival"));
+    // Finding 7: the limit is named unambiguously, numbers printed compactly.
+    let over = m("poisson(rate=1000001)");
+    assert!(
+        over.contains("1000001 requests/s is above the limit of 1000000"),
+        "{over}"
+    );
+    assert!(m("constant(rate=1e-300)").contains("1e-300 requests/s is below"));
+    assert!(m("diurnal(mean=10, peak=2e6, period=1h)").contains("diurnal peak 2000000"));
+    assert!(m("steps(0s=10, 1m=1e7)").contains("above the limit"));
+    assert!(m("poisson(rate=1__0)").contains("not a number"));
+    assert!(m("poisson(rate=1e400)").contains("too large"));
+    assert_eq!(
+        arrival("poisson(rate=1e3)").unwrap(),
+        Arrival::Poisson { rate: 1000.0 }
+    );
+    assert_eq!(
+        arrival("poisson(rate=1_000)").unwrap(),
+        Arrival::Poisson { rate: 1000.0 }
+    );
 }

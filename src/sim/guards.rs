@@ -3,8 +3,8 @@
 //!
 //! The measure, checked between engine slices, is the run's *footprint*:
 //! the bytes allocated by every structure that grows during a run (event
-//! heap, frame slab, environments and idle pools, deadline queues) plus the
-//! time series. Everything else is fixed when the run is built. It is cheap
+//! heap, frame slab, environments and idle pools, deadline queues, latency
+//! histograms) plus the time series. Everything else is fixed when the run is built. It is cheap
 //! and deterministic, so a run that piles up work stops at the same event
 //! on any machine, and it is per simulation, so runs side by side in one
 //! process (tests, sweeps) each answer for their own memory, which the
@@ -41,6 +41,7 @@ pub fn footprint<E>(engine: &Engine<E>, world: &World) -> u64 {
     let mut bytes = engine.footprint() + world.frames.footprint() + world.rec.footprint();
     bytes += world.functions.iter().map(|f| f.footprint()).sum::<usize>();
     bytes += world.apis.iter().map(|a| a.footprint()).sum::<usize>();
+    bytes += world.clients.iter().map(|c| c.footprint()).sum::<usize>();
     bytes as u64
 }
 

@@ -103,6 +103,7 @@ pub fn build_from(s: &Scenario, started: Instant) -> Simulation {
                 stream(seed, &w.name, "arrivals"),
                 stream(seed, &w.name, "client"),
                 series,
+                sim.duration,
             )
         })
         .collect();

@@ -1,13 +1,20 @@
 //! Arrival processes: when the next request enters the system.
 //!
-//! Every process is a (possibly non-homogeneous) point process sampled one
-//! arrival at a time, so memory does not grow with the run length.
-//! Piecewise-constant rates (`steps`, `burst`) are sampled exactly by
-//! integrating the rate against an Exp(1) draw; `diurnal` uses thinning.
+//! Every process is a (possibly non-homogeneous) Poisson process, or a
+//! lattice, sampled one arrival at a time, so memory does not grow with the
+//! run length. Non-homogeneous processes are sampled exactly by inversion of
+//! the integrated rate: the next arrival is where the rate integrated from
+//! `now` reaches an Exp(1) draw. Sampling stops at the end of the simulation
+//! and its work per arrival is bounded for every process and parameter:
+//! periodic rates (`burst`, `diurnal`) skip whole periods by division.
+
+mod diurnal;
+mod piecewise;
 
 use rand::Rng;
 
 use crate::engine::{ns_to_secs, secs_to_ns, SimRng, SimTime};
+pub use diurnal::Shape;
 
 /// An arrival process. Rates are in requests per second; times in ns.
 #[derive(Clone, Debug, PartialEq)]
@@ -36,10 +43,8 @@ pub enum Arrival {
         peak: f64,
         /// Period \[ns\].
         period: SimTime,
-        /// Offset of the sinusoid [1/s] (derived).
-        offset: f64,
-        /// Amplitude of the sinusoid [1/s] (derived).
-        amplitude: f64,
+        /// The derived shape, used for sampling.
+        shape: Shape,
     },
     /// On/off Poisson process: `peak` during the first `length` of every
     /// `every`, `base` otherwise.
@@ -48,9 +53,9 @@ pub enum Arrival {
         base: f64,
         /// Rate during bursts [1/s].
         peak: f64,
-        /// Burst period \[ns\].
+        /// Burst period \[ns\] (> 0).
         every: SimTime,
-        /// Burst length \[ns\].
+        /// Burst length \[ns\] (<= `every`).
         length: SimTime,
     },
     /// Piecewise-constant Poisson rate: `(start time [ns], rate [1/s])`,
@@ -59,15 +64,14 @@ pub enum Arrival {
 }
 
 impl Arrival {
-    /// A diurnal process with this mean and peak (`peak >= mean >= 0`).
+    /// A diurnal process with this mean and peak (`peak >= mean >= 0`) and
+    /// period (> 0).
     pub fn diurnal(mean: f64, peak: f64, period: SimTime) -> Arrival {
-        let (offset, amplitude) = diurnal_shape(mean, peak);
         Arrival::Diurnal {
             mean,
             peak,
             period,
-            offset,
-            amplitude,
+            shape: Shape::new(mean, peak, period),
         }
     }
 
@@ -77,18 +81,8 @@ impl Arrival {
             Arrival::Poisson { rate } => Arrival::Poisson { rate: rate * k },
             Arrival::Constant { rate } => Arrival::Constant { rate: rate * k },
             Arrival::Diurnal {
-                mean,
-                peak,
-                period,
-                offset,
-                amplitude,
-            } => Arrival::Diurnal {
-                mean: mean * k,
-                peak: peak * k,
-                period: *period,
-                offset: offset * k,
-                amplitude: amplitude * k,
-            },
+                mean, peak, period, ..
+            } => Arrival::diurnal(mean * k, peak * k, *period),
             Arrival::Burst {
                 base,
                 peak,
@@ -118,15 +112,7 @@ impl Arrival {
     pub fn rate_at(&self, t: SimTime) -> f64 {
         match self {
             Arrival::Poisson { rate } | Arrival::Constant { rate } => *rate,
-            Arrival::Diurnal {
-                period,
-                offset,
-                amplitude,
-                ..
-            } => {
-                let phase = 2.0 * std::f64::consts::PI * (t % period) as f64 / *period as f64;
-                (offset - amplitude * phase.cos()).max(0.0)
-            }
+            Arrival::Diurnal { shape, .. } => shape.rate_at(t),
             Arrival::Burst {
                 base,
                 peak,
@@ -147,34 +133,37 @@ impl Arrival {
         }
     }
 
-    /// Expected number of arrivals in `[0, t)`, by numeric integration where
-    /// needed (used by tests and reports, not on the hot path).
+    /// Expected number of arrivals in `[0, t)` (the integrated rate, in
+    /// closed form; for `constant`, the lattice points in `(0, t)` rounded
+    /// down). Used by tests and reports, not on the hot path.
     pub fn expected_count(&self, t: SimTime) -> f64 {
-        let n = 100_000u64;
-        let dt = t as f64 / n as f64;
         match self {
             Arrival::Poisson { rate } => rate * ns_to_secs(t),
             Arrival::Constant { rate } => (rate * ns_to_secs(t)).floor(),
-            _ => {
-                (0..n)
-                    .map(|i| self.rate_at(((i as f64 + 0.5) * dt) as SimTime))
-                    .sum::<f64>()
-                    * dt
-                    * 1e-9
-            }
+            Arrival::Diurnal { shape, .. } => shape.expected_count(t),
+            Arrival::Burst {
+                base,
+                peak,
+                every,
+                length,
+            } => piecewise::burst_expected((*base, *peak, *every, *length), t),
+            Arrival::Steps(s) => piecewise::steps_expected(s, t),
         }
     }
 
-    /// The time of the next arrival strictly after `now`, or `None` if there
-    /// is none (rate zero for ever).
-    pub fn next_after(&self, now: SimTime, rng: &mut SimRng) -> Option<SimTime> {
+    /// The time of the next arrival strictly after `now` and at most `end`
+    /// (the end of the simulation), or `None` if there is none by then.
+    /// The work is bounded whatever the process and `end`.
+    #[inline]
+    pub fn next_after(&self, now: SimTime, end: SimTime, rng: &mut SimRng) -> Option<SimTime> {
         match self {
             Arrival::Poisson { rate } => {
                 if *rate <= 0.0 {
                     return None;
                 }
                 let e: f64 = rng.sample(rand_distr::Exp1);
-                Some(now.saturating_add(secs_to_ns(e / rate).max(1)))
+                let t = now.saturating_add(secs_to_ns(e / rate).max(1));
+                (t <= end).then_some(t)
             }
             Arrival::Constant { rate } => {
                 if *rate <= 0.0 {
@@ -188,202 +177,28 @@ impl Arrival {
                 if t <= now {
                     t = ((k + 1.0) * period).round() as SimTime;
                 }
-                Some(t)
+                (t <= end).then_some(t)
             }
-            Arrival::Diurnal { mean, peak, .. } => {
-                let max = *peak;
-                if max <= 0.0 || *mean <= 0.0 {
-                    return None;
-                }
-                let mut t = now;
-                // Thinning (Lewis-Shedler): candidates at the peak rate,
-                // accepted with probability rate(t) / peak; on average
-                // peak / mean candidates per arrival.
-                loop {
-                    let e: f64 = rng.sample(rand_distr::Exp1);
-                    t = t.saturating_add(secs_to_ns(e / max).max(1));
-                    let accept: f64 = rng.random();
-                    if accept * max <= self.rate_at(t) {
-                        return Some(t);
-                    }
-                    if t >= SimTime::MAX / 2 {
-                        return None;
-                    }
-                }
+            Arrival::Diurnal { shape, .. } => {
+                let e: f64 = rng.sample(rand_distr::Exp1);
+                shape.next_after(now, end, e)
             }
-            Arrival::Burst { .. } | Arrival::Steps(_) => self.next_piecewise(now, rng),
-        }
-    }
-
-    /// The constant piece containing `t`: (rate, end of the piece), end
-    /// `None` when the rate is constant for ever after `t`.
-    fn piece_at(&self, t: SimTime) -> (f64, Option<SimTime>) {
-        match self {
             Arrival::Burst {
                 base,
                 peak,
                 every,
                 length,
             } => {
-                let start = t - t % every;
-                if t % every < *length {
-                    (*peak, Some(start + length))
-                } else {
-                    (*base, Some(start + every))
-                }
+                let e: f64 = rng.sample(rand_distr::Exp1);
+                piecewise::burst_next((*base, *peak, *every, *length), now, end, e)
             }
             Arrival::Steps(s) => {
-                let i = s.partition_point(|(start, _)| *start <= t);
-                let rate = if i == 0 { 0.0 } else { s[i - 1].1 };
-                (rate, s.get(i).map(|(start, _)| *start))
-            }
-            _ => (self.rate_at(t), None),
-        }
-    }
-
-    fn next_piecewise(&self, now: SimTime, rng: &mut SimRng) -> Option<SimTime> {
-        let mut need: f64 = rng.sample(rand_distr::Exp1); // integrated rate to the next arrival
-        let mut t = now;
-        // A burst with base 0 and peak 0, or steps ending at rate 0, have no
-        // further arrivals: the loop ends when a piece is open-ended.
-        for _ in 0..10_000_000 {
-            let (rate, end) = self.piece_at(t);
-            match end {
-                None => {
-                    if rate <= 0.0 {
-                        return None;
-                    }
-                    return Some(t.saturating_add(secs_to_ns(need / rate).max(1)));
-                }
-                Some(end) => {
-                    let span = ns_to_secs(end - t);
-                    if rate > 0.0 && rate * span >= need {
-                        return Some(t.saturating_add(secs_to_ns(need / rate).max(1)));
-                    }
-                    need -= rate * span;
-                    t = end;
-                }
+                let e: f64 = rng.sample(rand_distr::Exp1);
+                piecewise::steps_next(s, now, end, e)
             }
         }
-        None
     }
-}
-
-/// Offset and amplitude of `max(0, offset - amplitude cos)` with maximum
-/// `peak` and mean `mean`. Without clamping, offset = mean. With clamping
-/// (peak > 2 mean) the mean of the clamped sinusoid, for offset `c` and
-/// amplitude `a = peak - c`, is `(c * th + a * sin th) / pi` with
-/// `th = acos(-c / a)`; it grows with `c`, so `c` is found by bisection.
-fn diurnal_shape(mean: f64, peak: f64) -> (f64, f64) {
-    if peak <= 2.0 * mean || mean <= 0.0 {
-        return (mean, peak - mean);
-    }
-    let clamped_mean = |c: f64| {
-        let a = peak - c;
-        let th = (-c / a).clamp(-1.0, 1.0).acos();
-        (c * th + a * th.sin()) / std::f64::consts::PI
-    };
-    let (mut lo, mut hi) = (-1e9 * peak, peak / 2.0);
-    for _ in 0..200 {
-        let mid = 0.5 * (lo + hi);
-        if clamped_mean(mid) < mean {
-            lo = mid;
-        } else {
-            hi = mid;
-        }
-    }
-    let c = 0.5 * (lo + hi);
-    (c, peak - c)
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::engine::{stream, SECONDS};
-
-    fn count(a: &Arrival, horizon: SimTime, seed: u64) -> u64 {
-        let mut rng = stream(seed, "arrivals", "");
-        let mut t = 0;
-        let mut n = 0;
-        while let Some(next) = a.next_after(t, &mut rng) {
-            if next >= horizon {
-                break;
-            }
-            t = next;
-            n += 1;
-        }
-        n
-    }
-
-    /// Poisson counts: mean = variance = expected; allow 5 sd.
-    fn assert_poisson_count(a: &Arrival, horizon: SimTime) {
-        let n = count(a, horizon, 11) as f64;
-        let want = a.expected_count(horizon);
-        assert!(
-            (n - want).abs() <= 5.0 * want.sqrt(),
-            "{a:?}: {n} arrivals, expected {want}"
-        );
-    }
-
-    #[test]
-    fn counts_match_the_integrated_rate() {
-        let h = 3600 * SECONDS;
-        assert_poisson_count(&Arrival::Poisson { rate: 50.0 }, h);
-        assert_poisson_count(&Arrival::diurnal(20.0, 35.0, 1800 * SECONDS), h);
-        // Peak above twice the mean: zero at night, same mean.
-        assert_poisson_count(&Arrival::diurnal(20.0, 60.0, 1800 * SECONDS), h);
-        assert_poisson_count(
-            &Arrival::Burst {
-                base: 5.0,
-                peak: 100.0,
-                every: 600 * SECONDS,
-                length: 60 * SECONDS,
-            },
-            h,
-        );
-        assert_poisson_count(
-            &Arrival::Steps(vec![
-                (0, 10.0),
-                (600 * SECONDS, 50.0),
-                (1200 * SECONDS, 0.0),
-                (2400 * SECONDS, 5.0),
-            ]),
-            h,
-        );
-    }
-
-    #[test]
-    fn diurnal_keeps_its_mean_and_peak() {
-        let day = 86_400 * SECONDS;
-        for (mean, peak) in [(200.0, 300.0), (200.0, 400.0), (200.0, 600.0), (1.0, 50.0)] {
-            let a = Arrival::diurnal(mean, peak, day);
-            let got_mean = a.expected_count(day) / 86_400.0;
-            assert!(
-                (got_mean - mean).abs() < 1e-3 * mean,
-                "{mean}/{peak}: mean {got_mean}"
-            );
-            assert!((a.rate_at(day / 2) - peak).abs() < 1e-9, "{mean}/{peak}");
-            assert!(a.rate_at(0) >= 0.0);
-        }
-    }
-
-    #[test]
-    fn constant_is_a_lattice() {
-        let a = Arrival::Constant { rate: 4.0 };
-        let mut rng = stream(1, "c", "");
-        let t1 = a.next_after(0, &mut rng).unwrap();
-        let t2 = a.next_after(t1, &mut rng).unwrap();
-        assert_eq!(t1, SECONDS / 4);
-        assert_eq!(t2, SECONDS / 2);
-        assert_eq!(count(&a, 10 * SECONDS, 1), 39);
-    }
-
-    #[test]
-    fn zero_rate_ends_the_process() {
-        let mut rng = stream(1, "z", "");
-        assert_eq!(Arrival::Poisson { rate: 0.0 }.next_after(0, &mut rng), None);
-        let s = Arrival::Steps(vec![(0, 100.0), (SECONDS, 0.0)]);
-        let n = count(&s, 100 * SECONDS, 2) as f64;
-        assert!((n - 100.0).abs() < 50.0);
-    }
-}
+mod tests;

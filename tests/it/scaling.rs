@@ -239,7 +239,7 @@ fn burst_arrival_counts() {
     for seed in 0..seeds {
         let mut rng = slsim::engine::stream(seed + seed_offset(), "w", "arrivals");
         let mut t = 0;
-        while let Some(next) = a.next_after(t, &mut rng) {
+        while let Some(next) = a.next_after(t, u64::MAX, &mut rng) {
             total += 1;
             t = next;
         }

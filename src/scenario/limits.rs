@@ -1,0 +1,101 @@
+//! Every bound the scenario format puts on a number, declared once.
+//!
+//! Where AWS has a quota, the bound is that quota and cites its row of the
+//! project's fact sheet (`aws-facts.md`, "aws-facts X.Y"); elsewhere it is
+//! the range in which the simulator's arithmetic stays exact and its memory
+//! bounded. `docs/scenario-format.md` lists them all for users.
+
+/// Nanoseconds per second.
+const NS: u64 = 1_000_000_000;
+/// Seconds per day.
+const DAY_S: u64 = 86_400;
+
+/// Longest duration accepted anywhere (and the longest run) \[s\]: 366
+/// days. Time is integer nanoseconds (`u64`, exact to 584 years); a run
+/// longer than a year is outside what a capacity plan needs and would
+/// exceed any event budget.
+pub const MAX_DURATION_S: f64 = (366 * DAY_S) as f64;
+/// [`MAX_DURATION_S`] in nanoseconds.
+pub const MAX_DURATION_NS: u64 = 366 * DAY_S * NS;
+/// Shortest non-zero duration \[s\]: 1 ns, the clock's resolution.
+pub const MIN_DURATION_S: f64 = 1e-9;
+
+/// Highest arrival rate of one workload, and highest API rate limit or
+/// burst \[1/s\]: one request per microsecond, far beyond any real
+/// workload (the API Gateway account default is 10,000/s, aws-facts 4)
+/// and far above where nanosecond time stops resolving arrivals.
+pub const MAX_RATE: f64 = 1e6;
+/// Lowest non-zero rate \[1/s\]: one request per 11.6 days. Below it the
+/// mean gap between arrivals is longer than the longest run.
+pub const MIN_RATE: f64 = 1e-6;
+/// Largest workload `scale`.
+pub const MAX_SCALE: f64 = 1e6;
+/// Route weights are relative; each is in `MIN_WEIGHT..=MAX_WEIGHT` so
+/// that their ratios stay representable.
+pub const MIN_WEIGHT: f64 = 1e-9;
+/// See [`MIN_WEIGHT`].
+pub const MAX_WEIGHT: f64 = 1e9;
+
+/// Longest wait before a retry (client `retry.backoff` mean, table
+/// `sdk_retry.base` and `max_backoff`) \[s\]: 1 hour. The SDKs cap their
+/// backoff at 20 s (aws-facts 5.4); an hour keeps room for slow clients
+/// while a request waiting for days is not a retry any more.
+pub const MAX_RETRY_WAIT_S: u64 = 3600;
+
+/// Largest `account_concurrency`: AWS's default is 1,000, raisable to
+/// "tens of thousands" (aws-facts 1.1); 1,000,000 leaves room for
+/// "unlimited" reference models while keeping environments in memory.
+pub const MAX_ACCOUNT_CONCURRENCY: i64 = 1_000_000;
+/// Lambda memory \[MB\] (aws-facts 1.3).
+pub const LAMBDA_MEMORY_MB: (i64, i64) = (128, 10_240);
+/// Lambda timeout, max \[s\] (aws-facts 1.3: 900 s).
+pub const LAMBDA_MAX_TIMEOUT_S: u64 = 900;
+/// Longest `keep_alive` \[s\]: 24 h. AWS publishes no idle lifetime; the
+/// longest measured is ~65 min (aws-facts 1.4), and environments are
+/// recycled "every few hours" even under load (aws-facts 10.6).
+pub const MAX_KEEP_ALIVE_S: u64 = DAY_S;
+/// Longest `max_lifetime` \[s\]: 24 h (same sources as [`MAX_KEEP_ALIVE_S`]).
+pub const MAX_LIFETIME_S: u64 = DAY_S;
+/// `threads` of a compute step: at least 0.01 (a step cannot be stretched
+/// more than 100-fold by it) and at most 6, the most vCPUs a function gets
+/// (at 10,240 MB; aws-facts 1.3).
+pub const THREADS: (f64, f64) = (0.01, 6.0);
+/// Items of one table call: DynamoDB itself has no limit on a scan's
+/// items; 1,000,000 keeps capacity arithmetic exact.
+pub const MAX_ITEMS: i64 = 1_000_000;
+/// DynamoDB item size \[KB\] (aws-facts 5.1: 400 KB).
+pub const MAX_ITEM_KB: f64 = 400.0;
+/// Provisioned RCU / WCU and on-demand initial peaks per table: the
+/// per-table default quota of 40,000 read and 40,000 write units, both
+/// capacity modes (aws-facts 5.1).
+pub const TABLE_MAX_UNITS: f64 = 40_000.0;
+/// Table `burst_seconds` \[s\]: AWS keeps 300 s (aws-facts 5.2); up to a day.
+pub const MAX_BURST_SECONDS: f64 = DAY_S as f64;
+/// Largest `max_events`: 10^15 (event counts stay exact in JSON numbers,
+/// which are doubles, below 2^53 ~ 9.007e15).
+pub const MAX_EVENTS: i64 = 1_000_000_000_000_000;
+/// `max_memory` \[bytes\]: 16 MiB ..= 1 TiB.
+pub const MEMORY_BYTES: (u64, u64) = (16 << 20, 1 << 40);
+
+/// Empirical sample files: at most this many bytes (64 MiB) ...
+pub const MAX_SAMPLE_FILE_BYTES: u64 = 64 << 20;
+/// ... and this many values per file ...
+pub const MAX_SAMPLES_PER_FILE: usize = 1_000_000;
+/// ... and this many values over all the files of a scenario (80 MB of
+/// samples in memory; a file named twice is read once).
+pub const MAX_SAMPLES_TOTAL: usize = 10_000_000;
+
+/// Gamma `shape`: 0.001 ..= 1,000,000 (above, the distribution is a
+/// constant: use `const`).
+pub const GAMMA_SHAPE: (f64, f64) = (1e-3, 1e6);
+/// Pareto `shape`: 0.1 ..= 1,000,000; from 0.1 up every draw
+/// (`scale / u^(1/shape)`, `u >= 2^-53`) stays a finite number.
+pub const PARETO_SHAPE: (f64, f64) = (0.1, 1e6);
+/// Largest lognormal `sigma`: e^(2.33 sigma) is the ratio of p99 to the
+/// median; sigma = 10 already puts p99 at 10^10 x the median.
+pub const MAX_SIGMA: f64 = 10.0;
+
+/// Seconds to nanoseconds for the `u64` bounds above.
+pub const fn secs(s: u64) -> u64 {
+    s * NS
+}

@@ -1,0 +1,151 @@
+//! Stage two for `[simulation]`: run length, seed, account settings and
+//! the guards (`max_events`, `max_wall`, `max_memory`).
+
+use crate::engine::SECONDS;
+
+use super::context::Cx;
+use super::limits::{self, MAX_DURATION_NS};
+use super::model::*;
+use super::raw::*;
+use super::validate::{choice, dur, dur_in, int_in, printable, REGIONS};
+use super::values;
+
+/// Validates `[simulation]`; `unparsed` when the section exists but failed
+/// to deserialize (its fields are then not reported as missing).
+pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulation {
+    let p = |f: &str| crate::fp!["simulation", f];
+    let name = r.name.clone().unwrap_or_else(|| {
+        std::path::Path::new(cx.file)
+            .file_stem()
+            .map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+    });
+    printable(cx, &p("name"), &name);
+    let before = cx.problems.len();
+    let duration = match &r.duration {
+        None if unparsed => SECONDS,
+        None => {
+            cx.err(
+                &p("duration"),
+                "`duration` is required",
+                "add `duration = \"1h\"` to [simulation]",
+            );
+            SECONDS
+        }
+        Some(_) => {
+            let d = dur(cx, &p("duration"), &r.duration, SECONDS);
+            if d == 0 {
+                cx.err(
+                    &p("duration"),
+                    "duration must be > 0",
+                    "e.g. duration = \"1h\"",
+                );
+            }
+            d
+        }
+    };
+    let duration_ok = cx.problems.len() == before;
+    let warmup = dur(cx, &p("warmup"), &r.warmup, 0);
+    // Only against a valid duration: a bad one is reported already.
+    if duration_ok && warmup >= duration && r.warmup.is_some() {
+        cx.err(
+            &p("warmup"),
+            "warmup must be shorter than duration",
+            "warm-up is part of duration and excluded from statistics",
+        );
+    }
+    let seed = int_in(
+        cx,
+        &p("seed"),
+        r.seed,
+        1,
+        (0, i64::MAX),
+        "any whole number from 0 (TOML integers are 64-bit signed)",
+    );
+    // aws-facts 1.1: default account concurrency 1,000 per Region.
+    let account_concurrency = int_in(
+        cx,
+        &p("account_concurrency"),
+        r.account_concurrency,
+        1000,
+        (1, limits::MAX_ACCOUNT_CONCURRENCY),
+        "the AWS default is 1000, raisable to tens of thousands",
+    ) as u32;
+    let scaling = choice(
+        cx,
+        &p("scaling"),
+        &r.scaling,
+        &[
+            ("per-function", ScalingModel::PerFunction),
+            ("legacy-2019", ScalingModel::Legacy2019),
+        ],
+        ScalingModel::PerFunction,
+    );
+    let region = r.region.clone().unwrap_or_else(|| "us-east-1".into());
+    if !REGIONS.contains(&region.as_str()) {
+        cx.err(
+            &p("region"),
+            format!("region `{region}` has no price table"),
+            format!("supported regions: {}", super::error::list(&REGIONS)),
+        );
+    }
+    let max_events = int_in(
+        cx,
+        &p("max_events"),
+        r.max_events,
+        2_000_000_000,
+        (1, limits::MAX_EVENTS),
+        "default 2000000000",
+    );
+    let max_wall_s = r.max_wall.as_ref().map(|s| {
+        let ns = dur(cx, &p("max_wall"), &Some(s.clone()), SECONDS);
+        if ns == 0 {
+            cx.err(
+                &p("max_wall"),
+                "max_wall must be > 0",
+                "omit it for no limit",
+            );
+        }
+        ns as f64 / 1e9
+    });
+    let max_memory_bytes = r.max_memory.as_ref().and_then(|s| {
+        let (lo, hi) = limits::MEMORY_BYTES;
+        match values::size_bytes(s) {
+            Ok(b) if (lo..=hi).contains(&b) => Some(b),
+            Ok(_) => {
+                cx.err(
+                    &p("max_memory"),
+                    format!("max_memory `{s}` is out of range (allowed 16MiB..=1TiB)"),
+                    "omit it for the default: the smaller of 4GiB and half the machine's RAM",
+                );
+                None
+            }
+            Err(b) => {
+                cx.err(&p("max_memory"), b.message, b.hint.unwrap_or_default());
+                None
+            }
+        }
+    });
+    let timeseries_interval = dur_in(
+        cx,
+        &p("timeseries_interval"),
+        &r.timeseries_interval,
+        SECONDS,
+        (1, MAX_DURATION_NS),
+        "1ns..=366d",
+        "e.g. \"1s\"",
+    );
+    Simulation {
+        name,
+        duration,
+        warmup,
+        seed,
+        account_concurrency,
+        scaling,
+        region,
+        free_tier: r.free_tier.unwrap_or(false),
+        max_events,
+        max_wall_s,
+        max_memory_bytes,
+        timeseries_interval,
+    }
+}

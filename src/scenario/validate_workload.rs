@@ -1,0 +1,212 @@
+//! Stage two for `[[workload]]`: target, arrival process and its scale,
+//! route mix, client retries.
+
+use crate::dist::Dist;
+use crate::workload::Arrival;
+
+use super::context::Cx;
+use super::error::suggest;
+use super::limits;
+use super::locate::FieldPath;
+use super::model::*;
+use super::numbers;
+use super::raw::*;
+use super::shape::Raws;
+use super::validate::{dist, in_range, int_in};
+use super::values;
+
+/// Validates one `[[workload]]`.
+pub fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, raws: &Raws) -> Option<Workload> {
+    let before = cx.problems.len();
+    let p = |f: &str| crate::fp!["workload", i, f];
+    let target = cx.resolve(
+        &p("target"),
+        &r.target,
+        &["api", "lambda"],
+        "a workload target",
+    );
+    let arrival = match values::arrival(&r.arrival) {
+        Ok(a) => Some(a),
+        Err(b) => {
+            cx.err(&p("arrival"), b.message, b.hint.unwrap_or_default());
+            None
+        }
+    };
+    let scale = r.scale.unwrap_or(1.0);
+    in_range(
+        cx,
+        &p("scale"),
+        scale,
+        0.0,
+        limits::MAX_SCALE,
+        "scale multiplies the arrival rate; 1.0 = as written",
+    );
+    let mut routes = Vec::new();
+    match (target, &r.routes) {
+        (Some(("api", a)), given) => {
+            if let Some(Some(api)) = raws.apis.get(a) {
+                routes = route_mix(cx, &p("routes"), api, given.as_ref());
+            }
+        }
+        (Some(_), Some(_)) => cx.key_err(
+            &p("routes"),
+            "routes only applies when the target is an api",
+            "remove `routes`, or point `target` at an api",
+        ),
+        _ => {}
+    }
+    let retry = r.retry.as_ref().map(|rr| {
+        let rp = p("retry");
+        let max_attempts = int_in(
+            cx,
+            &rp.join("max_attempts"),
+            rr.max_attempts,
+            3,
+            (1, i64::from(MAX_CLIENT_ATTEMPTS)),
+            "it counts the first attempt too; 1 = no retries",
+        ) as u32;
+        let backoff = dist(
+            cx,
+            &rp.join("backoff"),
+            &rr.backoff,
+            Dist::Exp { mean: 0.2 },
+        );
+        let mean = backoff.mean();
+        if mean.is_nan() || mean > limits::MAX_RETRY_WAIT_S as f64 {
+            cx.err(
+                &rp.join("backoff"),
+                format!(
+                    "the mean backoff is {}, above the limit of 1h",
+                    if mean.is_finite() {
+                        format!("{}s", numbers::show(mean))
+                    } else {
+                        "infinite".to_string()
+                    }
+                ),
+                "a client waits at most an hour on average between attempts (AWS SDKs cap backoff at 20s)",
+            );
+        }
+        ClientRetry {
+            max_attempts,
+            backoff,
+        }
+    });
+    let target = match target? {
+        ("api", k) => Target::Api(k),
+        (_, k) => Target::Lambda(k),
+    };
+    if let Some(a) = &arrival {
+        check_scaled(cx, &p("scale"), a, scale);
+    }
+    if cx.problems.len() > before {
+        return None;
+    }
+    Some(Workload {
+        name: r.name.clone(),
+        target,
+        arrival: arrival?.scaled(scale),
+        routes,
+        retry,
+    })
+}
+
+/// The arrival rates after `scale` stay within the limits (each rate was
+/// checked as written, so a problem here is the scale's).
+fn check_scaled(cx: &mut Cx<'_>, path: &FieldPath, a: &Arrival, scale: f64) {
+    if scale == 1.0 || !(0.0..=limits::MAX_SCALE).contains(&scale) {
+        return;
+    }
+    let peak = a.peak_rate() * scale;
+    let low = min_positive_rate(a).map(|r| r * scale);
+    let show = numbers::show;
+    if peak > limits::MAX_RATE {
+        cx.err(
+            path,
+            format!(
+                "scale {} makes the arrival rate peak at {} requests/s, above the limit of {} requests/s",
+                show(scale),
+                show(peak),
+                show(limits::MAX_RATE)
+            ),
+            "one workload sends at most one request per microsecond: lower `scale` or the rates of `arrival`",
+        );
+    } else if let Some(low) = low.filter(|&l| l > 0.0 && l < limits::MIN_RATE) {
+        cx.err(
+            path,
+            format!(
+                "scale {} brings an arrival rate down to {} requests/s, below the smallest non-zero rate, {} requests/s",
+                show(scale),
+                show(low),
+                show(limits::MIN_RATE)
+            ),
+            "use scale = 0 for no requests",
+        );
+    }
+}
+
+/// The smallest non-zero rate parameter of an arrival process.
+fn min_positive_rate(a: &Arrival) -> Option<f64> {
+    use Arrival as A;
+    let rates: Vec<f64> = match a {
+        A::Poisson { rate } | A::Constant { rate } => vec![*rate],
+        A::Diurnal { mean, peak, .. } => vec![*mean, *peak],
+        A::Burst { base, peak, .. } => vec![*base, *peak],
+        A::Steps(s) => s.iter().map(|&(_, r)| r).collect(),
+    };
+    rates
+        .into_iter()
+        .filter(|&r| r > 0.0)
+        .min_by(f64::total_cmp)
+}
+
+/// The route mix of a workload aimed at `api`: uniform when not given,
+/// else the given weights (each in `MIN_WEIGHT..=MAX_WEIGHT`) normalised
+/// to sum to 1. Weights are divided by the largest first, so the sum
+/// never overflows.
+fn route_mix(
+    cx: &mut Cx<'_>,
+    path: &FieldPath,
+    api: &RawApi,
+    given: Option<&indexmap::IndexMap<String, f64>>,
+) -> Vec<(usize, f64)> {
+    let names: Vec<&str> = api.routes.iter().map(|r| r.route.as_str()).collect();
+    let Some(m) = given else {
+        let w = 1.0 / names.len().max(1) as f64;
+        return (0..names.len()).map(|k| (k, w)).collect();
+    };
+    if m.is_empty() {
+        cx.err(
+            path,
+            "routes is empty",
+            "omit it to spread requests uniformly over the api's routes",
+        );
+    }
+    let mut routes = Vec::new();
+    for (route, &w) in m {
+        let rp = path.join(route);
+        in_range(
+            cx,
+            &rp,
+            w,
+            limits::MIN_WEIGHT,
+            limits::MAX_WEIGHT,
+            "weights are relative; they are normalised to sum to 1",
+        );
+        match names.iter().position(|n| n == route) {
+            Some(k) => routes.push((k, w)),
+            None => cx.key_err(
+                &rp,
+                format!("api `{}` has no route `{route}`", api.name),
+                suggest(route, &names),
+            ),
+        }
+    }
+    let max = routes.iter().map(|&(_, w)| w).fold(0.0, f64::max);
+    if max > 0.0 {
+        let total: f64 = routes.iter().map(|&(_, w)| w / max).sum();
+        for (_, w) in &mut routes {
+            *w = *w / max / total;
+        }
+    }
+    routes
+}
