@@ -186,12 +186,15 @@ pub struct Workload {
 }
 
 fn workload() -> impl Strategy<Value = Workload> {
+    // A backoff needs a finite mean (at most 1 h): no Pareto shape <= 1.
+    let backoff = dist(500_000).prop_map(|d| match d {
+        D::Pareto(s, k) => D::Pareto(s, k.max(15)),
+        d => d,
+    });
     let retry =
-        (maybe(0.7, 1u32..=5), maybe(0.6, dist(500_000))).prop_map(|(max_attempts, backoff)| {
-            Retry {
-                max_attempts,
-                backoff,
-            }
+        (maybe(0.7, 1u32..=5), maybe(0.6, backoff)).prop_map(|(max_attempts, backoff)| Retry {
+            max_attempts,
+            backoff,
         });
     (
         0usize..8,
