@@ -1,0 +1,689 @@
+//! Running a scenario through the real binary and checking its three result
+//! files: exit status, no panic, conservation, no NaN / inf / -0, monotone
+//! percentiles at most the max, and that the files come from one run.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The files of a run, in `--out DIR`.
+pub const FILES: [&str; 3] = ["summary.json", "timeseries.csv", "latency.csv"];
+
+/// Make the `files` map of summary.json (sha256 and size of the CSVs)
+/// mandatory once every branch writes it.
+pub const REQUIRE_FILES_MAP: bool = true;
+
+/// Make `provenance` (version, scenario path and hash, overrides) mandatory.
+pub const REQUIRE_PROVENANCE: bool = true;
+
+/// Keys whose value may be `null` in summary.json (undefined statistics,
+/// optional markers). Any other `null` is an error: serde_json writes NaN
+/// and infinities as `null`, so an unexpected `null` hides one.
+const NULLABLE: [&str; 10] = [
+    "mean",
+    "p50",
+    "p90",
+    "p99",
+    "p999",
+    "max",
+    "per_million_requests_usd",
+    "mean_duration_ms",
+    "mean_init_ms",
+    "stopped_early",
+];
+
+/// A hang guard only: a scenario of a few thousand requests runs in well
+/// under a second; this catches processes that never end.
+const HANG: Duration = Duration::from_secs(120);
+
+/// One finished (or killed) run.
+pub struct Run {
+    pub scenario: PathBuf,
+    pub out: PathBuf,
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Writes `text` as `DIR/scenario.toml` (plus `samples.csv` when
+/// `samples`), runs `slsim run scenario.toml --out DIR/out --quiet [args]`.
+pub fn run(dir: &Path, text: &str, samples: bool, args: &[String]) -> Run {
+    run_to(dir, text, samples, args, "out")
+}
+
+/// [`run`] with the output directory `DIR/OUT`.
+pub fn run_to(dir: &Path, text: &str, samples: bool, args: &[String], out: &str) -> Run {
+    let scenario = dir.join("scenario.toml");
+    std::fs::write(&scenario, text).unwrap();
+    if samples {
+        std::fs::write(
+            dir.join("samples.csv"),
+            "latency_ms\n12\n15.5\n2ms\n# c\n\n30\n0.25\n",
+        )
+        .unwrap();
+    }
+    let out = dir.join(out);
+    let output = Command::cargo_bin("slsim")
+        .unwrap()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .args(args)
+        .timeout(HANG)
+        .output()
+        .unwrap();
+    Run {
+        scenario,
+        out,
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Everything the property test knows about the scenario it ran.
+pub struct Expect {
+    /// Simulated duration and measured window (after warm-up) [s].
+    pub duration_s: f64,
+    pub measured_s: f64,
+    pub seed: u64,
+    pub may_stop_early: bool,
+    /// `--set` overrides the run was given, as provenance should list them.
+    pub overrides: Vec<String>,
+}
+
+/// All problems found in a run (empty: it passed).
+pub fn check(run: &Run, want: &Expect) -> Vec<String> {
+    let mut p = Vec::new();
+    for bad in ["panicked", "RUST_BACKTRACE", "this is a bug in slsim"] {
+        if run.stderr.contains(bad) {
+            p.push(format!("stderr contains {bad:?}"));
+        }
+    }
+    match run.code {
+        None => p.push(format!("killed after {HANG:?} (hang?) or by a signal")),
+        Some(0) | Some(1) => {}
+        Some(c) => p.push(format!("exit code {c}")),
+    }
+    if run.code == Some(0) && !run.stdout.is_empty() {
+        p.push(format!("--quiet run printed to stdout: {:?}", run.stdout));
+    }
+    if run.code != Some(0) && run.code != Some(1) {
+        return with_stderr(p, run);
+    }
+    p.extend(leftovers(run));
+    let read = |name: &str| std::fs::read(run.out.join(name));
+    let (Ok(summary), Ok(ts), Ok(lat)) = (read(FILES[0]), read(FILES[1]), read(FILES[2])) else {
+        p.push(format!(
+            "exit {:?} but the three result files are not all there",
+            run.code
+        ));
+        return with_stderr(p, run);
+    };
+    let text = String::from_utf8_lossy(&summary);
+    p.extend(
+        json_tokens(&text)
+            .into_iter()
+            .map(|e| format!("summary.json: {e}")),
+    );
+    let json: Value = match serde_json::from_slice(&summary) {
+        Ok(v) => v,
+        Err(e) => {
+            p.push(format!("summary.json does not parse: {e}"));
+            return with_stderr(p, run);
+        }
+    };
+    walk(&json, "", &mut p);
+    let stopped = !json["stopped_early"].is_null();
+    match run.code {
+        Some(1) if !stopped => p.push("exit 1 without `stopped_early` in summary.json".into()),
+        Some(0) if stopped => p.push("exit 0 with `stopped_early` set".into()),
+        _ => {}
+    }
+    if stopped && !want.may_stop_early {
+        p.push(format!(
+            "stopped early without a small guard: {}",
+            json["stopped_early"]
+        ));
+    }
+    if json["seed"].as_u64() != Some(want.seed) {
+        p.push(format!("seed {} != {}", json["seed"], want.seed));
+    }
+    if !stopped {
+        for (k, v) in [
+            ("simulated_seconds", want.duration_s),
+            ("measured_seconds", want.measured_s),
+        ] {
+            if json[k].as_f64() != Some(v) {
+                p.push(format!("summary.json {k} = {}, expected {v}", json[k]));
+            }
+        }
+    }
+    p.extend(summary_checks(&json));
+    p.extend(cost_checks(&json));
+    let lat_rows = csv_rows(
+        &lat,
+        "latency.csv",
+        &["workload", "route", "percentile", "latency_ms"],
+        &[2, 3],
+        &mut p,
+    );
+    p.extend(latency_checks(&json, &lat_rows));
+    let ts_rows = csv_rows(
+        &ts,
+        "timeseries.csv",
+        &["t_s", "component", "metric", "value"],
+        &[0, 3],
+        &mut p,
+    );
+    p.extend(timeseries_checks(&json, &ts_rows, want.duration_s));
+    p.extend(files_map(&json, &ts, &lat));
+    p.extend(provenance(&json, run, want));
+    with_stderr(p, run)
+}
+
+fn with_stderr(mut p: Vec<String>, run: &Run) -> Vec<String> {
+    if !p.is_empty() {
+        p.push(format!("exit {:?}; stderr:\n{}", run.code, run.stderr));
+    }
+    p
+}
+
+/// The output directory holds the three files and nothing else, and nothing
+/// else was left beside it (staging directories, temporary files).
+fn leftovers(run: &Run) -> Vec<String> {
+    let mut p = Vec::new();
+    let names = |d: &Path| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(d)
+            .map(|r| {
+                r.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+    let mut want: Vec<String> = FILES.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    let got = names(&run.out);
+    if got != want {
+        p.push(format!("output directory holds {got:?}, expected {want:?}"));
+    }
+    let parent = run.out.parent().unwrap();
+    for n in names(parent) {
+        if !["out", "scenario.toml", "samples.csv"].contains(&n.as_str()) {
+            p.push(format!("left beside the output directory: {n}"));
+        }
+    }
+    p
+}
+
+/// Scans JSON text outside strings: only structure, numbers and the
+/// literals true/false/null (so no NaN, Infinity, inf), and no number that
+/// is a negative zero.
+pub fn json_tokens(text: &str) -> Vec<String> {
+    let mut p = Vec::new();
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'{' | b'}' | b'[' | b']' | b':' | b',' | b' ' | b'\n' | b'\r' | b'\t' => i += 1,
+            _ => {
+                let start = i;
+                while i < b.len() && !b"{}[]:,\" \n\r\t".contains(&b[i]) {
+                    i += 1;
+                }
+                let tok = &text[start..i];
+                if let Some(e) = bad_number(tok, &["true", "false", "null"]) {
+                    p.push(e);
+                }
+            }
+        }
+    }
+    p
+}
+
+/// Why `tok` is not an acceptable number (or one of `words`).
+fn bad_number(tok: &str, words: &[&str]) -> Option<String> {
+    if words.contains(&tok) {
+        return None;
+    }
+    let is_num = tok
+        .bytes()
+        .all(|c| c.is_ascii_digit() || b"+-.eE".contains(&c))
+        && tok.bytes().any(|c| c.is_ascii_digit());
+    match tok.parse::<f64>() {
+        Ok(v) if is_num && v.is_finite() => {
+            (v == 0.0 && tok.starts_with('-')).then(|| format!("negative zero `{tok}`"))
+        }
+        _ => Some(format!("`{tok}` is not a finite number")),
+    }
+}
+
+/// Every number finite and not -0; `null` only at [`NULLABLE`] keys.
+fn walk(v: &Value, path: &str, p: &mut Vec<String>) {
+    match v {
+        Value::Null => {
+            let key = path.rsplit('.').next().unwrap_or("");
+            if !NULLABLE.contains(&key) {
+                p.push(format!(
+                    "summary.json: null at {path} (NaN and inf serialise as null; \
+                     if this field is legitimately optional, add it to NULLABLE)"
+                ));
+            }
+        }
+        Value::Number(n) => match n.as_f64() {
+            Some(x) if x.is_finite() && !(x == 0.0 && x.is_sign_negative()) => {}
+            _ => p.push(format!("summary.json: bad number {n} at {path}")),
+        },
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, x)| walk(x, &format!("{path}[{i}]"), p)),
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, x)| walk(x, &format!("{path}.{k}"), p)),
+        _ => {}
+    }
+}
+
+fn u(v: &Value, k: &str) -> u64 {
+    v[k].as_u64().unwrap_or(u64::MAX)
+}
+
+/// Conservation per workload; latency summaries consistent.
+fn summary_checks(json: &Value) -> Vec<String> {
+    let mut p = Vec::new();
+    let Some(wls) = json["workloads"].as_object() else {
+        return vec!["summary.json: no `workloads` map".into()];
+    };
+    for (name, w) in wls {
+        let parts = ["succeeded", "throttled", "failed", "timed_out", "in_flight"].map(|k| u(w, k));
+        let sum = parts.iter().try_fold(0u64, |a, &b| a.checked_add(b));
+        if sum != Some(u(w, "requests")) {
+            p.push(format!(
+                "workload {name:?}: conservation: requests {} != succeeded + throttled + failed + timed_out + in_flight {parts:?}",
+                w["requests"]
+            ));
+        }
+        p.extend(latency_summary(
+            &w["latency_ms"],
+            &format!("workload {name:?}"),
+        ));
+        if u(&w["latency_ms"], "count") != u(w, "succeeded") {
+            p.push(format!(
+                "workload {name:?}: latency count {} != succeeded {}",
+                w["latency_ms"]["count"], w["succeeded"]
+            ));
+        }
+        for (route, r) in w["routes"].as_object().into_iter().flatten() {
+            let at = format!("workload {name:?} route {route:?}");
+            p.extend(latency_summary(&r["latency_ms"], &at));
+            if u(r, "succeeded") > u(r, "requests") {
+                p.push(format!(
+                    "{at}: succeeded {} > requests {}",
+                    r["succeeded"], r["requests"]
+                ));
+            }
+        }
+    }
+    p
+}
+
+/// Costs are never negative; the cost per million requests is defined
+/// exactly when a request arrived.
+fn cost_checks(json: &Value) -> Vec<String> {
+    let mut p = Vec::new();
+    fn neg(v: &Value, path: &str, p: &mut Vec<String>) {
+        match v {
+            Value::Number(n) if n.as_f64().is_some_and(|x| x < 0.0) => {
+                p.push(format!("summary.json: negative cost {n} at {path}"))
+            }
+            Value::Object(m) => m
+                .iter()
+                .for_each(|(k, x)| neg(x, &format!("{path}.{k}"), p)),
+            _ => {}
+        }
+    }
+    neg(&json["cost"], "cost", &mut p);
+    let requests: u64 = json["workloads"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(_, w)| u(w, "requests"))
+        .sum();
+    let per_million = &json["cost"]["per_million_requests_usd"];
+    if (requests == 0) != per_million.is_null() {
+        p.push(format!(
+            "{requests} requests but cost.per_million_requests_usd = {per_million}"
+        ));
+    }
+    p
+}
+
+/// `p50 <= p90 <= p99 <= p999 <= max`, `mean <= max`; all null iff count 0.
+fn latency_summary(l: &Value, at: &str) -> Vec<String> {
+    let mut p = Vec::new();
+    let keys = ["p50", "p90", "p99", "p999", "max"];
+    let count = l["count"].as_u64();
+    let vals: Vec<Option<f64>> = keys.iter().map(|k| l[*k].as_f64()).collect();
+    let mean = l["mean"].as_f64();
+    match count {
+        Some(0) => {
+            if vals.iter().any(Option::is_some) || mean.is_some() {
+                p.push(format!(
+                    "{at}: statistics of an empty sample must be null: {l}"
+                ));
+            }
+        }
+        Some(_) => {
+            if vals.iter().any(Option::is_none) || mean.is_none() {
+                p.push(format!("{at}: missing statistics: {l}"));
+            }
+            let v: Vec<f64> = vals.iter().flatten().copied().collect();
+            if v.windows(2).any(|w| w[0] > w[1]) {
+                p.push(format!(
+                    "{at}: percentiles not monotone or above the max: {l}"
+                ));
+            }
+            if let (Some(m), Some(Some(max))) = (mean, vals.last()) {
+                if m > *max || m < 0.0 {
+                    p.push(format!("{at}: mean {m} outside [0, max {max}]"));
+                }
+            }
+        }
+        None => p.push(format!("{at}: no count: {l}")),
+    }
+    p
+}
+
+/// Parses a CSV with this header; numeric columns finite, not -0.
+fn csv_rows(
+    bytes: &[u8],
+    file: &str,
+    header: &[&str],
+    numeric: &[usize],
+    p: &mut Vec<String>,
+) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    match r.headers() {
+        Ok(h) if h.iter().eq(header.iter().copied()) => {}
+        other => p.push(format!("{file}: header {other:?}, expected {header:?}")),
+    }
+    let mut rows = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let rec = match rec {
+            Ok(rec) => rec,
+            Err(e) => {
+                p.push(format!("{file}: row {}: {e}", i + 2));
+                continue;
+            }
+        };
+        if rec.len() != header.len() {
+            p.push(format!("{file}: row {} has {} fields", i + 2, rec.len()));
+            continue;
+        }
+        for &c in numeric {
+            if let Some(e) = bad_number(&rec[c], &[]) {
+                p.push(format!("{file}: row {} column {}: {e}", i + 2, header[c]));
+            }
+        }
+        rows.push(rec.iter().map(str::to_string).collect());
+    }
+    rows
+}
+
+fn f(s: &str) -> f64 {
+    s.parse().unwrap_or(f64::NAN)
+}
+
+/// The rows of latency.csv for one (workload, route): (percentile, ms).
+type Group = (String, String, Vec<(f64, f64)>);
+
+/// latency.csv: per (workload, route), percentiles increasing, values
+/// non-decreasing, the last at 100 equal to summary.json's max; a table
+/// exactly for the latency summaries with samples, agreeing with them.
+fn latency_checks(json: &Value, rows: &[Vec<String>]) -> Vec<String> {
+    let mut p = Vec::new();
+    let mut groups: Vec<Group> = Vec::new();
+    for r in rows {
+        let (pc, ms) = (f(&r[2]), f(&r[3]));
+        match groups.last_mut() {
+            Some((w, rt, v)) if *w == r[0] && *rt == r[1] => v.push((pc, ms)),
+            _ => {
+                if groups.iter().any(|(w, rt, _)| *w == r[0] && *rt == r[1]) {
+                    p.push(format!(
+                        "latency.csv: ({}, {}) rows are not contiguous",
+                        r[0], r[1]
+                    ));
+                }
+                groups.push((r[0].clone(), r[1].clone(), vec![(pc, ms)]));
+            }
+        }
+    }
+    let mut expected = Vec::new();
+    for (name, w) in json["workloads"].as_object().into_iter().flatten() {
+        expected.push((name.clone(), "*".to_string(), &w["latency_ms"]));
+        for (route, r) in w["routes"].as_object().into_iter().flatten() {
+            expected.push((name.clone(), route.clone(), &r["latency_ms"]));
+        }
+    }
+    for (w, rt, v) in &groups {
+        let at = format!("latency.csv ({w:?}, {rt:?})");
+        if v.windows(2).any(|x| x[0].0 >= x[1].0) {
+            p.push(format!("{at}: percentiles not increasing: {v:?}"));
+        }
+        if v.windows(2).any(|x| x[0].1 > x[1].1) {
+            p.push(format!(
+                "{at}: latency not monotone in the percentile: {v:?}"
+            ));
+        }
+        if v.iter().any(|x| !(0.0..=100.0).contains(&x.0)) {
+            p.push(format!("{at}: percentile outside 0..=100"));
+        }
+        let Some((_, _, l)) = expected.iter().find(|(ew, er, _)| ew == w && er == rt) else {
+            p.push(format!("{at}: no such workload/route in summary.json"));
+            continue;
+        };
+        let max = l["max"].as_f64();
+        if let (Some(last), Some(max)) = (v.last(), max) {
+            if v.iter().any(|x| x.1 > max) {
+                p.push(format!(
+                    "{at}: a percentile above summary.json max {max}: {v:?}"
+                ));
+            }
+            if last.0 == 100.0 && last.1 != max {
+                p.push(format!("{at}: p100 {} != summary.json max {max}", last.1));
+            }
+        }
+        for (pc, key) in [(50.0, "p50"), (90.0, "p90"), (99.0, "p99"), (99.9, "p999")] {
+            let row = v.iter().find(|x| x.0 == pc).map(|x| x.1);
+            if let (Some(a), Some(b)) = (row, l[key].as_f64()) {
+                if a != b {
+                    p.push(format!("{at}: p{pc} {a} != summary.json {key} {b}"));
+                }
+            }
+        }
+    }
+    for (w, rt, l) in &expected {
+        let has = groups.iter().any(|(gw, gr, _)| gw == w && gr == rt);
+        if (u(l, "count") > 0) != has {
+            p.push(format!(
+                "latency.csv: table for ({w:?}, {rt:?}) present = {has}, but count = {}",
+                l["count"]
+            ));
+        }
+    }
+    p
+}
+
+/// timeseries.csv: bucket starts on the interval recorded in summary.json,
+/// non-decreasing, inside the run; the interval at least the requested one.
+fn timeseries_checks(json: &Value, rows: &[Vec<String>], duration_s: f64) -> Vec<String> {
+    let mut p = Vec::new();
+    let interval = json["timeseries_interval_s"].as_f64();
+    if interval.is_none_or(|i| i <= 0.0) {
+        p.push(format!(
+            "summary.json timeseries_interval_s = {}",
+            json["timeseries_interval_s"]
+        ));
+    }
+    let mut last = 0.0;
+    for (i, r) in rows.iter().enumerate() {
+        let t = f(&r[0]);
+        if t < last {
+            p.push(format!(
+                "timeseries.csv row {}: t_s {t} before {last}",
+                i + 2
+            ));
+            break;
+        }
+        last = t;
+        if t >= duration_s {
+            p.push(format!(
+                "timeseries.csv row {}: t_s {t} not before the end {duration_s}",
+                i + 2
+            ));
+            break;
+        }
+        if let Some(iv) = interval {
+            let k = t / iv;
+            if (k - k.round()).abs() > 1e-6 * k.max(1.0) {
+                p.push(format!("timeseries.csv row {}: t_s {t} is not a multiple of timeseries_interval_s {iv}", i + 2));
+                break;
+            }
+        }
+    }
+    p
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// `files` in summary.json: the sha256 and size of each CSV, matching the
+/// files beside it (so all three come from the same run). Accepts an entry
+/// keyed by file name holding a `sha256` string and a size under a key
+/// containing `bytes` or `size`.
+fn files_map(json: &Value, ts: &[u8], lat: &[u8]) -> Vec<String> {
+    let mut p = Vec::new();
+    let Some(files) = json.get("files") else {
+        if REQUIRE_FILES_MAP {
+            p.push("summary.json has no `files` map".into());
+        }
+        return p;
+    };
+    for (name, bytes) in [("timeseries.csv", ts), ("latency.csv", lat)] {
+        let e = &files[name];
+        let sha = e
+            .as_object()
+            .and_then(|o| o.iter().find(|(k, _)| k.contains("sha256")))
+            .and_then(|(_, v)| v.as_str());
+        let size = e
+            .as_object()
+            .and_then(|o| {
+                o.iter()
+                    .find(|(k, _)| k.contains("bytes") || k.contains("size"))
+            })
+            .and_then(|(_, v)| v.as_u64());
+        match sha {
+            Some(s) if s.eq_ignore_ascii_case(&sha256_hex(bytes)) => {}
+            _ => p.push(format!(
+                "summary.json files.{name}: sha256 {e} does not match the file"
+            )),
+        }
+        match size {
+            Some(n) if n == bytes.len() as u64 => {}
+            _ => p.push(format!(
+                "summary.json files.{name}: size {e} != {} bytes",
+                bytes.len()
+            )),
+        }
+    }
+    p
+}
+
+/// `provenance`: the scenario's path and hash, the overrides, the version.
+fn provenance(json: &Value, run: &Run, want: &Expect) -> Vec<String> {
+    let mut p = Vec::new();
+    let pv = &json["provenance"];
+    let filled = pv["scenario_sha256"]
+        .as_str()
+        .is_some_and(|s| !s.is_empty());
+    if !filled {
+        if REQUIRE_PROVENANCE {
+            p.push(format!("summary.json provenance not filled: {pv}"));
+        }
+        return p;
+    }
+    let text = std::fs::read(&run.scenario).unwrap();
+    if !pv["scenario_sha256"]
+        .as_str()
+        .unwrap()
+        .eq_ignore_ascii_case(&sha256_hex(&text))
+    {
+        p.push(format!(
+            "provenance.scenario_sha256 {} is not the scenario's",
+            pv["scenario_sha256"]
+        ));
+    }
+    if pv["scenario_path"].as_str() != Some(&run.scenario.display().to_string()) {
+        p.push(format!(
+            "provenance.scenario_path {} != {}",
+            pv["scenario_path"],
+            run.scenario.display()
+        ));
+    }
+    let overrides: Vec<&str> = pv["overrides"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    if overrides != want.overrides {
+        p.push(format!(
+            "provenance.overrides {overrides:?} != {:?}",
+            want.overrides
+        ));
+    }
+    if pv["slsim_version"].as_str() != Some(env!("CARGO_PKG_VERSION")) {
+        p.push(format!(
+            "provenance.slsim_version {} != {}",
+            pv["slsim_version"],
+            env!("CARGO_PKG_VERSION")
+        ));
+    }
+    p
+}
+
+/// summary.json with the one wall-clock field blanked.
+pub fn without_wall(summary: &[u8]) -> String {
+    let text = String::from_utf8_lossy(summary);
+    text.lines()
+        .map(|l| {
+            if l.trim_start().starts_with("\"wall_seconds\":") {
+                "\"wall_seconds\": 0,".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
