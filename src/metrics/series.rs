@@ -192,7 +192,7 @@ impl SeriesRecorder {
             })
             .collect();
         super::TimeSeries {
-            interval_s: self.interval as f64 * 1e-9,
+            interval_s: crate::engine::ns_to_secs(self.interval),
             series,
         }
     }
