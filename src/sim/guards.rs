@@ -62,7 +62,7 @@ pub fn bytes(b: u64) -> String {
 }
 
 /// What is in flight, by component, largest first (at most three), e.g.
-/// "workload `users`: 1,234,567 requests in flight; function `api`: ...".
+/// "workload `users`: 1234567 requests in flight; function `api`: ...".
 /// Walks the frame slab: called once, when the guard trips.
 pub fn backlog(world: &World) -> String {
     let (nw, na, nf, nt) = (
@@ -109,24 +109,12 @@ pub fn backlog(world: &World) -> String {
         if !out.is_empty() {
             out.push_str("; ");
         }
-        let _ = write!(out, "{kind} `{name}`: {} {what}", thousands(counts[i]));
+        let _ = write!(out, "{kind} `{name}`: {} {what}", counts[i]);
     }
     if out.is_empty() {
         out.push_str(
             "no call is in flight (the time series or the component count need the memory)",
         );
-    }
-    out
-}
-
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
     }
     out
 }
@@ -148,6 +136,5 @@ mod tests {
     fn bytes_read_well() {
         assert_eq!(bytes(512), "512 B");
         assert_eq!(bytes(3 << 29), "1.5 GiB");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }
