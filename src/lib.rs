@@ -46,6 +46,7 @@ pub mod cost;
 pub mod dist;
 pub mod engine;
 pub mod metrics;
+pub mod model;
 pub mod policy;
 pub mod report;
 pub mod scenario;

@@ -7,7 +7,7 @@ use slsim::cost::{
 use slsim::metrics::{ApiStats, FunctionStats, RunResult, TableStats, WorkloadStats};
 
 fn prices() -> PriceTable {
-    slsim::scenario::prices::for_region("us-east-1").unwrap()
+    slsim::cost::builtin::for_region("us-east-1").unwrap()
 }
 
 fn cents(v: f64) -> f64 {

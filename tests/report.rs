@@ -162,7 +162,7 @@ fn sample() -> RunResult {
             series,
         },
     };
-    let prices = slsim::scenario::prices::for_region("us-east-1").unwrap();
+    let prices = slsim::cost::builtin::for_region("us-east-1").unwrap();
     r.cost = slsim::cost::compute(&r, &prices, false);
     r
 }

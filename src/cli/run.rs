@@ -1,9 +1,11 @@
 //! `slsim run SCENARIO`: simulate, price, write the results, summarise.
 
 use super::{emit, signals, Failure, ScenarioArgs};
+use crate::cost::builtin as prices;
 use crate::cost::{self, PriceTable};
 use crate::metrics::Provenance;
-use crate::scenario::{self, prices, Scenario, ScenarioError};
+use crate::model::REGIONS;
+use crate::scenario::{self, Scenario, ScenarioError};
 use crate::{report, sim};
 use clap::Args;
 use std::fmt::Write;
@@ -35,7 +37,7 @@ pub(super) fn prices_for(s: &Scenario) -> Result<PriceTable, Failure> {
         Failure::Input(anyhow::anyhow!(
             "no price table for region {region:?}\n  hint: set simulation.region to one of: {} \
              (e.g. --set simulation.region=us-east-1)",
-            prices::REGIONS.join(", ")
+            REGIONS.join(", ")
         ))
     })
 }

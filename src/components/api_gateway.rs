@@ -9,7 +9,7 @@ use super::deadlines::Deadlines;
 use super::token_bucket::TokenBucket;
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime};
-use crate::scenario;
+use crate::model;
 
 /// What API Gateway does with a request it has admitted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,7 +68,7 @@ impl ApiGateway {
 
     /// Builds an API's state. `max_call_ns[f]` bounds how long a call to
     /// function `f` can take before the function itself ends it.
-    pub fn new(cfg: &scenario::Api, rng: SimRng, max_call_ns: &[SimDuration]) -> Self {
+    pub fn new(cfg: &model::Api, rng: SimRng, max_call_ns: &[SimDuration]) -> Self {
         Self {
             name: cfg.name.clone(),
             timeout: cfg.timeout,

@@ -7,7 +7,7 @@ use super::{EndState, Outcome};
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime};
 use crate::metrics::{LatencyHistogram, SeriesId};
-use crate::scenario::{self, Target};
+use crate::model::{self, Target};
 use crate::workload::Arrival;
 
 /// Counters over the measured window (requests that arrived after warm-up).
@@ -64,7 +64,7 @@ pub struct Client {
 impl Client {
     /// Builds a workload's state.
     pub fn new(
-        cfg: &scenario::Workload,
+        cfg: &model::Workload,
         route_names: Vec<String>,
         arrivals_rng: SimRng,
         rng: SimRng,

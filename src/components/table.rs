@@ -15,7 +15,7 @@ use super::token_bucket::TokenBucket;
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime, SECONDS};
 use crate::metrics::SeriesId;
-use crate::scenario::{self, Capacity, Consistency, TableOp};
+use crate::model::{self, Capacity, Consistency, TableOp};
 
 /// How long on-demand waits before its previous peak follows traffic.
 pub const ON_DEMAND_PEAK_WINDOW: SimDuration = 30 * 60 * SECONDS;
@@ -154,7 +154,7 @@ pub struct Table {
 
 impl Table {
     /// Builds a table's state.
-    pub fn new(cfg: &scenario::Table, rng: SimRng, series: TableSeries) -> Self {
+    pub fn new(cfg: &model::Table, rng: SimRng, series: TableSeries) -> Self {
         let (reads, writes) = match cfg.capacity {
             Capacity::Provisioned { rcu, wcu } => (
                 Meter::provisioned(rcu, cfg.burst_seconds),

@@ -2,7 +2,7 @@
 //!
 //! Owns: the price arithmetic (tiers, free tiers, monthly projection).
 //! Must not know: file formats (the tables are parsed by
-//! [`crate::scenario::prices`]) or how the simulation runs; it reads only a
+//! [`builtin`]) or how the simulation runs; it reads only a
 //! [`RunResult`].
 //!
 //! # How a run is priced
@@ -22,6 +22,7 @@
 //!    window's fair share of the month's bill (so the free tier is spread
 //!    over the month rather than spent in the first minutes).
 
+pub mod builtin;
 pub mod lines;
 pub mod prices;
 

@@ -9,7 +9,7 @@
 use rand::Rng;
 
 use crate::engine::SimRng;
-pub use crate::scenario::Routing;
+pub use crate::model::Routing;
 
 const NIL: u32 = u32::MAX;
 

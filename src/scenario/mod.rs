@@ -8,16 +8,12 @@
 //! (`deny_unknown_fields`), then validation into the typed [`model`]. Every
 //! problem found is reported, not only the first.
 
-pub mod model;
-pub mod prices;
-
 pub mod error;
 pub mod locate;
 pub mod overrides;
 pub mod raw;
 pub mod values;
 
-pub mod limits;
 pub mod numbers;
 pub mod samples;
 
@@ -30,10 +26,8 @@ mod validate_table;
 mod validate_workload;
 mod warnings;
 
+pub use crate::model::*;
 pub use error::{Origin, Problem, ScenarioError};
-pub use model::*;
-pub use validate::REGIONS;
-pub use validate_fn::RUNTIMES;
 
 use std::path::{Path, PathBuf};
 

@@ -12,8 +12,8 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::limits::{MAX_SAMPLES_PER_FILE, MAX_SAMPLES_TOTAL, MAX_SAMPLE_FILE_BYTES};
 use super::values::{duration_secs, Bad};
+use crate::model::limits::{MAX_SAMPLES_PER_FILE, MAX_SAMPLES_TOTAL, MAX_SAMPLE_FILE_BYTES};
 
 const LINE_FORM: &str =
     "one value per line: a number in ms (e.g. 12.5) or with a unit (e.g. 12.5ms)";

@@ -3,20 +3,17 @@
 //! `aws-facts.md` it comes from (see also `docs/scenario-format.md`).
 
 use crate::dist::Dist;
-use crate::engine::{SimDuration, MILLIS, SECONDS};
+use crate::engine::{SimDuration, MILLIS};
 
 use super::context::Cx;
 use super::error::suggest;
-use super::limits;
 use super::locate::FieldPath;
-use super::model::*;
 use super::numbers;
 use super::raw::*;
 use super::shape::Raws;
 use super::values;
-
-/// Supported regions (those with a price table).
-pub const REGIONS: [&str; 1] = ["us-east-1"];
+use crate::model::limits;
+use crate::model::*;
 
 /// Parses an optional duration, with a default [ns].
 pub fn dur(
@@ -270,8 +267,7 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
         &[("rest", ApiType::Rest), ("http", ApiType::Http)],
         ApiType::Rest,
     );
-    // aws-facts section 4: account-level 10,000 RPS steady, bucket of 5,000.
-    let rate_limit = r.rate_limit.unwrap_or(10_000.0);
+    let rate_limit = r.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT);
     in_range(
         cx,
         &p("rate_limit"),
@@ -280,7 +276,7 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
         limits::MAX_RATE,
         "requests per second (AWS account default 10000)",
     );
-    let burst = r.burst.unwrap_or(5_000.0);
+    let burst = r.burst.unwrap_or(DEFAULT_BURST);
     in_range(
         cx,
         &p("burst"),
@@ -289,11 +285,7 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
         limits::MAX_RATE,
         "bucket size in requests (AWS account default 5000)",
     );
-    // aws-facts section 4: REST 50 ms..29 s (raisable to 300 s since 2024-06); HTTP max 30 s.
-    let (default_t, max_t, max_s) = match kind {
-        ApiType::Rest => (29 * SECONDS, 300 * SECONDS, "300s"),
-        ApiType::Http => (30 * SECONDS, 30 * SECONDS, "30s"),
-    };
+    let (default_t, max_t, max_s) = kind.timeouts();
     let timeout = dur(cx, &p("timeout"), &r.timeout, default_t);
     if r.timeout.is_some() && !(50 * MILLIS..=max_t).contains(&timeout) {
         cx.err(
@@ -321,9 +313,8 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
                 "remove `cache`, or set type = \"rest\"",
             );
         }
-        // aws-facts section 4: cache TTL default 300 s, 0..3600 s.
-        let ttl = dur(cx, &cp.join("ttl"), &c.ttl, 300 * SECONDS);
-        if ttl > 3600 * SECONDS {
+        let ttl = dur(cx, &cp.join("ttl"), &c.ttl, DEFAULT_CACHE_TTL);
+        if ttl > MAX_CACHE_TTL {
             cx.err(
                 &cp.join("ttl"),
                 "cache ttl above 3600s",
@@ -342,9 +333,9 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
             cx,
             &cp.join("hit_latency"),
             &c.hit_latency,
-            Dist::lognormal_median_sigma(0.002, 0.3),
+            ApiCache::default_hit_latency(),
         );
-        let size_gb = c.size_gb.unwrap_or(0.5);
+        let size_gb = c.size_gb.unwrap_or(DEFAULT_CACHE_SIZE_GB);
         in_range(
             cx,
             &cp.join("size_gb"),

@@ -1,41 +1,16 @@
 //! Stage two for functions: `[[lambda]]` (runtimes, concurrency, SnapStart,
 //! steps).
 
-use crate::dist::Dist;
 use crate::engine::{MILLIS, SECONDS};
 
 use super::context::Cx;
 use super::error::suggest;
-use super::limits::{self, secs};
 use super::locate::FieldPath;
-use super::model::*;
 use super::raw::*;
 use super::shape::Raws;
 use super::validate::{choice, dur_in, in_range, int_in, opt_dist};
-
-/// Known runtimes and their default init (cold start) duration as
-/// (median, p99) \[ms\]: aws-facts 1.6 (lambda-perf, zip, x86_64, 512 MB row).
-pub const RUNTIMES: [(&str, f64, f64); 10] = [
-    ("nodejs22.x", 140.0, 181.0),
-    ("nodejs20.x", 141.0, 180.0),
-    ("python3.12", 84.0, 135.0),
-    ("python3.13", 84.0, 116.0),
-    ("java21", 239.0, 579.0),
-    ("java17", 204.0, 308.0),
-    ("java25", 190.0, 443.0),
-    ("dotnet8", 251.0, 616.0),
-    ("provided.al2023", 50.0, 61.0),
-    ("ruby3.3", 239.0, 460.0),
-];
-
-/// SnapStart restore duration (median, p99) [ms]: aws-facts 1.6, SnapStart
-/// paragraph (java21 + SnapStart, 512 MB).
-pub const SNAPSTART_RESTORE_MS: (f64, f64) = (733.0, 1053.0);
-
-/// Runtimes with SnapStart: Java 11+, Python 3.12+, .NET 8+ (aws-facts 1.8).
-fn snap_start_supported(runtime: &str) -> bool {
-    runtime.starts_with("java") || matches!(runtime, "python3.12" | "python3.13" | "dotnet8")
-}
+use crate::model::limits::{self, secs};
+use crate::model::*;
 
 /// Validates all functions, including the account-wide reserved sum.
 pub fn lambdas(cx: &mut Cx<'_>, raws: &Raws, sim: &Simulation) -> Vec<Option<Lambda>> {
@@ -53,7 +28,7 @@ pub fn lambdas(cx: &mut Cx<'_>, raws: &Raws, sim: &Simulation) -> Vec<Option<Lam
         .filter_map(|l| l.reserved_concurrency)
         .map(|v| v.max(0) as u64)
         .sum();
-    let cap = u64::from(sim.account_concurrency).saturating_sub(100);
+    let cap = u64::from(sim.account_concurrency).saturating_sub(UNRESERVED_FLOOR.into());
     if reserved > cap {
         let last = raws
             .lambdas
@@ -112,7 +87,7 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<
             );
         }
     }
-    let runtime = r.runtime.clone().unwrap_or_else(|| "nodejs22.x".into());
+    let runtime = r.runtime.clone().unwrap_or_else(|| DEFAULT_RUNTIME.into());
     let known = RUNTIMES.iter().find(|(n, _, _)| *n == runtime);
     if known.is_none() {
         let names: Vec<&str> = RUNTIMES.iter().map(|r| r.0).collect();
@@ -137,7 +112,7 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<
         cx,
         &p("memory_mb"),
         r.memory_mb,
-        128,
+        DEFAULT_MEMORY_MB.into(),
         limits::LAMBDA_MEMORY_MB,
         "Lambda memory is 128..=10240 MB (aws-facts 1.3)",
     ) as u32;
@@ -146,7 +121,7 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<
         cx,
         &p("timeout"),
         &r.timeout,
-        3 * SECONDS,
+        DEFAULT_TIMEOUT,
         (MILLIS, secs(limits::LAMBDA_MAX_TIMEOUT_S)),
         "1ms..=900s",
         "the Lambda timeout is at most 15 minutes (aws-facts 1.3)",
@@ -187,20 +162,14 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<
     }
     let init = match opt_dist(cx, &p("init"), &r.init) {
         Some(d) => d,
-        None if snap_start => {
-            Dist::lognormal_median_p99(SNAPSTART_RESTORE_MS.0 / 1e3, SNAPSTART_RESTORE_MS.1 / 1e3)
-        }
-        None => {
-            let (_, med, p99) = known.copied().unwrap_or(RUNTIMES[0]);
-            Dist::lognormal_median_p99(med / 1e3, p99 / 1e3)
-        }
+        None => default_init(&runtime, snap_start),
     };
     // aws-facts 1.4: latest measurement, idle environments expire after 5-7 min.
     let keep_alive = dur_in(
         cx,
         &p("keep_alive"),
         &r.keep_alive,
-        6 * 60 * SECONDS,
+        DEFAULT_KEEP_ALIVE,
         (0, secs(limits::MAX_KEEP_ALIVE_S)),
         "0s..=24h",
         "measured idle lifetimes are 5 min to ~1 h (aws-facts 1.4); for environments that never expire use provisioned_concurrency",

@@ -4,16 +4,19 @@
 use crate::engine::SECONDS;
 
 use super::context::Cx;
-use super::limits::{self, MAX_DURATION_NS};
-use super::model::*;
 use super::raw::*;
-use super::validate::{choice, dur, dur_in, int_in, printable, REGIONS};
+use super::validate::{choice, dur, dur_in, int_in, printable};
 use super::values;
+use crate::model::limits::{self, MAX_DURATION_NS};
+use crate::model::REGIONS;
+use crate::model::*;
 
 /// Validates `[simulation]`; `unparsed` when the section exists but failed
 /// to deserialize (its fields are then not reported as missing).
 pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulation {
     let p = |f: &str| crate::fp!["simulation", f];
+    // The defaults, declared once in the model.
+    let d = Simulation::new(SECONDS);
     let name = r.name.clone().unwrap_or_else(|| {
         std::path::Path::new(cx.file)
             .file_stem()
@@ -57,16 +60,15 @@ pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulat
         cx,
         &p("seed"),
         r.seed,
-        1,
+        d.seed as i64,
         (0, i64::MAX),
         "any whole number from 0 (TOML integers are 64-bit signed)",
     );
-    // aws-facts 1.1: default account concurrency 1,000 per Region.
     let account_concurrency = int_in(
         cx,
         &p("account_concurrency"),
         r.account_concurrency,
-        1000,
+        d.account_concurrency.into(),
         (1, limits::MAX_ACCOUNT_CONCURRENCY),
         "the AWS default is 1000, raisable to tens of thousands",
     ) as u32;
@@ -78,21 +80,21 @@ pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulat
             ("per-function", ScalingModel::PerFunction),
             ("legacy-2019", ScalingModel::Legacy2019),
         ],
-        ScalingModel::PerFunction,
+        d.scaling,
     );
-    let region = r.region.clone().unwrap_or_else(|| "us-east-1".into());
+    let region = r.region.clone().unwrap_or(d.region);
     if !REGIONS.contains(&region.as_str()) {
         cx.err(
             &p("region"),
             format!("region `{region}` has no price table"),
-            format!("supported regions: {}", super::error::list(&REGIONS)),
+            format!("supported regions: {}", super::error::list(REGIONS)),
         );
     }
     let max_events = int_in(
         cx,
         &p("max_events"),
         r.max_events,
-        2_000_000_000,
+        d.max_events as i64,
         (1, limits::MAX_EVENTS),
         "default 2000000000",
     );
@@ -129,7 +131,7 @@ pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulat
         cx,
         &p("timeseries_interval"),
         &r.timeseries_interval,
-        SECONDS,
+        d.timeseries_interval,
         (1, MAX_DURATION_NS),
         "1ns..=366d",
         "e.g. \"1s\"",
@@ -142,7 +144,7 @@ pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulat
         account_concurrency,
         scaling,
         region,
-        free_tier: r.free_tier.unwrap_or(false),
+        free_tier: r.free_tier.unwrap_or(d.free_tier),
         max_events,
         max_wall_s,
         max_memory_bytes,

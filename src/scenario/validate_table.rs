@@ -1,14 +1,11 @@
 //! Stage two for tables: `[[table]]` (capacity mode, consistency, DAX, SDK
 //! retries).
 
-use crate::dist::Dist;
-use crate::engine::{MILLIS, SECONDS};
-
 use super::context::Cx;
-use super::limits::{self, secs};
-use super::model::*;
 use super::raw::*;
 use super::validate::{choice, dist, dur, dur_in, in_range, int_in};
+use crate::model::limits::{self, secs};
+use crate::model::*;
 
 /// Validates one `[[table]]`.
 pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
@@ -82,8 +79,8 @@ pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
         }
         // aws-facts 5.3: a new on-demand table serves 12,000 RRU / 4,000 WRU at
         // once (twice the previous peak), so the "previous peak" is half that.
-        let rp = r.initial_read_peak.unwrap_or(6000.0);
-        let wp = r.initial_write_peak.unwrap_or(2000.0);
+        let rp = r.initial_read_peak.unwrap_or(DEFAULT_INITIAL_READ_PEAK);
+        let wp = r.initial_write_peak.unwrap_or(DEFAULT_INITIAL_WRITE_PEAK);
         in_range(
             cx,
             &p("initial_read_peak"),
@@ -116,7 +113,7 @@ pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
         Consistency::Eventual,
     );
     // aws-facts 5.2: burst credit = 300 s of unused capacity.
-    let burst_seconds = r.burst_seconds.unwrap_or(300.0);
+    let burst_seconds = r.burst_seconds.unwrap_or(DEFAULT_BURST_SECONDS);
     in_range(
         cx,
         &p("burst_seconds"),
@@ -125,18 +122,17 @@ pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
         limits::MAX_BURST_SECONDS,
         "seconds of unused capacity kept as burst credit (AWS: 300, aws-facts 5.2)",
     );
-    // DynamoDB latency distribution is UNCONFIRMED in aws-facts ("single-digit ms").
     let read_latency = dist(
         cx,
         &p("read_latency"),
         &r.read_latency,
-        Dist::lognormal_median_p99(0.004, 0.012),
+        Table::default_read_latency(),
     );
     let write_latency = dist(
         cx,
         &p("write_latency"),
         &r.write_latency,
-        Dist::lognormal_median_p99(0.006, 0.018),
+        Table::default_write_latency(),
     );
     let dax = r.dax.as_ref().map(|d| {
         let dp = p("dax");
@@ -148,13 +144,12 @@ pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
             1.0,
             "a fraction between 0 and 1",
         );
-        // aws-facts 5.5: DAX item TTL 5 min.
-        let ttl = dur(cx, &dp.join("ttl"), &d.ttl, 300 * SECONDS);
+        let ttl = dur(cx, &dp.join("ttl"), &d.ttl, DEFAULT_DAX_TTL);
         let hit_latency = dist(
             cx,
             &dp.join("hit_latency"),
             &d.hit_latency,
-            Dist::lognormal_median_sigma(0.0004, 0.3),
+            Dax::default_hit_latency(),
         );
         Dax {
             hit_ratio: d.hit_ratio,
@@ -162,21 +157,16 @@ pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
             hit_latency,
         }
     });
-    // aws-facts 5.4 (last row): SDK standard-mode retry defaults for DynamoDB
-    // as of 2026-11: 4 attempts, 25 ms base, 20 s cap.
+    let standard = SdkRetry::standard();
     let sdk_retry = match &r.sdk_retry {
-        None => SdkRetry {
-            max_attempts: 4,
-            base: 25 * MILLIS,
-            max_backoff: 20 * SECONDS,
-        },
+        None => standard,
         Some(s) => {
             let sp = p("sdk_retry");
             let max_attempts = int_in(
                 cx,
                 &sp.join("max_attempts"),
                 s.max_attempts,
-                4,
+                standard.max_attempts.into(),
                 (1, i64::from(MAX_SDK_ATTEMPTS)),
                 "it counts the first attempt; 1 = no retries (SDK defaults: 3 to 10)",
             ) as u32;
@@ -186,7 +176,7 @@ pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
                 cx,
                 &sp.join("base"),
                 &s.base,
-                25 * MILLIS,
+                standard.base,
                 wait,
                 "0s..=1h",
                 hint,
@@ -195,7 +185,7 @@ pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
                 cx,
                 &sp.join("max_backoff"),
                 &s.max_backoff,
-                20 * SECONDS,
+                standard.max_backoff,
                 wait,
                 "0s..=1h",
                 hint,

@@ -6,14 +6,14 @@ use crate::workload::Arrival;
 
 use super::context::Cx;
 use super::error::suggest;
-use super::limits;
 use super::locate::FieldPath;
-use super::model::*;
 use super::numbers;
 use super::raw::*;
 use super::shape::Raws;
 use super::validate::{dist, in_range, int_in};
 use super::values;
+use crate::model::limits;
+use crate::model::*;
 
 /// Validates one `[[workload]]`.
 pub fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, raws: &Raws) -> Option<Workload> {

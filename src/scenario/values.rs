@@ -9,9 +9,9 @@ use crate::engine::{secs_to_ns, SimDuration};
 use crate::workload::Arrival;
 
 use super::error::{did_you_mean, list};
-use super::limits;
 use super::numbers::{self, NumErr};
 use super::samples::Samples;
+use crate::model::limits;
 
 /// What is wrong with a value, and how to fix it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -6,9 +6,9 @@
 use crate::workload::Arrival;
 
 use super::context::Cx;
-use super::model::Scenario;
 use super::numbers::show_ns as secs;
 use super::shape::Raws;
+use crate::model::Scenario;
 
 /// Adds every warning about the valid scenario `s`.
 pub fn check(cx: &mut Cx<'_>, raws: &Raws, s: &Scenario) {

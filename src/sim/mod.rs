@@ -23,7 +23,7 @@ use crate::metrics::{
     ApiStats, CostReport, FunctionStats, Level, RouteStats, RunResult, SeriesRecorder,
     StoppedEarly, TableStats, WorkloadStats,
 };
-use crate::scenario::{ApiType, Architecture, Capacity, Scenario, Target};
+use crate::model::{ApiType, Architecture, Capacity, Scenario, Target};
 use world::World;
 
 /// Why a run did not finish.
@@ -265,7 +265,7 @@ impl Simulation {
                     .into(),
             );
         }
-        if let Some(prices) = crate::scenario::prices::for_region(&self.region) {
+        if let Some(prices) = crate::cost::builtin::for_region(&self.region) {
             result.cost = crate::cost::compute(&result, &prices, self.free_tier);
         }
         Ok(result)

@@ -9,7 +9,7 @@ use crate::components::table::{Attempt, Table};
 use crate::components::{EndState, Event, Frame, FrameRef, FrameState, Frames, Outcome};
 use crate::engine::{Lane, Scheduler, SimTime};
 use crate::metrics::SeriesRecorder;
-use crate::scenario::Target;
+use crate::model::Target;
 
 /// `Invocation.step` while the environment initialises.
 const INIT_STEP: u16 = u16::MAX;

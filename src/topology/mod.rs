@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use crate::scenario::{Scenario, Step, Target};
+use crate::model::{Scenario, Step, Target};
 
 /// What kind of component a node is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -2,10 +2,8 @@
 //! legacy (2019-2023) account burst.
 
 use crate::engine::{SimTime, SECONDS};
-use crate::scenario::{self, ScalingModel};
+use crate::model::{self, ScalingModel};
 
-/// Concurrency that must stay unreserved (aws-facts §1.1).
-pub const UNRESERVED_FLOOR: u32 = 100;
 /// Legacy scaling: environments added per minute after the burst.
 pub const LEGACY_ENVS_PER_MINUTE: f64 = 500.0;
 /// Legacy (2019-2023) account-wide initial burst by Region (aws-facts §1.1).
@@ -52,7 +50,7 @@ impl LegacyScaling {
 
 impl Account {
     /// Account state for a scenario.
-    pub fn new(sim: &scenario::Simulation, reserved_total: u32) -> Self {
+    pub fn new(sim: &model::Simulation, reserved_total: u32) -> Self {
         Self {
             unreserved_limit: sim.account_concurrency.saturating_sub(reserved_total),
             unreserved_in_use: 0,

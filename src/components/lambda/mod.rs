@@ -13,7 +13,7 @@ use rand::Rng;
 
 mod account;
 
-pub use account::{legacy_burst, Account, LEGACY_ENVS_PER_MINUTE, UNRESERVED_FLOOR};
+pub use account::{legacy_burst, Account, LEGACY_ENVS_PER_MINUTE};
 
 use super::deadlines::Deadlines;
 use super::table::capacity_units;
@@ -21,8 +21,8 @@ use super::token_bucket::TokenBucket;
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime, MILLIS, SECONDS};
 use crate::metrics::{Level, SeriesId, SeriesRecorder};
+use crate::model::{self, Step};
 use crate::policy::IdlePool;
-use crate::scenario::{self, Step};
 
 /// vCPU share of 1 MB of memory: 1,769 MB = 1 vCPU (aws-facts §1.3).
 pub const MB_PER_VCPU: f64 = 1769.0;
@@ -216,8 +216,8 @@ impl Function {
 
     /// Builds a function's state; `tables` resolves call steps' capacity.
     pub fn new(
-        cfg: &scenario::Lambda,
-        tables: &[scenario::Table],
+        cfg: &model::Lambda,
+        tables: &[model::Table],
         rng: SimRng,
         busy: Level,
         live: Level,

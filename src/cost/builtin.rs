@@ -1,17 +1,14 @@
 //! The built-in price tables (`prices/*.toml`), compiled into the binary.
 //!
-//! Lives in `scenario` because only this module knows TOML; the table's
-//! shape is [`crate::cost::PriceTable`].
+//! The only TOML `cost` reads: its own tables, whose shape is
+//! [`PriceTable`] (scenario files are read by `scenario` alone).
 
-use crate::cost::PriceTable;
-
-/// Regions with a built-in price table.
-pub const REGIONS: &[&str] = &["us-east-1"];
+use super::PriceTable;
 
 const US_EAST_1: &str = include_str!("../../prices/us-east-1.toml");
 
 /// The price table of `region`, or `None` when slsim has none for it (see
-/// [`REGIONS`]).
+/// [`crate::model::REGIONS`]).
 pub fn for_region(region: &str) -> Option<PriceTable> {
     let text = match region {
         "us-east-1" => US_EAST_1,
@@ -32,6 +29,7 @@ pub fn parse(text: &str) -> Result<PriceTable, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::REGIONS;
 
     #[test]
     fn every_shipped_table_parses_and_names_its_region() {

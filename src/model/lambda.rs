@@ -1,0 +1,164 @@
+//! `[[lambda]]`: a function, its settings and its steps.
+
+use crate::dist::Dist;
+use crate::engine::{SimDuration, SECONDS};
+
+use super::TableOp;
+
+/// Known runtimes and their default init (cold start) duration as
+/// (median, p99) \[ms\]: aws-facts 1.6 (lambda-perf, zip, x86_64, 512 MB row).
+pub const RUNTIMES: [(&str, f64, f64); 10] = [
+    ("nodejs22.x", 140.0, 181.0),
+    ("nodejs20.x", 141.0, 180.0),
+    ("python3.12", 84.0, 135.0),
+    ("python3.13", 84.0, 116.0),
+    ("java21", 239.0, 579.0),
+    ("java17", 204.0, 308.0),
+    ("java25", 190.0, 443.0),
+    ("dotnet8", 251.0, 616.0),
+    ("provided.al2023", 50.0, 61.0),
+    ("ruby3.3", 239.0, 460.0),
+];
+
+/// SnapStart restore duration (median, p99) [ms]: aws-facts 1.6, SnapStart
+/// paragraph (java21 + SnapStart, 512 MB).
+pub const SNAPSTART_RESTORE_MS: (f64, f64) = (733.0, 1053.0);
+
+/// Runtimes with SnapStart: Java 11+, Python 3.12+, .NET 8+ (aws-facts 1.8).
+pub fn snap_start_supported(runtime: &str) -> bool {
+    runtime.starts_with("java") || matches!(runtime, "python3.12" | "python3.13" | "dotnet8")
+}
+
+/// Default runtime.
+pub const DEFAULT_RUNTIME: &str = "nodejs22.x";
+/// Default memory \[MB\] (aws-facts 1.3: 128).
+pub const DEFAULT_MEMORY_MB: u32 = 128;
+/// Default timeout \[ns\] (aws-facts 1.3: 3 s).
+pub const DEFAULT_TIMEOUT: SimDuration = 3 * SECONDS;
+/// Default idle lifetime of an environment \[ns\]: 6 min. An assumption:
+/// AWS publishes none; the latest measurement is 5-7 min (aws-facts 1.4).
+pub const DEFAULT_KEEP_ALIVE: SimDuration = 6 * 60 * SECONDS;
+/// Concurrency that must stay unreserved (aws-facts 1.1: 100).
+pub const UNRESERVED_FLOOR: u32 = 100;
+
+/// Instruction set of a function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Architecture {
+    /// x86_64.
+    X86_64,
+    /// arm64 (Graviton): 20 % lower duration price.
+    Arm64,
+}
+
+/// Which idle environment takes a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Routing {
+    /// Most recently used (what AWS appears to do).
+    Mru,
+    /// Least recently used.
+    Lru,
+    /// Uniformly at random.
+    Random,
+}
+
+/// `[[lambda]]`: a function.
+#[derive(Clone, Debug)]
+pub struct Lambda {
+    /// Unique name.
+    pub name: String,
+    /// Runtime identifier, e.g. `nodejs20.x`.
+    pub runtime: String,
+    /// Instruction set.
+    pub arch: Architecture,
+    /// Memory \[MB\], 128..=10240.
+    pub memory_mb: u32,
+    /// Invocation timeout \[ns\].
+    pub timeout: SimDuration,
+    /// Cold-start (init) duration \[s\]; with SnapStart, the restore duration.
+    pub init: Dist,
+    /// Idle environments expire after this \[ns\].
+    pub keep_alive: SimDuration,
+    /// Idle-environment choice.
+    pub routing: Routing,
+    /// Recycle an environment once idle after this age \[ns\].
+    pub max_lifetime: Option<SimDuration>,
+    /// Reserved concurrency (floor and ceiling).
+    pub reserved_concurrency: Option<u32>,
+    /// Pre-initialised environments that never expire.
+    pub provisioned_concurrency: u32,
+    /// SnapStart enabled (init replaced by restore).
+    pub snap_start: bool,
+    /// What one invocation does, in order.
+    pub steps: Vec<Step>,
+}
+
+/// One step of an invocation.
+#[derive(Clone, Debug)]
+pub enum Step {
+    /// CPU work [s at one full vCPU]; stretched when memory gives less CPU
+    /// than `threads` vCPUs.
+    Compute {
+        /// Duration at 1 vCPU \[s\].
+        dist: Dist,
+        /// Threads the code can keep busy (1 = single-threaded).
+        threads: f64,
+    },
+    /// Waiting that memory does not speed up \[s\].
+    Io(Dist),
+    /// A DynamoDB request.
+    Table {
+        /// `[[table]]` index.
+        table: usize,
+        /// Operation.
+        op: TableOp,
+        /// Items read or written.
+        items: u32,
+        /// Size of one item \[KB\].
+        item_kb: f64,
+    },
+    /// A synchronous invocation of another function.
+    Invoke {
+        /// `[[lambda]]` index.
+        lambda: usize,
+    },
+    /// The invocation fails here with this probability.
+    Fail(f64),
+}
+
+impl Lambda {
+    /// A function with every setting at its default (as if the `[[lambda]]`
+    /// table gave only `name` and `steps`).
+    pub fn new(name: &str, steps: Vec<Step>) -> Self {
+        Self {
+            name: name.into(),
+            runtime: DEFAULT_RUNTIME.into(),
+            arch: Architecture::X86_64,
+            memory_mb: DEFAULT_MEMORY_MB,
+            timeout: DEFAULT_TIMEOUT,
+            init: default_init(DEFAULT_RUNTIME, false),
+            keep_alive: DEFAULT_KEEP_ALIVE,
+            routing: Routing::Mru,
+            max_lifetime: None,
+            reserved_concurrency: None,
+            provisioned_concurrency: 0,
+            snap_start: false,
+            steps,
+        }
+    }
+}
+
+/// The default init (cold start) duration of a runtime: a lognormal through
+/// its measured median and p99 (aws-facts 1.6); with SnapStart, the restore
+/// duration. An unknown runtime gets the default runtime's.
+pub fn default_init(runtime: &str, snap_start: bool) -> Dist {
+    let (med, p99) = if snap_start {
+        SNAPSTART_RESTORE_MS
+    } else {
+        let r = RUNTIMES
+            .iter()
+            .find(|(n, _, _)| *n == runtime)
+            .unwrap_or(&RUNTIMES[0]);
+        (r.1, r.2)
+    };
+    Dist::lognormal_median_p99(med / 1e3, p99 / 1e3)
+}

@@ -1,0 +1,51 @@
+//! The validated, typed scenario: what the simulator runs.
+//!
+//! Owns: one file per service kind with its typed settings, the defaults
+//! taken from AWS's documentation (each with its source) and every bound on
+//! a number ([`limits`]). Must not know: TOML (the `scenario` module builds
+//! a model from a file; tests and benches build one in code from the same
+//! defaults).
+//!
+//! Everything here has passed validation: names are unique, references are
+//! resolved to indices into the per-kind vectors, and numbers are in range.
+//! Times are nanoseconds, rates per second, sizes in their named unit.
+
+pub mod api;
+pub mod lambda;
+pub mod limits;
+pub mod simulation;
+pub mod table;
+pub mod workload;
+
+pub use api::*;
+pub use lambda::*;
+pub use simulation::*;
+pub use table::*;
+pub use workload::*;
+
+/// A whole scenario.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// `[simulation]`.
+    pub simulation: Simulation,
+    /// `[[workload]]`, in file order.
+    pub workloads: Vec<Workload>,
+    /// `[[api]]`, in file order.
+    pub apis: Vec<Api>,
+    /// `[[lambda]]`, in file order.
+    pub lambdas: Vec<Lambda>,
+    /// `[[table]]`, in file order.
+    pub tables: Vec<Table>,
+    /// Warnings found by validation: the scenario runs, but probably not as
+    /// meant (copied into the result's `warnings`).
+    pub warnings: Vec<String>,
+}
+
+/// What a workload or a route sends its requests to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// `[[api]]` index.
+    Api(usize),
+    /// `[[lambda]]` index (a direct synchronous invoke).
+    Lambda(usize),
+}

@@ -1,0 +1,96 @@
+//! `[simulation]`: run settings, and the Regions slsim has prices for.
+
+use crate::engine::{SimDuration, SECONDS};
+
+/// Regions slsim has a price table for (`prices/<region>.toml`).
+pub const REGIONS: &[&str] = &["us-east-1"];
+/// Default Region.
+pub const DEFAULT_REGION: &str = "us-east-1";
+/// Default Lambda account concurrency per Region (aws-facts 1.1: 1,000).
+pub const DEFAULT_ACCOUNT_CONCURRENCY: u32 = 1000;
+/// Default `max_events`: two billion, minutes of wall time at the
+/// simulator's speed.
+pub const DEFAULT_MAX_EVENTS: u64 = 2_000_000_000;
+
+/// `[simulation]`: run settings.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    /// Human name; also names the output folder (see [`Simulation::slug`]).
+    pub name: String,
+    /// Simulated length, warm-up included \[ns\].
+    pub duration: SimDuration,
+    /// Initial period excluded from statistics \[ns\].
+    pub warmup: SimDuration,
+    /// Master seed.
+    pub seed: u64,
+    /// Lambda account concurrency limit, shared by all functions.
+    pub account_concurrency: u32,
+    /// Lambda scale-up model.
+    pub scaling: ScalingModel,
+    /// AWS Region (selects the price table and the legacy burst).
+    pub region: String,
+    /// Subtract the monthly free tier in cost figures.
+    pub free_tier: bool,
+    /// Stop the run after this many events.
+    pub max_events: u64,
+    /// Stop the run after this much wall-clock time \[s\]; `None`: no limit.
+    pub max_wall_s: Option<f64>,
+    /// Stop the run when its memory exceeds this many bytes; `None`: the
+    /// default (the smaller of 4 GiB and half the machine's RAM).
+    pub max_memory_bytes: Option<u64>,
+    /// Width of one time-series bucket \[ns\].
+    pub timeseries_interval: SimDuration,
+}
+
+impl Simulation {
+    /// A file-system-safe version of the name: lowercase ASCII letters,
+    /// digits and `-`.
+    pub fn slug(&self) -> String {
+        let mut s = String::new();
+        for c in self.name.chars() {
+            if c.is_ascii_alphanumeric() {
+                s.push(c.to_ascii_lowercase());
+            } else if !s.ends_with('-') {
+                s.push('-');
+            }
+        }
+        let s = s.trim_matches('-').to_string();
+        if s.is_empty() {
+            "scenario".into()
+        } else {
+            s
+        }
+    }
+}
+
+/// How Lambda adds execution environments under a burst of load.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalingModel {
+    /// Since 2023-11-27: per function, 1,000 new environments per 10 s,
+    /// refilled continuously, no accumulation beyond 1,000.
+    PerFunction,
+    /// 2019-07 .. 2023-11: an account-wide initial burst (3,000 / 1,000 / 500
+    /// by Region), then +500 environments per minute.
+    Legacy2019,
+}
+
+impl Simulation {
+    /// A run of `duration` with every other setting at its default (as if
+    /// the `[simulation]` table gave only `duration`).
+    pub fn new(duration: SimDuration) -> Self {
+        Self {
+            name: "scenario".into(),
+            duration,
+            warmup: 0,
+            seed: 1,
+            account_concurrency: DEFAULT_ACCOUNT_CONCURRENCY,
+            scaling: ScalingModel::PerFunction,
+            region: DEFAULT_REGION.into(),
+            free_tier: false,
+            max_events: DEFAULT_MAX_EVENTS,
+            max_wall_s: None,
+            max_memory_bytes: None,
+            timeseries_interval: SECONDS,
+        }
+    }
+}

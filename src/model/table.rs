@@ -1,0 +1,162 @@
+//! `[[table]]`: a DynamoDB table, DAX in front of it, and the SDK's retries.
+
+use crate::dist::Dist;
+use crate::engine::{SimDuration, MILLIS, SECONDS};
+
+/// Largest table `sdk_retry.max_attempts` accepted.
+pub const MAX_SDK_ATTEMPTS: u32 = 100;
+/// DynamoDB operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TableOp {
+    /// GetItem.
+    Get,
+    /// PutItem.
+    Put,
+    /// UpdateItem.
+    Update,
+    /// DeleteItem.
+    Delete,
+    /// Query.
+    Query,
+    /// Scan.
+    Scan,
+}
+
+impl TableOp {
+    /// True for get, query and scan.
+    pub fn is_read(self) -> bool {
+        matches!(self, TableOp::Get | TableOp::Query | TableOp::Scan)
+    }
+}
+
+/// Read consistency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Consistency {
+    /// Eventually consistent: half a read unit per 4 KB; DAX may answer.
+    Eventual,
+    /// Strongly consistent: one read unit per 4 KB; bypasses DAX.
+    Strong,
+}
+
+/// DynamoDB capacity mode.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Capacity {
+    /// Provisioned read and write capacity units.
+    Provisioned {
+        /// Read capacity units [RCU = 4 KB strong reads/s].
+        rcu: f64,
+        /// Write capacity units [WCU = 1 KB writes/s].
+        wcu: f64,
+    },
+    /// Pay per request: instant capacity up to twice the previous peak.
+    OnDemand {
+        /// Previous read peak at the start [RRU/s].
+        initial_read_peak: f64,
+        /// Previous write peak at the start [WRU/s].
+        initial_write_peak: f64,
+    },
+}
+
+/// `[[table]]`: a DynamoDB table.
+#[derive(Clone, Debug)]
+pub struct Table {
+    /// Unique name.
+    pub name: String,
+    /// Capacity mode.
+    pub capacity: Capacity,
+    /// Read consistency used by the calls.
+    pub consistency: Consistency,
+    /// Burst credit kept from unused provisioned capacity [s of capacity].
+    pub burst_seconds: f64,
+    /// Read latency \[s\].
+    pub read_latency: Dist,
+    /// Write latency \[s\].
+    pub write_latency: Dist,
+    /// DAX in front of the table.
+    pub dax: Option<Dax>,
+    /// SDK retries on throttling.
+    pub sdk_retry: SdkRetry,
+}
+
+/// DAX cluster in front of a table.
+#[derive(Clone, Debug)]
+pub struct Dax {
+    /// Fraction of eventually consistent reads answered from the cache.
+    pub hit_ratio: f64,
+    /// Item cache TTL \[ns\].
+    pub ttl: SimDuration,
+    /// Latency of a cache hit \[s\].
+    pub hit_latency: Dist,
+}
+
+/// The SDK's retry policy for throttled requests (exponential backoff with
+/// full jitter: wait ~ U(0, min(max_backoff, base * 2^retry))).
+#[derive(Clone, Debug)]
+pub struct SdkRetry {
+    /// Total attempts including the first (>= 1).
+    pub max_attempts: u32,
+    /// Base backoff \[ns\].
+    pub base: SimDuration,
+    /// Backoff cap \[ns\].
+    pub max_backoff: SimDuration,
+}
+
+/// Default on-demand previous read peak \[RRU/s\]: a new table serves up to
+/// 12,000 read units at once, i.e. twice 6,000 (aws-facts 5.3).
+pub const DEFAULT_INITIAL_READ_PEAK: f64 = 6000.0;
+/// Default on-demand previous write peak \[WRU/s\]: 4,000 write units, twice
+/// 2,000 (aws-facts 5.3).
+pub const DEFAULT_INITIAL_WRITE_PEAK: f64 = 2000.0;
+/// Default burst credit \[s of capacity\] (aws-facts 5.2: 300 s).
+pub const DEFAULT_BURST_SECONDS: f64 = 300.0;
+/// DAX item-cache TTL default \[ns\] (aws-facts 5.5: 5 min).
+pub const DEFAULT_DAX_TTL: SimDuration = 300 * SECONDS;
+
+impl SdkRetry {
+    /// The SDK's standard-mode retry defaults for DynamoDB as of 2026-11
+    /// (aws-facts 5.4, last row): 4 attempts, 25 ms base, 20 s cap.
+    pub fn standard() -> Self {
+        Self {
+            max_attempts: 4,
+            base: 25 * MILLIS,
+            max_backoff: 20 * SECONDS,
+        }
+    }
+}
+
+impl Table {
+    /// Default read latency: a lognormal with median 4 ms and p99 12 ms. An
+    /// assumption: AWS says "single-digit milliseconds" (aws-facts 5.4).
+    pub fn default_read_latency() -> Dist {
+        Dist::lognormal_median_p99(0.004, 0.012)
+    }
+
+    /// Default write latency: median 6 ms, p99 18 ms (an assumption, as
+    /// for reads).
+    pub fn default_write_latency() -> Dist {
+        Dist::lognormal_median_p99(0.006, 0.018)
+    }
+
+    /// A table with every setting at its default (as if the `[[table]]`
+    /// gave only `name` and its capacity).
+    pub fn new(name: &str, capacity: Capacity) -> Self {
+        Self {
+            name: name.into(),
+            capacity,
+            consistency: Consistency::Eventual,
+            burst_seconds: DEFAULT_BURST_SECONDS,
+            read_latency: Self::default_read_latency(),
+            write_latency: Self::default_write_latency(),
+            dax: None,
+            sdk_retry: SdkRetry::standard(),
+        }
+    }
+}
+
+impl Dax {
+    /// Default latency of a DAX hit: median 0.4 ms (an assumption: AWS says
+    /// "microseconds", aws-facts 5.5).
+    pub fn default_hit_latency() -> Dist {
+        Dist::lognormal_median_sigma(0.0004, 0.3)
+    }
+}

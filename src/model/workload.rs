@@ -1,0 +1,50 @@
+//! `[[workload]]`: traffic entering the system.
+
+use crate::dist::Dist;
+use crate::workload::Arrival;
+
+use super::Target;
+
+/// `[[workload]]`: traffic entering the system.
+#[derive(Clone, Debug)]
+pub struct Workload {
+    /// Unique name.
+    pub name: String,
+    /// Where requests go.
+    pub target: Target,
+    /// Arrival process, already multiplied by `scale`.
+    pub arrival: Arrival,
+    /// Route mix: (route index in the target api's `routes`, probability);
+    /// probabilities sum to 1. Empty when the target is not an api.
+    pub routes: Vec<(usize, f64)>,
+    /// Client retries on throttles and 5xx; `None`: no retries.
+    pub retry: Option<ClientRetry>,
+}
+
+/// Largest client `retry.max_attempts` accepted.
+pub const MAX_CLIENT_ATTEMPTS: u32 = 1000;
+
+/// Client-side retry policy.
+#[derive(Clone, Debug)]
+pub struct ClientRetry {
+    /// Total attempts including the first (>= 1).
+    pub max_attempts: u32,
+    /// Wait before each retry \[s\].
+    pub backoff: Dist,
+}
+
+impl Workload {
+    /// A workload with one route (or a direct target) and no retries.
+    pub fn new(name: &str, target: Target, arrival: Arrival) -> Self {
+        Self {
+            name: name.into(),
+            target,
+            arrival,
+            routes: match target {
+                Target::Api(_) => vec![(0, 1.0)],
+                Target::Lambda(_) => Vec::new(),
+            },
+            retry: None,
+        }
+    }
+}
