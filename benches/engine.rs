@@ -4,7 +4,7 @@
 //! pushes one event at (its time + a random exponential increment), so the
 //! queue size stays at `n`. Three variants share one bench group, per size:
 //!
-//! - `slsim-queue`: `slsim::engine::EventQueue<slsim::components::Event>`
+//! - `slsim-queue`: `slsim::engine::EventQueue<slsim::services::Event>`
 //!   (packed `u128` (time, seq) key, 16-byte event, 32-byte heap entry);
 //! - `slsim-engine`: the same through `Engine::run_until` (peek, pop, clock,
 //!   guard check, handler that reschedules);
@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use slsim::components::Event;
+use slsim::services::Event;
 use slsim::engine::{Engine, EventQueue, Guard};
 
 /// Holds per criterion iteration (amortises the timing loop).

@@ -41,7 +41,7 @@
 //! [`cli`]. See `ARCHITECTURE.md`.
 
 pub mod cli;
-pub mod components;
+pub mod services;
 pub mod cost;
 pub mod dist;
 pub mod engine;

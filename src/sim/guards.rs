@@ -12,7 +12,7 @@
 
 use std::fmt::Write;
 
-use crate::components::FrameState;
+use crate::services::FrameState;
 use crate::engine::Engine;
 
 use super::world::World;

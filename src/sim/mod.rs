@@ -11,12 +11,12 @@ use std::time::{Duration, Instant};
 
 use indexmap::IndexMap;
 
-use crate::components::api_gateway::ApiGateway;
-use crate::components::client::{Client, ClientSeries};
-use crate::components::lambda::INIT_CAP;
-use crate::components::lambda::{Account, Function, FunctionSeries};
-use crate::components::table::{Table, TableSeries};
-use crate::components::{EndState, Event, Frames, Outcome};
+use crate::services::api_gateway::ApiGateway;
+use crate::services::client::{Client, ClientSeries};
+use crate::services::lambda::INIT_CAP;
+use crate::services::lambda::{Account, Function, FunctionSeries};
+use crate::services::table::{Table, TableSeries};
+use crate::services::{EndState, Event, Frames, Outcome};
 use crate::engine::{ns_to_secs, stream, Engine, Guard, GuardTripped, SimDuration, Slice};
 use crate::metrics::series::Combine;
 use crate::metrics::{

@@ -2,11 +2,11 @@
 //! outcomes between them. This is where "the life of a request" happens:
 //! client -> API Gateway -> Lambda -> DynamoDB and back.
 
-use crate::components::api_gateway::{Admit, ApiGateway};
-use crate::components::client::Client;
-use crate::components::lambda::{Account, Acquire, Function, Plan, PreparedStep, Release};
-use crate::components::table::{Attempt, Table};
-use crate::components::{EndState, Event, Frame, FrameRef, FrameState, Frames, Outcome};
+use crate::services::api_gateway::{Admit, ApiGateway};
+use crate::services::client::Client;
+use crate::services::lambda::{Account, Acquire, Function, Plan, PreparedStep, Release};
+use crate::services::table::{Attempt, Table};
+use crate::services::{EndState, Event, Frame, FrameRef, FrameState, Frames, Outcome};
 use crate::engine::{Lane, Scheduler, SimTime};
 use crate::metrics::SeriesRecorder;
 use crate::model::Target;

@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 
-use crate::components::FrameRef;
+use crate::services::FrameRef;
 use crate::engine::SimTime;
 
 /// Deadlines of calls in progress, sorted by deadline. Calls of one

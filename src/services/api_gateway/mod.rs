@@ -5,8 +5,8 @@
 
 use rand::Rng;
 
-use super::deadlines::Deadlines;
-use super::token_bucket::TokenBucket;
+use crate::services::deadlines::Deadlines;
+use crate::services::token_bucket::TokenBucket;
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime};
 use crate::model;

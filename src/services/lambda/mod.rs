@@ -15,9 +15,9 @@ mod account;
 
 pub use account::{legacy_burst, Account, LEGACY_ENVS_PER_MINUTE};
 
-use super::deadlines::Deadlines;
-use super::table::capacity_units;
-use super::token_bucket::TokenBucket;
+use crate::services::deadlines::Deadlines;
+use crate::services::table::capacity_units;
+use crate::services::token_bucket::TokenBucket;
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime, MILLIS, SECONDS};
 use crate::metrics::{Level, SeriesId, SeriesRecorder};

@@ -3,7 +3,7 @@
 
 use rand::Rng;
 
-use super::{EndState, Outcome};
+use crate::services::{EndState, Outcome};
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime};
 use crate::metrics::{LatencyHistogram, SeriesId};

@@ -11,7 +11,7 @@
 
 use rand::Rng;
 
-use super::token_bucket::TokenBucket;
+use crate::services::token_bucket::TokenBucket;
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime, SECONDS};
 use crate::metrics::SeriesId;
