@@ -26,8 +26,8 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use slsim::services::Event;
 use slsim::engine::{Engine, EventQueue, Guard};
+use slsim::services::Event;
 
 /// Holds per criterion iteration (amortises the timing loop).
 const HOLDS_PER_ITER: u64 = 1_000;
@@ -46,7 +46,12 @@ fn increments() -> Vec<u64> {
 }
 
 fn payload(i: u64) -> Event {
-    Event::EnvReady((i & 0xffff) as u16, i as u32)
+    slsim::services::Timer::event(
+        slsim::services::Kind::Lambda,
+        slsim::services::lambda::ENV_READY,
+        (i & 0xffff) as usize,
+        i as u32,
+    )
 }
 
 /// The bare heap's entry: `Reverse((time, seq))` key and the same payload,

@@ -41,7 +41,6 @@
 //! [`cli`]. See `ARCHITECTURE.md`.
 
 pub mod cli;
-pub mod services;
 pub mod cost;
 pub mod dist;
 pub mod engine;
@@ -50,6 +49,7 @@ pub mod model;
 pub mod policy;
 pub mod report;
 pub mod scenario;
+pub mod services;
 pub mod sim;
 pub mod topology;
 pub mod workload;

@@ -1,10 +1,16 @@
 //! Cost arithmetic against AWS's published examples and hand calculations.
 
-use slsim::cost::{
-    api_costs, compute, lambda_costs, table_cost, tiered, ApiKind, ApiUsage, Arch, FunctionUsage,
-    PriceTable, TableUsage, Tier, MONTH_HOURS, MONTH_SECONDS,
-};
-use slsim::metrics::{ApiStats, FunctionStats, RunResult, TableStats, WorkloadStats};
+use slsim::cost::{tiered, PriceTable, Tier, MONTH_HOURS, MONTH_SECONDS};
+use slsim::model::{ApiType as ApiKind, Architecture as Arch};
+use slsim::services::api_gateway::cost::{api_costs, ApiUsage};
+use slsim::services::api_gateway::ApiStats;
+use slsim::services::client::WorkloadStats;
+use slsim::services::lambda::cost::{lambda_costs, FunctionUsage};
+use slsim::services::lambda::FunctionStats;
+use slsim::services::table::cost::{table_cost, TableUsage};
+use slsim::services::table::{CapacityMode, TableStats};
+use slsim::sim::price::price as compute;
+use slsim::sim::RunResult;
 
 fn prices() -> PriceTable {
     slsim::cost::builtin::for_region("us-east-1").unwrap()
@@ -61,7 +67,7 @@ fn worked_example_through_compute() {
             invocations: 3_000_000,
             gb_seconds: 1.5e6,
             memory_mb: 512,
-            arch: "x86_64".into(),
+            arch: Arch::X86_64,
             ..Default::default()
         },
     );
@@ -81,7 +87,8 @@ fn worked_example_through_compute() {
     assert_eq!(c.by_service["dynamodb"], 0.0);
     assert_eq!(
         c.by_service.keys().collect::<Vec<_>>(),
-        ["lambda", "api_gateway", "dynamodb"]
+        // Registry order: the path of a request.
+        ["api_gateway", "lambda", "dynamodb"]
     );
     assert!(close(c.by_component["fn"], c.monthly_usd));
     assert!(close(
@@ -164,7 +171,7 @@ fn pc_through_compute_scales_with_window() {
         "pc".into(),
         FunctionStats {
             memory_mb: 2048,
-            arch: "x86_64".into(),
+            arch: Arch::X86_64,
             provisioned_concurrency: 5,
             ..Default::default()
         },
@@ -281,14 +288,14 @@ fn compute_projects_a_short_window_to_the_month() {
         "api".into(),
         ApiStats {
             requests: 60_000,
-            kind: "http".into(),
+            kind: ApiKind::Http,
             ..Default::default()
         },
     );
     r.tables.insert(
         "prov".into(),
         TableStats {
-            mode: "provisioned".into(),
+            mode: CapacityMode::Provisioned,
             rcu: 10.0,
             wcu: 5.0,
             ..Default::default()
@@ -297,7 +304,7 @@ fn compute_projects_a_short_window_to_the_month() {
     r.tables.insert(
         "od".into(),
         TableStats {
-            mode: "on-demand".into(),
+            mode: CapacityMode::OnDemand,
             consumed_rcu: 1000.0,
             consumed_wcu: 100.0,
             ..Default::default()
@@ -360,10 +367,7 @@ fn empty_result(measured_seconds: f64) -> RunResult {
         stopped_early: None,
         warnings: vec![],
         timeseries_interval_s: 60.0,
-        workloads: Default::default(),
-        apis: Default::default(),
-        functions: Default::default(),
-        tables: Default::default(),
+        sections: Default::default(),
         cost: Default::default(),
         timeseries: Default::default(),
     }

@@ -260,7 +260,7 @@ fn a_directory_holding_other_files_is_never_replaced() {
     assert!(entries(&empty).is_empty());
 }
 
-fn minimal_result(seed: u64) -> slsim::metrics::RunResult {
+fn minimal_result(seed: u64) -> slsim::sim::RunResult {
     let text = std::fs::read_to_string(MINIMAL).unwrap();
     let sets = [format!("simulation.seed={seed}")];
     let s = slsim::scenario::parse_str(&text, MINIMAL, &sets).unwrap();

@@ -1,11 +1,14 @@
 //! Output files: presence, shape, atomicity, determinism; the text summary.
 
 use indexmap::IndexMap;
-use slsim::metrics::{
-    ApiStats, FunctionStats, LatencySummary, RouteStats, RunResult, Series, TableStats, TimeSeries,
-    WorkloadStats,
-};
+use slsim::metrics::{LatencySummary, Series, TimeSeries};
+use slsim::model::{ApiType, Architecture};
 use slsim::report::{summary_text, write_outputs, ReportError, FILES};
+use slsim::services::api_gateway::ApiStats;
+use slsim::services::client::{RouteStats, WorkloadStats};
+use slsim::services::lambda::FunctionStats;
+use slsim::services::table::{CapacityMode, TableStats};
+use slsim::sim::RunResult;
 
 fn latency(scale: f64) -> LatencySummary {
     let table: Vec<(f64, f64)> = [50.0, 90.0, 99.0, 99.9, 100.0]
@@ -72,7 +75,7 @@ fn sample() -> RunResult {
             throttled: 60,
             cache_hits: 0,
             status,
-            kind: "rest".into(),
+            kind: ApiType::Rest,
             cache_size_gb: 0.0,
         },
     );
@@ -93,7 +96,7 @@ fn sample() -> RunResult {
             mean_duration_ms: Some(60.1),
             mean_init_ms: Some(310.0),
             memory_mb: 512,
-            arch: "arm64".into(),
+            arch: Architecture::Arm64,
             provisioned_concurrency: 0,
         },
     );
@@ -110,7 +113,7 @@ fn sample() -> RunResult {
             mean_environments: 3.1,
             gb_seconds: 1_500.25,
             memory_mb: 1024,
-            arch: "x86_64".into(),
+            arch: Architecture::X86_64,
             ..Default::default()
         },
     );
@@ -126,7 +129,7 @@ fn sample() -> RunResult {
             dax_hits: 0,
             consumed_rcu: 44_995.0,
             consumed_wcu: 10_000.0,
-            mode: "provisioned".into(),
+            mode: CapacityMode::Provisioned,
             rcu: 100.0,
             wcu: 25.0,
         },
@@ -152,10 +155,12 @@ fn sample() -> RunResult {
         stopped_early: None,
         warnings: vec![],
         timeseries_interval_s: 60.0,
-        workloads,
-        apis,
-        functions,
-        tables,
+        sections: slsim::services::Sections {
+            workloads,
+            apis,
+            functions,
+            tables,
+        },
         cost: Default::default(),
         timeseries: TimeSeries {
             interval_s: 60.0,
@@ -163,7 +168,7 @@ fn sample() -> RunResult {
         },
     };
     let prices = slsim::cost::builtin::for_region("us-east-1").unwrap();
-    r.cost = slsim::cost::compute(&r, &prices, false);
+    r.cost = slsim::sim::price::price(&r, &prices, false);
     r
 }
 

@@ -2,10 +2,10 @@
 
 use super::{emit, signals, Failure, ScenarioArgs};
 use crate::cost::builtin as prices;
-use crate::cost::{self, PriceTable};
-use crate::metrics::Provenance;
+use crate::cost::PriceTable;
 use crate::model::REGIONS;
 use crate::scenario::{self, Scenario, ScenarioError};
+use crate::sim::Provenance;
 use crate::{report, sim};
 use clap::Args;
 use std::fmt::Write;
@@ -62,7 +62,9 @@ pub(super) fn run(args: RunArgs) -> Result<(), Failure> {
     }
     let path = &args.scenario.path;
     let (scenario, scenario_sha256) = load(path, &sets).map_err(Failure::input)?;
-    let prices = prices_for(&scenario)?;
+    // The run prices itself; a region without prices is bad input, found
+    // before simulating.
+    prices_for(&scenario)?;
     let dir = args
         .out
         .unwrap_or_else(|| PathBuf::from("output").join(scenario.simulation.slug()));
@@ -79,7 +81,6 @@ pub(super) fn run(args: RunArgs) -> Result<(), Failure> {
         scenario_sha256,
         overrides: sets,
     };
-    result.cost = cost::compute(&result, &prices, scenario.simulation.free_tier);
     warn(&result.warnings);
 
     // A run a guard stopped writes what it has, whatever the time.

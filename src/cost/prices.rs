@@ -1,6 +1,6 @@
 //! The price table: plain data, one per AWS Region.
 //!
-//! Loaded from `prices/<region>.toml` by [`crate::scenario::prices`]; this
+//! Loaded from `prices/<region>.toml` by [`super::builtin`]; this
 //! module only defines its shape and knows no file format.
 
 use serde::Deserialize;

@@ -1,11 +1,12 @@
 //! Metrics recorded during a run: latency histograms, time-weighted levels
 //! and per-interval time series, all with memory fixed at build time (no
-//! growth with run length), then summarised into a [`RunResult`].
+//! growth with run length), then summarised for the result.
 //!
 //! Owns: how numbers are accumulated. Must not know: AWS, files.
 
 pub mod result;
 pub mod series;
+pub mod text;
 
 pub use result::*;
 pub use series::{Level, SeriesId, SeriesRecorder};

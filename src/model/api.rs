@@ -4,7 +4,8 @@ use crate::dist::Dist;
 use crate::engine::{SimDuration, SECONDS};
 
 /// API Gateway flavour.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum ApiType {
     /// REST API (v1).
     Rest,

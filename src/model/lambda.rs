@@ -42,11 +42,13 @@ pub const DEFAULT_KEEP_ALIVE: SimDuration = 6 * 60 * SECONDS;
 pub const UNRESERVED_FLOOR: u32 = 100;
 
 /// Instruction set of a function.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum Architecture {
     /// x86_64.
+    #[serde(rename = "x86_64")]
     X86_64,
     /// arm64 (Graviton): 20 % lower duration price.
+    #[serde(rename = "arm64")]
     Arm64,
 }
 

@@ -1,7 +1,8 @@
 //! `timeseries.csv` and `latency.csv`, streamed to a writer.
 
 use super::{num, Deadline, ReportError};
-use crate::metrics::{LatencySummary, RunResult, TimeSeries};
+use crate::metrics::{LatencySummary, TimeSeries};
+use crate::sim::RunResult;
 use std::path::Path;
 
 /// Header of `timeseries.csv`.

@@ -31,7 +31,7 @@ pub use digest::{sha256_hex, FileDigest};
 pub use out_dir::check_out_dir;
 pub use text::summary_text;
 
-use crate::metrics::RunResult;
+use crate::sim::RunResult;
 use indexmap::IndexMap;
 use serde::Serialize;
 use std::path::{Path, PathBuf};

@@ -6,8 +6,8 @@
 
 use std::collections::VecDeque;
 
-use crate::services::FrameRef;
 use crate::engine::SimTime;
+use crate::services::FrameRef;
 
 /// Deadlines of calls in progress, sorted by deadline. Calls of one
 /// component share one timeout, so deadlines arrive (almost) in order and

@@ -1,6 +1,7 @@
 //! The slab of call frames: one entry per call in progress, reused after
 //! the call ends, so memory is bounded by what is in flight.
 
+use super::FrameState;
 use crate::engine::SimTime;
 
 /// A generation-checked handle to a frame.
@@ -18,69 +19,6 @@ impl FrameRef {
         idx: u32::MAX,
         gen: u32::MAX,
     };
-}
-
-/// What a frame is doing.
-#[derive(Clone, Copy, Debug)]
-pub enum FrameState {
-    /// A client request of a workload.
-    Request {
-        /// Workload index.
-        workload: u16,
-        /// Route index in the workload's route list (0 for direct invokes).
-        route: u16,
-        /// Attempts sent so far.
-        attempt: u16,
-        /// Arrived in the measured window.
-        measured: bool,
-    },
-    /// An API Gateway call.
-    ApiCall {
-        /// API index.
-        api: u16,
-        /// Route index in the API.
-        route: u16,
-        /// Answered from the cache: the pending step finishes the call.
-        cache_hit: bool,
-        /// The integration has started.
-        integrating: bool,
-    },
-    /// A Lambda invocation.
-    Invocation {
-        /// Function index.
-        func: u16,
-        /// Step to run when the pending work finishes.
-        step: u16,
-        /// The pending work ends the invocation with an error.
-        failing: bool,
-        /// Started cold.
-        cold: bool,
-        /// The timeout timer is scheduled.
-        timer: bool,
-        /// Execution environment.
-        env: u32,
-        /// Invocation phase started (after init) \[ns\].
-        run_start: SimTime,
-        /// Init duration \[ns\] (0 when warm).
-        init: u64,
-        /// The function timeout fires here \[ns\].
-        deadline: SimTime,
-    },
-    /// A DynamoDB request.
-    TableCall {
-        /// Table index.
-        table: u16,
-        /// Read (true) or write.
-        read: bool,
-        /// SDK attempt number (0 = first).
-        attempt: u8,
-        /// The pending step completes the request (true) or retries it.
-        done: bool,
-        /// The pending step ends it as failed (SDK gave up).
-        failed: bool,
-        /// Capacity units per attempt.
-        units: f32,
-    },
 }
 
 /// One call in progress.
@@ -185,12 +123,12 @@ mod tests {
         Frame {
             parent: FrameRef::NONE,
             start: 0,
-            state: FrameState::Request {
+            state: FrameState::Request(crate::services::client::Request {
                 workload: 0,
                 route: 0,
                 attempt: 0,
                 measured: true,
-            },
+            }),
         }
     }
 

@@ -12,10 +12,9 @@
 
 use std::fmt::Write;
 
-use crate::services::FrameState;
 use crate::engine::Engine;
 
-use super::world::World;
+use crate::services::World;
 
 /// The default limit when the scenario sets none: the smaller of 4 GiB and
 /// half the machine's RAM (4 GiB when RAM cannot be read).
@@ -36,13 +35,10 @@ fn kib_field(text: &str, name: &str) -> Option<u64> {
     kib.checked_mul(1024)
 }
 
-/// Bytes held by the run's growable structures.
+/// Bytes held by what grows during a run: the event heap, the frame slab,
+/// the time series and every kind's state.
 pub fn footprint<E>(engine: &Engine<E>, world: &World) -> u64 {
-    let mut bytes = engine.footprint() + world.frames.footprint() + world.rec.footprint();
-    bytes += world.functions.iter().map(|f| f.footprint()).sum::<usize>();
-    bytes += world.apis.iter().map(|a| a.footprint()).sum::<usize>();
-    bytes += world.clients.iter().map(|c| c.footprint()).sum::<usize>();
-    bytes as u64
+    (engine.footprint() + world.footprint()) as u64
 }
 
 /// Human bytes: `1.5 GiB`, `640 MiB`.
@@ -61,55 +57,15 @@ pub fn bytes(b: u64) -> String {
     }
 }
 
-/// What is in flight, by component, largest first (at most three), e.g.
-/// "workload `users`: 1234567 requests in flight; function `api`: ...".
-/// Walks the frame slab: called once, when the guard trips.
+/// The three components with the most calls in flight, for the memory
+/// guard's message.
 pub fn backlog(world: &World) -> String {
-    let (nw, na, nf, nt) = (
-        world.clients.len(),
-        world.apis.len(),
-        world.functions.len(),
-        world.tables.len(),
-    );
-    let mut counts = vec![0u64; nw + na + nf + nt];
-    for fr in world.frames.iter_live() {
-        let i = match fr.state {
-            FrameState::Request { workload, .. } => workload as usize,
-            FrameState::ApiCall { api, .. } => nw + api as usize,
-            FrameState::Invocation { func, .. } => nw + na + func as usize,
-            FrameState::TableCall { table, .. } => nw + na + nf + table as usize,
-        };
-        counts[i] += 1;
-    }
-    let mut order: Vec<usize> = (0..counts.len()).filter(|&i| counts[i] > 0).collect();
-    order.sort_by_key(|&i| (std::cmp::Reverse(counts[i]), i));
     let mut out = String::new();
-    for &i in order.iter().take(3) {
-        let (kind, name, what) = if i < nw {
-            (
-                "workload",
-                &world.clients[i].name,
-                "requests in flight (including those waiting to retry)",
-            )
-        } else if i < nw + na {
-            ("api", &world.apis[i - nw].name, "calls in progress")
-        } else if i < nw + na + nf {
-            (
-                "function",
-                &world.functions[i - nw - na].name,
-                "invocations in progress",
-            )
-        } else {
-            (
-                "table",
-                &world.tables[i - nw - na - nf].name,
-                "requests in progress (including SDK retries)",
-            )
-        };
+    for (kind, name, what, n) in world.census(3) {
         if !out.is_empty() {
             out.push_str("; ");
         }
-        let _ = write!(out, "{kind} `{name}`: {} {what}", counts[i]);
+        let _ = write!(out, "{kind} `{name}`: {n} {what}");
     }
     if out.is_empty() {
         out.push_str(

@@ -112,7 +112,7 @@ fn streams_are_per_component() {
     s.lambdas
         .push(lambda("g", vec![Step::Io(Dist::Const(0.1))]));
     let b = run(&s);
-    let key = |r: &slsim::metrics::RunResult| {
+    let key = |r: &slsim::sim::RunResult| {
         (
             serde_json::to_string(&r.workloads["w"]).unwrap(),
             serde_json::to_string(&r.functions["f"]).unwrap(),

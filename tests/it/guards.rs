@@ -21,7 +21,7 @@ fn pile_up(duration_s: u64) -> Scenario {
     scenario(simulation(duration_s, 0, 1), vec![w], vec![f])
 }
 
-fn conserved(r: &slsim::metrics::RunResult) {
+fn conserved(r: &slsim::sim::RunResult) {
     for (name, w) in &r.workloads {
         assert_eq!(
             w.requests,

@@ -378,7 +378,7 @@ fn erlang_b_on_demand_environments() {
 }
 
 /// (calls, throttled fraction, batch SE) of function `name`.
-fn throttle_fraction(r: &slsim::metrics::RunResult, name: &str) -> (u64, f64, f64) {
+fn throttle_fraction(r: &slsim::sim::RunResult, name: &str) -> (u64, f64, f64) {
     let f = &r.functions[name];
     let thr = measured(r, series(r, name, "throttles"));
     let inv = measured(r, series(r, name, "invocations"));

@@ -5,11 +5,19 @@
 
 use rand::Rng;
 
-use crate::services::deadlines::Deadlines;
-use crate::services::token_bucket::TokenBucket;
+pub mod cost;
+mod flow;
+mod stats;
+
+pub use flow::{call, DEADLINE};
+pub use stats::ApiStats;
+
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime};
-use crate::model;
+use crate::model::{self, ApiType};
+use crate::services::deadlines::Deadlines;
+use crate::services::token_bucket::TokenBucket;
+use crate::services::{registry::index_by, Outcome};
 
 /// What API Gateway does with a request it has admitted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,7 +33,7 @@ pub enum Admit {
 }
 
 /// Counters over the measured window.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ApiCounters {
     /// Requests received.
     pub requests: u64,
@@ -33,14 +41,50 @@ pub struct ApiCounters {
     pub throttled: u64,
     /// Cache hits.
     pub cache_hits: u64,
-    /// Responses by outcome (indexed like `Outcome::ALL`).
-    pub by_outcome: [u64; 6],
+    /// Responses by outcome, by [`Outcome::index`].
+    pub by_outcome: [u64; Outcome::COUNT],
 }
+
+impl Default for ApiCounters {
+    fn default() -> Self {
+        Self {
+            requests: 0,
+            throttled: 0,
+            cache_hits: 0,
+            by_outcome: [0; Outcome::COUNT],
+        }
+    }
+}
+
+/// An API Gateway call in progress (its frame).
+#[derive(Clone, Copy, Debug)]
+pub struct ApiCall {
+    /// API index.
+    pub api: u16,
+    /// Route index in the API.
+    pub route: u16,
+    /// Answered from the cache: the pending step finishes the call.
+    pub cache_hit: bool,
+    /// The integration has started.
+    pub integrating: bool,
+}
+
+/// Every API.
+pub struct Apis {
+    /// In model order.
+    pub list: Vec<ApiGateway>,
+}
+
+index_by!(Apis, list, ApiGateway);
 
 /// An API Gateway's runtime state.
 pub struct ApiGateway {
     /// Name.
     pub name: String,
+    /// REST or HTTP.
+    pub kind: ApiType,
+    /// Response cache size \[GB\]; 0 without a cache.
+    pub cache_size_gb: f64,
     /// Integration timeout \[ns\].
     pub timeout: SimDuration,
     /// Per route: whether an integration timeout can fire before the
@@ -71,6 +115,8 @@ impl ApiGateway {
     pub fn new(cfg: &model::Api, rng: SimRng, max_call_ns: &[SimDuration]) -> Self {
         Self {
             name: cfg.name.clone(),
+            kind: cfg.kind,
+            cache_size_gb: cfg.cache.as_ref().map_or(0.0, |c| c.size_gb),
             timeout: cfg.timeout,
             route_needs_timer: cfg
                 .routes

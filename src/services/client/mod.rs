@@ -3,20 +3,26 @@
 
 use rand::Rng;
 
-use crate::services::{EndState, Outcome};
+mod flow;
+mod stats;
+
+pub use flow::ARRIVAL;
+pub use stats::{RouteStats, WorkloadStats};
+
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime};
 use crate::metrics::{LatencyHistogram, SeriesId};
 use crate::model::{self, Target};
+use crate::services::{registry::index_by, Outcome};
 use crate::workload::Arrival;
 
 /// Counters over the measured window (requests that arrived after warm-up).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ClientCounters {
     /// Requests that arrived.
     pub requests: u64,
-    /// Final outcomes, indexed like `Outcome::ALL`.
-    pub by_outcome: [u64; 6],
+    /// Final outcomes, by [`Outcome::index`].
+    pub by_outcome: [u64; Outcome::COUNT],
     /// Retries sent.
     pub retries: u64,
     /// Requests not finished yet.
@@ -34,6 +40,49 @@ pub struct ClientSeries {
     pub errors: SeriesId,
 }
 
+impl Default for ClientCounters {
+    fn default() -> Self {
+        Self {
+            requests: 0,
+            by_outcome: [0; Outcome::COUNT],
+            retries: 0,
+            in_flight: 0,
+        }
+    }
+}
+
+/// What happened on one route of a workload (measured window).
+#[derive(Default)]
+pub struct RouteTally {
+    /// Latency of succeeded requests.
+    pub latency: LatencyHistogram,
+    /// Requests.
+    pub requests: u64,
+    /// Succeeded requests.
+    pub succeeded: u64,
+}
+
+/// A client request in progress (its frame).
+#[derive(Clone, Copy, Debug)]
+pub struct Request {
+    /// Workload index.
+    pub workload: u16,
+    /// Route index in the workload's route list (0 for direct invokes).
+    pub route: u16,
+    /// Attempts sent so far.
+    pub attempt: u16,
+    /// Arrived in the measured window.
+    pub measured: bool,
+}
+
+/// Every workload.
+pub struct Clients {
+    /// In model order.
+    pub list: Vec<Client>,
+}
+
+index_by!(Clients, list, Client);
+
 /// A workload's runtime state.
 pub struct Client {
     /// Name.
@@ -46,10 +95,10 @@ pub struct Client {
     pub route_api_index: Vec<u16>,
     /// Counters.
     pub counters: ClientCounters,
-    /// Per route: latency of succeeded requests, requests, succeeded.
-    /// (The workload's latency is the merge of its routes', made once at
-    /// the end rather than recorded twice per request.)
-    pub routes: Vec<(LatencyHistogram, u64, u64)>,
+    /// Per route tallies. (The workload's latency is the merge of its
+    /// routes', made once at the end rather than recorded twice per
+    /// request.)
+    pub routes: Vec<RouteTally>,
     /// Series handles.
     pub series: ClientSeries,
     arrival: Arrival,
@@ -90,7 +139,7 @@ impl Client {
             route_api_index: cfg.routes.iter().map(|(r, _)| *r as u16).collect(),
             route_names,
             counters: ClientCounters::default(),
-            routes: (0..n).map(|_| (LatencyHistogram::new(), 0, 0)).collect(),
+            routes: (0..n).map(|_| RouteTally::default()).collect(),
             series,
             arrival: cfg.arrival.clone(),
             end,
@@ -106,14 +155,14 @@ impl Client {
 
     /// Bytes held by the latency histograms.
     pub fn footprint(&self) -> usize {
-        self.routes.iter().map(|(h, _, _)| h.footprint()).sum()
+        self.routes.iter().map(|r| r.latency.footprint()).sum()
     }
 
     /// Latency of all succeeded requests: the routes' histograms merged.
     pub fn latency(&self) -> LatencyHistogram {
         let mut all = LatencyHistogram::new();
-        for (h, _, _) in &self.routes {
-            all.merge(h);
+        for r in &self.routes {
+            all.merge(&r.latency);
         }
         all
     }
@@ -140,7 +189,7 @@ impl Client {
     /// delay before the next attempt, or `None` if the client stops.
     #[inline]
     pub fn retry_after(&mut self, outcome: Outcome, attempt: u32) -> Option<SimDuration> {
-        if outcome == Outcome::Ok {
+        if outcome.is_ok() {
             return None;
         }
         let (max, backoff) = self.retry.as_ref()?;
@@ -152,11 +201,11 @@ impl Client {
     pub fn finish(&mut self, route: u16, outcome: Outcome, latency: SimDuration) {
         let c = &mut self.counters;
         c.in_flight -= 1;
-        c.by_outcome[outcome as usize] += 1;
+        c.by_outcome[outcome.index()] += 1;
         let r = &mut self.routes[route as usize];
-        if outcome.end_state() == EndState::Succeeded {
-            r.0.record(latency);
-            r.2 += 1;
+        if outcome.is_ok() {
+            r.latency.record(latency);
+            r.succeeded += 1;
         }
     }
 }

@@ -12,17 +12,23 @@
 use rand::Rng;
 
 mod account;
+pub mod cost;
+mod flow;
+mod stats;
 
 pub use account::{legacy_burst, Account, LEGACY_ENVS_PER_MINUTE};
+pub use flow::{invoke, DEADLINE, ENV_READY, KEEP_ALIVE};
+pub use stats::FunctionStats;
 
-use crate::services::deadlines::Deadlines;
-use crate::services::table::capacity_units;
-use crate::services::token_bucket::TokenBucket;
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime, MILLIS, SECONDS};
 use crate::metrics::{Level, SeriesId, SeriesRecorder};
-use crate::model::{self, Step};
+use crate::model::{self, Architecture, Step};
 use crate::policy::IdlePool;
+use crate::services::deadlines::Deadlines;
+use crate::services::registry::index_by;
+use crate::services::table::capacity_units;
+use crate::services::token_bucket::TokenBucket;
 
 /// vCPU share of 1 MB of memory: 1,769 MB = 1 vCPU (aws-facts §1.3).
 pub const MB_PER_VCPU: f64 = 1769.0;
@@ -164,10 +170,47 @@ pub struct FunctionSeries {
     pub concurrency_max: SeriesId,
 }
 
+/// A Lambda invocation in progress (its frame).
+#[derive(Clone, Copy, Debug)]
+pub struct Invocation {
+    /// Function index.
+    pub func: u16,
+    /// Step to run when the pending work finishes ([`INIT_STEP`] while the
+    /// environment initialises).
+    pub step: u16,
+    /// The pending work ends the invocation with an error.
+    pub failing: bool,
+    /// The function's deadline queue holds this invocation.
+    pub timer: bool,
+    /// Execution environment.
+    pub env: u32,
+    /// Invocation phase started (after init) \[ns\].
+    pub run_start: SimTime,
+    /// Init duration \[ns\] (0 when warm).
+    pub init: u64,
+    /// The function timeout fires here \[ns\].
+    pub deadline: SimTime,
+}
+
+/// `Invocation.step` while the environment initialises.
+pub const INIT_STEP: u16 = u16::MAX;
+
+/// Every function, and the account they share.
+pub struct Lambdas {
+    /// In model order.
+    pub functions: Vec<Function>,
+    /// Account-wide concurrency and legacy burst.
+    pub account: Account,
+}
+
+index_by!(Lambdas, functions, Function);
+
 /// A Lambda function's runtime state.
 pub struct Function {
     /// Name.
     pub name: String,
+    /// Instruction set (for pricing).
+    pub arch: Architecture,
     /// Memory \[MB\].
     pub memory_mb: u32,
     /// Steps, prepared.
@@ -190,7 +233,8 @@ pub struct Function {
     keep_alive: SimDuration,
     max_lifetime: Option<SimDuration>,
     reserved: Option<u32>,
-    provisioned: u32,
+    /// Provisioned environments configured.
+    pub provisioned: u32,
     envs: Vec<Env>,
     free_envs: Vec<u32>,
     idle_od: IdlePool,
@@ -250,6 +294,7 @@ impl Function {
             .collect();
         Self {
             name: cfg.name.clone(),
+            arch: cfg.arch,
             memory_mb: cfg.memory_mb,
             steps,
             timeout: cfg.timeout,
@@ -491,6 +536,38 @@ impl Function {
             self.destroy(env, now, rec);
         }
         None
+    }
+
+    /// Accounting: a request found no room (concurrency or scaling).
+    #[inline]
+    pub fn on_throttle(&mut self, now: SimTime, measured: bool, rec: &mut SeriesRecorder) {
+        if measured {
+            self.counters.throttles += 1;
+        }
+        rec.add(self.series.throttles, now, 1.0);
+    }
+
+    /// Accounting: an invocation started, cold or warm.
+    #[inline]
+    pub fn on_start(&mut self, now: SimTime, measured: bool, cold: bool, rec: &mut SeriesRecorder) {
+        if measured {
+            self.counters.invocations += 1;
+            self.counters.cold_starts += cold as u64;
+        }
+        rec.add(self.series.invocations, now, 1.0);
+        if cold {
+            rec.add(self.series.cold_starts, now, 1.0);
+        }
+    }
+
+    /// Accounting: a measured invocation ended with an error or a timeout.
+    #[inline]
+    pub fn on_failure(&mut self, timed_out: bool) {
+        if timed_out {
+            self.counters.timeouts += 1;
+        } else {
+            self.counters.errors += 1;
+        }
     }
 
     /// Plans the invocation from step `from`: sums compute and I/O until a

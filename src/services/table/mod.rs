@@ -11,11 +11,19 @@
 
 use rand::Rng;
 
-use crate::services::token_bucket::TokenBucket;
+pub mod cost;
+mod flow;
+mod stats;
+
+pub use flow::call;
+pub use stats::{CapacityMode, TableStats};
+
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime, SECONDS};
-use crate::metrics::SeriesId;
+use crate::metrics::{SeriesId, SeriesRecorder};
 use crate::model::{self, Capacity, Consistency, TableOp};
+use crate::services::registry::index_by;
+use crate::services::token_bucket::TokenBucket;
 
 /// How long on-demand waits before its previous peak follows traffic.
 pub const ON_DEMAND_PEAK_WINDOW: SimDuration = 30 * 60 * SECONDS;
@@ -133,10 +141,39 @@ pub struct TableSeries {
     pub throttled: SeriesId,
 }
 
+/// A DynamoDB request in progress (its frame).
+#[derive(Clone, Copy, Debug)]
+pub struct TableCall {
+    /// Table index.
+    pub table: u16,
+    /// Read (true) or write.
+    pub read: bool,
+    /// SDK attempt number (0 = first).
+    pub attempt: u8,
+    /// The pending step completes the request (true) or retries it.
+    pub done: bool,
+    /// The pending step ends it as failed (SDK gave up).
+    pub failed: bool,
+    /// Capacity units per attempt.
+    pub units: f32,
+}
+
+/// Every table.
+pub struct Tables {
+    /// In model order.
+    pub list: Vec<DynamoDbTable>,
+}
+
+index_by!(Tables, list, DynamoDbTable);
+
 /// A table's runtime state.
-pub struct Table {
+pub struct DynamoDbTable {
     /// Name.
     pub name: String,
+    /// Capacity mode (for pricing).
+    pub mode: CapacityMode,
+    /// Provisioned (RCU, WCU); zeros on demand (for pricing).
+    pub provisioned: (f64, f64),
     /// Counters.
     pub counters: TableCounters,
     /// Series handles.
@@ -152,7 +189,7 @@ pub struct Table {
     rng: SimRng,
 }
 
-impl Table {
+impl DynamoDbTable {
     /// Builds a table's state.
     pub fn new(cfg: &model::Table, rng: SimRng, series: TableSeries) -> Self {
         let (reads, writes) = match cfg.capacity {
@@ -168,8 +205,14 @@ impl Table {
                 Meter::on_demand(initial_write_peak),
             ),
         };
+        let (mode, provisioned) = match cfg.capacity {
+            Capacity::Provisioned { rcu, wcu } => (CapacityMode::Provisioned, (rcu, wcu)),
+            Capacity::OnDemand { .. } => (CapacityMode::OnDemand, (0.0, 0.0)),
+        };
         Self {
             name: cfg.name.clone(),
+            mode,
+            provisioned,
             counters: TableCounters::default(),
             series,
             reads,
@@ -185,6 +228,66 @@ impl Table {
             backoff_max: cfg.sdk_retry.max_backoff,
             rng,
         }
+    }
+
+    /// Accounting: a request arrived (first attempt).
+    #[inline]
+    pub fn on_request(&mut self, read: bool) {
+        if read {
+            self.counters.reads += 1;
+        } else {
+            self.counters.writes += 1;
+        }
+    }
+
+    /// Accounting: DAX answered a read.
+    #[inline]
+    pub fn on_dax_hit(&mut self, measured: bool) {
+        if measured {
+            self.counters.dax_hits += 1;
+        }
+    }
+
+    /// Accounting: an attempt consumed `units` of read or write capacity.
+    #[inline]
+    pub fn on_served(
+        &mut self,
+        now: SimTime,
+        measured: bool,
+        read: bool,
+        units: f64,
+        rec: &mut SeriesRecorder,
+    ) {
+        let (counter, series) = if read {
+            (&mut self.counters.consumed_rcu, self.series.consumed_rcu)
+        } else {
+            (&mut self.counters.consumed_wcu, self.series.consumed_wcu)
+        };
+        if measured {
+            *counter += units;
+        }
+        rec.add(series, now, units);
+    }
+
+    /// Accounting: an attempt was throttled; `gave_up` when it was the
+    /// SDK's last (the request fails), else the SDK retries it.
+    #[inline]
+    pub fn on_throttle(
+        &mut self,
+        now: SimTime,
+        measured: bool,
+        gave_up: bool,
+        rec: &mut SeriesRecorder,
+    ) {
+        if measured {
+            self.counters.throttled += 1;
+            if gave_up {
+                self.counters.failed += 1;
+            } else {
+                self.counters.retries += 1;
+            }
+        }
+        rec.add(self.series.throttled, now, 1.0);
     }
 
     /// One attempt (number `attempt`, 0-based) of a request needing

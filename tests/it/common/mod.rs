@@ -149,6 +149,6 @@ pub fn burst_at(from_s: f64, len_s: f64, rate: f64) -> Vec<(u64, f64)> {
     ]
 }
 
-pub fn run(s: &Scenario) -> slsim::metrics::RunResult {
+pub fn run(s: &Scenario) -> slsim::sim::RunResult {
     slsim::sim::run(s).expect("run")
 }

@@ -2,7 +2,7 @@
 //! over the exported time series, plus the assertion every statistical test
 //! uses (it prints one row of the results table).
 
-use slsim::metrics::RunResult;
+use slsim::sim::RunResult;
 
 /// Standard errors allowed between simulation and theory.
 pub const Z: f64 = 5.0;

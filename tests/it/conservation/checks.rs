@@ -2,8 +2,8 @@
 //! components' counters and time series.
 
 use crate::common::stats::*;
-use slsim::metrics::RunResult;
 use slsim::scenario::*;
+use slsim::sim::RunResult;
 
 /// What the end of the run looks like.
 #[derive(Clone, Copy, PartialEq, Debug)]

@@ -1,0 +1,184 @@
+//! A workload's part of the event flow: arrivals, sending a request to its
+//! target, client retries, and recording what the client finally saw.
+
+use indexmap::IndexMap;
+
+use super::{Client, ClientSeries, Clients, Request, WorkloadStats};
+use crate::engine::Lane;
+use crate::model::Target;
+use crate::services::{
+    api_gateway, lambda, Build, Collect, Cx, Event, Frame, FrameRef, FrameState, Kind, Outcome,
+    Service, Timer, World,
+};
+
+/// Timer: workload `index`'s next request arrives.
+pub const ARRIVAL: u8 = 0;
+
+impl Service for Clients {
+    const LABEL: &'static str = "workload";
+    const BACKLOG: &'static str = "requests in flight (including those waiting to retry)";
+    const SERIES: usize = 3;
+    type Stats = WorkloadStats;
+    type Frame = Request;
+
+    fn count(m: &crate::model::Scenario) -> usize {
+        m.workloads.len()
+    }
+
+    fn build(b: &mut Build<'_>) -> Self {
+        let m = b.model;
+        let list = m
+            .workloads
+            .iter()
+            .map(|w| {
+                let series = ClientSeries {
+                    rps: b.sum(&w.name, "rps", b.per_s),
+                    ok: b.sum(&w.name, "succeeded_rps", b.per_s),
+                    errors: b.sum(&w.name, "unsuccessful_rps", b.per_s),
+                };
+                let route_names = match w.target {
+                    Target::Api(a) => w
+                        .routes
+                        .iter()
+                        .map(|(r, _)| m.apis[a].routes[*r].route.clone())
+                        .collect(),
+                    _ => vec!["-".to_string()],
+                };
+                Client::new(
+                    w,
+                    route_names,
+                    b.rng(&w.name, "arrivals"),
+                    b.rng(&w.name, "client"),
+                    series,
+                    b.end,
+                )
+            })
+            .collect();
+        Clients { list }
+    }
+
+    fn name(&self, i: usize) -> &str {
+        &self.list[i].name
+    }
+
+    fn footprint(&self) -> usize {
+        self.list.iter().map(Client::footprint).sum()
+    }
+
+    fn owner(f: &Request) -> usize {
+        f.workload as usize
+    }
+
+    /// One lane per workload (one pending arrival each), then the first
+    /// arrivals.
+    fn start(w: &mut World, cx: &mut Cx) {
+        for (i, c) in w.clients.list.iter_mut().enumerate() {
+            let lane = cx.add_lane();
+            debug_assert_eq!(lane.0 as usize, i);
+            if let Some(t) = c.next_arrival(0) {
+                cx.schedule_lane_at(lane, t, Timer::event(Kind::Workload, ARRIVAL, i, 0));
+            }
+        }
+    }
+
+    fn on_timer(w: &mut World, cx: &mut Cx, t: Timer) {
+        arrival(w, cx, t.index as usize);
+    }
+
+    /// A retry's backoff is over: send again.
+    fn on_step(w: &mut World, cx: &mut Cx, fr: FrameRef) {
+        if let Some(Frame {
+            state: FrameState::Request(r),
+            ..
+        }) = w.frames.get(fr).copied()
+        {
+            send(w, cx, fr, r.workload as usize, r.route);
+        }
+    }
+
+    fn on_reply(w: &mut World, cx: &mut Cx, to: FrameRef, outcome: Outcome) {
+        let Some(frame) = w.frames.get_mut(to) else {
+            return;
+        };
+        let FrameState::Request(ref mut r) = frame.state else {
+            return;
+        };
+        let now = cx.now();
+        let start = frame.start;
+        let c = &mut w.clients.list[r.workload as usize];
+        if let Some(backoff) = c.retry_after(outcome, r.attempt as u32) {
+            r.attempt += 1;
+            if r.measured {
+                c.counters.retries += 1;
+            }
+            cx.schedule(backoff, Event::Step(to));
+            return;
+        }
+        let (route, measured) = (r.route, r.measured);
+        w.frames.free(to);
+        let series = if outcome.is_ok() {
+            c.series.ok
+        } else {
+            c.series.errors
+        };
+        w.rec.add(series, now, 1.0);
+        if measured {
+            c.finish(route, outcome, now - start);
+        }
+    }
+
+    fn stats(&mut self, _c: &mut Collect<'_>) -> IndexMap<String, WorkloadStats> {
+        self.list
+            .iter()
+            .map(|c| (c.name.clone(), super::stats::collect(c)))
+            .collect()
+    }
+
+    fn text(stats: &IndexMap<String, WorkloadStats>, out: &mut String) {
+        super::stats::text(stats, out);
+    }
+}
+
+fn arrival(w: &mut World, cx: &mut Cx, i: usize) {
+    let now = cx.now();
+    let measured = now >= w.warmup;
+    let c = &mut w.clients.list[i];
+    if let Some(next) = c.next_arrival(now) {
+        // Workload i's arrivals use lane i: one pending arrival each.
+        cx.schedule_lane_at(
+            Lane(i as u32),
+            next,
+            Timer::event(Kind::Workload, ARRIVAL, i, 0),
+        );
+    }
+    let route = c.pick_route();
+    w.rec.add(c.series.rps, now, 1.0);
+    if measured {
+        c.counters.requests += 1;
+        c.counters.in_flight += 1;
+        c.routes[route as usize].requests += 1;
+    }
+    let fr = w.frames.alloc(Frame {
+        parent: FrameRef::NONE,
+        start: now,
+        state: FrameState::Request(Request {
+            workload: i as u16,
+            route,
+            attempt: 1,
+            measured,
+        }),
+    });
+    send(w, cx, fr, i, route);
+}
+
+/// Sends (or re-sends) a client request to its target.
+fn send(w: &mut World, cx: &mut Cx, fr: FrameRef, i: usize, route: u16) {
+    let c = &w.clients.list[i];
+    match c.target {
+        Target::Api(a) => {
+            let api_route = c.route_api_index[route as usize] as usize;
+            api_gateway::call(w, cx, a, api_route, fr);
+        }
+        Target::Lambda(f) => lambda::invoke(w, cx, f, fr),
+    }
+}

@@ -1,0 +1,313 @@
+//! Lambda's part of the event flow: acquiring an environment (or a
+//! throttle), the init wait, running the steps up to each call, the
+//! function timeout, ending the invocation and releasing the environment;
+//! the keep-alive, deadline and re-initialisation timers.
+
+use indexmap::IndexMap;
+
+use super::{
+    Account, Acquire, Function, FunctionSeries, FunctionStats, Invocation, Lambdas, Plan,
+    PreparedStep, Release, INIT_STEP,
+};
+use crate::metrics::Level;
+use crate::model::Scenario;
+use crate::services::{
+    table, Build, Collect, Cx, End, Event, Frame, FrameRef, FrameState, Kind, Outcome, Service,
+    Timer, World,
+};
+
+/// Timer: function `index`'s keep-alive (expire idle environments).
+pub const KEEP_ALIVE: u8 = 0;
+/// Timer: function `index`'s deadline queue (invocations stuck in calls).
+pub const DEADLINE: u8 = 1;
+/// Timer: function `index`'s provisioned environment `arg` is ready again.
+pub const ENV_READY: u8 = 2;
+
+impl Service for Lambdas {
+    const LABEL: &'static str = "function";
+    const BACKLOG: &'static str = "invocations in progress";
+    const SERIES: usize = 6;
+    type Stats = FunctionStats;
+    type Frame = Invocation;
+
+    fn count(m: &Scenario) -> usize {
+        m.lambdas.len()
+    }
+
+    fn build(b: &mut Build<'_>) -> Self {
+        let m = b.model;
+        let mut functions: Vec<Function> = m
+            .lambdas
+            .iter()
+            .map(|l| {
+                let series = FunctionSeries {
+                    invocations: b.sum(&l.name, "invocations", 1.0),
+                    cold_starts: b.sum(&l.name, "cold_starts", 1.0),
+                    throttles: b.sum(&l.name, "throttles", 1.0),
+                    concurrency_max: b.max(&l.name, "concurrency_max"),
+                };
+                let mean = b.sum(&l.name, "concurrency", b.per_s);
+                let envs = b.sum(&l.name, "environments", b.per_s);
+                Function::new(
+                    l,
+                    &m.tables,
+                    b.rng(&l.name, "lambda"),
+                    Level::new(b.warmup, Some(mean), Some(series.concurrency_max), &b.rec),
+                    Level::new(b.warmup, Some(envs), None, &b.rec),
+                    series,
+                )
+            })
+            .collect();
+        let reserved: u32 = m
+            .lambdas
+            .iter()
+            .filter_map(|l| l.reserved_concurrency)
+            .sum();
+        let mut account = Account::new(&m.simulation, reserved);
+        for f in &mut functions {
+            f.provision(&mut account, &mut b.rec);
+        }
+        Lambdas { functions, account }
+    }
+
+    fn name(&self, i: usize) -> &str {
+        &self.functions[i].name
+    }
+
+    fn footprint(&self) -> usize {
+        self.functions.iter().map(Function::footprint).sum()
+    }
+
+    fn owner(f: &Invocation) -> usize {
+        f.func as usize
+    }
+
+    fn on_step(w: &mut World, cx: &mut Cx, fr: FrameRef) {
+        let Some(Frame {
+            state: FrameState::Invocation(inv),
+            ..
+        }) = w.frames.get(fr).copied()
+        else {
+            return;
+        };
+        let f = &mut w.lambdas[inv.func as usize];
+        if inv.step == INIT_STEP {
+            f.init_done(inv.env);
+            run(w, cx, fr, 0);
+        } else if (inv.step as usize) < f.steps.len() {
+            start_call(w, cx, fr);
+        } else {
+            let end = if inv.failing { End::Failed } else { End::Ok };
+            finish(w, cx, fr, Outcome::new(end, Kind::Lambda));
+        }
+    }
+
+    /// The invocation's deadline fell inside its current compute stretch.
+    fn on_expire(w: &mut World, cx: &mut Cx, fr: FrameRef) {
+        finish(w, cx, fr, Outcome::new(End::TimedOut, Kind::Lambda));
+    }
+
+    fn on_reply(w: &mut World, cx: &mut Cx, to: FrameRef, outcome: Outcome) {
+        let Some(Frame {
+            state: FrameState::Invocation(inv),
+            ..
+        }) = w.frames.get(to).copied()
+        else {
+            return;
+        };
+        if outcome.is_ok() {
+            run(w, cx, to, inv.step as usize + 1);
+        } else {
+            // An exception from a downstream call fails the function.
+            finish(w, cx, to, Outcome::new(End::Failed, Kind::Lambda));
+        }
+    }
+
+    fn on_timer(w: &mut World, cx: &mut Cx, t: Timer) {
+        let f = t.index as usize;
+        let now = cx.now();
+        match t.what {
+            KEEP_ALIVE => {
+                if let Some(at) = w.lambdas[f].keep_alive_timer(now, &mut w.rec) {
+                    cx.schedule_at(at, Timer::event(Kind::Lambda, KEEP_ALIVE, f, 0));
+                }
+            }
+            DEADLINE => on_deadline(w, cx, f),
+            _ => w.lambdas[f].reinit_done(t.arg, now),
+        }
+    }
+
+    fn stats(&mut self, c: &mut Collect<'_>) -> IndexMap<String, FunctionStats> {
+        self.functions
+            .iter_mut()
+            .map(|f| (f.name.clone(), super::stats::collect(f, c)))
+            .collect()
+    }
+
+    fn text(stats: &IndexMap<String, FunctionStats>, out: &mut String) {
+        super::stats::text(stats, out);
+    }
+
+    fn bill(
+        stats: &IndexMap<String, FunctionStats>,
+        p: &crate::cost::Pricing<'_>,
+    ) -> Option<crate::cost::Bill> {
+        Some(super::cost::bill(stats, p))
+    }
+}
+
+/// A synchronous invocation of function `f` by frame `parent`.
+pub fn invoke(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef) {
+    let now = cx.now();
+    let measured = now >= w.warmup;
+    let l = &mut w.lambdas;
+    let func = &mut l.functions[f];
+    let acquired = func.acquire(now, &mut l.account, &mut w.rec);
+    while let Some((env, after)) = func.reinit_queue.pop() {
+        cx.schedule(after, Timer::event(Kind::Lambda, ENV_READY, f, env));
+    }
+    let (env, init) = match acquired {
+        Acquire::Throttled => {
+            func.on_throttle(now, measured, &mut w.rec);
+            w.deliver(cx, parent, Outcome::new(End::Throttled, Kind::Lambda));
+            return;
+        }
+        Acquire::Warm { env } => (env, 0),
+        Acquire::Cold { env, init } => (env, init),
+    };
+    let cold = matches!(acquired, Acquire::Cold { .. });
+    func.on_start(now, measured, cold, &mut w.rec);
+    let run_start = now + init;
+    let fr = w.frames.alloc(Frame {
+        parent,
+        start: now,
+        state: FrameState::Invocation(Invocation {
+            func: f as u16,
+            step: if cold { INIT_STEP } else { 0 },
+            failing: false,
+            timer: false,
+            env,
+            run_start,
+            init,
+            deadline: run_start.saturating_add(func.timeout),
+        }),
+    });
+    if cold {
+        cx.schedule(init, Event::Step(fr));
+    } else {
+        run(w, cx, fr, 0);
+    }
+}
+
+/// Runs the invocation from step `from` up to its next call or its end.
+fn run(w: &mut World, cx: &mut Cx, fr: FrameRef, from: usize) {
+    let Some(Frame {
+        state: FrameState::Invocation(ref mut inv),
+        ..
+    }) = w.frames.get_mut(fr)
+    else {
+        return;
+    };
+    let function = &mut w.lambdas[inv.func as usize];
+    let (after, next, fail, call) = match function.plan(from) {
+        Plan::Call { after, step } => (after, step, false, true),
+        Plan::Finish { after, error } => (after, function.steps.len() as u16, error, false),
+    };
+    inv.step = next;
+    inv.failing = fail;
+    let deadline = inv.deadline;
+    let now = cx.now();
+    if now.saturating_add(after) > deadline {
+        cx.schedule_at(deadline, Event::Expire(fr));
+    } else if after > 0 {
+        cx.schedule(after, Event::Step(fr));
+    } else if call {
+        start_call(w, cx, fr);
+    } else {
+        let end = if fail { End::Failed } else { End::Ok };
+        finish(w, cx, fr, Outcome::new(end, Kind::Lambda));
+    }
+}
+
+/// Starts the call step the invocation is at.
+fn start_call(w: &mut World, cx: &mut Cx, fr: FrameRef) {
+    let Some(Frame {
+        state: FrameState::Invocation(ref mut inv),
+        ..
+    }) = w.frames.get_mut(fr)
+    else {
+        return;
+    };
+    let f = inv.func as usize;
+    if !inv.timer {
+        // Registered once per invocation, at its first call: the call
+        // may outlast the function timeout.
+        inv.timer = true;
+        if let Some(at) = w.lambdas[f].deadlines.push(inv.deadline, fr) {
+            cx.schedule_at(at, Timer::event(Kind::Lambda, DEADLINE, f, 0));
+        }
+    }
+    match w.lambdas[f].steps[inv.step as usize] {
+        PreparedStep::Table { table, read, units } => {
+            table::call(w, cx, table as usize, read, units, fr)
+        }
+        PreparedStep::Invoke { func } => invoke(w, cx, func as usize, fr),
+        PreparedStep::Wait(_) | PreparedStep::Fail(_) => {
+            unreachable!("plan stops only at call steps")
+        }
+    }
+}
+
+/// Ends the invocation: bills it, releases (or resets) its environment,
+/// and answers the caller.
+fn finish(w: &mut World, cx: &mut Cx, fr: FrameRef, outcome: Outcome) {
+    let Some(frame) = w.frames.free(fr) else {
+        return;
+    };
+    let FrameState::Invocation(inv) = frame.state else {
+        return;
+    };
+    let now = cx.now();
+    let l = &mut w.lambdas;
+    let f = &mut l.functions[inv.func as usize];
+    let frames = &w.frames;
+    f.deadlines.drop_stale(|fr| frames.get(fr).is_none());
+    let timed_out = outcome.end == End::TimedOut;
+    if frame.start >= w.warmup {
+        if !outcome.is_ok() {
+            f.on_failure(timed_out);
+        }
+        f.bill(inv.env, inv.init, now - inv.run_start);
+    }
+    let release = if timed_out {
+        f.reset(inv.env, now, &mut l.account, &mut w.rec)
+    } else {
+        f.release(inv.env, now, &mut l.account, &mut w.rec)
+    };
+    let func = inv.func as usize;
+    match release {
+        Release::Nothing => {}
+        Release::KeepAliveAt(at) => {
+            cx.schedule_at(at, Timer::event(Kind::Lambda, KEEP_ALIVE, func, 0))
+        }
+        Release::Reinit { env, after } => {
+            cx.schedule(after, Timer::event(Kind::Lambda, ENV_READY, func, env))
+        }
+    }
+    w.deliver(cx, frame.parent, outcome);
+}
+
+/// A function's deadline timer: times out every invocation whose deadline
+/// has come while it waited on a call.
+fn on_deadline(w: &mut World, cx: &mut Cx, f: usize) {
+    let now = cx.now();
+    w.lambdas[f].deadlines.fired(now);
+    while let Some(fr) = w.lambdas[f].deadlines.pop_due(now) {
+        if w.frames.get(fr).is_some() {
+            finish(w, cx, fr, Outcome::new(End::TimedOut, Kind::Lambda));
+        }
+    }
+    if let Some(at) = w.lambdas[f].deadlines.rearm() {
+        cx.schedule_at(at, Timer::event(Kind::Lambda, DEADLINE, f, 0));
+    }
+}

@@ -1,0 +1,121 @@
+//! A function's figures and its rows of the text summary.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use super::Function;
+use crate::metrics::text::{percent, thousands, Table};
+use crate::model::Architecture;
+use crate::services::Collect;
+
+/// A function's figures.
+#[derive(Clone, Debug, Serialize)]
+pub struct FunctionStats {
+    /// Invocations that got an execution environment.
+    pub invocations: u64,
+    /// Of which started cold (new environment).
+    pub cold_starts: u64,
+    /// Invocations rejected for concurrency or scaling limits.
+    pub throttles: u64,
+    /// Invocations that ended in a function error.
+    pub errors: u64,
+    /// Invocations killed by the function timeout.
+    pub timeouts: u64,
+    /// Maximum busy environments (initialising + running) at any instant.
+    pub max_concurrency: u64,
+    /// Time-weighted mean of busy environments.
+    pub mean_concurrency: f64,
+    /// Time-weighted mean of live environments (busy + idle).
+    pub mean_environments: f64,
+    /// Billed compute [GB-s], init included, on-demand environments.
+    pub gb_seconds: f64,
+    /// Billed compute [GB-s] run on provisioned environments.
+    pub provisioned_gb_seconds: f64,
+    /// Mean invocation duration, init excluded \[ms\]; `None` without
+    /// ended invocations.
+    pub mean_duration_ms: Option<f64>,
+    /// Mean init duration of cold starts \[ms\]; `None` without cold starts.
+    pub mean_init_ms: Option<f64>,
+    /// Memory \[MB\] (for pricing).
+    pub memory_mb: u32,
+    /// `"x86_64"` or `"arm64"` (for pricing).
+    pub arch: Architecture,
+    /// Provisioned environments configured (for pricing).
+    pub provisioned_concurrency: u32,
+}
+
+impl Default for FunctionStats {
+    fn default() -> Self {
+        Self {
+            invocations: 0,
+            cold_starts: 0,
+            throttles: 0,
+            errors: 0,
+            timeouts: 0,
+            max_concurrency: 0,
+            mean_concurrency: 0.0,
+            mean_environments: 0.0,
+            gb_seconds: 0.0,
+            provisioned_gb_seconds: 0.0,
+            mean_duration_ms: None,
+            mean_init_ms: None,
+            memory_mb: 0,
+            arch: Architecture::X86_64,
+            provisioned_concurrency: 0,
+        }
+    }
+}
+
+/// A function's figures (finishes its levels at the end of the run).
+pub fn collect(f: &mut Function, c: &mut Collect<'_>) -> FunctionStats {
+    f.busy.finish(c.end, c.rec);
+    f.live.finish(c.end, c.rec);
+    let k = &f.counters;
+    FunctionStats {
+        invocations: k.invocations,
+        cold_starts: k.cold_starts,
+        throttles: k.throttles,
+        errors: k.errors,
+        timeouts: k.timeouts,
+        max_concurrency: f.busy.max().max(0) as u64,
+        mean_concurrency: c.mean(f.busy.area()),
+        mean_environments: c.mean(f.live.area()),
+        gb_seconds: k.gb_seconds,
+        provisioned_gb_seconds: k.provisioned_gb_seconds,
+        mean_duration_ms: (k.ended > 0).then(|| k.duration_sum / k.ended as f64 / 1e6),
+        mean_init_ms: (k.cold_starts > 0).then(|| k.init_sum / k.cold_starts as f64 / 1e6),
+        memory_mb: f.memory_mb,
+        arch: f.arch,
+        provisioned_concurrency: f.provisioned,
+    }
+}
+
+/// One row per function.
+pub fn text(stats: &IndexMap<String, FunctionStats>, out: &mut String) {
+    if stats.is_empty() {
+        return;
+    }
+    let mut t = Table::new([
+        "function",
+        "invocations",
+        "cold starts",
+        "cold",
+        "throttles",
+        "errors",
+        "max conc",
+        "mean conc",
+    ]);
+    for (name, f) in stats {
+        t.row([
+            name.clone(),
+            thousands(f.invocations),
+            thousands(f.cold_starts),
+            percent(f.cold_starts, f.invocations),
+            thousands(f.throttles),
+            thousands(f.errors),
+            thousands(f.max_concurrency),
+            format!("{:.2}", f.mean_concurrency),
+        ]);
+    }
+    t.render(out);
+}
