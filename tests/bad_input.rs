@@ -37,7 +37,10 @@ fn cases() -> Vec<Case> {
         case("reference to the wrong kind", "\n[[workload]]\nname = \"w\"\ntarget = \"t\"\narrival = \"poisson(rate=1)\"\n\n[[table]]\nname = \"t\"\n", &["bad.toml:6:", "target", "is a table", "api or lambda"]),
         case("call cycle", "\n[[lambda]]\nname = \"a\"\nsteps = [{ call = \"b\" }]\n\n[[lambda]]\nname = \"b\"\nsteps = [{ call = \"a\" }]\n", &["bad.toml:6:", "steps", "cycle: a -> b -> a"]),
         case("reserved over the account limit", "\n[[lambda]]\nname = \"a\"\nreserved_concurrency = 600\n\n[[lambda]]\nname = \"b\"\nreserved_concurrency = 400\n", &["bad.toml:10:", "reserved_concurrency", "900", "100 unreserved"]),
-        case("self call reported with other problems", "\n[[lambda]]\nname = \"a\"\nmemory_mb = 1\nsteps = [{ call = \"a\" }]\n", &["bad.toml:6:", "bad.toml:7:", "cycle: a -> a"]),
+        case("self call", "\n[[lambda]]\nname = \"a\"\nsteps = [{ call = \"a\" }]\n", &["bad.toml:6:", "lambda[0] \"a\" .steps: synchronous call cycle: a -> a", "hint: a function cannot (indirectly) call itself synchronously"]),
+        // Cycles are asked of the call graph, built from the valid model:
+        // the other problems come first.
+        case("self call reported once the rest is valid", "\n[[lambda]]\nname = \"a\"\nmemory_mb = 1\nsteps = [{ call = \"a\" }]\n", &["bad.toml:6:", "memory_mb", "1 problem in"]),
         case("wrong type for a nested table", "\n[[api]]\nname = \"x\"\ncache = 5\nroutes = []\n", &["bad.toml:6:", "cache", "expected a table"]),
         case("provisioned above reserved", "\n[[lambda]]\nname = \"a\"\nreserved_concurrency = 5\nprovisioned_concurrency = 10\n", &["bad.toml:7:", "provisioned_concurrency", "<= reserved_concurrency"]),
         case("snap_start with provisioned", "\n[[lambda]]\nname = \"a\"\nruntime = \"java21\"\nsnap_start = true\nprovisioned_concurrency = 2\n", &["bad.toml:7:", "snap_start", "provisioned_concurrency"]),

@@ -192,18 +192,19 @@ pub fn scenario(cx: &mut Cx<'_>, raws: &Raws) -> Option<Scenario> {
                 .and_then(|t| super::validate_table::table(cx, i, t))
         })
         .collect();
-    check_cycles(cx, raws);
     if cx.problems.len() > before {
         return None;
     }
-    Some(Scenario {
+    let model = Scenario {
         simulation,
         workloads: workloads.into_iter().collect::<Option<_>>()?,
         apis: apis.into_iter().collect::<Option<_>>()?,
         lambdas: lambdas.into_iter().collect::<Option<_>>()?,
         tables: tables.into_iter().collect::<Option<_>>()?,
         warnings: Vec::new(),
-    })
+    };
+    check_cycles(cx, &model);
+    (cx.problems.len() == before).then_some(model)
 }
 
 fn check_names(cx: &mut Cx<'_>) {
@@ -407,34 +408,30 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
     })
 }
 
-/// Synchronous call cycles (a calls b calls a) would never finish; found
-/// on the raw steps so they are reported alongside other problems.
-fn check_cycles(cx: &mut Cx<'_>, raws: &Raws) {
-    let mut edges = Vec::new();
-    for (i, l) in raws.lambdas.iter().enumerate() {
-        for s in l.iter().flat_map(|l| &l.steps) {
-            let Some(name) = &s.call else { continue };
-            if s.mode.as_deref() == Some("async") {
-                continue;
-            }
-            // A name used twice is reported as such, not guessed at.
-            if let Some((_, n, 1)) = cx.names.lookup(name) {
-                if n.kind == "lambda" {
-                    edges.push((i, n.index));
-                }
-            }
-        }
-    }
-    let name = |i: usize| {
-        raws.lambdas[i]
-            .as_ref()
-            .map_or_else(|| format!("lambda[{i}]"), |l| l.name.clone())
-    };
-    for cycle in crate::topology::cycles(raws.lambdas.len(), &edges) {
-        let first = cycle[0];
-        let names: Vec<String> = cycle.iter().chain([&first]).map(|&i| name(i)).collect();
+/// Synchronous call cycles (a calls b calls a) would never finish. Asked
+/// of the call graph, so only once the rest of the scenario is valid: the
+/// graph is built from the model.
+fn check_cycles(cx: &mut Cx<'_>, model: &Scenario) {
+    use crate::topology::Origin;
+    let topo = crate::topology::build(model);
+    let g = &topo.graph;
+    for cycle in topo.sync_cycles() {
+        let nodes = topo.cycle_nodes(&cycle);
+        let names: Vec<&str> = nodes
+            .iter()
+            .chain(nodes.first())
+            .map(|&n| g[n].name.as_str())
+            .collect();
+        // The first edge leaves the cycle's smallest node: point at the
+        // field that holds it (`steps` for a function, as a whole).
+        let path = match cycle.first().map(|&e| g[e].origin) {
+            Some(Origin::Step { lambda, .. }) => crate::fp!["lambda", lambda, "steps"],
+            Some(Origin::Route { api, route }) => crate::fp!["api", api, "routes"].join(route),
+            Some(Origin::Workload { workload }) => crate::fp!["workload", workload, "target"],
+            None => continue,
+        };
         cx.err(
-            &crate::fp!["lambda", first, "steps"],
+            &path,
             format!("synchronous call cycle: {}", names.join(" -> ")),
             "a function cannot (indirectly) call itself synchronously; break the cycle",
         );
