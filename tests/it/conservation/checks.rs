@@ -3,7 +3,7 @@
 
 use crate::common::stats::*;
 use slsim::metrics::RunResult;
-use slsim::scenario::*;
+use slsim::model::*;
 
 /// What the end of the run looks like.
 #[derive(Clone, Copy, PartialEq, Debug)]
