@@ -18,7 +18,7 @@ mod models;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use slsim::scenario::Scenario;
+use slsim::model::Scenario;
 
 fn counts(s: &Scenario) -> (u64, u64) {
     let r = slsim::sim::run(s).expect("bench scenario runs");

@@ -8,7 +8,7 @@
 //!
 //! Prints P(cold), mean live environments, mean busy environments,
 //! requests, events, wall seconds and requests per wall-second, as
-//! `key value` lines (read by `bench/compare-simfaas.sh`).
+//! `key value` lines (read by `tools/simfaas-comparison/compare-simfaas.sh`).
 
 #[path = "../benches/models/mod.rs"]
 mod models;

@@ -1,7 +1,8 @@
 //! Malformed scenarios: each must be rejected (never a panic) with a message
 //! naming the line, the field and, where it helps, a "did you mean" hint.
 
-use slsim::scenario::{self, Capacity, Step, Target};
+use slsim::model::{Capacity, Step, Target};
+use slsim::scenario;
 
 /// Lines 1-2 of most cases.
 const SIM: &str = "[simulation]\nduration = \"1h\"\n";

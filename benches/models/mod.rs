@@ -1,10 +1,14 @@
 //! Scenarios built in code for the benchmarks and `examples/simfaas.rs`
 //! (they do not depend on the TOML loader). Included with `#[path]`.
+//!
+//! Each starts from the model's constructors (the documented defaults) and
+//! overrides only what the models need: the benchmark figures and the
+//! SimFaaS comparison depend on these exact values. Must not know: TOML.
 #![allow(dead_code)]
 
 use slsim::dist::Dist;
-use slsim::engine::{MILLIS, SECONDS};
-use slsim::scenario::*;
+use slsim::engine::SECONDS;
+use slsim::model::*;
 use slsim::workload::Arrival;
 
 /// `[simulation]` with the given length [s], warm-up [s], seed and account
@@ -18,36 +22,24 @@ pub fn simulation(
 ) -> Simulation {
     Simulation {
         name: name.into(),
-        duration: (duration_s * 1e9) as u64,
         warmup: (warmup_s * 1e9) as u64,
         seed,
         account_concurrency: account,
-        scaling: ScalingModel::PerFunction,
-        region: "us-east-1".into(),
-        free_tier: false,
         max_events: u64::MAX,
-        max_wall_s: None,
-        max_memory_bytes: None,
-        timeseries_interval: SECONDS,
+        ..Simulation::new((duration_s * 1e9) as u64)
     }
 }
 
-/// A function with the given memory and steps (keep-alive 10 min).
+/// A nodejs20.x function with the given memory \[MB\], init \[s\] and steps
+/// (timeout 900 s, keep-alive 10 min).
 pub fn lambda(name: &str, memory_mb: u32, init: Dist, steps: Vec<Step>) -> Lambda {
     Lambda {
-        name: name.into(),
         runtime: "nodejs20.x".into(),
-        arch: Architecture::X86_64,
         memory_mb,
         timeout: 900 * SECONDS,
         init,
         keep_alive: 600 * SECONDS,
-        routing: Routing::Mru,
-        max_lifetime: None,
-        reserved_concurrency: None,
-        provisioned_concurrency: 0,
-        snap_start: false,
-        steps,
+        ..Lambda::new(name, steps)
     }
 }
 
@@ -57,13 +49,13 @@ pub fn lambda(name: &str, memory_mb: u32, init: Dist, steps: Vec<Step>) -> Lambd
 /// idle environments expire after 600 s; concurrency is effectively
 /// unlimited. No warm-up, like SimFaaS.
 pub fn simfaas(rate: f64, duration_s: f64, seed: u64) -> Scenario {
-    let mut f = lambda(
+    // `lambda` keeps idle environments 600 s, like SimFaaS.
+    let f = lambda(
         "simfaas-fn",
         1769,
         Dist::Const(0.253),
         vec![Step::Io(Dist::Exp { mean: 1.991 })],
     );
-    f.keep_alive = 600 * SECONDS;
     let mut sim = simulation("simfaas reference", duration_s, 0.0, seed, 1_000_000);
     // Long runs: coarse time series (memory is bounded anyway).
     sim.timeseries_interval = 60 * SECONDS;
@@ -74,13 +66,11 @@ pub fn simfaas(rate: f64, duration_s: f64, seed: u64) -> Scenario {
 fn direct(simulation: Simulation, f: Lambda, rate: f64) -> Scenario {
     Scenario {
         simulation,
-        workloads: vec![Workload {
-            name: "poisson".into(),
-            target: Target::Lambda(0),
-            arrival: Arrival::Poisson { rate },
-            routes: vec![],
-            retry: None,
-        }],
+        workloads: vec![Workload::new(
+            "poisson",
+            Target::Lambda(0),
+            Arrival::Poisson { rate },
+        )],
         apis: vec![],
         lambdas: vec![f],
         tables: vec![],
@@ -174,57 +164,51 @@ pub fn todo(
         ("PUT /todos/{id}", 3, 0.07),
         ("DELETE /todos/{id}", 4, 0.03),
     ];
+    let api_routes = routes
+        .iter()
+        .map(|(r, f, _)| ApiRoute {
+            route: (*r).into(),
+            target: *f,
+            cacheable: false,
+        })
+        .collect();
+    // The REST defaults: 10,000 requests/s, burst 5,000, timeout 29 s.
     let api = Api {
-        name: "todo-api".into(),
-        kind: ApiType::Rest,
-        rate_limit: 10_000.0,
-        burst: 5_000.0,
-        timeout: 29 * SECONDS,
         latency: Dist::lognormal_median_sigma(ms(6.0), 0.3),
-        auth: None,
-        cache: None,
-        routes: routes
-            .iter()
-            .map(|(r, f, _)| ApiRoute {
-                route: (*r).into(),
-                target: *f,
-                cacheable: false,
-            })
-            .collect(),
+        ..Api::new("todo-api", ApiType::Rest, api_routes)
     };
+    let capacity = Capacity::OnDemand {
+        initial_read_peak: 4_000.0,
+        initial_write_peak: 4_000.0,
+    };
+    // Eventually consistent (the default), so DAX answers reads.
     let todos = Table {
-        name: "todos".into(),
-        capacity: Capacity::OnDemand {
-            initial_read_peak: 4_000.0,
-            initial_write_peak: 4_000.0,
-        },
-        consistency: Consistency::Eventual,
-        burst_seconds: 300.0,
         read_latency: Dist::lognormal_median_sigma(ms(5.0), 0.4),
         write_latency: Dist::lognormal_median_sigma(ms(8.0), 0.4),
         dax: Some(Dax {
             hit_ratio: 0.85,
-            ttl: 300 * SECONDS,
+            ttl: DEFAULT_DAX_TTL,
             hit_latency: Dist::lognormal_median_sigma(ms(0.8), 0.3),
         }),
         sdk_retry: SdkRetry {
             max_attempts: 10,
-            base: 25 * MILLIS,
-            max_backoff: 20 * SECONDS,
+            ..SdkRetry::standard()
         },
+        ..Table::new("todos", capacity)
     };
     Scenario {
         simulation: simulation("mytodolist-like", duration_s, 0.0, seed, 1000),
         workloads: vec![Workload {
-            name: "mobile-users".into(),
-            target: Target::Api(0),
-            arrival: Arrival::diurnal(mean, peak, (period_s * 1e9) as u64),
             routes: routes
                 .iter()
                 .enumerate()
                 .map(|(i, (_, _, p))| (i, *p))
                 .collect(),
-            retry: None,
+            ..Workload::new(
+                "mobile-users",
+                Target::Api(0),
+                Arrival::diurnal(mean, peak, (period_s * 1e9) as u64),
+            )
         }],
         apis: vec![api],
         lambdas,

@@ -50,11 +50,6 @@ impl<E> Scheduler<E> {
     pub fn add_lane(&mut self) -> Lane {
         self.queue.add_lane()
     }
-
-    /// Number of pending events.
-    pub fn pending(&self) -> usize {
-        self.queue.len()
-    }
 }
 
 /// Limits that stop a runaway run with a clear message instead of hanging.

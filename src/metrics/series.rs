@@ -154,19 +154,6 @@ impl SeriesRecorder {
         }
     }
 
-    /// Raises every bucket overlapping `[from, to]` to at least `level`.
-    pub fn max_over(&mut self, id: SeriesId, from: SimTime, to: SimTime, level: f64) {
-        let first = (from / self.interval) as usize;
-        let last = ((to / self.interval) as usize).min(self.buckets.saturating_sub(1));
-        let base = id.0 as usize * self.buckets;
-        for b in first..=last {
-            let v = &mut self.data[base + b];
-            if level > *v {
-                *v = level;
-            }
-        }
-    }
-
     /// Exports the series (values multiplied by their scale).
     pub fn export(&self) -> super::TimeSeries {
         let last_fix = self.interval as f64 / self.last_width as f64;
@@ -247,12 +234,6 @@ impl Level {
             bucket_area: 0.0,
             bucket_max: 0,
         }
-    }
-
-    /// Current value.
-    #[inline]
-    pub fn value(&self) -> i64 {
-        self.value
     }
 
     /// Changes the level by `delta` at time `now`.

@@ -3,7 +3,7 @@
 use crate::common::*;
 use slsim::dist::Dist;
 use slsim::engine::SECONDS;
-use slsim::scenario::*;
+use slsim::model::*;
 use slsim::workload::Arrival;
 
 /// A scenario touching every component and most random streams.

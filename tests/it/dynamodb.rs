@@ -4,7 +4,7 @@
 use crate::common::stats::*;
 use crate::common::theory::token_bucket_reject;
 use crate::common::*;
-use slsim::scenario::*;
+use slsim::model::*;
 use slsim::workload::Arrival;
 
 /// A function doing one strongly consistent 4 KB GetItem (1 RCU), called
@@ -145,7 +145,7 @@ fn capacity_units_and_dax() {
     t.consistency = Consistency::Eventual;
     t.dax = Some(Dax {
         hit_ratio: h,
-        ttl: 300 * slsim::engine::SECONDS,
+        ttl: DEFAULT_DAX_TTL,
         hit_latency: slsim::dist::Dist::Const(0.001),
     });
     let mut s = scenario(

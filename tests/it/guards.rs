@@ -4,7 +4,7 @@
 use crate::common::*;
 use slsim::dist::Dist;
 use slsim::engine::SECONDS;
-use slsim::scenario::{ClientRetry, Scenario, Step, Target};
+use slsim::model::{ClientRetry, Scenario, Step, Target};
 use slsim::workload::Arrival;
 
 /// Poisson 1e6/s into a function with reserved concurrency 0, every

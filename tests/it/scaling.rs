@@ -6,7 +6,7 @@ use crate::common::stats::*;
 use crate::common::*;
 use slsim::dist::Dist;
 use slsim::engine::SECONDS;
-use slsim::scenario::*;
+use slsim::model::*;
 use slsim::workload::Arrival;
 
 /// A function whose requests hold an environment for `hold_s`, behind an

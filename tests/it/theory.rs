@@ -7,7 +7,7 @@ use crate::common::theory::*;
 use crate::common::*;
 use slsim::dist::Dist;
 use slsim::engine::SECONDS;
-use slsim::scenario::*;
+use slsim::model::*;
 use slsim::workload::Arrival;
 
 /// Mean-1 service-time distributions for the insensitivity check.

@@ -10,6 +10,7 @@
 use proptest::collection::vec;
 use proptest::option::weighted as maybe;
 use proptest::prelude::*;
+use slsim::model::RUNTIMES;
 use std::fmt::Write;
 
 /// A random duration distribution; parameters in microseconds.
@@ -277,18 +278,6 @@ fn api() -> impl Strategy<Value = Api> {
         )
 }
 
-const RUNTIMES: [&str; 10] = [
-    "nodejs22.x",
-    "nodejs20.x",
-    "python3.12",
-    "python3.13",
-    "java21",
-    "java17",
-    "java25",
-    "dotnet8",
-    "provided.al2023",
-    "ruby3.3",
-];
 const LAMBDA_TIMEOUTS: [&str; 8] = ["1ms", "5ms", "50ms", "300ms", "1s", "3s", "30s", "900s"];
 const KEEP_ALIVES: [&str; 5] = ["0s", "100ms", "1s", "6m", "1h"];
 const LIFETIMES: [&str; 3] = ["500ms", "2s", "2h"];
@@ -730,7 +719,7 @@ impl Scen {
         let l = &self.lambdas[i];
         let _ = writeln!(t, "\n[[lambda]]\nname = {}", q(&self.name("fn", i)));
         if let Some(r) = l.runtime {
-            let _ = writeln!(t, "runtime = {}", q(RUNTIMES[r]));
+            let _ = writeln!(t, "runtime = {}", q(RUNTIMES[r].0));
         }
         if let Some(arm) = l.arm {
             let _ = writeln!(
@@ -764,7 +753,7 @@ impl Scen {
         if let Some(p) = provisioned {
             let _ = writeln!(t, "provisioned_concurrency = {p}");
         }
-        let runtime = RUNTIMES[l.runtime.unwrap_or(0)];
+        let runtime = RUNTIMES[l.runtime.unwrap_or(0)].0;
         let snap_ok = runtime.starts_with("java")
             || matches!(runtime, "python3.12" | "python3.13" | "dotnet8");
         if l.snap_start && snap_ok && provisioned.unwrap_or(0) == 0 {

@@ -1,9 +1,13 @@
 //! Builders for scenarios in code (tests that do not need the TOML layer).
+//!
+//! Each starts from the model's constructor (the documented defaults) and
+//! overrides only what the tests rely on: the theory tests' tolerances are
+//! computed for these exact values. Must not know: TOML.
 #![allow(dead_code)]
 
 use slsim::dist::Dist;
-use slsim::engine::SECONDS;
-use slsim::scenario::*;
+use slsim::engine::{secs_to_ns, SECONDS};
+use slsim::model::*;
 use slsim::workload::Arrival;
 
 /// `SLSIM_TEST_SEED_OFFSET=k` shifts every scenario seed by k: rerun the
@@ -15,50 +19,34 @@ pub fn seed_offset() -> u64 {
         .unwrap_or(0)
 }
 
+/// A run of `duration_s` \[s\] with `warmup_s` \[s\] excluded from
+/// statistics, seeded with `seed` (plus [`seed_offset`]) and no event limit.
 pub fn simulation(duration_s: u64, warmup_s: u64, seed: u64) -> Simulation {
-    let seed = seed.wrapping_add(seed_offset());
     Simulation {
         name: "test".into(),
-        duration: duration_s * SECONDS,
         warmup: warmup_s * SECONDS,
-        seed,
-        account_concurrency: 1000,
-        scaling: ScalingModel::PerFunction,
-        region: "us-east-1".into(),
-        free_tier: false,
+        seed: seed.wrapping_add(seed_offset()),
         max_events: u64::MAX,
-        max_wall_s: None,
-        max_memory_bytes: None,
-        timeseries_interval: SECONDS,
+        ..Simulation::new(duration_s * SECONDS)
     }
 }
 
+/// A python3.12 function with one full vCPU (1,769 MB), a constant 0.5 s
+/// cold start, a 900 s timeout and a 600 s keep-alive.
 pub fn lambda(name: &str, steps: Vec<Step>) -> Lambda {
     Lambda {
-        name: name.into(),
         runtime: "python3.12".into(),
-        arch: Architecture::X86_64,
         memory_mb: 1769,
         timeout: 900 * SECONDS,
         init: Dist::Const(0.5),
         keep_alive: 600 * SECONDS,
-        routing: Routing::Mru,
-        max_lifetime: None,
-        reserved_concurrency: None,
-        provisioned_concurrency: 0,
-        snap_start: false,
-        steps,
+        ..Lambda::new(name, steps)
     }
 }
 
+/// A workload without retries (all of it to route 0 if `target` is an api).
 pub fn workload(name: &str, target: Target, arrival: Arrival) -> Workload {
-    Workload {
-        name: name.into(),
-        target,
-        arrival,
-        routes: vec![],
-        retry: None,
-    }
+    Workload::new(name, target, arrival)
 }
 
 pub mod stats;
@@ -75,53 +63,45 @@ pub fn scenario(sim: Simulation, workloads: Vec<Workload>, lambdas: Vec<Lambda>)
     }
 }
 
+/// A REST API with one uncached route `GET /` to function `target`, the
+/// given token bucket [requests/s, requests] and integration timeout \[s\].
 pub fn api(name: &str, rate_limit: f64, burst: f64, timeout_s: f64, target: usize) -> Api {
+    let route = ApiRoute {
+        route: "GET /".into(),
+        target,
+        cacheable: false,
+    };
     Api {
-        name: name.into(),
-        kind: ApiType::Rest,
         rate_limit,
         burst,
-        timeout: slsim::engine::secs_to_ns(timeout_s),
-        latency: Dist::Const(0.0),
-        auth: None,
-        cache: None,
-        routes: vec![ApiRoute {
-            route: "GET /".into(),
-            target,
-            cacheable: false,
-        }],
+        timeout: secs_to_ns(timeout_s),
+        ..Api::new(name, ApiType::Rest, vec![route])
     }
 }
 
 /// A workload sending everything to route 0 of api `a`.
 pub fn api_workload(name: &str, a: usize, arrival: Arrival) -> Workload {
-    Workload {
-        name: name.into(),
-        target: Target::Api(a),
-        arrival,
-        routes: vec![(0, 1.0)],
-        retry: None,
-    }
+    Workload::new(name, Target::Api(a), arrival)
 }
 
+/// The SDK's standard retries, but `max_attempts` and a 2 s backoff cap.
 pub fn sdk_retry(max_attempts: u32) -> SdkRetry {
     SdkRetry {
         max_attempts,
-        base: 25 * slsim::engine::MILLIS,
         max_backoff: 2 * SECONDS,
+        ..SdkRetry::standard()
     }
 }
 
+/// A strongly consistent table with constant latencies (5 ms reads, 8 ms
+/// writes) and 3 SDK attempts.
 pub fn table(name: &str, capacity: Capacity) -> Table {
     Table {
-        name: name.into(),
-        capacity,
         consistency: Consistency::Strong,
-        burst_seconds: 300.0,
         read_latency: Dist::Const(0.005),
         write_latency: Dist::Const(0.008),
-        dax: None,
         sdk_retry: sdk_retry(3),
+        ..Table::new(name, capacity)
     }
 }
 
@@ -136,13 +116,12 @@ pub fn get(table: usize, item_kb: f64) -> Step {
 
 /// Poisson at `rate` during `[0, until_s)`, then nothing (lets a run drain).
 pub fn poisson_until(rate: f64, until_s: f64) -> Arrival {
-    Arrival::Steps(vec![(0, rate), (slsim::engine::secs_to_ns(until_s), 0.0)])
+    Arrival::Steps(vec![(0, rate), (secs_to_ns(until_s), 0.0)])
 }
 
 /// Poisson at `rate` during `[from_s, from_s + len_s)`: a burst of about
 /// `rate * len_s` requests.
 pub fn burst_at(from_s: f64, len_s: f64, rate: f64) -> Vec<(u64, f64)> {
-    use slsim::engine::secs_to_ns;
     vec![
         (secs_to_ns(from_s), rate),
         (secs_to_ns(from_s + len_s), 0.0),

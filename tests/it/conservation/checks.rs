@@ -2,7 +2,7 @@
 //! components' counters and time series.
 
 use crate::common::stats::*;
-use slsim::scenario::*;
+use slsim::model::*;
 use slsim::sim::RunResult;
 
 /// What the end of the run looks like.

@@ -11,7 +11,7 @@ use crate::common::stats::*;
 use crate::common::*;
 use slsim::dist::Dist;
 use slsim::engine::SECONDS;
-use slsim::scenario::*;
+use slsim::model::*;
 use slsim::workload::Arrival;
 
 const T: u64 = 400;
@@ -356,10 +356,10 @@ fn api_cache_hits_skip_the_function() {
     let mut a = api("api", 1e4, 1e4, 29.0, 0);
     a.routes[0].cacheable = true;
     a.cache = Some(ApiCache {
-        ttl: 300 * SECONDS,
+        ttl: DEFAULT_CACHE_TTL,
         hit_ratio: h,
         hit_latency: Dist::Const(0.002),
-        size_gb: 0.5,
+        size_gb: DEFAULT_CACHE_SIZE_GB,
     });
     let s = behind_api(f, a, 100.0);
     let r = run(&s);

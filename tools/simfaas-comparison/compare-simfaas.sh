@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Runs the SimFaaS reference model in slsim (examples/simfaas.rs, release
-# build) and in SimFaaS (bench/simfaas_reference.py), then prints a
-# comparison table.
+# build) and in SimFaaS (simfaas_reference.py, next to this script), then
+# prints a comparison table. Runs from the repository root.
 #
-#   bench/compare-simfaas.sh [SLSIM_SIM_SECONDS] [SIMFAAS_SIM_SECONDS]
+#   tools/simfaas-comparison/compare-simfaas.sh [SLSIM_SIM_SECONDS] [SIMFAAS_SIM_SECONDS]
 #
 # Defaults: 1e6 simulated seconds for both. SimFaaS needs `pip install
 # simfaas`; set PYTHON to pick the interpreter (default: python3).
@@ -13,7 +13,7 @@
 # identical statistics) and the run with the median wall time is reported.
 # SimFaaS runs once.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 SL_T="${1:-1e6}"
 SF_T="${2:-1e6}"
@@ -33,7 +33,7 @@ out_sl=""
 for r in "${runs[@]}"; do
   if [ "$(awk '$1 == "wall_seconds" { print $2 }' <<<"$r")" = "$median" ]; then out_sl="$r"; break; fi
 done
-out_sf=$("$PYTHON" bench/simfaas_reference.py --max-time "$SF_T" --seed "$SEED")
+out_sf=$("$PYTHON" tools/simfaas-comparison/simfaas_reference.py --max-time "$SF_T" --seed "$SEED")
 
 get() { awk -v k="$2" '$1 == k { print $2 }' <<<"$1"; }
 

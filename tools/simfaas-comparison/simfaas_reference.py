@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Run SimFaaS's ServerlessSimulator on the reference model and print its
-statistics as `key value` lines (read by bench/compare-simfaas.sh).
+statistics as `key value` lines (read by compare-simfaas.sh, next to this
+script).
 
 Model (SimFaaS paper defaults, as in slsim's examples/simfaas.rs):
   Poisson arrivals 0.9/s; warm service exp(mean 1.991 s); cold service
@@ -10,7 +11,7 @@ Model (SimFaaS paper defaults, as in slsim's examples/simfaas.rs):
   const(0.253 s) + exp(1.991 s): same mean); expiration threshold 600 s.
 
   pip install simfaas
-  python3 bench/simfaas_reference.py [--max-time 1e6] [--seed 1] [--shifted-cold]
+  python3 tools/simfaas-comparison/simfaas_reference.py [--max-time 1e6] [--seed 1] [--shifted-cold]
 """
 import argparse
 import time
