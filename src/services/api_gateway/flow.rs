@@ -49,6 +49,7 @@ impl Service for Apis {
         f.api as usize
     }
 
+    #[inline]
     fn on_step(w: &mut World, cx: &mut Cx, fr: FrameRef) {
         let Some(Frame {
             state: FrameState::ApiCall(c),
@@ -64,12 +65,14 @@ impl Service for Apis {
         }
     }
 
+    #[inline]
     fn on_reply(w: &mut World, cx: &mut Cx, to: FrameRef, outcome: Outcome) {
         finish(w, cx, to, outcome);
     }
 
     /// The integration-timeout queue: answers 504 to every call whose
     /// integration timeout has come; the functions run on.
+    #[inline]
     fn on_timer(w: &mut World, cx: &mut Cx, t: Timer) {
         let a = t.index as usize;
         let now = cx.now();
@@ -104,6 +107,7 @@ impl Service for Apis {
 }
 
 /// A request for route `route` of API `a`, made by frame `parent`.
+#[inline]
 pub fn call(w: &mut World, cx: &mut Cx, a: usize, route: usize, parent: FrameRef) {
     let now = cx.now();
     let measured = now >= w.warmup;
@@ -146,6 +150,7 @@ pub fn call(w: &mut World, cx: &mut Cx, a: usize, route: usize, parent: FrameRef
     }
 }
 
+#[inline]
 fn integrate(w: &mut World, cx: &mut Cx, fr: FrameRef) {
     let Some(Frame {
         state: FrameState::ApiCall(ref mut c),
@@ -167,6 +172,7 @@ fn integrate(w: &mut World, cx: &mut Cx, fr: FrameRef) {
     lambda::invoke(w, cx, target, fr);
 }
 
+#[inline]
 fn finish(w: &mut World, cx: &mut Cx, fr: FrameRef, outcome: Outcome) {
     let Some(frame) = w.frames.free(fr) else {
         return;

@@ -81,11 +81,13 @@ impl Service for Clients {
         }
     }
 
+    #[inline]
     fn on_timer(w: &mut World, cx: &mut Cx, t: Timer) {
         arrival(w, cx, t.index as usize);
     }
 
     /// A retry's backoff is over: send again.
+    #[inline]
     fn on_step(w: &mut World, cx: &mut Cx, fr: FrameRef) {
         if let Some(Frame {
             state: FrameState::Request(r),
@@ -96,6 +98,7 @@ impl Service for Clients {
         }
     }
 
+    #[inline]
     fn on_reply(w: &mut World, cx: &mut Cx, to: FrameRef, outcome: Outcome) {
         let Some(frame) = w.frames.get_mut(to) else {
             return;
@@ -139,6 +142,7 @@ impl Service for Clients {
     }
 }
 
+#[inline]
 fn arrival(w: &mut World, cx: &mut Cx, i: usize) {
     let now = cx.now();
     let measured = now >= w.warmup;
@@ -172,6 +176,7 @@ fn arrival(w: &mut World, cx: &mut Cx, i: usize) {
 }
 
 /// Sends (or re-sends) a client request to its target.
+#[inline]
 fn send(w: &mut World, cx: &mut Cx, fr: FrameRef, i: usize, route: u16) {
     let c = &w.clients.list[i];
     match c.target {

@@ -82,6 +82,7 @@ impl Service for Lambdas {
         f.func as usize
     }
 
+    #[inline]
     fn on_step(w: &mut World, cx: &mut Cx, fr: FrameRef) {
         let Some(Frame {
             state: FrameState::Invocation(inv),
@@ -107,6 +108,7 @@ impl Service for Lambdas {
         finish(w, cx, fr, Outcome::new(End::TimedOut, Kind::Lambda));
     }
 
+    #[inline]
     fn on_reply(w: &mut World, cx: &mut Cx, to: FrameRef, outcome: Outcome) {
         let Some(Frame {
             state: FrameState::Invocation(inv),
@@ -123,6 +125,7 @@ impl Service for Lambdas {
         }
     }
 
+    #[inline]
     fn on_timer(w: &mut World, cx: &mut Cx, t: Timer) {
         let f = t.index as usize;
         let now = cx.now();
@@ -157,6 +160,7 @@ impl Service for Lambdas {
 }
 
 /// A synchronous invocation of function `f` by frame `parent`.
+#[inline]
 pub fn invoke(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef) {
     let now = cx.now();
     let measured = now >= w.warmup;
@@ -200,6 +204,7 @@ pub fn invoke(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef) {
 }
 
 /// Runs the invocation from step `from` up to its next call or its end.
+#[inline]
 fn run(w: &mut World, cx: &mut Cx, fr: FrameRef, from: usize) {
     let Some(Frame {
         state: FrameState::Invocation(ref mut inv),
@@ -230,6 +235,7 @@ fn run(w: &mut World, cx: &mut Cx, fr: FrameRef, from: usize) {
 }
 
 /// Starts the call step the invocation is at.
+#[inline]
 fn start_call(w: &mut World, cx: &mut Cx, fr: FrameRef) {
     let Some(Frame {
         state: FrameState::Invocation(ref mut inv),
@@ -260,6 +266,7 @@ fn start_call(w: &mut World, cx: &mut Cx, fr: FrameRef) {
 
 /// Ends the invocation: bills it, releases (or resets) its environment,
 /// and answers the caller.
+#[inline]
 fn finish(w: &mut World, cx: &mut Cx, fr: FrameRef, outcome: Outcome) {
     let Some(frame) = w.frames.free(fr) else {
         return;

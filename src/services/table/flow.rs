@@ -49,6 +49,7 @@ impl Service for Tables {
         f.table as usize
     }
 
+    #[inline]
     fn on_step(w: &mut World, cx: &mut Cx, fr: FrameRef) {
         let Some(Frame {
             parent,
@@ -67,6 +68,7 @@ impl Service for Tables {
         }
     }
 
+    #[inline]
     fn on_reply(_w: &mut World, _cx: &mut Cx, _to: FrameRef, _outcome: Outcome) {}
 
     fn stats(&mut self, _c: &mut Collect<'_>) -> IndexMap<String, TableStats> {
@@ -89,6 +91,7 @@ impl Service for Tables {
 }
 
 /// A request of `units` capacity units to table `t` by frame `parent`.
+#[inline]
 pub fn call(w: &mut World, cx: &mut Cx, t: usize, read: bool, units: f32, parent: FrameRef) {
     let now = cx.now();
     if now >= w.warmup {
@@ -109,6 +112,7 @@ pub fn call(w: &mut World, cx: &mut Cx, t: usize, read: bool, units: f32, parent
     attempt(w, cx, fr);
 }
 
+#[inline]
 fn attempt(w: &mut World, cx: &mut Cx, fr: FrameRef) {
     let Some(Frame {
         state: FrameState::TableCall(ref mut c),
