@@ -41,10 +41,10 @@ use crate::metrics::SeriesRecorder;
 use crate::model::Scenario;
 
 registry::services! {
-    Workload { field: clients, service: client::Clients, frame: Request, section: workloads },
-    Api { field: apis, service: api_gateway::Apis, frame: ApiCall, section: apis },
-    Lambda { field: lambdas, service: lambda::Lambdas, frame: Invocation, section: functions },
-    Table { field: tables, service: table::Tables, frame: TableCall, section: tables },
+    Workload { field: clients, service: client::Clients, frames: [Request(client::Request)], section: workloads },
+    Api { field: apis, service: api_gateway::Apis, frames: [ApiCall(api_gateway::ApiCall)], section: apis },
+    Lambda { field: lambdas, service: lambda::Lambdas, frames: [Invocation(lambda::Invocation)], section: functions },
+    Table { field: tables, service: table::Tables, frames: [TableCall(table::TableCall)], section: tables },
 }
 
 /// The scheduler the flows schedule through.

@@ -9,7 +9,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::{Cx, FrameRef, Outcome, Timer, World};
+use super::{Cx, FrameRef, FrameState, Outcome, Timer, World};
 use crate::cost::{Bill, Pricing};
 use crate::engine::{SimDuration, SimRng, SimTime};
 use crate::metrics::{SeriesId, SeriesRecorder};
@@ -88,8 +88,6 @@ pub trait Service: Sized + Send {
     const SERIES: usize;
     /// A component's figures in the result.
     type Stats: Serialize + Clone + std::fmt::Debug + Default;
-    /// A call of this kind in progress (lives in the frame slab).
-    type Frame: Copy;
 
     /// Components of this kind in the model.
     fn count(m: &Scenario) -> usize;
@@ -99,8 +97,9 @@ pub trait Service: Sized + Send {
     fn name(&self, i: usize) -> &str;
     /// Bytes held by what grows during a run.
     fn footprint(&self) -> usize;
-    /// Which component a frame belongs to.
-    fn owner(f: &Self::Frame) -> usize;
+    /// Which component a frame of this kind (one of the kind's frame
+    /// variants) belongs to.
+    fn owner(f: &FrameState) -> usize;
 
     /// Schedules the kind's first events.
     fn start(_w: &mut World, _cx: &mut Cx) {}
@@ -124,9 +123,11 @@ pub trait Service: Sized + Send {
 }
 
 /// Generates, from the list of kinds, the closed enums and the dispatch.
-/// Each line: `Kind { field: f, service: T, frame: Variant, section: s }`.
+/// Each line: `Kind { field: f, service: T, frames: [Variant(State), ..],
+/// section: s }`: the kind's frame variants (calls of this kind in
+/// progress, in the frame slab) go to `T`'s handlers.
 macro_rules! services {
-    ($( $kind:ident { field: $field:ident, service: $svc:ty, frame: $frame:ident, section: $section:ident } ),* $(,)?) => {
+    ($( $kind:ident { field: $field:ident, service: $svc:ty, frames: [$($frame:ident($fty:ty)),+ $(,)?], section: $section:ident } ),* $(,)?) => {
         /// The kinds of service, in registry order.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[repr(u8)]
@@ -147,10 +148,10 @@ macro_rules! services {
         /// What a frame is doing: a call of one kind in progress.
         #[derive(Clone, Copy, Debug)]
         pub enum FrameState {
-            $(
+            $($(
                 #[doc = concat!("A call of kind `", stringify!($kind), "`.")]
-                $frame(<$svc as Service>::Frame),
-            )*
+                $frame($fty),
+            )+)*
         }
 
         /// Everything that changes during a run.
@@ -214,14 +215,14 @@ macro_rules! services {
             fn on_step(&mut self, cx: &mut Cx, fr: FrameRef) {
                 let Some(frame) = self.frames.get(fr) else { return };
                 match frame.state {
-                    $(FrameState::$frame(_) => <$svc as Service>::on_step(self, cx, fr),)*
+                    $($(FrameState::$frame(_))|+ => <$svc as Service>::on_step(self, cx, fr),)*
                 }
             }
 
             fn on_expire(&mut self, cx: &mut Cx, fr: FrameRef) {
                 let Some(frame) = self.frames.get(fr) else { return };
                 match frame.state {
-                    $(FrameState::$frame(_) => <$svc as Service>::on_expire(self, cx, fr),)*
+                    $($(FrameState::$frame(_))|+ => <$svc as Service>::on_expire(self, cx, fr),)*
                 }
             }
 
@@ -231,7 +232,7 @@ macro_rules! services {
             pub fn deliver(&mut self, cx: &mut Cx, to: FrameRef, outcome: Outcome) {
                 let Some(frame) = self.frames.get(to) else { return };
                 match frame.state {
-                    $(FrameState::$frame(_) => <$svc as Service>::on_reply(self, cx, to, outcome),)*
+                    $($(FrameState::$frame(_))|+ => <$svc as Service>::on_reply(self, cx, to, outcome),)*
                 }
             }
 
@@ -250,7 +251,7 @@ macro_rules! services {
                 };
                 for f in self.frames.iter_live() {
                     match &f.state {
-                        $(FrameState::$frame(s) => add(Kind::$kind, <$svc as Service>::owner(s)),)*
+                        $($(FrameState::$frame(_))|+ => add(Kind::$kind, <$svc as Service>::owner(&f.state)),)*
                     }
                 }
                 counts.sort_by_key(|c| (std::cmp::Reverse(c.2), c.0 as u8, c.1));

@@ -20,7 +20,6 @@ impl Service for Apis {
     const BACKLOG: &'static str = "calls in progress";
     const SERIES: usize = 0;
     type Stats = ApiStats;
-    type Frame = ApiCall;
 
     fn count(m: &Scenario) -> usize {
         m.apis.len()
@@ -45,8 +44,11 @@ impl Service for Apis {
         self.list.iter().map(ApiGateway::footprint).sum()
     }
 
-    fn owner(f: &ApiCall) -> usize {
-        f.api as usize
+    fn owner(f: &FrameState) -> usize {
+        match f {
+            FrameState::ApiCall(s) => s.api as usize,
+            _ => unreachable!("not a frame of this kind"),
+        }
     }
 
     #[inline]

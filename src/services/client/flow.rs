@@ -19,7 +19,6 @@ impl Service for Clients {
     const BACKLOG: &'static str = "requests in flight (including those waiting to retry)";
     const SERIES: usize = 3;
     type Stats = WorkloadStats;
-    type Frame = Request;
 
     fn count(m: &crate::model::Scenario) -> usize {
         m.workloads.len()
@@ -65,8 +64,11 @@ impl Service for Clients {
         self.list.iter().map(Client::footprint).sum()
     }
 
-    fn owner(f: &Request) -> usize {
-        f.workload as usize
+    fn owner(f: &FrameState) -> usize {
+        match f {
+            FrameState::Request(s) => s.workload as usize,
+            _ => unreachable!("not a frame of this kind"),
+        }
     }
 
     /// One lane per workload (one pending arrival each), then the first

@@ -28,7 +28,6 @@ impl Service for Lambdas {
     const BACKLOG: &'static str = "invocations in progress";
     const SERIES: usize = 6;
     type Stats = FunctionStats;
-    type Frame = Invocation;
 
     fn count(m: &Scenario) -> usize {
         m.lambdas.len()
@@ -78,8 +77,11 @@ impl Service for Lambdas {
         self.functions.iter().map(Function::footprint).sum()
     }
 
-    fn owner(f: &Invocation) -> usize {
-        f.func as usize
+    fn owner(f: &FrameState) -> usize {
+        match f {
+            FrameState::Invocation(s) => s.func as usize,
+            _ => unreachable!("not a frame of this kind"),
+        }
     }
 
     #[inline]

@@ -14,7 +14,6 @@ impl Service for Tables {
     const BACKLOG: &'static str = "requests in progress (including SDK retries)";
     const SERIES: usize = 3;
     type Stats = TableStats;
-    type Frame = TableCall;
 
     fn count(m: &Scenario) -> usize {
         m.tables.len()
@@ -45,8 +44,11 @@ impl Service for Tables {
         0
     }
 
-    fn owner(f: &TableCall) -> usize {
-        f.table as usize
+    fn owner(f: &FrameState) -> usize {
+        match f {
+            FrameState::TableCall(s) => s.table as usize,
+            _ => unreachable!("not a frame of this kind"),
+        }
     }
 
     #[inline]
