@@ -160,6 +160,7 @@ fn sample() -> RunResult {
             apis,
             functions,
             tables,
+            ..Default::default()
         },
         cost: Default::default(),
         timeseries: TimeSeries {

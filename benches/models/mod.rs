@@ -74,6 +74,7 @@ fn direct(simulation: Simulation, f: Lambda, rate: f64) -> Scenario {
         apis: vec![],
         lambdas: vec![f],
         tables: vec![],
+        queues: vec![],
         warnings: vec![],
     }
 }
@@ -213,6 +214,7 @@ pub fn todo(
         apis: vec![api],
         lambdas,
         tables: vec![todos],
+        queues: vec![],
         warnings: vec![],
     }
 }

@@ -17,6 +17,8 @@ pub struct PriceTable {
     pub api_gateway: ApiGatewayPrices,
     /// Amazon DynamoDB.
     pub dynamodb: DynamoDbPrices,
+    /// Amazon SQS.
+    pub sqs: SqsPrices,
 }
 
 /// One step of a tiered price.
@@ -82,6 +84,19 @@ pub struct DynamoDbPrices {
     pub wcu_usd_per_hour: f64,
 }
 
+/// SQS prices (a request is each 64 KB chunk of a payload, and empty
+/// receives count: the simulator counts them).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SqsPrices {
+    /// Standard queue requests [USD per 1M], tiered on monthly requests.
+    pub standard_usd_per_million: Vec<Tier>,
+    /// FIFO queue requests [USD per 1M], tiered on monthly requests.
+    pub fifo_usd_per_million: Vec<Tier>,
+    /// Free tier [requests per month, standard and FIFO together].
+    pub free_requests_per_month: f64,
+}
+
 impl PriceTable {
     /// Checks that every tier list is non-empty, ascending and ends with an
     /// unbounded tier, and that no price is negative. Returns the first
@@ -104,6 +119,11 @@ impl PriceTable {
                 "api_gateway.http_usd_per_million",
                 &self.api_gateway.http_usd_per_million,
             ),
+            (
+                "sqs.standard_usd_per_million",
+                &self.sqs.standard_usd_per_million,
+            ),
+            ("sqs.fifo_usd_per_million", &self.sqs.fifo_usd_per_million),
         ];
         for (name, list) in tiers {
             check_tiers(list).map_err(|e| format!("{name}: {e}"))?;
@@ -147,6 +167,10 @@ impl PriceTable {
             ),
             ("dynamodb.rcu_usd_per_hour", self.dynamodb.rcu_usd_per_hour),
             ("dynamodb.wcu_usd_per_hour", self.dynamodb.wcu_usd_per_hour),
+            (
+                "sqs.free_requests_per_month",
+                self.sqs.free_requests_per_month,
+            ),
         ];
         for (name, v) in scalars {
             if !(v.is_finite() && v >= 0.0) {

@@ -3,7 +3,7 @@
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SECONDS};
 
-use super::TableOp;
+use super::{TableOp, Trigger};
 
 /// Known runtimes and their default init (cold start) duration as
 /// (median, p99) \[ms\]: aws-facts 1.6 (lambda-perf, zip, x86_64, 512 MB row).
@@ -92,6 +92,8 @@ pub struct Lambda {
     pub snap_start: bool,
     /// What one invocation does, in order.
     pub steps: Vec<Step>,
+    /// Event source mappings: queues polled for batches to invoke it with.
+    pub triggers: Vec<Trigger>,
 }
 
 /// One step of an invocation.
@@ -125,6 +127,13 @@ pub enum Step {
     },
     /// The invocation fails here with this probability.
     Fail(f64),
+    /// A message sent to a queue (the call lasts the queue's send latency).
+    Send {
+        /// `[[queue]]` index.
+        queue: usize,
+        /// Message size \[KB\].
+        size_kb: f64,
+    },
 }
 
 impl Lambda {
@@ -145,6 +154,7 @@ impl Lambda {
             provisioned_concurrency: 0,
             snap_start: false,
             steps,
+            triggers: Vec::new(),
         }
     }
 }

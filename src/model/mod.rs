@@ -13,12 +13,14 @@
 pub mod api;
 pub mod lambda;
 pub mod limits;
+pub mod queue;
 pub mod simulation;
 pub mod table;
 pub mod workload;
 
 pub use api::*;
 pub use lambda::*;
+pub use queue::{Queue, QueueType, Redrive, Trigger};
 pub use simulation::*;
 pub use table::*;
 pub use workload::*;
@@ -36,6 +38,8 @@ pub struct Scenario {
     pub lambdas: Vec<Lambda>,
     /// `[[table]]`, in file order.
     pub tables: Vec<Table>,
+    /// `[[queue]]`, in file order.
+    pub queues: Vec<Queue>,
     /// Warnings found by validation: the scenario runs, but probably not as
     /// meant (copied into the result's `warnings`).
     pub warnings: Vec<String>,
@@ -48,4 +52,6 @@ pub enum Target {
     Api(usize),
     /// `[[lambda]]` index (a direct synchronous invoke).
     Lambda(usize),
+    /// `[[queue]]` index (a send; the request succeeds when it is accepted).
+    Queue(usize),
 }

@@ -22,6 +22,7 @@ pub mod client;
 pub mod deadlines;
 pub mod frames;
 pub mod lambda;
+pub mod queue;
 pub mod table;
 pub mod token_bucket;
 
@@ -45,6 +46,7 @@ registry::services! {
     Api { field: apis, service: api_gateway::Apis, frames: [ApiCall(api_gateway::ApiCall)], section: apis },
     Lambda { field: lambdas, service: lambda::Lambdas, frames: [Invocation(lambda::Invocation)], section: functions },
     Table { field: tables, service: table::Tables, frames: [TableCall(table::TableCall)], section: tables },
+    Queue { field: queues, service: queue::Queues, frames: [Batch(queue::Batch), Sending(queue::Sending)], section: queues },
 }
 
 /// The scheduler the flows schedule through.

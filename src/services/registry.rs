@@ -84,6 +84,8 @@ pub trait Service: Sized + Send {
     /// What a live frame of this kind is, in the memory guard's census,
     /// e.g. `"invocations in progress"`.
     const BACKLOG: &'static str;
+    /// What [`Service::held`] counts, in the census, e.g. `"messages held"`.
+    const HELD: &'static str = "";
     /// Time series each component registers.
     const SERIES: usize;
     /// A component's figures in the result.
@@ -97,6 +99,12 @@ pub trait Service: Sized + Send {
     fn name(&self, i: usize) -> &str;
     /// Bytes held by what grows during a run.
     fn footprint(&self) -> usize;
+    /// What components hold besides their frames (e.g. a queue's
+    /// messages), for the memory guard's census: (component, count), the
+    /// non-zero ones.
+    fn held(&self) -> Vec<(usize, u64)> {
+        Vec::new()
+    }
     /// Which component a frame of this kind (one of the kind's frame
     /// variants) belongs to.
     fn owner(f: &FrameState) -> usize;
@@ -244,25 +252,27 @@ macro_rules! services {
             /// Live frames per component: (kind label, name, what, count),
             /// largest first, at most `top`.
             pub fn census(&self, top: usize) -> Vec<(&'static str, &str, &'static str, u64)> {
-                let mut counts: Vec<(Kind, usize, u64)> = Vec::new();
-                let mut add = |k: Kind, i: usize| match counts.iter_mut().find(|c| c.0 == k && c.1 == i) {
+                // (kind, component, count, counts what the kind holds).
+                let mut counts: Vec<(Kind, usize, u64, bool)> = Vec::new();
+                let mut add = |k: Kind, i: usize| match counts.iter_mut().find(|c| c.0 == k && c.1 == i && !c.3) {
                     Some(c) => c.2 += 1,
-                    None => counts.push((k, i, 1)),
+                    None => counts.push((k, i, 1, false)),
                 };
                 for f in self.frames.iter_live() {
                     match &f.state {
                         $($(FrameState::$frame(_))|+ => add(Kind::$kind, <$svc as Service>::owner(&f.state)),)*
                     }
                 }
+                $(counts.extend(self.$field.held().into_iter().map(|(i, n)| (Kind::$kind, i, n, true)));)*
                 counts.sort_by_key(|c| (std::cmp::Reverse(c.2), c.0 as u8, c.1));
                 counts
                     .into_iter()
                     .take(top)
-                    .map(|(k, i, n)| match k {
+                    .map(|(k, i, n, held)| match k {
                         $(Kind::$kind => (
                             <$svc as Service>::LABEL,
                             self.$field.name(i),
-                            <$svc as Service>::BACKLOG,
+                            if held { <$svc as Service>::HELD } else { <$svc as Service>::BACKLOG },
                             n,
                         ),)*
                     })

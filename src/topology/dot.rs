@@ -39,6 +39,7 @@ impl Topology {
                 NodeKind::Api => "box",
                 NodeKind::Lambda => "component",
                 NodeKind::Table => "cylinder",
+                NodeKind::Queue => "cds",
             };
             let _ = writeln!(
                 out,

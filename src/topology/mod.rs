@@ -34,6 +34,8 @@ pub enum NodeKind {
     Lambda,
     /// `[[table]]`.
     Table,
+    /// `[[queue]]`.
+    Queue,
 }
 
 impl NodeKind {
@@ -44,6 +46,7 @@ impl NodeKind {
             NodeKind::Api => "api",
             NodeKind::Lambda => "lambda",
             NodeKind::Table => "table",
+            NodeKind::Queue => "queue",
         }
     }
 }
@@ -161,18 +164,29 @@ pub fn build(s: &Scenario) -> Topology {
         NodeKind::Table,
         s.tables.iter().map(|x| x.name.as_str()).collect(),
     );
+    let q = add(
+        NodeKind::Queue,
+        s.queues.iter().map(|x| x.name.as_str()).collect(),
+    );
     let sync = |label: &str, origin| Edge {
         kind: EdgeKind::Sync,
         label: label.to_string(),
         origin,
     };
+    let send = |origin| Edge {
+        kind: EdgeKind::Async,
+        label: "send".to_string(),
+        origin,
+    };
     for (i, wl) in s.workloads.iter().enumerate() {
-        let to = match wl.target {
-            Target::Api(k) => a.get(k),
-            Target::Lambda(k) => l.get(k),
+        let origin = Origin::Workload { workload: i };
+        let (to, edge) = match wl.target {
+            Target::Api(k) => (a.get(k), sync("", origin)),
+            Target::Lambda(k) => (l.get(k), sync("", origin)),
+            Target::Queue(k) => (q.get(k), send(origin)),
         };
         if let Some(&to) = to {
-            graph.add_edge(w[i], to, sync("", Origin::Workload { workload: i }));
+            graph.add_edge(w[i], to, edge);
         }
     }
     for (i, api) in s.apis.iter().enumerate() {
@@ -195,6 +209,11 @@ pub fn build(s: &Scenario) -> Topology {
                 Step::Invoke { lambda } => {
                     if let Some(&to) = l.get(*lambda) {
                         graph.add_edge(l[i], to, sync("invoke", origin));
+                    }
+                }
+                Step::Send { queue, .. } => {
+                    if let Some(&to) = q.get(*queue) {
+                        graph.add_edge(l[i], to, send(origin));
                     }
                 }
                 Step::Compute { .. } | Step::Io(_) | Step::Fail(_) => {}

@@ -49,6 +49,7 @@ fn scenario(steps: Vec<Vec<Step>>) -> Scenario {
                 initial_write_peak: 0.0,
             },
         )],
+        queues: vec![],
         warnings: Vec::new(),
     }
 }

@@ -18,12 +18,15 @@
 //! Modules: `theory` (Erlang B, cold starts, token bucket, Little's law, CPU
 //! share), `conservation` (request conservation and cross-checks),
 //! `determinism`, `scaling` (Lambda scale-up models), `dynamodb` (capacity),
-//! `common` (scenario builders, closed forms, statistics).
+//! `queues` (SQS and the event source mapping: Erlang C, redrive, ramp,
+//! FIFO, message conservation, cost), `common` (scenario builders, closed
+//! forms, statistics).
 
 mod common;
 mod conservation;
 mod determinism;
 mod dynamodb;
 mod guards;
+mod queues;
 mod scaling;
 mod theory;

@@ -5,10 +5,11 @@ use indexmap::IndexMap;
 
 use super::{Client, ClientSeries, Clients, Request, WorkloadStats};
 use crate::engine::Lane;
+use crate::model::queue::DEFAULT_MESSAGE_KB;
 use crate::model::Target;
 use crate::services::{
-    api_gateway, lambda, Build, Collect, Cx, Event, Frame, FrameRef, FrameState, Kind, Outcome,
-    Service, Timer, World,
+    api_gateway, lambda, queue, Build, Collect, Cx, Event, Frame, FrameRef, FrameState, Kind,
+    Outcome, Service, Timer, World,
 };
 
 /// Timer: workload `index`'s next request arrives.
@@ -187,5 +188,6 @@ fn send(w: &mut World, cx: &mut Cx, fr: FrameRef, i: usize, route: u16) {
             api_gateway::call(w, cx, a, api_route, fr);
         }
         Target::Lambda(f) => lambda::invoke(w, cx, f, fr),
+        Target::Queue(q) => queue::send(w, cx, q, DEFAULT_MESSAGE_KB as f32, fr),
     }
 }

@@ -260,6 +260,9 @@ fn start_call(w: &mut World, cx: &mut Cx, fr: FrameRef) {
             table::call(w, cx, table as usize, read, units, fr)
         }
         PreparedStep::Invoke { func } => invoke(w, cx, func as usize, fr),
+        PreparedStep::Send { queue, size_kb } => {
+            crate::services::queue::send(w, cx, queue as usize, size_kb, fr)
+        }
         PreparedStep::Wait(_) | PreparedStep::Fail(_) => {
             unreachable!("plan stops only at call steps")
         }

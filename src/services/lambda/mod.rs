@@ -60,6 +60,13 @@ pub enum PreparedStep {
         /// Function index.
         func: u16,
     },
+    /// A message sent to a queue.
+    Send {
+        /// Queue index.
+        queue: u16,
+        /// Message size \[KB\].
+        size_kb: f32,
+    },
 }
 
 /// What the next stretch of an invocation is.
@@ -289,6 +296,10 @@ impl Function {
                 },
                 Step::Invoke { lambda } => PreparedStep::Invoke {
                     func: *lambda as u16,
+                },
+                Step::Send { queue, size_kb } => PreparedStep::Send {
+                    queue: *queue as u16,
+                    size_kb: *size_kb as f32,
                 },
             })
             .collect();
@@ -583,7 +594,9 @@ impl Function {
                         return Plan::Finish { after, error: true };
                     }
                 }
-                PreparedStep::Table { .. } | PreparedStep::Invoke { .. } => {
+                PreparedStep::Table { .. }
+                | PreparedStep::Invoke { .. }
+                | PreparedStep::Send { .. } => {
                     return Plan::Call {
                         after,
                         step: i as u16,

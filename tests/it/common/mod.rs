@@ -59,6 +59,7 @@ pub fn scenario(sim: Simulation, workloads: Vec<Workload>, lambdas: Vec<Lambda>)
         apis: vec![],
         lambdas,
         tables: vec![],
+        queues: vec![],
         warnings: vec![],
     }
 }
