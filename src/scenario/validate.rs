@@ -428,7 +428,8 @@ fn check_cycles(cx: &mut Cx<'_>, model: &Scenario) {
             Some(Origin::Step { lambda, .. }) => crate::fp!["lambda", lambda, "steps"],
             Some(Origin::Route { api, route }) => crate::fp!["api", api, "routes"].join(route),
             Some(Origin::Workload { workload }) => crate::fp!["workload", workload, "target"],
-            None => continue,
+            // Destinations are asynchronous: never part of a sync cycle.
+            Some(Origin::Destination { .. }) | None => continue,
         };
         cx.err(
             &path,

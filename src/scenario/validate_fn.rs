@@ -224,6 +224,7 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<
         provisioned_concurrency,
         snap_start,
         steps,
+        async_invoke: AsyncInvoke::default(),
     })
 }
 

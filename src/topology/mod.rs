@@ -19,7 +19,7 @@ mod tests;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::model::{Scenario, Step, Target};
+use crate::model::{Destination, Scenario, Step, Target};
 
 pub use dot::to_dot;
 
@@ -103,6 +103,13 @@ pub enum Origin {
         /// built model keeps every step).
         step: usize,
     },
+    /// `lambda[lambda].destinations` (`on_success` or `on_failure`).
+    Destination {
+        /// `[[lambda]]` index.
+        lambda: usize,
+        /// `"on_success"` or `"on_failure"`.
+        which: &'static str,
+    },
 }
 
 /// A call from one component to another.
@@ -161,11 +168,12 @@ pub fn build(s: &Scenario) -> Topology {
         NodeKind::Table,
         s.tables.iter().map(|x| x.name.as_str()).collect(),
     );
-    let sync = |label: &str, origin| Edge {
-        kind: EdgeKind::Sync,
+    let edge = |kind, label: &str, origin| Edge {
+        kind,
         label: label.to_string(),
         origin,
     };
+    let sync = |label: &str, origin| edge(EdgeKind::Sync, label, origin);
     for (i, wl) in s.workloads.iter().enumerate() {
         let to = match wl.target {
             Target::Api(k) => a.get(k),
@@ -197,7 +205,26 @@ pub fn build(s: &Scenario) -> Topology {
                         graph.add_edge(l[i], to, sync("invoke", origin));
                     }
                 }
+                Step::InvokeAsync { lambda } => {
+                    if let Some(&to) = l.get(*lambda) {
+                        graph.add_edge(l[i], to, edge(EdgeKind::Async, "invoke async", origin));
+                    }
+                }
                 Step::Compute { .. } | Step::Io(_) | Step::Fail(_) => {}
+            }
+        }
+        let dests = [
+            ("on_success", f.async_invoke.on_success),
+            ("on_failure", f.async_invoke.on_failure),
+        ];
+        for (which, d) in dests {
+            let to = match d {
+                Some(Destination::Lambda(g)) => l.get(g),
+                None => None,
+            };
+            if let Some(&to) = to {
+                let origin = Origin::Destination { lambda: i, which };
+                graph.add_edge(l[i], to, edge(EdgeKind::Async, which, origin));
             }
         }
     }

@@ -20,6 +20,7 @@
 //! `determinism`, `scaling` (Lambda scale-up models), `dynamodb` (capacity),
 //! `common` (scenario builders, closed forms, statistics).
 
+mod async_invoke;
 mod common;
 mod conservation;
 mod determinism;

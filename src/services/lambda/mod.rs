@@ -12,11 +12,13 @@
 use rand::Rng;
 
 mod account;
+pub mod async_invoke;
 pub mod cost;
 mod flow;
 mod stats;
 
 pub use account::{legacy_burst, Account, LEGACY_ENVS_PER_MINUTE};
+pub use async_invoke::{AsyncEvent, AsyncStats};
 pub use flow::{invoke, DEADLINE, ENV_READY, KEEP_ALIVE};
 pub use stats::FunctionStats;
 
@@ -57,6 +59,12 @@ pub enum PreparedStep {
     },
     /// A synchronous invoke of another function.
     Invoke {
+        /// Function index.
+        func: u16,
+    },
+    /// An asynchronous invoke: the callee accepts the event, the caller
+    /// goes on at once.
+    InvokeAsync {
         /// Function index.
         func: u16,
     },
@@ -229,6 +237,12 @@ pub struct Function {
     pub series: FunctionSeries,
     /// Deadlines of invocations waiting on calls.
     pub deadlines: Deadlines,
+    /// Asynchronous invocation settings.
+    pub async_policy: async_invoke::AsyncPolicy,
+    /// Asynchronous events accepted in the measured window, by fate.
+    pub async_counters: async_invoke::AsyncCounters,
+    /// Of those, still queued or being attempted.
+    pub async_pending: u64,
     init: Dist,
     keep_alive: SimDuration,
     max_lifetime: Option<SimDuration>,
@@ -290,6 +304,9 @@ impl Function {
                 Step::Invoke { lambda } => PreparedStep::Invoke {
                     func: *lambda as u16,
                 },
+                Step::InvokeAsync { lambda } => PreparedStep::InvokeAsync {
+                    func: *lambda as u16,
+                },
             })
             .collect();
         Self {
@@ -304,6 +321,9 @@ impl Function {
             counters: FunctionCounters::default(),
             series,
             deadlines: Deadlines::default(),
+            async_policy: async_invoke::AsyncPolicy::new(cfg),
+            async_counters: Default::default(),
+            async_pending: 0,
             init: cfg.init.clone(),
             keep_alive: cfg.keep_alive,
             max_lifetime: cfg.max_lifetime,
@@ -583,7 +603,9 @@ impl Function {
                         return Plan::Finish { after, error: true };
                     }
                 }
-                PreparedStep::Table { .. } | PreparedStep::Invoke { .. } => {
+                PreparedStep::Table { .. }
+                | PreparedStep::Invoke { .. }
+                | PreparedStep::InvokeAsync { .. } => {
                     return Plan::Call {
                         after,
                         step: i as u16,
