@@ -6,8 +6,8 @@
 use crate::workload::Arrival;
 
 use super::context::Cx;
+use super::kinds::Raws;
 use super::numbers::show_ns as secs;
-use super::shape::Raws;
 use crate::model::Scenario;
 
 /// Adds every warning about the valid scenario `s`.
