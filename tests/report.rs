@@ -98,6 +98,7 @@ fn sample() -> RunResult {
             memory_mb: 512,
             arch: Architecture::Arm64,
             provisioned_concurrency: 0,
+            asynchronous: None,
         },
     );
     functions.insert(

@@ -92,6 +92,10 @@ pub const MAX_RECEIVE_COUNT: (i64, i64) = (1, 1000);
 /// Below this `max_receive_count` a triggered queue is warned about:
 /// aws-facts 2 ("Redrive": set it to at least 5).
 pub const MIN_ADVISED_RECEIVE_COUNT: u32 = 5;
+/// Below this reserved concurrency a function with a trigger is warned
+/// about: aws-facts 2 ("Reserved concurrency for an SQS consumer": at
+/// least 5, the mapping's initial concurrency).
+pub const MIN_ADVISED_RESERVED: u32 = 5;
 /// FIFO message groups: 1 to 1,000,000 \[A\] (AWS has no limit on groups;
 /// each costs memory here).
 pub const GROUPS: (i64, i64) = (1, 1_000_000);

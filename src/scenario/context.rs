@@ -10,13 +10,7 @@ use super::locate::{FieldPath, Seg, Spans};
 use super::numbers::{a, article};
 use super::samples::Samples;
 
-/// Component kinds the format defines but this version cannot simulate.
-pub const UNSUPPORTED_KINDS: [&str; 10] = [
-    "queue", "topic", "bucket", "stream", "cdn", "workflow", "database", "schedule", "service",
-    "sweep",
-];
-/// Component kinds this version simulates.
-pub const KINDS: [&str; 4] = ["workload", "api", "lambda", "table"];
+use super::kinds::{is_unsupported, KINDS};
 
 /// A named component: its kind and index in its array.
 #[derive(Clone, Debug)]
@@ -33,9 +27,9 @@ pub struct Named {
 /// components, 100 among 10,000, 20 among 50,000 (well under a second).
 const GUESS_BUDGET: usize = 1_000_000;
 
-/// Every named component, in the order of [`KINDS`] then
-/// [`UNSUPPORTED_KINDS`] (each kind in array order), indexed by name and
-/// by kind so that references resolve in constant time.
+/// Every named component, in the order of the kinds of the list in
+/// `kinds` then the unsupported ones (each kind in array order), indexed
+/// by name and by kind so that references resolve in constant time.
 #[derive(Clone, Debug, Default)]
 pub struct Names {
     list: Vec<Named>,
@@ -201,8 +195,9 @@ impl<'a> Cx<'a> {
         self.push(path, true, message.into(), (!h.is_empty()).then_some(h));
     }
 
-    /// Looks a reference up. `allowed` are the kinds that may be referenced;
-    /// reports undefined, unsupported and wrong-kind references.
+    /// Looks a reference up. `allowed` are the kinds that may be referenced
+    /// (keys of the list in `kinds`); reports undefined, unsupported and
+    /// wrong-kind references.
     pub fn resolve(
         &mut self,
         path: &FieldPath,
@@ -210,6 +205,7 @@ impl<'a> Cx<'a> {
         allowed: &[&str],
         what: &str,
     ) -> Option<(&'static str, usize)> {
+        debug_assert!(allowed.iter().all(|k| KINDS.contains(k)), "{allowed:?}");
         let allowed_s = allowed.join(" or ");
         let found = match self.names.lookup(name) {
             // Used by several components: reported once, as a duplicate
@@ -244,7 +240,7 @@ impl<'a> Cx<'a> {
                 None
             }
             Some(n) if allowed.contains(&n.kind) => Some((n.kind, n.index)),
-            Some(n) if UNSUPPORTED_KINDS.contains(&n.kind) => {
+            Some(n) if is_unsupported(n.kind) => {
                 self.err(
                     path,
                     format!(

@@ -4,9 +4,31 @@
 //! overrides, error messages with file, line, column, field and hint.
 //! Must not know: how the simulation runs.
 //!
-//! Loading has two stages: [`raw`] serde structs that mirror the TOML
-//! (`deny_unknown_fields`), then validation into the typed [`model`]. Every
-//! problem found is reported, not only the first.
+//! Loading has two stages: serde structs that mirror the TOML
+//! (`deny_unknown_fields`; [`raw`] and each kind's file under `kinds/`),
+//! then validation into the typed [`model`](crate::model). Every problem
+//! found is reported, not only the first.
+//!
+//! # Adding a kind (TOML side)
+//!
+//! Say `[[queue]]`:
+//! 1. `kinds/queue.rs`: `RawQueue` (and any nested raw structs), each
+//!    `#[serde(deny_unknown_fields)]` with [`raw::Required`]; `impl Kind
+//!    for RawQueue` with `type Model = model::Queue`, `validate` (use the
+//!    helpers of `validate.rs`; references go through `Cx::resolve` with
+//!    the allowed kinds), and `strip_nested` / `check_all` when it has
+//!    nested tables / checks across all queues.
+//! 2. `kinds/mod.rs`: `pub mod queue;` and the line
+//!    `queue: RawQueue => queues,` in `kinds!` (its place in the list is
+//!    its place in the order of validation and of the names index).
+//! 3. `model`: `model/queue.rs` and the field `queues: Vec<Queue>` of
+//!    `model::Scenario`.
+//!
+//! Sections, "unknown section" hints, `--set`, the names index and
+//! "not supported yet" (a reserved kind that is listed is supported) follow
+//! from the list. What may still name the new kind: the kinds that refer
+//! to it (e.g. a lambda step's `call` resolving to a queue), `warnings.rs`
+//! if it gets a warning, and `docs/scenario-format.md`.
 
 pub mod error;
 pub mod locate;
@@ -18,12 +40,10 @@ pub mod numbers;
 pub mod samples;
 
 mod context;
+mod kinds;
 mod shape;
 mod validate;
-mod validate_fn;
 mod validate_sim;
-mod validate_table;
-mod validate_workload;
 mod warnings;
 
 pub use crate::model::*;

@@ -7,8 +7,8 @@
 
 use toml::Value;
 
-use super::context::{KINDS, UNSUPPORTED_KINDS};
 use super::error::{did_you_mean, list, Origin, Problem};
+use super::kinds::{is_unsupported, KINDS};
 use super::locate::{FieldPath, Seg};
 use super::numbers::{self, NumErr};
 
@@ -136,11 +136,11 @@ fn apply_one(tree: &mut toml::Table, arg: &str) -> Result<FieldPath, SetErr> {
             &segs[k..],
             item,
         )
-    } else if UNSUPPORTED_KINDS.contains(&kind) {
+    } else if is_unsupported(kind) {
         return Err((
             path.into(),
             format!("`{kind}` is not supported yet in this version of slsim"),
-            format!("kinds: simulation, {}", list(&KINDS)),
+            format!("kinds: simulation, {}", list(KINDS)),
         ));
     } else {
         let mut all = vec!["simulation"];

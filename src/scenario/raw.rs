@@ -1,12 +1,15 @@
-//! Stage one of loading: serde structs that mirror the TOML exactly
-//! (`deny_unknown_fields`). Values that need parsing (durations,
-//! distributions, enums) stay strings here; `validate` turns them into the
-//! typed model. Integers are `i64` (what TOML holds), so that validation,
-//! not serde, reports a value out of range, with the range.
+//! Stage one of loading: what the serde structs that mirror the TOML
+//! exactly (`deny_unknown_fields`) share: the [`Required`] fields and the
+//! field names serde expects ([`field_names`]), and `[simulation]`'s struct.
+//! Each component kind's structs live in its file under `kinds/`.
+//!
+//! Conventions for every raw struct: values that need parsing (durations,
+//! distributions, enums) stay strings; validation turns them into the typed
+//! model. Integers are `i64` (what TOML holds), so that validation, not
+//! serde, reports a value out of range, with the range.
 
 #![allow(missing_docs)]
 
-use indexmap::IndexMap;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 
 /// `[simulation]`.
@@ -27,139 +30,6 @@ pub struct RawSimulation {
     pub timeseries_interval: Option<String>,
 }
 
-/// `[[workload]]`.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawWorkload {
-    pub name: String,
-    pub target: String,
-    pub arrival: String,
-    pub scale: Option<f64>,
-    pub routes: Option<IndexMap<String, f64>>,
-    pub retry: Option<RawRetry>,
-}
-
-/// `retry = { ... }` of a workload.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawRetry {
-    pub max_attempts: Option<i64>,
-    pub backoff: Option<String>,
-}
-
-/// `[[api]]`.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawApi {
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    pub rate_limit: Option<f64>,
-    pub burst: Option<f64>,
-    pub timeout: Option<String>,
-    pub latency: Option<String>,
-    pub auth: Option<String>,
-    pub cache: Option<RawApiCache>,
-    pub routes: Vec<RawRoute>,
-}
-
-/// `cache = { ... }` of an api.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawApiCache {
-    pub ttl: Option<String>,
-    pub hit_ratio: f64,
-    pub hit_latency: Option<String>,
-    pub size_gb: Option<f64>,
-}
-
-/// One entry of an api's `routes`.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawRoute {
-    pub route: String,
-    pub target: String,
-}
-
-/// `[[lambda]]`.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawLambda {
-    pub name: String,
-    pub runtime: Option<String>,
-    pub architecture: Option<String>,
-    pub memory_mb: Option<i64>,
-    pub timeout: Option<String>,
-    pub init: Option<String>,
-    pub keep_alive: Option<String>,
-    pub routing: Option<String>,
-    pub max_lifetime: Option<String>,
-    pub reserved_concurrency: Option<i64>,
-    pub provisioned_concurrency: Option<i64>,
-    pub snap_start: Option<bool>,
-    #[serde(default)]
-    pub steps: Vec<RawStep>,
-    /// Not supported yet.
-    pub triggers: Option<toml::Value>,
-    /// Not supported yet.
-    pub destinations: Option<toml::Value>,
-}
-
-/// One entry of a lambda's `steps`.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawStep {
-    pub compute: Option<String>,
-    pub threads: Option<f64>,
-    pub io: Option<String>,
-    pub call: Option<String>,
-    pub op: Option<String>,
-    pub items: Option<i64>,
-    pub item_kb: Option<f64>,
-    pub mode: Option<String>,
-    pub fail: Option<f64>,
-}
-
-/// `[[table]]`.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawTable {
-    pub name: String,
-    pub capacity: Option<String>,
-    pub rcu: Option<f64>,
-    pub wcu: Option<f64>,
-    pub initial_read_peak: Option<f64>,
-    pub initial_write_peak: Option<f64>,
-    pub consistency: Option<String>,
-    pub burst_seconds: Option<f64>,
-    pub read_latency: Option<String>,
-    pub write_latency: Option<String>,
-    pub dax: Option<RawDax>,
-    pub sdk_retry: Option<RawSdkRetry>,
-    /// Not supported yet.
-    pub autoscaling: Option<toml::Value>,
-    /// Only `false` is supported yet.
-    pub stream: Option<bool>,
-}
-
-/// `dax = { ... }` of a table.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawDax {
-    pub hit_ratio: f64,
-    pub ttl: Option<String>,
-    pub hit_latency: Option<String>,
-}
-
-/// `sdk_retry = { ... }` of a table.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawSdkRetry {
-    pub max_attempts: Option<i64>,
-    pub base: Option<String>,
-    pub max_backoff: Option<String>,
-}
-
 /// The fields a raw struct cannot do without. Serde stops at the first
 /// missing one; `shape` reports them all.
 pub trait Required {
@@ -168,30 +38,6 @@ pub trait Required {
 }
 
 impl Required for RawSimulation {}
-impl Required for RawWorkload {
-    const REQUIRED: &'static [&'static str] = &["name", "target", "arrival"];
-}
-impl Required for RawRetry {}
-impl Required for RawApi {
-    const REQUIRED: &'static [&'static str] = &["name", "routes"];
-}
-impl Required for RawApiCache {
-    const REQUIRED: &'static [&'static str] = &["hit_ratio"];
-}
-impl Required for RawRoute {
-    const REQUIRED: &'static [&'static str] = &["route", "target"];
-}
-impl Required for RawLambda {
-    const REQUIRED: &'static [&'static str] = &["name"];
-}
-impl Required for RawStep {}
-impl Required for RawTable {
-    const REQUIRED: &'static [&'static str] = &["name"];
-}
-impl Required for RawDax {
-    const REQUIRED: &'static [&'static str] = &["hit_ratio"];
-}
-impl Required for RawSdkRetry {}
 
 /// The field names serde expects for `T` (a derived struct), recovered by
 /// asking `T` to deserialize itself from a deserializer that only records
@@ -236,35 +82,39 @@ pub fn field_names<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
     p.0.unwrap_or(&[])
 }
 
+/// Asserts that every required field of `T` is a field of `T`, and that
+/// serde agrees: an empty table deserializes when nothing is required,
+/// else fails on a required field.
+#[cfg(test)]
+pub fn assert_required<T: serde::de::DeserializeOwned + Required>() {
+    let names = field_names::<T>();
+    for f in T::REQUIRED {
+        assert!(names.contains(f), "{f}");
+    }
+    let got = toml::Value::Table(toml::Table::new()).try_into::<T>();
+    match (T::REQUIRED, got) {
+        ([], r) => assert!(r.is_ok(), "{:?}", r.err()),
+        (req, Ok(_)) => panic!("an empty table deserialized, but {req:?} are required"),
+        (req, Err(e)) => {
+            let e = e.to_string();
+            assert!(
+                req.iter()
+                    .any(|f| e.contains(&format!("missing field `{f}`"))),
+                "{e}"
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Every required field is a field, and serde agrees it is required.
-    #[test]
-    fn required_fields_are_required() {
-        fn check<'de, T: Deserialize<'de> + Required>() {
-            let names = field_names::<T>();
-            for f in T::REQUIRED {
-                assert!(names.contains(f), "{f}");
-            }
-        }
-        check::<RawWorkload>();
-        check::<RawApi>();
-        check::<RawApiCache>();
-        check::<RawRoute>();
-        check::<RawLambda>();
-        check::<RawTable>();
-        check::<RawDax>();
-        let e = toml::from_str::<RawWorkload>("").unwrap_err().to_string();
-        assert!(e.contains("missing field `name`"), "{e}");
-    }
-
     #[test]
     fn field_names_are_recovered() {
-        let f = field_names::<RawApi>();
-        assert!(f.contains(&"type"));
-        assert!(f.contains(&"routes"));
-        assert!(field_names::<RawStep>().contains(&"item_kb"));
+        let f = field_names::<RawSimulation>();
+        assert!(f.contains(&"duration"));
+        assert!(f.contains(&"timeseries_interval"));
+        assert_eq!(f.len(), 12);
     }
 }

@@ -1,30 +1,26 @@
 //! Stage one, checked: top-level sections, unknown fields (all of them, with
 //! "did you mean"), then serde into the raw structs, one component at a
 //! time so that one broken component does not hide problems in the others.
+//!
+//! Must not know: any one component kind (the sections come from the list
+//! in `kinds`; each kind's file checks its own nested tables with
+//! [`strip_sub`] and [`strip_each`]).
 
 use serde::de::DeserializeOwned;
 use toml::Value;
 
-use super::context::{Cx, Named, Names, KINDS, UNSUPPORTED_KINDS};
+use super::context::{Cx, Named, Names};
 use super::error::{did_you_mean, list};
+use super::kinds::{self, Raws, KINDS};
 use super::locate::{FieldPath, Seg};
-use super::raw::*;
+use super::raw::{field_names, Required};
 
-/// The raw components; `None` where a component failed to deserialize.
-#[derive(Default)]
-pub struct Raws {
-    pub simulation: Option<RawSimulation>,
-    pub workloads: Vec<Option<RawWorkload>>,
-    pub apis: Vec<Option<RawApi>>,
-    pub lambdas: Vec<Option<RawLambda>>,
-    pub tables: Vec<Option<RawTable>>,
-}
-
-/// Every `name` of every component array in the tree.
+/// Every `name` of every component array in the tree, kind by kind: the
+/// kinds of the list in `kinds`, then the unsupported ones.
 pub fn collect_names(tree: &toml::Table) -> Names {
     let mut out = Names::default();
-    for kind in KINDS.iter().chain(UNSUPPORTED_KINDS.iter()) {
-        if let Some(Value::Array(a)) = tree.get(*kind) {
+    for kind in KINDS.iter().copied().chain(kinds::unsupported()) {
+        if let Some(Value::Array(a)) = tree.get(kind) {
             for (index, v) in a.iter().enumerate() {
                 if let Some(name) = v.get("name").and_then(Value::as_str) {
                     out.push(Named {
@@ -45,7 +41,7 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
     let tree = cx.tree;
     let mut all: Vec<&str> = vec!["simulation"];
     all.extend(KINDS);
-    all.extend(UNSUPPORTED_KINDS);
+    all.extend(kinds::unsupported());
     for (key, value) in tree {
         let path = FieldPath(vec![Seg::Key(key.clone())]);
         match key.as_str() {
@@ -60,11 +56,8 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
                     );
                 }
             }
-            "workload" => raws.workloads = array(cx, &path, value, strip_workload),
-            "api" => raws.apis = array(cx, &path, value, strip_api),
-            "lambda" => raws.lambdas = array(cx, &path, value, strip_lambda),
-            "table" => raws.tables = array(cx, &path, value, strip_table),
-            k if UNSUPPORTED_KINDS.contains(&k) => {
+            k if KINDS.contains(&k) => raws.shape(cx, k, &path, value),
+            k if kinds::is_unsupported(k) => {
                 let shown = if k == "sweep" {
                     "[sweep]".to_string()
                 } else {
@@ -75,14 +68,14 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
                     format!("`{shown}` is not supported yet in this version of slsim"),
                     format!(
                         "remove it; supported sections: [simulation], {}",
-                        list(&KINDS)
+                        list(KINDS)
                     ),
                 );
             }
             other => {
                 let hint = did_you_mean(other, all.iter().copied()).unwrap_or_else(|| {
-                    "sections: [simulation], [[workload]], [[api]], [[lambda]], [[table]]"
-                        .to_string()
+                    let arrays: Vec<String> = KINDS.iter().map(|k| format!("[[{k}]]")).collect();
+                    format!("sections: [simulation], {}", arrays.join(", "))
                 });
                 cx.key_err(&path, format!("unknown section `{other}`"), hint);
             }
@@ -100,9 +93,11 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
 
 /// Checks the nested tables of a component; returns the required fields
 /// they miss (already reported).
-type Strip = fn(&mut Cx<'_>, &FieldPath, &mut Value) -> Vec<&'static str>;
+pub type Strip = fn(&mut Cx<'_>, &FieldPath, &mut Value) -> Vec<&'static str>;
 
-fn array<T: DeserializeOwned + Required>(
+/// The components of the array of tables at `path`, each deserialized on
+/// its own (`None` where one failed; every problem is reported).
+pub fn array<T: DeserializeOwned + Required>(
     cx: &mut Cx<'_>,
     path: &FieldPath,
     value: &Value,
@@ -232,7 +227,7 @@ fn strip<T: DeserializeOwned + Required>(
 }
 
 /// `strip` for the nested table `key`.
-fn strip_sub<T: DeserializeOwned + Required>(
+pub fn strip_sub<T: DeserializeOwned + Required>(
     cx: &mut Cx<'_>,
     path: &FieldPath,
     v: &mut Value,
@@ -245,7 +240,7 @@ fn strip_sub<T: DeserializeOwned + Required>(
 }
 
 /// `strip` for each table of the array `key`.
-fn strip_each<T: DeserializeOwned + Required>(
+pub fn strip_each<T: DeserializeOwned + Required>(
     cx: &mut Cx<'_>,
     path: &FieldPath,
     v: &mut Value,
@@ -258,26 +253,6 @@ fn strip_each<T: DeserializeOwned + Required>(
         }
     }
     missing
-}
-
-fn strip_workload(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) -> Vec<&'static str> {
-    strip_sub::<RawRetry>(cx, path, v, "retry")
-}
-
-fn strip_api(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) -> Vec<&'static str> {
-    let mut m = strip_sub::<RawApiCache>(cx, path, v, "cache");
-    m.extend(strip_each::<RawRoute>(cx, path, v, "routes"));
-    m
-}
-
-fn strip_lambda(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) -> Vec<&'static str> {
-    strip_each::<RawStep>(cx, path, v, "steps")
-}
-
-fn strip_table(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) -> Vec<&'static str> {
-    let mut m = strip_sub::<RawDax>(cx, path, v, "dax");
-    m.extend(strip_sub::<RawSdkRetry>(cx, path, v, "sdk_retry"));
-    m
 }
 
 /// Serde names the raw structs (`expected struct RawApiCache`); users know

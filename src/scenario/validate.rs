@@ -1,18 +1,19 @@
 //! Stage two: raw structs to the typed [`Scenario`], reporting every
-//! problem. Defaults live here; each cites the row of
-//! `aws-facts.md` it comes from (see also `docs/scenario-format.md`).
+//! problem. Here: the order (names, `[simulation]`, every kind in the
+//! order of the list in `kinds`, then call cycles) and the value helpers
+//! every kind's validation uses (durations, distributions, choices,
+//! ranges). Each kind's own checks live in its file under `kinds/`.
 
 use crate::dist::Dist;
-use crate::engine::{SimDuration, MILLIS};
+use crate::engine::SimDuration;
 
 use super::context::Cx;
 use super::error::suggest;
+use super::kinds::Raws;
 use super::locate::FieldPath;
 use super::numbers;
-use super::raw::*;
-use super::shape::Raws;
+use super::raw::RawSimulation;
 use super::values;
-use crate::model::limits;
 use crate::model::*;
 
 /// Parses an optional duration, with a default [ns].
@@ -167,42 +168,12 @@ pub fn scenario(cx: &mut Cx<'_>, raws: &Raws) -> Option<Scenario> {
         raws.simulation.as_ref().unwrap_or(&default_sim),
         unparsed,
     );
-    let workloads: Vec<_> = raws
-        .workloads
-        .iter()
-        .enumerate()
-        .map(|(i, w)| {
-            w.as_ref()
-                .and_then(|w| super::validate_workload::workload(cx, i, w, raws))
-        })
-        .collect();
-    let apis: Vec<_> = raws
-        .apis
-        .iter()
-        .enumerate()
-        .map(|(i, a)| a.as_ref().and_then(|a| api(cx, i, a)))
-        .collect();
-    let lambdas = super::validate_fn::lambdas(cx, raws, &simulation);
-    let tables: Vec<_> = raws
-        .tables
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            t.as_ref()
-                .and_then(|t| super::validate_table::table(cx, i, t))
-        })
-        .collect();
+    // Every kind, in the order of the list in `kinds`.
+    let model = super::kinds::validate(cx, raws, simulation);
     if cx.problems.len() > before {
         return None;
     }
-    let model = Scenario {
-        simulation,
-        workloads: workloads.into_iter().collect::<Option<_>>()?,
-        apis: apis.into_iter().collect::<Option<_>>()?,
-        lambdas: lambdas.into_iter().collect::<Option<_>>()?,
-        tables: tables.into_iter().collect::<Option<_>>()?,
-        warnings: Vec::new(),
-    };
+    let model = model?;
     check_cycles(cx, &model);
     (cx.problems.len() == before).then_some(model)
 }
@@ -230,184 +201,6 @@ fn check_names(cx: &mut Cx<'_>) {
     }
 }
 
-const METHODS: [&str; 8] = [
-    "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY",
-];
-
-/// `METHOD /path`: a known method, exactly one space, a path that starts
-/// with `/` and holds no whitespace or control character.
-fn route_form(route: &str) -> Result<(), &'static str> {
-    if route.trim() != route {
-        return Err("leading or trailing space");
-    }
-    let Some((method, path)) = route.split_once(' ') else {
-        return Err("no space between method and path");
-    };
-    if !METHODS.contains(&method) {
-        return Err("unknown method");
-    }
-    if path.starts_with(' ') {
-        return Err("more than one space after the method");
-    }
-    if !path.starts_with('/') {
-        return Err("the path must start with `/`");
-    }
-    if path.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("the path contains a space or control character");
-    }
-    Ok(())
-}
-
-fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
-    let before = cx.problems.len();
-    let p = |f: &str| crate::fp!["api", i, f];
-    let kind = choice(
-        cx,
-        &p("type"),
-        &r.kind,
-        &[("rest", ApiType::Rest), ("http", ApiType::Http)],
-        ApiType::Rest,
-    );
-    let rate_limit = r.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT);
-    in_range(
-        cx,
-        &p("rate_limit"),
-        rate_limit,
-        limits::MIN_RATE,
-        limits::MAX_RATE,
-        "requests per second (AWS account default 10000)",
-    );
-    let burst = r.burst.unwrap_or(DEFAULT_BURST);
-    in_range(
-        cx,
-        &p("burst"),
-        burst,
-        1.0,
-        limits::MAX_RATE,
-        "bucket size in requests (AWS account default 5000)",
-    );
-    let (default_t, max_t, max_s) = kind.timeouts();
-    let timeout = dur(cx, &p("timeout"), &r.timeout, default_t);
-    if r.timeout.is_some() && !(50 * MILLIS..=max_t).contains(&timeout) {
-        cx.err(
-            &p("timeout"),
-            "integration timeout out of range",
-            format!(
-                "allowed 50ms..={max_s} for {} api",
-                if kind == ApiType::Rest {
-                    "a rest"
-                } else {
-                    "an http"
-                }
-            ),
-        );
-    }
-    // Gateway overhead: UNCONFIRMED in aws-facts section 4, so 0 by default.
-    let latency = dist(cx, &p("latency"), &r.latency, Dist::constant(0.0));
-    let auth = opt_dist(cx, &p("auth"), &r.auth);
-    let cache = r.cache.as_ref().map(|c| {
-        let cp = p("cache");
-        if kind == ApiType::Http {
-            cx.key_err(
-                &cp,
-                "a response cache is only available on rest apis",
-                "remove `cache`, or set type = \"rest\"",
-            );
-        }
-        let ttl = dur(cx, &cp.join("ttl"), &c.ttl, DEFAULT_CACHE_TTL);
-        if ttl > MAX_CACHE_TTL {
-            cx.err(
-                &cp.join("ttl"),
-                "cache ttl above 3600s",
-                "API Gateway allows 0s..=3600s",
-            );
-        }
-        in_range(
-            cx,
-            &cp.join("hit_ratio"),
-            c.hit_ratio,
-            0.0,
-            1.0,
-            "a fraction between 0 and 1",
-        );
-        let hit_latency = dist(
-            cx,
-            &cp.join("hit_latency"),
-            &c.hit_latency,
-            ApiCache::default_hit_latency(),
-        );
-        let size_gb = c.size_gb.unwrap_or(DEFAULT_CACHE_SIZE_GB);
-        in_range(
-            cx,
-            &cp.join("size_gb"),
-            size_gb,
-            f64::MIN_POSITIVE,
-            237.0,
-            "cache size in GB, > 0 (AWS sizes 0.5 ..= 237)",
-        );
-        ApiCache {
-            ttl,
-            hit_ratio: c.hit_ratio,
-            hit_latency,
-            size_gb,
-        }
-    });
-    if r.routes.is_empty() {
-        cx.err(
-            &p("routes"),
-            "an api needs at least one route",
-            "routes = [{ route = \"GET /items\", target = \"my-function\" }]",
-        );
-    }
-    let mut routes = Vec::new();
-    for (k, rt) in r.routes.iter().enumerate() {
-        let rp = p("routes").join(k);
-        let route = rt.route.as_str();
-        if let Err(why) = route_form(route) {
-            cx.err(
-                &rp.join("route"),
-                format!("{route:?} is not a route: {why}"),
-                format!(
-                    "write METHOD, one space, then a path starting with `/` and without spaces, e.g. \"GET /todos\"; methods: {}",
-                    super::error::list(&METHODS)
-                ),
-            );
-        }
-        if let Some(j) = r.routes[..k].iter().position(|o| o.route == route) {
-            cx.err(
-                &rp.join("route"),
-                format!("duplicate route `{route}` (also routes[{j}])"),
-                "each route may appear once per api",
-            );
-        }
-        let target = cx.resolve(
-            &rp.join("target"),
-            &rt.target,
-            &["lambda"],
-            "a route target",
-        );
-        routes.push(ApiRoute {
-            route: route.to_string(),
-            target: target.map_or(0, |t| t.1),
-            cacheable: r.cache.is_some() && route.starts_with("GET "),
-        });
-    }
-    if cx.problems.len() > before {
-        return None;
-    }
-    Some(Api {
-        name: r.name.clone(),
-        kind,
-        rate_limit,
-        burst,
-        timeout,
-        latency,
-        auth,
-        cache,
-        routes,
-    })
-}
-
 /// Synchronous call cycles (a calls b calls a) would never finish. Asked
 /// of the call graph, so only once the rest of the scenario is valid: the
 /// graph is built from the model.
@@ -428,7 +221,12 @@ fn check_cycles(cx: &mut Cx<'_>, model: &Scenario) {
             Some(Origin::Step { lambda, .. }) => crate::fp!["lambda", lambda, "steps"],
             Some(Origin::Route { api, route }) => crate::fp!["api", api, "routes"].join(route),
             Some(Origin::Workload { workload }) => crate::fp!["workload", workload, "target"],
-            None => continue,
+            // Destinations, triggers and redrives are asynchronous: never
+            // part of a sync cycle.
+            Some(
+                Origin::Destination { .. } | Origin::Trigger { .. } | Origin::DeadLetter { .. },
+            )
+            | None => continue,
         };
         cx.err(
             &path,

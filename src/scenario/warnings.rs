@@ -6,8 +6,8 @@
 use crate::workload::Arrival;
 
 use super::context::Cx;
+use super::kinds::Raws;
 use super::numbers::show_ns as secs;
-use super::shape::Raws;
 use crate::model::Scenario;
 
 /// Adds every warning about the valid scenario `s`.
@@ -15,6 +15,7 @@ pub fn check(cx: &mut Cx<'_>, raws: &Raws, s: &Scenario) {
     integration_timeouts(cx, s);
     diurnal_periods(cx, s);
     unused_ttls(cx, raws);
+    triggered_queues(cx, s);
 }
 
 /// A function whose timeout is longer than the integration timeout of an
@@ -83,5 +84,74 @@ fn unused_ttls(cx: &mut Cx<'_>, raws: &Raws) {
                 format!("DAX ttl {note}"),
             );
         }
+    }
+}
+
+/// A queue that triggers a function: its visibility timeout against the
+/// function's timeout (a message still being processed becomes visible
+/// again; AWS advises 6 x the timeout plus the batching window), a low
+/// `max_receive_count` (throttled batches count as receives) and a low
+/// reserved concurrency on the consumer (aws-facts 2, "Visibility timeout
+/// rule of thumb", "Redrive", "Reserved concurrency for an SQS consumer").
+fn triggered_queues(cx: &mut Cx<'_>, s: &Scenario) {
+    use crate::model::queue::{
+        MIN_ADVISED_RECEIVE_COUNT as MIN_RECEIVES, MIN_ADVISED_RESERVED as MIN_RESERVED,
+    };
+    for (l, f) in s.lambdas.iter().enumerate() {
+        for t in &f.triggers {
+            let Some(q) = s.queues.get(t.queue) else {
+                continue;
+            };
+            let vt = q.visibility_timeout;
+            let advised = f.timeout.saturating_mul(6).saturating_add(t.batch_window);
+            let path = crate::fp!["queue", t.queue, "visibility_timeout"];
+            if vt < f.timeout {
+                cx.warn(
+                    &path,
+                    format!(
+                        "visibility timeout {} is shorter than the {} timeout of function `{}`, which it triggers: a message still being processed becomes visible again and is received twice",
+                        secs(vt),
+                        secs(f.timeout),
+                        f.name
+                    ),
+                );
+            } else if vt < advised {
+                cx.warn(
+                    &path,
+                    format!(
+                        "visibility timeout {} is shorter than 6 x the {} timeout of function `{}` plus its batch window (= {}), which AWS advises so that batches retried after throttles are not received twice (aws-facts 2)",
+                        secs(vt),
+                        secs(f.timeout),
+                        f.name,
+                        secs(advised)
+                    ),
+                );
+            }
+            if let Some(r) = q.redrive.filter(|r| r.max_receive_count < MIN_RECEIVES) {
+                cx.warn(
+                    &crate::fp!["queue", t.queue, "max_receive_count"],
+                    format!(
+                        "max_receive_count {} is below {MIN_RECEIVES} on a queue that triggers function `{}`: throttled batches count as receives, so messages may reach the dead-letter queue without ever failing (AWS advises at least {MIN_RECEIVES}, aws-facts 2)",
+                        r.max_receive_count, f.name
+                    ),
+                );
+            }
+        }
+        if f.triggers.is_empty() || !f.reserved_concurrency.is_some_and(|r| r < MIN_RESERVED) {
+            continue;
+        }
+        let names: Vec<&str> = f
+            .triggers
+            .iter()
+            .filter_map(|t| s.queues.get(t.queue).map(|q| q.name.as_str()))
+            .collect();
+        cx.warn(
+            &crate::fp!["lambda", l, "reserved_concurrency"],
+            format!(
+                "reserved concurrency below {MIN_RESERVED} on a function triggered by {} {}: a mapping starts 5 batches at once and throttled batches go back to the queue (AWS advises at least {MIN_RESERVED}, aws-facts 2)",
+                if names.len() == 1 { "queue" } else { "queues" },
+                crate::scenario::error::list(&names)
+            ),
+        );
     }
 }

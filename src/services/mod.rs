@@ -44,7 +44,7 @@ use crate::model::Scenario;
 registry::services! {
     Workload { field: clients, service: client::Clients, frames: [Request(client::Request)], section: workloads },
     Api { field: apis, service: api_gateway::Apis, frames: [ApiCall(api_gateway::ApiCall)], section: apis },
-    Lambda { field: lambdas, service: lambda::Lambdas, frames: [Invocation(lambda::Invocation)], section: functions },
+    Lambda { field: lambdas, service: lambda::Lambdas, frames: [Invocation(lambda::Invocation), AsyncEvent(lambda::AsyncEvent)], section: functions },
     Table { field: tables, service: table::Tables, frames: [TableCall(table::TableCall)], section: tables },
     Queue { field: queues, service: queue::Queues, frames: [Batch(queue::Batch), Sending(queue::Sending)], section: queues },
 }

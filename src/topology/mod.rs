@@ -1,9 +1,10 @@
 //! The architecture as one call graph: who calls whom, and how.
 //!
-//! Nodes are components (workloads, apis, lambdas, tables); edges are calls
-//! (workload -> target, api route -> lambda, lambda step -> table or
-//! lambda), each marked synchronous, asynchronous or event source and
-//! remembering the scenario field it comes from.
+//! Nodes are components (workloads, apis, lambdas, tables, queues); edges
+//! are calls (workload -> target, api route -> lambda, lambda step ->
+//! table, lambda or queue, queue -> the lambda it triggers, queue -> its
+//! dead-letter queue), each marked synchronous, asynchronous or event
+//! source and remembering the scenario field it comes from.
 //!
 //! Owns: building the graph from the model (once, here, for everyone),
 //! synchronous-cycle detection ([`Topology::sync_cycles`], which validation
@@ -19,7 +20,7 @@ mod tests;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::model::{Scenario, Step, Target};
+use crate::model::{Destination, Scenario, Step, Target};
 
 pub use dot::to_dot;
 
@@ -64,21 +65,19 @@ pub struct Node {
 
 /// How a call is made.
 ///
-/// Today's model only produces [`EdgeKind::Sync`]: workloads, api routes,
-/// table steps and `Step::Invoke` all wait for the answer. The other two
-/// are kept for the kinds to come: an async invoke (`mode = "async"` on a
-/// call step) and a publish to a queue or topic will add [`EdgeKind::Async`]
-/// edges, and a queue or topic triggering a function (`triggers`) will add
-/// [`EdgeKind::EventSource`] edges. Neither can close a cycle that never
-/// finishes, so [`Topology::sync_cycles`] ignores them.
+/// Workloads, api routes, table steps and `Step::Invoke` wait for the
+/// answer ([`EdgeKind::Sync`]); async invokes, destinations, sends to a
+/// queue and redrives to a dead-letter queue hand the request over
+/// ([`EdgeKind::Async`]); a queue polled for a function (`triggers`) is an
+/// [`EdgeKind::EventSource`]. Neither of the last two can close a cycle
+/// that never finishes, so [`Topology::sync_cycles`] ignores them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EdgeKind {
     /// The caller waits for the answer.
     Sync,
-    /// The caller hands the request over and goes on (no producer yet).
+    /// The caller hands the request over and goes on.
     Async,
-    /// A source (queue, stream, topic) polls or pushes into a function (no
-    /// producer yet).
+    /// A source (queue, stream, topic) polls or pushes into a function.
     EventSource,
 }
 
@@ -105,6 +104,25 @@ pub enum Origin {
         /// Index in that function's `steps` (the same as in the file: a
         /// built model keeps every step).
         step: usize,
+    },
+    /// `lambda[lambda].triggers[trigger]`: a queue polled for the function.
+    Trigger {
+        /// `[[lambda]]` index.
+        lambda: usize,
+        /// Index in that function's `triggers`.
+        trigger: usize,
+    },
+    /// `queue[queue].dead_letter`: the redrive to a dead-letter queue.
+    DeadLetter {
+        /// `[[queue]]` index.
+        queue: usize,
+    },
+    /// `lambda[lambda].destinations` (`on_success` or `on_failure`).
+    Destination {
+        /// `[[lambda]]` index.
+        lambda: usize,
+        /// `"on_success"` or `"on_failure"`.
+        which: &'static str,
     },
 }
 
@@ -168,16 +186,13 @@ pub fn build(s: &Scenario) -> Topology {
         NodeKind::Queue,
         s.queues.iter().map(|x| x.name.as_str()).collect(),
     );
-    let sync = |label: &str, origin| Edge {
-        kind: EdgeKind::Sync,
+    let edge = |kind, label: &str, origin| Edge {
+        kind,
         label: label.to_string(),
         origin,
     };
-    let send = |origin| Edge {
-        kind: EdgeKind::Async,
-        label: "send".to_string(),
-        origin,
-    };
+    let sync = |label: &str, origin| edge(EdgeKind::Sync, label, origin);
+    let send = |origin| edge(EdgeKind::Async, "send", origin);
     for (i, wl) in s.workloads.iter().enumerate() {
         let origin = Origin::Workload { workload: i };
         let (to, edge) = match wl.target {
@@ -216,8 +231,42 @@ pub fn build(s: &Scenario) -> Topology {
                         graph.add_edge(l[i], to, send(origin));
                     }
                 }
+                Step::InvokeAsync { lambda } => {
+                    if let Some(&to) = l.get(*lambda) {
+                        graph.add_edge(l[i], to, edge(EdgeKind::Async, "invoke async", origin));
+                    }
+                }
                 Step::Compute { .. } | Step::Io(_) | Step::Fail(_) => {}
             }
+        }
+        for (k, tr) in f.triggers.iter().enumerate() {
+            if let Some(&from) = q.get(tr.queue) {
+                let origin = Origin::Trigger {
+                    lambda: i,
+                    trigger: k,
+                };
+                graph.add_edge(from, l[i], edge(EdgeKind::EventSource, "poll", origin));
+            }
+        }
+        let dests = [
+            ("on_success", f.async_invoke.on_success),
+            ("on_failure", f.async_invoke.on_failure),
+        ];
+        for (which, d) in dests {
+            let to = match d {
+                Some(Destination::Lambda(g)) => l.get(g),
+                None => None,
+            };
+            if let Some(&to) = to {
+                let origin = Origin::Destination { lambda: i, which };
+                graph.add_edge(l[i], to, edge(EdgeKind::Async, which, origin));
+            }
+        }
+    }
+    for (i, qu) in s.queues.iter().enumerate() {
+        if let Some(&to) = qu.redrive.and_then(|r| q.get(r.dead_letter)) {
+            let origin = Origin::DeadLetter { queue: i };
+            graph.add_edge(q[i], to, edge(EdgeKind::Async, "dead-letter", origin));
         }
     }
     Topology { graph }

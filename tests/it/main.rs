@@ -22,6 +22,7 @@
 //! FIFO, message conservation, cost), `common` (scenario builders, closed
 //! forms, statistics).
 
+mod async_invoke;
 mod common;
 mod conservation;
 mod determinism;

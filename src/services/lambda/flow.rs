@@ -5,6 +5,7 @@
 
 use indexmap::IndexMap;
 
+use super::async_invoke;
 use super::{
     Account, Acquire, Function, FunctionSeries, FunctionStats, Invocation, Lambdas, Plan,
     PreparedStep, Release, INIT_STEP,
@@ -25,7 +26,7 @@ pub const ENV_READY: u8 = 2;
 
 impl Service for Lambdas {
     const LABEL: &'static str = "function";
-    const BACKLOG: &'static str = "invocations in progress";
+    const BACKLOG: &'static str = "invocations in progress or asynchronous events queued";
     const SERIES: usize = 6;
     type Stats = FunctionStats;
 
@@ -80,18 +81,17 @@ impl Service for Lambdas {
     fn owner(f: &FrameState) -> usize {
         match f {
             FrameState::Invocation(s) => s.func as usize,
+            FrameState::AsyncEvent(s) => s.func as usize,
             _ => unreachable!("not a frame of this kind"),
         }
     }
 
     #[inline]
     fn on_step(w: &mut World, cx: &mut Cx, fr: FrameRef) {
-        let Some(Frame {
-            state: FrameState::Invocation(inv),
-            ..
-        }) = w.frames.get(fr).copied()
-        else {
-            return;
+        let inv = match w.frames.get(fr).map(|f| f.state) {
+            Some(FrameState::Invocation(inv)) => inv,
+            Some(FrameState::AsyncEvent(e)) => return async_invoke::on_step(w, cx, fr, e),
+            _ => return,
         };
         let f = &mut w.lambdas[inv.func as usize];
         if inv.step == INIT_STEP {
@@ -112,12 +112,10 @@ impl Service for Lambdas {
 
     #[inline]
     fn on_reply(w: &mut World, cx: &mut Cx, to: FrameRef, outcome: Outcome) {
-        let Some(Frame {
-            state: FrameState::Invocation(inv),
-            ..
-        }) = w.frames.get(to).copied()
-        else {
-            return;
+        let inv = match w.frames.get(to).map(|f| f.state) {
+            Some(FrameState::Invocation(inv)) => inv,
+            Some(FrameState::AsyncEvent(_)) => return async_invoke::on_reply(w, cx, to, outcome),
+            _ => return,
         };
         if outcome.is_ok() {
             run(w, cx, to, inv.step as usize + 1);
@@ -262,6 +260,11 @@ fn start_call(w: &mut World, cx: &mut Cx, fr: FrameRef) {
         PreparedStep::Invoke { func } => invoke(w, cx, func as usize, fr),
         PreparedStep::Send { queue, size_kb } => {
             crate::services::queue::send(w, cx, queue as usize, size_kb, fr)
+        }
+        PreparedStep::InvokeAsync { func } => {
+            // Accepted at once (202): the caller goes on.
+            async_invoke::accept(w, cx, func as usize);
+            w.deliver(cx, fr, Outcome::ok(Kind::Lambda));
         }
         PreparedStep::Wait(_) | PreparedStep::Fail(_) => {
             unreachable!("plan stops only at call steps")

@@ -12,11 +12,13 @@
 use rand::Rng;
 
 mod account;
+pub mod async_invoke;
 pub mod cost;
 mod flow;
 mod stats;
 
 pub use account::{legacy_burst, Account, LEGACY_ENVS_PER_MINUTE};
+pub use async_invoke::{AsyncEvent, AsyncStats};
 pub use flow::{invoke, DEADLINE, ENV_READY, KEEP_ALIVE};
 pub use stats::FunctionStats;
 
@@ -66,6 +68,12 @@ pub enum PreparedStep {
         queue: u16,
         /// Message size \[KB\].
         size_kb: f32,
+    },
+    /// An asynchronous invoke: the callee accepts the event, the caller
+    /// goes on at once.
+    InvokeAsync {
+        /// Function index.
+        func: u16,
     },
 }
 
@@ -236,6 +244,12 @@ pub struct Function {
     pub series: FunctionSeries,
     /// Deadlines of invocations waiting on calls.
     pub deadlines: Deadlines,
+    /// Asynchronous invocation settings.
+    pub async_policy: async_invoke::AsyncPolicy,
+    /// Asynchronous events accepted in the measured window, by fate.
+    pub async_counters: async_invoke::AsyncCounters,
+    /// Of those, still queued or being attempted.
+    pub async_pending: u64,
     init: Dist,
     keep_alive: SimDuration,
     max_lifetime: Option<SimDuration>,
@@ -301,6 +315,9 @@ impl Function {
                     queue: *queue as u16,
                     size_kb: *size_kb as f32,
                 },
+                Step::InvokeAsync { lambda } => PreparedStep::InvokeAsync {
+                    func: *lambda as u16,
+                },
             })
             .collect();
         Self {
@@ -315,6 +332,9 @@ impl Function {
             counters: FunctionCounters::default(),
             series,
             deadlines: Deadlines::default(),
+            async_policy: async_invoke::AsyncPolicy::new(cfg),
+            async_counters: Default::default(),
+            async_pending: 0,
             init: cfg.init.clone(),
             keep_alive: cfg.keep_alive,
             max_lifetime: cfg.max_lifetime,
@@ -596,7 +616,8 @@ impl Function {
                 }
                 PreparedStep::Table { .. }
                 | PreparedStep::Invoke { .. }
-                | PreparedStep::Send { .. } => {
+                | PreparedStep::Send { .. }
+                | PreparedStep::InvokeAsync { .. } => {
                     return Plan::Call {
                         after,
                         step: i as u16,

@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::Function;
+use super::{AsyncStats, Function};
 use crate::metrics::text::{percent, thousands, Table};
 use crate::model::Architecture;
 use crate::services::Collect;
@@ -42,6 +42,9 @@ pub struct FunctionStats {
     pub arch: Architecture,
     /// Provisioned environments configured (for pricing).
     pub provisioned_concurrency: u32,
+    /// Asynchronous invocations (present when the function accepted any).
+    #[serde(rename = "async", skip_serializing_if = "Option::is_none")]
+    pub asynchronous: Option<AsyncStats>,
 }
 
 impl Default for FunctionStats {
@@ -62,6 +65,7 @@ impl Default for FunctionStats {
             memory_mb: 0,
             arch: Architecture::X86_64,
             provisioned_concurrency: 0,
+            asynchronous: None,
         }
     }
 }
@@ -87,6 +91,8 @@ pub fn collect(f: &mut Function, c: &mut Collect<'_>) -> FunctionStats {
         memory_mb: f.memory_mb,
         arch: f.arch,
         provisioned_concurrency: f.provisioned,
+        asynchronous: (f.async_counters.accepted > 0)
+            .then(|| AsyncStats::new(&f.async_counters, f.async_pending)),
     }
 }
 

@@ -288,8 +288,9 @@ fn arm(w: &mut World, cx: &mut Cx, q: usize) {
         }
     }
     if queue.sample_at.is_none() && queue.visible_count() > 0 {
-        // The last instant of the current interval.
-        let t = (now / interval + 1) * interval - 1;
+        // The last instant of the current interval (of the next one when
+        // this is that instant).
+        let t = ((now + 1) / interval + 1) * interval - 1;
         queue.sample_at = Some(t);
         cx.schedule_at(t, ev(SAMPLE));
     }

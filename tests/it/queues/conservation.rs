@@ -16,7 +16,7 @@ fn messy(warmup_s: u64, seed: u64) -> Scenario {
     let mut worker = lambda(
         "worker",
         vec![
-            Step::Io(Dist::Exp { mean: 0.3 }),
+            Step::Io(Dist::Exp { mean: 1.0 }),
             Step::Send {
                 queue: 2,
                 size_kb: 100.0,
@@ -25,7 +25,7 @@ fn messy(warmup_s: u64, seed: u64) -> Scenario {
         ],
     );
     worker.reserved_concurrency = Some(4);
-    worker.timeout = SECONDS; // exp(0.3 s) runs past it now and then
+    worker.timeout = 2 * SECONDS; // exp(1 s) runs past it now and then
     worker.triggers = vec![Trigger {
         batch_size: 20,
         batch_window: 2 * SECONDS,
@@ -67,7 +67,7 @@ fn messy(warmup_s: u64, seed: u64) -> Scenario {
     with_queues(
         simulation(400, warmup_s, seed),
         vec![
-            producer("orders-in", 0, Arrival::Poisson { rate: 40.0 }),
+            producer("orders-in", 0, Arrival::Poisson { rate: 60.0 }),
             producer("slow-in", 3, Arrival::Poisson { rate: 2.0 }),
         ],
         vec![worker, auditor, janitor],
@@ -103,7 +103,7 @@ fn messages_are_conserved_under_throttles_failures_expiry_and_redrive() {
         // Moved messages arrive in the dead-letter queue as its sends.
         assert_eq!(dlq.sent, orders.dead_lettered, "seed {seed}");
         // A send costs two requests (100 KB = two 64 KB chunks).
-        assert!(audit.requests.send >= 2 * audit.sent - 2 * audit.sent / 50);
+        assert_eq!(audit.requests.send, 2 * audit.sent);
         // Sends are accepted at once (send latency 0): every request ended.
         assert_eq!(
             r.workloads["orders-in"].succeeded,

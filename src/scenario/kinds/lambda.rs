@@ -1,28 +1,89 @@
-//! Stage two for functions: `[[lambda]]` (runtimes, concurrency, SnapStart,
-//! steps).
+//! `[[lambda]]`: its raw struct and its validation into [`Lambda`]
+//! (runtime, memory, timeouts, concurrency, SnapStart; the account-wide
+//! concurrency checks). Steps are in `lambda_steps.rs`.
+//!
+//! Must not know: how environments are kept or invocations run.
 
+use toml::Value;
+
+use super::{Given, Kind};
 use crate::engine::{MILLIS, SECONDS};
-
-use super::context::Cx;
-use super::error::suggest;
-use super::locate::FieldPath;
-use super::raw::*;
-use super::shape::Raws;
-use super::validate::{choice, dur_in, in_range, int_in, opt_dist};
 use crate::model::limits::{self, secs};
 use crate::model::*;
+use crate::scenario::context::Cx;
+use crate::scenario::error::suggest;
+use crate::scenario::locate::FieldPath;
+use crate::scenario::raw::Required;
+use crate::scenario::shape::strip_each;
+use crate::scenario::validate::{choice, dur_in, int_in, opt_dist};
 
-/// Validates all functions, including the account-wide reserved sum.
-pub fn lambdas(cx: &mut Cx<'_>, raws: &Raws, sim: &Simulation) -> Vec<Option<Lambda>> {
-    let out: Vec<Option<Lambda>> = raws
-        .lambdas
-        .iter()
-        .enumerate()
-        .map(|(i, l)| l.as_ref().and_then(|l| lambda(cx, i, l, sim)))
-        .collect();
+#[path = "lambda_steps.rs"]
+mod steps;
+
+pub use steps::RawStep;
+
+/// `[[lambda]]`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLambda {
+    pub name: String,
+    pub runtime: Option<String>,
+    pub architecture: Option<String>,
+    pub memory_mb: Option<i64>,
+    pub timeout: Option<String>,
+    pub init: Option<String>,
+    pub keep_alive: Option<String>,
+    pub routing: Option<String>,
+    pub max_lifetime: Option<String>,
+    pub reserved_concurrency: Option<i64>,
+    pub provisioned_concurrency: Option<i64>,
+    pub snap_start: Option<bool>,
+    #[serde(default)]
+    pub steps: Vec<RawStep>,
+    #[serde(default)]
+    pub triggers: Vec<super::queue::RawTrigger>,
+    /// Not supported yet.
+    pub destinations: Option<toml::Value>,
+}
+
+impl Required for RawLambda {
+    const REQUIRED: &'static [&'static str] = &["name"];
+}
+
+impl Kind for RawLambda {
+    type Model = Lambda;
+
+    fn strip_nested(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) -> Vec<&'static str> {
+        let mut m = strip_each::<RawStep>(cx, path, v, "steps");
+        m.extend(strip_each::<super::queue::RawTrigger>(
+            cx, path, v, "triggers",
+        ));
+        m
+    }
+
+    fn validate(&self, cx: &mut Cx<'_>, i: usize, given: &Given<'_>) -> Option<Lambda> {
+        let triggers = super::queue::triggers(
+            cx,
+            &crate::fp!["lambda", i, "triggers"],
+            &self.triggers,
+            given,
+        );
+        lambda(cx, i, self, given.simulation)
+            .zip(triggers)
+            .map(|(l, triggers)| Lambda { triggers, ..l })
+    }
+
+    fn check_all(cx: &mut Cx<'_>, all: &[Option<Self>], given: &Given<'_>) {
+        account(cx, all, given.simulation);
+    }
+}
+
+/// The account-wide checks: reserved concurrency, and provisioned
+/// concurrency of functions without a reservation, leave the unreserved
+/// floor.
+fn account(cx: &mut Cx<'_>, all: &[Option<RawLambda>], sim: &Simulation) {
     // aws-facts 1.1: at least 100 must stay unreserved.
-    let reserved: u64 = raws
-        .lambdas
+    let reserved: u64 = all
         .iter()
         .flatten()
         .filter_map(|l| l.reserved_concurrency)
@@ -30,8 +91,7 @@ pub fn lambdas(cx: &mut Cx<'_>, raws: &Raws, sim: &Simulation) -> Vec<Option<Lam
         .sum();
     let cap = u64::from(sim.account_concurrency).saturating_sub(UNRESERVED_FLOOR.into());
     if reserved > cap {
-        let last = raws
-            .lambdas
+        let last = all
             .iter()
             .rposition(|l| l.as_ref().is_some_and(|l| l.reserved_concurrency.is_some()))
             .unwrap_or(0);
@@ -45,8 +105,7 @@ pub fn lambdas(cx: &mut Cx<'_>, raws: &Raws, sim: &Simulation) -> Vec<Option<Lam
     } else {
         // Provisioned environments of functions without a reservation come
         // out of the unreserved pool, which must keep its floor of 100 too.
-        let pc_unreserved: u64 = raws
-            .lambdas
+        let pc_unreserved: u64 = all
             .iter()
             .flatten()
             .filter(|l| l.reserved_concurrency.is_none())
@@ -54,8 +113,7 @@ pub fn lambdas(cx: &mut Cx<'_>, raws: &Raws, sim: &Simulation) -> Vec<Option<Lam
             .map(|v| v.max(0) as u64)
             .sum();
         if reserved + pc_unreserved > cap {
-            let last = raws
-                .lambdas
+            let last = all
                 .iter()
                 .rposition(|l| {
                     l.as_ref().is_some_and(|l| {
@@ -72,20 +130,18 @@ pub fn lambdas(cx: &mut Cx<'_>, raws: &Raws, sim: &Simulation) -> Vec<Option<Lam
             );
         }
     }
-    out
 }
 
+/// Validates one `[[lambda]]`.
 fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<Lambda> {
     let before = cx.problems.len();
     let p = |f: &str| crate::fp!["lambda", i, f];
-    for (field, raw) in [("triggers", &r.triggers), ("destinations", &r.destinations)] {
-        if raw.is_some() {
-            cx.key_err(
-                &p(field),
-                format!("`{field}` is not supported yet in this version of slsim"),
-                "remove it; functions are invoked by workloads, api routes and call steps",
-            );
-        }
+    if r.destinations.is_some() {
+        cx.key_err(
+            &p("destinations"),
+            "`destinations` is not supported yet in this version of slsim",
+            "remove it; functions are invoked by workloads, api routes, call steps and triggers",
+        );
     }
     let runtime = r.runtime.clone().unwrap_or_else(|| DEFAULT_RUNTIME.into());
     let known = RUNTIMES.iter().find(|(n, _, _)| *n == runtime);
@@ -205,7 +261,7 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<
         .steps
         .iter()
         .enumerate()
-        .filter_map(|(k, s)| step(cx, &p("steps").join(k), s))
+        .filter_map(|(k, s)| steps::step(cx, &p("steps").join(k), s))
         .collect();
     if cx.problems.len() > before {
         return None;
@@ -224,166 +280,7 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<
         provisioned_concurrency,
         snap_start,
         steps,
+        triggers: Vec::new(),
+        async_invoke: AsyncInvoke::default(),
     })
-}
-
-const STEP_FORMS: &str = "a step is one of { compute = \"<dist>\" }, { io = \"<dist>\" }, { call = \"<name>\", ... }, { fail = 0.01 }";
-
-fn step(cx: &mut Cx<'_>, p: &FieldPath, s: &RawStep) -> Option<Step> {
-    let given: Vec<&str> = [
-        ("compute", s.compute.is_some()),
-        ("io", s.io.is_some()),
-        ("call", s.call.is_some()),
-        ("fail", s.fail.is_some()),
-    ]
-    .iter()
-    .filter(|(_, g)| *g)
-    .map(|(n, _)| *n)
-    .collect();
-    if given.len() != 1 {
-        let msg = if given.is_empty() {
-            "step has none of `compute`, `io`, `call`, `fail`".to_string()
-        } else {
-            format!("step has more than one of {}", super::error::list(&given))
-        };
-        cx.err(p, msg, STEP_FORMS);
-        return None;
-    }
-    let extra = |cx: &mut Cx<'_>, allowed: &[&str]| {
-        for (f, present) in [
-            ("threads", s.threads.is_some()),
-            ("op", s.op.is_some()),
-            ("items", s.items.is_some()),
-            ("item_kb", s.item_kb.is_some()),
-            ("mode", s.mode.is_some()),
-        ] {
-            if present && !allowed.contains(&f) {
-                cx.key_err(
-                    &p.join(f),
-                    format!(
-                        "`{f}` does not apply to {} `{}` step",
-                        super::numbers::article(given[0]),
-                        given[0]
-                    ),
-                    STEP_FORMS,
-                );
-            }
-        }
-    };
-    match given[0] {
-        "compute" => {
-            extra(cx, &["threads"]);
-            let d = opt_dist(cx, &p.join("compute"), &s.compute)?;
-            let threads = s.threads.unwrap_or(1.0);
-            let before = cx.problems.len();
-            in_range(
-                cx,
-                &p.join("threads"),
-                threads,
-                limits::THREADS.0,
-                limits::THREADS.1,
-                "how many vCPUs the code keeps busy; 1 = single-threaded; a function has at most 6 vCPUs (aws-facts 1.3)",
-            );
-            if cx.problems.len() > before {
-                return None;
-            }
-            Some(Step::Compute { dist: d, threads })
-        }
-        "io" => {
-            extra(cx, &[]);
-            opt_dist(cx, &p.join("io"), &s.io).map(Step::Io)
-        }
-        "fail" => {
-            extra(cx, &[]);
-            let f = s.fail.unwrap_or(0.0);
-            if !(0.0..=1.0).contains(&f) {
-                cx.err(
-                    &p.join("fail"),
-                    format!(
-                        "fail probability {} is out of range (allowed 0..=1)",
-                        super::numbers::show(f)
-                    ),
-                    "a probability between 0 and 1",
-                );
-                return None;
-            }
-            Some(Step::Fail(f))
-        }
-        _ => call(cx, p, s, extra),
-    }
-}
-
-fn call(
-    cx: &mut Cx<'_>,
-    p: &FieldPath,
-    s: &RawStep,
-    extra: impl Fn(&mut Cx<'_>, &[&str]),
-) -> Option<Step> {
-    let name = s.call.as_deref().unwrap_or("");
-    let (kind, idx) = cx.resolve(&p.join("call"), name, &["table", "lambda"], "a call step")?;
-    if kind == "lambda" {
-        extra(cx, &["mode"]);
-        match s.mode.as_deref() {
-            None | Some("sync") => Some(Step::Invoke { lambda: idx }),
-            Some("async") => {
-                cx.err(
-                    &p.join("mode"),
-                    "call `mode = \"async\"` is not supported yet in this version of slsim",
-                    "use mode = \"sync\" (the default)",
-                );
-                None
-            }
-            Some(m) => {
-                cx.err(
-                    &p.join("mode"),
-                    format!("`{m}` is not a valid mode"),
-                    suggest(m, &["sync", "async"]),
-                );
-                None
-            }
-        }
-    } else {
-        extra(cx, &["op", "items", "item_kb"]);
-        let ops = [
-            ("get", TableOp::Get),
-            ("put", TableOp::Put),
-            ("update", TableOp::Update),
-            ("delete", TableOp::Delete),
-            ("query", TableOp::Query),
-            ("scan", TableOp::Scan),
-        ];
-        if s.op.is_none() {
-            cx.err(
-                p,
-                format!("a call to table `{name}` needs `op`"),
-                "add op = \"get\" | \"put\" | \"update\" | \"delete\" | \"query\" | \"scan\"",
-            );
-            return None;
-        }
-        let before = cx.problems.len();
-        let op = choice(cx, &p.join("op"), &s.op, &ops, TableOp::Get);
-        let items = int_in(
-            cx,
-            &p.join("items"),
-            s.items,
-            1,
-            (1, limits::MAX_ITEMS),
-            "the number of items read or written by one request",
-        ) as u32;
-        let item_kb = s.item_kb.unwrap_or(1.0);
-        in_range(
-            cx,
-            &p.join("item_kb"),
-            item_kb,
-            f64::MIN_POSITIVE,
-            limits::MAX_ITEM_KB,
-            "item size in KB: > 0 and <= 400 (the DynamoDB item size limit, aws-facts 5.1)",
-        );
-        (cx.problems.len() == before).then_some(Step::Table {
-            table: idx,
-            op,
-            items,
-            item_kb,
-        })
-    }
 }

@@ -1,28 +1,72 @@
-//! Stage two for `[[workload]]`: target, arrival process and its scale,
-//! route mix, client retries.
+//! `[[workload]]`: its raw structs and their validation into
+//! [`Workload`] (target, arrival process and its scale, route mix, client
+//! retries).
+//!
+//! Must not know: how requests are generated or sent.
 
+use indexmap::IndexMap;
+use toml::Value;
+
+use super::api::RawApi;
+use super::{Given, Kind};
 use crate::dist::Dist;
-use crate::workload::Arrival;
-
-use super::context::Cx;
-use super::error::suggest;
-use super::locate::FieldPath;
-use super::numbers;
-use super::raw::*;
-use super::shape::Raws;
-use super::validate::{dist, in_range, int_in};
-use super::values;
 use crate::model::limits;
 use crate::model::*;
+use crate::scenario::context::Cx;
+use crate::scenario::error::suggest;
+use crate::scenario::locate::FieldPath;
+use crate::scenario::numbers;
+use crate::scenario::raw::Required;
+use crate::scenario::shape::strip_sub;
+use crate::scenario::validate::{dist, in_range, int_in};
+use crate::scenario::values;
+use crate::workload::Arrival;
+
+/// `[[workload]]`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkload {
+    pub name: String,
+    pub target: String,
+    pub arrival: String,
+    pub scale: Option<f64>,
+    pub routes: Option<IndexMap<String, f64>>,
+    pub retry: Option<RawRetry>,
+}
+
+/// `retry = { ... }` of a workload.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetry {
+    pub max_attempts: Option<i64>,
+    pub backoff: Option<String>,
+}
+
+impl Required for RawWorkload {
+    const REQUIRED: &'static [&'static str] = &["name", "target", "arrival"];
+}
+impl Required for RawRetry {}
+
+impl Kind for RawWorkload {
+    type Model = Workload;
+
+    fn strip_nested(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) -> Vec<&'static str> {
+        strip_sub::<RawRetry>(cx, path, v, "retry")
+    }
+
+    fn validate(&self, cx: &mut Cx<'_>, i: usize, given: &Given<'_>) -> Option<Workload> {
+        workload(cx, i, self, given)
+    }
+}
 
 /// Validates one `[[workload]]`.
-pub fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, raws: &Raws) -> Option<Workload> {
+fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, given: &Given<'_>) -> Option<Workload> {
     let before = cx.problems.len();
     let p = |f: &str| crate::fp!["workload", i, f];
     let target = cx.resolve(
         &p("target"),
         &r.target,
-        &["api", "lambda"],
+        &["api", "lambda", "queue"],
         "a workload target",
     );
     let arrival = match values::arrival(&r.arrival) {
@@ -43,9 +87,9 @@ pub fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, raws: &Raws) -> Opti
     );
     let mut routes = Vec::new();
     match (target, &r.routes) {
-        (Some(("api", a)), given) => {
-            if let Some(Some(api)) = raws.apis.get(a) {
-                routes = route_mix(cx, &p("routes"), api, given.as_ref());
+        (Some(("api", a)), mix) => {
+            if let Some(Some(api)) = given.raws.apis.get(a) {
+                routes = route_mix(cx, &p("routes"), api, mix.as_ref());
             }
         }
         (Some(_), Some(_)) => cx.key_err(
@@ -93,6 +137,7 @@ pub fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, raws: &Raws) -> Opti
     });
     let target = match target? {
         ("api", k) => Target::Api(k),
+        ("queue", k) => Target::Queue(k),
         (_, k) => Target::Lambda(k),
     };
     if let Some(a) = &arrival {
@@ -167,7 +212,7 @@ fn route_mix(
     cx: &mut Cx<'_>,
     path: &FieldPath,
     api: &RawApi,
-    given: Option<&indexmap::IndexMap<String, f64>>,
+    given: Option<&IndexMap<String, f64>>,
 ) -> Vec<(usize, f64)> {
     let names: Vec<&str> = api.routes.iter().map(|r| r.route.as_str()).collect();
     let Some(m) = given else {
@@ -209,4 +254,17 @@ fn route_mix(
         }
     }
     routes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::raw::assert_required;
+
+    #[test]
+    fn required_fields_are_required() {
+        assert_required::<RawRetry>();
+        let e = toml::from_str::<RawWorkload>("").unwrap_err().to_string();
+        assert!(e.contains("missing field `name`"), "{e}");
+    }
 }

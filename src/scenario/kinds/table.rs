@@ -1,14 +1,84 @@
-//! Stage two for tables: `[[table]]` (capacity mode, consistency, DAX, SDK
-//! retries).
+//! `[[table]]` (DynamoDB): its raw structs and their validation into
+//! [`Table`] (capacity mode, consistency, burst credit, latencies, DAX,
+//! SDK retries).
+//!
+//! Must not know: how capacity is consumed or requests throttled.
 
-use super::context::Cx;
-use super::raw::*;
-use super::validate::{choice, dist, dur, dur_in, in_range, int_in};
+use toml::Value;
+
+use super::{Given, Kind};
 use crate::model::limits::{self, secs};
 use crate::model::*;
+use crate::scenario::context::Cx;
+use crate::scenario::locate::FieldPath;
+use crate::scenario::raw::Required;
+use crate::scenario::shape::strip_sub;
+use crate::scenario::validate::{choice, dist, dur, dur_in, in_range, int_in};
+
+/// `[[table]]`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTable {
+    pub name: String,
+    pub capacity: Option<String>,
+    pub rcu: Option<f64>,
+    pub wcu: Option<f64>,
+    pub initial_read_peak: Option<f64>,
+    pub initial_write_peak: Option<f64>,
+    pub consistency: Option<String>,
+    pub burst_seconds: Option<f64>,
+    pub read_latency: Option<String>,
+    pub write_latency: Option<String>,
+    pub dax: Option<RawDax>,
+    pub sdk_retry: Option<RawSdkRetry>,
+    /// Not supported yet.
+    pub autoscaling: Option<toml::Value>,
+    /// Only `false` is supported yet.
+    pub stream: Option<bool>,
+}
+
+/// `dax = { ... }` of a table.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDax {
+    pub hit_ratio: f64,
+    pub ttl: Option<String>,
+    pub hit_latency: Option<String>,
+}
+
+/// `sdk_retry = { ... }` of a table.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSdkRetry {
+    pub max_attempts: Option<i64>,
+    pub base: Option<String>,
+    pub max_backoff: Option<String>,
+}
+
+impl Required for RawTable {
+    const REQUIRED: &'static [&'static str] = &["name"];
+}
+impl Required for RawDax {
+    const REQUIRED: &'static [&'static str] = &["hit_ratio"];
+}
+impl Required for RawSdkRetry {}
+
+impl Kind for RawTable {
+    type Model = Table;
+
+    fn strip_nested(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) -> Vec<&'static str> {
+        let mut m = strip_sub::<RawDax>(cx, path, v, "dax");
+        m.extend(strip_sub::<RawSdkRetry>(cx, path, v, "sdk_retry"));
+        m
+    }
+
+    fn validate(&self, cx: &mut Cx<'_>, i: usize, _: &Given<'_>) -> Option<Table> {
+        table(cx, i, self)
+    }
+}
 
 /// Validates one `[[table]]`.
-pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
+fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
     let before = cx.problems.len();
     let p = |f: &str| crate::fp!["table", i, f];
     if r.autoscaling.is_some() {
@@ -217,4 +287,16 @@ pub fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
         dax,
         sdk_retry,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::raw::assert_required;
+
+    #[test]
+    fn nested_required_fields_are_required() {
+        assert_required::<RawDax>();
+        assert_required::<RawSdkRetry>();
+    }
 }

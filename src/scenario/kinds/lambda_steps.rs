@@ -1,0 +1,229 @@
+//! The `steps` of a `[[lambda]]`: their raw struct and their validation
+//! into [`Step`]s (compute, io, fail, and calls, which resolve by the
+//! callee's kind: a table is a table operation, a lambda an invoke).
+//!
+//! Must not know: how steps run.
+
+use crate::model::limits;
+use crate::model::*;
+use crate::scenario::context::Cx;
+use crate::scenario::error::{list, suggest};
+use crate::scenario::locate::FieldPath;
+use crate::scenario::numbers;
+use crate::scenario::raw::Required;
+use crate::scenario::validate::{choice, in_range, int_in, opt_dist};
+
+/// One entry of a lambda's `steps`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStep {
+    pub compute: Option<String>,
+    pub threads: Option<f64>,
+    pub io: Option<String>,
+    pub call: Option<String>,
+    pub op: Option<String>,
+    pub items: Option<i64>,
+    pub item_kb: Option<f64>,
+    pub mode: Option<String>,
+    pub size_kb: Option<f64>,
+    pub fail: Option<f64>,
+}
+
+impl Required for RawStep {}
+
+const STEP_FORMS: &str = "a step is one of { compute = \"<dist>\" }, { io = \"<dist>\" }, { call = \"<name>\", ... }, { fail = 0.01 }";
+
+/// Validates one step at `p`; `None` when it had a problem.
+pub fn step(cx: &mut Cx<'_>, p: &FieldPath, s: &RawStep) -> Option<Step> {
+    let given: Vec<&str> = [
+        ("compute", s.compute.is_some()),
+        ("io", s.io.is_some()),
+        ("call", s.call.is_some()),
+        ("fail", s.fail.is_some()),
+    ]
+    .iter()
+    .filter(|(_, g)| *g)
+    .map(|(n, _)| *n)
+    .collect();
+    if given.len() != 1 {
+        let msg = if given.is_empty() {
+            "step has none of `compute`, `io`, `call`, `fail`".to_string()
+        } else {
+            format!("step has more than one of {}", list(&given))
+        };
+        cx.err(p, msg, STEP_FORMS);
+        return None;
+    }
+    let extra = |cx: &mut Cx<'_>, allowed: &[&str]| {
+        for (f, present) in [
+            ("threads", s.threads.is_some()),
+            ("op", s.op.is_some()),
+            ("items", s.items.is_some()),
+            ("item_kb", s.item_kb.is_some()),
+            ("mode", s.mode.is_some()),
+            ("size_kb", s.size_kb.is_some()),
+        ] {
+            if present && !allowed.contains(&f) {
+                cx.key_err(
+                    &p.join(f),
+                    format!(
+                        "`{f}` does not apply to {} `{}` step",
+                        numbers::article(given[0]),
+                        given[0]
+                    ),
+                    STEP_FORMS,
+                );
+            }
+        }
+    };
+    match given[0] {
+        "compute" => {
+            extra(cx, &["threads"]);
+            let d = opt_dist(cx, &p.join("compute"), &s.compute)?;
+            let threads = s.threads.unwrap_or(1.0);
+            let before = cx.problems.len();
+            in_range(
+                cx,
+                &p.join("threads"),
+                threads,
+                limits::THREADS.0,
+                limits::THREADS.1,
+                "how many vCPUs the code keeps busy; 1 = single-threaded; a function has at most 6 vCPUs (aws-facts 1.3)",
+            );
+            if cx.problems.len() > before {
+                return None;
+            }
+            Some(Step::Compute { dist: d, threads })
+        }
+        "io" => {
+            extra(cx, &[]);
+            opt_dist(cx, &p.join("io"), &s.io).map(Step::Io)
+        }
+        "fail" => {
+            extra(cx, &[]);
+            let f = s.fail.unwrap_or(0.0);
+            if !(0.0..=1.0).contains(&f) {
+                cx.err(
+                    &p.join("fail"),
+                    format!(
+                        "fail probability {} is out of range (allowed 0..=1)",
+                        numbers::show(f)
+                    ),
+                    "a probability between 0 and 1",
+                );
+                return None;
+            }
+            Some(Step::Fail(f))
+        }
+        _ => call(cx, p, s, extra),
+    }
+}
+
+fn call(
+    cx: &mut Cx<'_>,
+    p: &FieldPath,
+    s: &RawStep,
+    extra: impl Fn(&mut Cx<'_>, &[&str]),
+) -> Option<Step> {
+    let name = s.call.as_deref().unwrap_or("");
+    let (kind, idx) = cx.resolve(
+        &p.join("call"),
+        name,
+        &["table", "lambda", "queue"],
+        "a call step",
+    )?;
+    if kind == "queue" {
+        extra(cx, &["size_kb"]);
+        let size_kb = s.size_kb.unwrap_or(crate::model::queue::DEFAULT_MESSAGE_KB);
+        let before = cx.problems.len();
+        in_range(
+            cx,
+            &p.join("size_kb"),
+            size_kb,
+            f64::MIN_POSITIVE,
+            crate::model::queue::MAX_MESSAGE_KB,
+            "message size in KB: > 0 and <= 1024 (SQS messages are at most 1 MiB, aws-facts 2)",
+        );
+        return (cx.problems.len() == before).then_some(Step::Send {
+            queue: idx,
+            size_kb,
+        });
+    }
+    if kind == "lambda" {
+        extra(cx, &["mode"]);
+        match s.mode.as_deref() {
+            None | Some("sync") => Some(Step::Invoke { lambda: idx }),
+            Some("async") => {
+                cx.err(
+                    &p.join("mode"),
+                    "call `mode = \"async\"` is not supported yet in this version of slsim",
+                    "use mode = \"sync\" (the default)",
+                );
+                None
+            }
+            Some(m) => {
+                cx.err(
+                    &p.join("mode"),
+                    format!("`{m}` is not a valid mode"),
+                    suggest(m, &["sync", "async"]),
+                );
+                None
+            }
+        }
+    } else {
+        extra(cx, &["op", "items", "item_kb"]);
+        let ops = [
+            ("get", TableOp::Get),
+            ("put", TableOp::Put),
+            ("update", TableOp::Update),
+            ("delete", TableOp::Delete),
+            ("query", TableOp::Query),
+            ("scan", TableOp::Scan),
+        ];
+        if s.op.is_none() {
+            cx.err(
+                p,
+                format!("a call to table `{name}` needs `op`"),
+                "add op = \"get\" | \"put\" | \"update\" | \"delete\" | \"query\" | \"scan\"",
+            );
+            return None;
+        }
+        let before = cx.problems.len();
+        let op = choice(cx, &p.join("op"), &s.op, &ops, TableOp::Get);
+        let items = int_in(
+            cx,
+            &p.join("items"),
+            s.items,
+            1,
+            (1, limits::MAX_ITEMS),
+            "the number of items read or written by one request",
+        ) as u32;
+        let item_kb = s.item_kb.unwrap_or(1.0);
+        in_range(
+            cx,
+            &p.join("item_kb"),
+            item_kb,
+            f64::MIN_POSITIVE,
+            limits::MAX_ITEM_KB,
+            "item size in KB: > 0 and <= 400 (the DynamoDB item size limit, aws-facts 5.1)",
+        );
+        (cx.problems.len() == before).then_some(Step::Table {
+            table: idx,
+            op,
+            items,
+            item_kb,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::raw::{assert_required, field_names};
+
+    #[test]
+    fn step_fields_are_recovered() {
+        assert_required::<RawStep>();
+        assert!(field_names::<RawStep>().contains(&"item_kb"));
+    }
+}
