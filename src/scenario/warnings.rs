@@ -137,7 +137,7 @@ fn triggered_queues(cx: &mut Cx<'_>, s: &Scenario) {
                 );
             }
         }
-        if f.triggers.is_empty() || !f.reserved_concurrency.is_some_and(|r| r < MIN_RESERVED) {
+        if f.triggers.is_empty() || f.reserved_concurrency.is_none_or(|r| r >= MIN_RESERVED) {
             continue;
         }
         let names: Vec<&str> = f

@@ -255,3 +255,80 @@ fn dot_is_deterministic_and_styles_edges_by_kind() {
     );
     assert_eq!(dot, topo.clone().to_dot("x"));
 }
+
+#[test]
+fn queues_add_send_poll_and_dead_letter_edges_but_no_sync_cycle() {
+    use crate::model::{Queue, QueueType, Redrive, Trigger};
+    // f0 sends to `jobs`, which triggers f0 again (legal: asynchronous),
+    // and redrives to `dlq`; a workload sends to `dlq` directly.
+    let send = |queue| Step::Send {
+        queue,
+        size_kb: 1.0,
+    };
+    let mut s = scenario(vec![vec![send(0)], vec![]]);
+    s.lambdas[0].triggers = vec![Trigger::new(0)];
+    let mut jobs = Queue::new("jobs", QueueType::Standard);
+    jobs.redrive = Some(Redrive {
+        max_receive_count: 5,
+        dead_letter: 1,
+    });
+    s.queues = vec![jobs, Queue::new("dlq", QueueType::Standard)];
+    s.workloads.push(Workload::new(
+        "ops",
+        Target::Queue(1),
+        Arrival::Constant { rate: 1.0 },
+    ));
+    let topo = build(&s);
+    let g = &topo.graph;
+    let edges: Vec<(&str, &str, &str, EdgeKind, Origin)> = g
+        .edge_indices()
+        .map(|e| {
+            let (a, b) = g.edge_endpoints(e).unwrap();
+            let w = &g[e];
+            (
+                g[a].name.as_str(),
+                g[b].name.as_str(),
+                w.label.as_str(),
+                w.kind,
+                w.origin,
+            )
+        })
+        .collect();
+    for want in [
+        (
+            "ops",
+            "dlq",
+            "send",
+            EdgeKind::Async,
+            Origin::Workload { workload: 1 },
+        ),
+        (
+            "f0",
+            "jobs",
+            "send",
+            EdgeKind::Async,
+            Origin::Step { lambda: 0, step: 0 },
+        ),
+        (
+            "jobs",
+            "f0",
+            "poll",
+            EdgeKind::EventSource,
+            Origin::Trigger {
+                lambda: 0,
+                trigger: 0,
+            },
+        ),
+        (
+            "jobs",
+            "dlq",
+            "dead-letter",
+            EdgeKind::Async,
+            Origin::DeadLetter { queue: 0 },
+        ),
+    ] {
+        assert!(edges.contains(&want), "{want:?} not in {edges:?}");
+    }
+    assert!(topo.sync_cycles().is_empty());
+    assert!(to_dot(&s).contains("\"jobs\" [shape=cds, label=\"queue\\njobs\"];"));
+}
