@@ -315,3 +315,27 @@ fn partial_batch_failures_return_only_the_failed_messages() {
     assert!(r.functions["worker"].errors > 0);
     assert_eq!(q.failed_batches, r.functions["worker"].errors);
 }
+
+/// A queue nobody reads, filled at 1e6 messages/s: the memory guard stops
+/// the run and names the queue and its messages.
+#[test]
+fn the_memory_guard_names_a_growing_queue() {
+    let mut sim = simulation(3_600, 0, 9);
+    sim.max_memory_bytes = Some(64 << 20);
+    let s = with_queues(
+        sim,
+        vec![producer("flood", 0, Arrival::Poisson { rate: 1e6 })],
+        vec![],
+        vec![queue("backlog", QueueType::Standard, 30)],
+    );
+    let r = slsim::sim::run(&s).unwrap();
+    let stop = r.stopped_early.as_ref().expect("the memory guard trips");
+    assert!(stop.reason.contains("max_memory"), "{}", stop.reason);
+    assert!(
+        stop.reason.contains("queue `backlog`: ") && stop.reason.contains("messages held"),
+        "{}",
+        stop.reason
+    );
+    assert!(stop.at_s < 60.0, "{}", stop.at_s);
+    conserved(&r);
+}
