@@ -34,11 +34,12 @@
 //! assert!(result.functions["hello"].cold_starts >= 1);
 //! ```
 //!
-//! The layers, from the edge inwards: [`scenario`] (TOML in, typed
-//! [`scenario::Scenario`] out), [`sim`] (builds and runs a simulation),
-//! [`components`] (one module per AWS service), [`engine`] (time and events,
-//! knows nothing of AWS), [`metrics`], [`cost`], [`report`] (files out) and
-//! [`cli`]. See `ARCHITECTURE.md`.
+//! The layers, from the edge inwards: [`scenario`] (TOML in, a typed
+//! [`model::Scenario`] out), [`sim`] (builds, runs and prices a
+//! simulation), [`services`] (one folder per AWS service kind, behind one
+//! registry), [`engine`] (time and events, knows nothing of AWS), [`model`],
+//! [`metrics`], [`cost`], [`topology`], [`report`] (files out) and [`cli`].
+//! See `ARCHITECTURE.md`.
 
 pub mod cli;
 pub mod cost;

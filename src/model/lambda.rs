@@ -20,7 +20,7 @@ pub const RUNTIMES: [(&str, f64, f64); 10] = [
     ("ruby3.3", 239.0, 460.0),
 ];
 
-/// SnapStart restore duration (median, p99) [ms]: aws-facts 1.6, SnapStart
+/// SnapStart restore duration (median, p99) \[ms\]: aws-facts 1.6, SnapStart
 /// paragraph (java21 + SnapStart, 512 MB).
 pub const SNAPSTART_RESTORE_MS: (f64, f64) = (733.0, 1053.0);
 

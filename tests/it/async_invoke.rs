@@ -205,3 +205,49 @@ fn accepted_events_are_conserved_under_errors_throttles_and_the_end_of_the_run()
     let g = &r.functions["g"];
     assert!(g.asynchronous.as_ref().unwrap().accepted >= a.to_on_failure);
 }
+
+#[test]
+fn the_scenario_format_reads_async_calls_destinations_and_retry_settings() {
+    let toml = r#"
+[simulation]
+duration = "10m"
+
+[[workload]]
+name = "users"
+target = "front"
+arrival = "poisson(rate=1)"
+
+[[lambda]]
+name = "front"
+steps = [{ call = "worker", mode = "async" }]
+
+[[lambda]]
+name = "worker"
+max_retry_attempts = 1
+max_event_age = "90s"
+async_dispatch = "const(0ms)"
+destinations = { on_success = "audit", on_failure = "audit" }
+steps = [{ fail = 0.5 }]
+
+[[lambda]]
+name = "audit"
+"#;
+    let s = slsim::scenario::parse_str(toml, "async.toml", &[]).expect("valid");
+    assert!(matches!(
+        s.lambdas[0].steps[0],
+        Step::InvokeAsync { lambda: 1 }
+    ));
+    let a = &s.lambdas[1].async_invoke;
+    assert_eq!(a.max_retry_attempts, 1);
+    assert_eq!(a.max_event_age, 90 * SECONDS);
+    assert_eq!(a.on_success, Some(Destination::Lambda(2)));
+    assert_eq!(a.on_failure, Some(Destination::Lambda(2)));
+    // Runs, and every record reached the audit function.
+    let r = run(&s);
+    let w = async_stats(&r, "worker").0;
+    assert_eq!(
+        w.to_on_success + w.to_on_failure,
+        w.succeeded + w.retries_exhausted + w.expired
+    );
+    assert!(r.functions["audit"].asynchronous.is_some());
+}

@@ -14,11 +14,14 @@ use crate::scenario::context::Cx;
 use crate::scenario::error::suggest;
 use crate::scenario::locate::FieldPath;
 use crate::scenario::raw::Required;
-use crate::scenario::shape::strip_each;
+use crate::scenario::shape::{strip_each, strip_sub};
 use crate::scenario::validate::{choice, dur_in, int_in, opt_dist};
 
 #[path = "lambda_steps.rs"]
 mod steps;
+
+#[path = "lambda_async.rs"]
+mod asynchronous;
 
 pub use steps::RawStep;
 
@@ -42,8 +45,14 @@ pub struct RawLambda {
     pub steps: Vec<RawStep>,
     #[serde(default)]
     pub triggers: Vec<super::queue::RawTrigger>,
-    /// Not supported yet.
-    pub destinations: Option<toml::Value>,
+    /// Where asynchronous invocations' records go.
+    pub destinations: Option<asynchronous::RawDestinations>,
+    /// Retries of an asynchronous event after a function error.
+    pub max_retry_attempts: Option<i64>,
+    /// Oldest an asynchronous event may get before it is discarded.
+    pub max_event_age: Option<String>,
+    /// Delay from acceptance to the first attempt of an asynchronous event.
+    pub async_dispatch: Option<String>,
 }
 
 impl Required for RawLambda {
@@ -54,11 +63,17 @@ impl Kind for RawLambda {
     type Model = Lambda;
 
     fn strip_nested(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) -> Vec<&'static str> {
-        let mut m = strip_each::<RawStep>(cx, path, v, "steps");
-        m.extend(strip_each::<super::queue::RawTrigger>(
+        let mut missing = strip_each::<RawStep>(cx, path, v, "steps");
+        missing.extend(strip_each::<super::queue::RawTrigger>(
             cx, path, v, "triggers",
         ));
-        m
+        missing.extend(strip_sub::<asynchronous::RawDestinations>(
+            cx,
+            path,
+            v,
+            "destinations",
+        ));
+        missing
     }
 
     fn validate(&self, cx: &mut Cx<'_>, i: usize, given: &Given<'_>) -> Option<Lambda> {
@@ -136,13 +151,7 @@ fn account(cx: &mut Cx<'_>, all: &[Option<RawLambda>], sim: &Simulation) {
 fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<Lambda> {
     let before = cx.problems.len();
     let p = |f: &str| crate::fp!["lambda", i, f];
-    if r.destinations.is_some() {
-        cx.key_err(
-            &p("destinations"),
-            "`destinations` is not supported yet in this version of slsim",
-            "remove it; functions are invoked by workloads, api routes, call steps and triggers",
-        );
-    }
+    let async_invoke = asynchronous::async_invoke(cx, i, r);
     let runtime = r.runtime.clone().unwrap_or_else(|| DEFAULT_RUNTIME.into());
     let known = RUNTIMES.iter().find(|(n, _, _)| *n == runtime);
     if known.is_none() {
@@ -281,6 +290,6 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<
         snap_start,
         steps,
         triggers: Vec::new(),
-        async_invoke: AsyncInvoke::default(),
+        async_invoke,
     })
 }

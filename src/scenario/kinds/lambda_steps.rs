@@ -153,14 +153,7 @@ fn call(
         extra(cx, &["mode"]);
         match s.mode.as_deref() {
             None | Some("sync") => Some(Step::Invoke { lambda: idx }),
-            Some("async") => {
-                cx.err(
-                    &p.join("mode"),
-                    "call `mode = \"async\"` is not supported yet in this version of slsim",
-                    "use mode = \"sync\" (the default)",
-                );
-                None
-            }
+            Some("async") => Some(Step::InvokeAsync { lambda: idx }),
             Some(m) => {
                 cx.err(
                     &p.join("mode"),
