@@ -2,8 +2,8 @@
 //! (ESM, a function's `triggers`) that polls it.
 //!
 //! Sources: "aws-facts 2 (row)" is a row of the SQS + ESM table of the
-//! project's fact sheet; "[NF]" marks a fact that is not in it, with the
-//! page it comes from; "[A]" an assumption without a source.
+//! project's fact sheet; "\[NF\]" marks a fact that is not in it, with the
+//! page it comes from; "\[A\]" an assumption without a source.
 
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SECONDS};
@@ -80,7 +80,7 @@ pub const DEFAULT_VISIBILITY_TIMEOUT: SimDuration = 30 * SECONDS;
 /// Longest visibility timeout \[s\]: aws-facts 2 ("Visibility timeout":
 /// 0 to 12 h).
 pub const MAX_VISIBILITY_TIMEOUT_S: u64 = 12 * 3600;
-/// Longest queue `delay` \[s\]: `DelaySeconds` 0 to 900 s, default 0 ([NF]
+/// Longest queue `delay` \[s\]: `DelaySeconds` 0 to 900 s, default 0 (\[NF\]
 /// <https://www.rubydoc.info/gems/aws-sdk-sqs/1.10.0/Aws/SQS/Resource>).
 pub const MAX_DELAY_S: u64 = 900;
 /// Default retention \[ns\]: aws-facts 2 ("Retention": 4 days).
@@ -129,7 +129,7 @@ pub const ESM_SCALE_UP_PER_MINUTE: u32 = 300;
 /// Default cap on a mapping's concurrent batches: 1,000. aws-facts 2
 /// ("Maximum concurrency of one standard-queue ESM") is conflicting: the
 /// Lambda developer guide says 1,000, the Knowledge Center article and an
-/// AWS blog 1,250; the current Knowledge Center text says 1,000 ([NF]
+/// AWS blog 1,250; the current Knowledge Center text says 1,000 (\[NF\]
 /// <https://repost.aws/knowledge-center/lambda-sqs-scaling>,
 /// <https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html>).
 /// Set `max_concurrency` for another cap (up to 1,000).
@@ -142,13 +142,13 @@ pub const MIN_CONCURRENCY: (i64, i64) = (0, 1000);
 /// Default `batch_size`: aws-facts 2 ("Batch size": default 10).
 pub const DEFAULT_BATCH_SIZE: u32 = 10;
 /// Largest `batch_size` of a standard queue: aws-facts 2 ("Batch size":
-/// 10,000); the lower bound 1 is the Lambda API's ([NF]
+/// 10,000); the lower bound 1 is the Lambda API's (\[NF\]
 /// <https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html>).
 pub const MAX_BATCH_SIZE_STANDARD: i64 = 10_000;
 /// Largest `batch_size` of a FIFO queue: aws-facts 2 ("Batch size": 10).
 pub const MAX_BATCH_SIZE_FIFO: i64 = 10;
 /// Longest `batch_window` \[s\]: aws-facts 2 ("Batching window": 300 s).
-/// FIFO queues take none ([NF] services-sqs-parameters.html above).
+/// FIFO queues take none (\[NF\] services-sqs-parameters.html above).
 pub const MAX_BATCH_WINDOW_S: u64 = 300;
 /// An idle poller long-polls: one empty ReceiveMessage per poller per 20 s
 /// \[ns\] (aws-facts 2, "Poller long-poll wait time": UNCONFIRMED, 20 s
@@ -161,7 +161,7 @@ pub const THROTTLE_BACKOFF: SimDuration = SECONDS;
 impl Queue {
     /// Default `latency` of a standard queue: lognormal with median 16 ms
     /// and p99 105 ms, fitted to one measurement of SQS -> Lambda delivery
-    /// (\[A\], [NF] <https://bitesizedserverless.com/bite/serverless-messaging-latency-compared/>,
+    /// (\[A\], \[NF\] <https://bitesizedserverless.com/bite/serverless-messaging-latency-compared/>,
     /// eu-west-1, 2022).
     pub fn default_latency(kind: QueueType) -> Dist {
         match kind {
