@@ -118,7 +118,7 @@ impl Mapping {
         self.active = self.active.saturating_sub(1);
     }
 
-    /// Whether to scale up (in [`RAMP_STEP`]): messages wait, every slot
+    /// Whether to scale up (in `RAMP_STEP`): messages wait, every slot
     /// is busy, below the cap, no step pending.
     pub fn wants_ramp(&self, waiting: bool) -> bool {
         waiting && self.active >= self.limit && self.limit < self.cap && !self.ramp_armed
