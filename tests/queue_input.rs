@@ -78,6 +78,7 @@ fn a_queue_scenario_parses_with_its_defaults() {
             batch_size: 50,
             batch_window: 2 * SECONDS,
             max_concurrency: Some(20),
+            mapping_cap: 1000,
             min_concurrency: 2,
             report_batch_item_failures: true,
         }]

@@ -75,6 +75,7 @@ fn direct(simulation: Simulation, f: Lambda, rate: f64) -> Scenario {
         lambdas: vec![f],
         tables: vec![],
         queues: vec![],
+        topics: vec![],
         warnings: vec![],
     }
 }
@@ -215,6 +216,7 @@ pub fn todo(
         lambdas,
         tables: vec![todos],
         queues: vec![],
+        topics: vec![],
         warnings: vec![],
     }
 }

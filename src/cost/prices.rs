@@ -19,6 +19,8 @@ pub struct PriceTable {
     pub dynamodb: DynamoDbPrices,
     /// Amazon SQS.
     pub sqs: SqsPrices,
+    /// Amazon SNS.
+    pub sns: SnsPrices,
 }
 
 /// One step of a tiered price.
@@ -97,6 +99,17 @@ pub struct SqsPrices {
     pub free_requests_per_month: f64,
 }
 
+/// SNS prices (standard topics; a publish is each 64 KB chunk of a
+/// message: the simulator counts them).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SnsPrices {
+    /// Publish requests [USD per 1M].
+    pub publish_usd_per_million: f64,
+    /// Free tier [publishes per month].
+    pub free_publishes_per_month: f64,
+}
+
 impl PriceTable {
     /// Checks that every tier list is non-empty, ascending and ends with an
     /// unbounded tier, and that no price is negative. Returns the first
@@ -170,6 +183,14 @@ impl PriceTable {
             (
                 "sqs.free_requests_per_month",
                 self.sqs.free_requests_per_month,
+            ),
+            (
+                "sns.publish_usd_per_million",
+                self.sns.publish_usd_per_million,
+            ),
+            (
+                "sns.free_publishes_per_month",
+                self.sns.free_publishes_per_month,
             ),
         ];
         for (name, v) in scalars {

@@ -161,6 +161,10 @@ impl Default for AsyncInvoke {
 pub enum Destination {
     /// Another function, invoked asynchronously with the record.
     Lambda(usize),
+    /// A standard `[[queue]]`: the record is sent to it.
+    Queue(usize),
+    /// A `[[topic]]`: the record is published to it.
+    Topic(usize),
 }
 
 /// One step of an invocation.
@@ -204,6 +208,14 @@ pub enum Step {
     Send {
         /// `[[queue]]` index.
         queue: usize,
+        /// Message size \[KB\].
+        size_kb: f64,
+    },
+    /// A message published to a topic (the call lasts the topic's publish
+    /// latency).
+    Publish {
+        /// `[[topic]]` index.
+        topic: usize,
         /// Message size \[KB\].
         size_kb: f64,
     },

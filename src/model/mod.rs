@@ -16,6 +16,7 @@ pub mod limits;
 pub mod queue;
 pub mod simulation;
 pub mod table;
+pub mod topic;
 pub mod workload;
 
 pub use api::*;
@@ -23,6 +24,7 @@ pub use lambda::*;
 pub use queue::{Queue, QueueType, Redrive, Trigger};
 pub use simulation::*;
 pub use table::*;
+pub use topic::{Endpoint, Subscription, Topic};
 pub use workload::*;
 
 /// A whole scenario.
@@ -40,6 +42,8 @@ pub struct Scenario {
     pub tables: Vec<Table>,
     /// `[[queue]]`, in file order.
     pub queues: Vec<Queue>,
+    /// `[[topic]]`, in file order.
+    pub topics: Vec<Topic>,
     /// Warnings found by validation: the scenario runs, but probably not as
     /// meant (copied into the result's `warnings`).
     pub warnings: Vec<String>,
@@ -54,4 +58,7 @@ pub enum Target {
     Lambda(usize),
     /// `[[queue]]` index (a send; the request succeeds when it is accepted).
     Queue(usize),
+    /// `[[topic]]` index (a publish; the request succeeds when it is
+    /// accepted).
+    Topic(usize),
 }

@@ -65,8 +65,11 @@ pub struct Trigger {
     pub batch_size: u32,
     /// How long a batch waits for more messages after its first \[ns\].
     pub batch_window: SimDuration,
-    /// Most concurrent batches; `None`: [`ESM_MAX_CONCURRENCY`].
+    /// Most concurrent batches; `None`: `mapping_cap`.
     pub max_concurrency: Option<u32>,
+    /// The mapping's own cap on concurrent batches
+    /// (`simulation.esm_max_concurrency`, default [`ESM_MAX_CONCURRENCY`]).
+    pub mapping_cap: u32,
     /// Fewest concurrent batches the mapping scales down to (0: none kept;
     /// stands for the provisioned mode's minimum pollers).
     pub min_concurrency: u32,
@@ -132,8 +135,13 @@ pub const ESM_SCALE_UP_PER_MINUTE: u32 = 300;
 /// AWS blog 1,250; the current Knowledge Center text says 1,000 (\[NF\]
 /// <https://repost.aws/knowledge-center/lambda-sqs-scaling>,
 /// <https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html>).
-/// Set `max_concurrency` for another cap (up to 1,000).
+/// Set a trigger's `max_concurrency` for a lower cap, and
+/// `simulation.esm_max_concurrency` to take the other source's 1,250.
 pub const ESM_MAX_CONCURRENCY: u32 = 1000;
+/// `simulation.esm_max_concurrency` bounds: from the initial 5 batches to
+/// the larger published cap, 1,250 (aws-facts 2, "Maximum concurrency of
+/// one standard-queue ESM").
+pub const ESM_MAX_CONCURRENCY_RANGE: (i64, i64) = (5, 1250);
 /// `max_concurrency` bounds: aws-facts 2 ("`MaximumConcurrency`
 /// (ScalingConfig)": 2 to 1,000).
 pub const MAX_CONCURRENCY: (i64, i64) = (2, 1000);
@@ -202,6 +210,7 @@ impl Trigger {
             batch_size: DEFAULT_BATCH_SIZE,
             batch_window: 0,
             max_concurrency: None,
+            mapping_cap: ESM_MAX_CONCURRENCY,
             min_concurrency: 0,
             report_batch_item_failures: false,
         }
@@ -209,7 +218,10 @@ impl Trigger {
 
     /// The cap on concurrent batches.
     pub fn cap(&self) -> u32 {
-        self.max_concurrency.unwrap_or(ESM_MAX_CONCURRENCY).max(1)
+        self.max_concurrency
+            .unwrap_or(self.mapping_cap)
+            .min(self.mapping_cap)
+            .max(1)
     }
 
     /// Concurrent batches at the start: [`ESM_INITIAL_CONCURRENCY`], or

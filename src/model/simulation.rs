@@ -27,6 +27,8 @@ pub struct Simulation {
     pub account_concurrency: u32,
     /// Lambda scale-up model.
     pub scaling: ScalingModel,
+    /// Cap on one SQS event source mapping's concurrent batches.
+    pub esm_max_concurrency: u32,
     /// AWS Region (selects the price table and the legacy burst).
     pub region: String,
     /// Subtract the monthly free tier in cost figures.
@@ -85,6 +87,7 @@ impl Simulation {
             seed: 1,
             account_concurrency: DEFAULT_ACCOUNT_CONCURRENCY,
             scaling: ScalingModel::PerFunction,
+            esm_max_concurrency: super::queue::ESM_MAX_CONCURRENCY,
             region: DEFAULT_REGION.into(),
             free_tier: false,
             max_events: DEFAULT_MAX_EVENTS,

@@ -42,7 +42,7 @@ impl Workload {
             arrival,
             routes: match target {
                 Target::Api(_) => vec![(0, 1.0)],
-                Target::Lambda(_) | Target::Queue(_) => Vec::new(),
+                Target::Lambda(_) | Target::Queue(_) | Target::Topic(_) => Vec::new(),
             },
             retry: None,
         }

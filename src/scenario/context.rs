@@ -206,7 +206,11 @@ impl<'a> Cx<'a> {
         what: &str,
     ) -> Option<(&'static str, usize)> {
         debug_assert!(allowed.iter().all(|k| KINDS.contains(k)), "{allowed:?}");
-        let allowed_s = allowed.join(" or ");
+        // "a", "a or b", "a, b or c".
+        let allowed_s = match allowed.split_last() {
+            Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+            _ => allowed.join(""),
+        };
         let found = match self.names.lookup(name) {
             // Used by several components: reported once, as a duplicate
             // name; any guess here would only add false errors.

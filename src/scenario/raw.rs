@@ -21,6 +21,7 @@ pub struct RawSimulation {
     pub warmup: Option<String>,
     pub seed: Option<i64>,
     pub account_concurrency: Option<i64>,
+    pub esm_max_concurrency: Option<i64>,
     pub scaling: Option<String>,
     pub region: Option<String>,
     pub free_tier: Option<bool>,
@@ -115,6 +116,6 @@ mod tests {
         let f = field_names::<RawSimulation>();
         assert!(f.contains(&"duration"));
         assert!(f.contains(&"timeseries_interval"));
-        assert_eq!(f.len(), 12);
+        assert_eq!(f.len(), 13);
     }
 }

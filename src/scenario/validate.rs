@@ -221,10 +221,14 @@ fn check_cycles(cx: &mut Cx<'_>, model: &Scenario) {
             Some(Origin::Step { lambda, .. }) => crate::fp!["lambda", lambda, "steps"],
             Some(Origin::Route { api, route }) => crate::fp!["api", api, "routes"].join(route),
             Some(Origin::Workload { workload }) => crate::fp!["workload", workload, "target"],
-            // Destinations, triggers and redrives are asynchronous: never
-            // part of a sync cycle.
+            // Destinations, triggers, deliveries and redrives are
+            // asynchronous: never part of a sync cycle.
             Some(
-                Origin::Destination { .. } | Origin::Trigger { .. } | Origin::DeadLetter { .. },
+                Origin::Destination { .. }
+                | Origin::Trigger { .. }
+                | Origin::DeadLetter { .. }
+                | Origin::Subscriber { .. }
+                | Origin::SubscriberDeadLetter { .. },
             )
             | None => continue,
         };

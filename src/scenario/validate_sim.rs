@@ -72,6 +72,14 @@ pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulat
         (1, limits::MAX_ACCOUNT_CONCURRENCY),
         "the AWS default is 1000, raisable to tens of thousands",
     ) as u32;
+    let esm_max_concurrency = int_in(
+        cx,
+        &p("esm_max_concurrency"),
+        r.esm_max_concurrency,
+        d.esm_max_concurrency.into(),
+        crate::model::queue::ESM_MAX_CONCURRENCY_RANGE,
+        "one SQS mapping's cap on concurrent batches: AWS documents 1000 (Lambda guide) and 1250 (Knowledge Center, blog), aws-facts 2",
+    ) as u32;
     let scaling = choice(
         cx,
         &p("scaling"),
@@ -142,6 +150,7 @@ pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulat
         warmup,
         seed,
         account_concurrency,
+        esm_max_concurrency,
         scaling,
         region,
         free_tier: r.free_tier.unwrap_or(d.free_tier),

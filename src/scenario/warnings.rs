@@ -16,6 +16,61 @@ pub fn check(cx: &mut Cx<'_>, raws: &Raws, s: &Scenario) {
     diurnal_periods(cx, s);
     unused_ttls(cx, raws);
     triggered_queues(cx, s);
+    silent_topics(cx, s);
+    unreached_destinations(cx, s);
+}
+
+/// A topic with no subscriber: every message published to it is lost.
+fn silent_topics(cx: &mut Cx<'_>, s: &Scenario) {
+    for (i, t) in s.topics.iter().enumerate() {
+        if t.subscriptions.is_empty() {
+            cx.warn(
+                &crate::fp!["topic", i, "subscribers"],
+                "the topic has no subscribers: every message published to it is dropped (it is still billed)".to_string(),
+            );
+        }
+    }
+}
+
+/// `destinations` of a function that nothing invokes asynchronously: they
+/// apply to asynchronous invocations only (a sync call or a queue's
+/// mapping never reaches them).
+fn unreached_destinations(cx: &mut Cx<'_>, s: &Scenario) {
+    use crate::model::{Destination, Endpoint, Step};
+    let mut invoked_async = vec![false; s.lambdas.len()];
+    let mut mark = |f: usize| {
+        if let Some(m) = invoked_async.get_mut(f) {
+            *m = true;
+        }
+    };
+    for f in &s.lambdas {
+        for st in &f.steps {
+            if let Step::InvokeAsync { lambda } = st {
+                mark(*lambda);
+            }
+        }
+        for d in [f.async_invoke.on_success, f.async_invoke.on_failure] {
+            if let Some(Destination::Lambda(g)) = d {
+                mark(g);
+            }
+        }
+    }
+    for t in &s.topics {
+        for sub in &t.subscriptions {
+            if let Endpoint::Lambda(g) = sub.endpoint {
+                mark(g);
+            }
+        }
+    }
+    for (l, f) in s.lambdas.iter().enumerate() {
+        let a = &f.async_invoke;
+        if !invoked_async[l] && (a.on_success.is_some() || a.on_failure.is_some()) {
+            cx.warn(
+                &crate::fp!["lambda", l, "destinations"],
+                "nothing invokes this function asynchronously (an async call, a topic subscription or another function's destination): its destinations are never used".to_string(),
+            );
+        }
+    }
 }
 
 /// A function whose timeout is longer than the integration timeout of an

@@ -25,6 +25,7 @@ pub mod lambda;
 pub mod queue;
 pub mod table;
 pub mod token_bucket;
+pub mod topic;
 
 mod outcome;
 mod registry;
@@ -47,6 +48,7 @@ registry::services! {
     Lambda { field: lambdas, service: lambda::Lambdas, frames: [Invocation(lambda::Invocation), AsyncEvent(lambda::AsyncEvent)], section: functions },
     Table { field: tables, service: table::Tables, frames: [TableCall(table::TableCall)], section: tables },
     Queue { field: queues, service: queue::Queues, frames: [Batch(queue::Batch), Sending(queue::Sending)], section: queues },
+    Topic { field: topics, service: topic::Topics, frames: [Delivery(topic::Delivery), Publishing(topic::Publishing)], section: topics },
 }
 
 /// The scheduler the flows schedule through.

@@ -40,6 +40,7 @@ impl Topology {
                 NodeKind::Lambda => "component",
                 NodeKind::Table => "cylinder",
                 NodeKind::Queue => "cds",
+                NodeKind::Topic => "hexagon",
             };
             let _ = writeln!(
                 out,

@@ -1,10 +1,12 @@
 //! The architecture as one call graph: who calls whom, and how.
 //!
-//! Nodes are components (workloads, apis, lambdas, tables, queues); edges
-//! are calls (workload -> target, api route -> lambda, lambda step ->
-//! table, lambda or queue, queue -> the lambda it triggers, queue -> its
-//! dead-letter queue), each marked synchronous, asynchronous or event
-//! source and remembering the scenario field it comes from.
+//! Nodes are components (workloads, apis, lambdas, tables, queues,
+//! topics); edges are calls (workload -> target, api route -> lambda,
+//! lambda step -> table, lambda, queue or topic, queue -> the lambda it
+//! triggers, topic -> its subscribers, queue or subscription -> its
+//! dead-letter queue, lambda -> its destinations), each marked synchronous,
+//! asynchronous or event source and remembering the scenario field it
+//! comes from.
 //!
 //! Owns: building the graph from the model (once, here, for everyone),
 //! synchronous-cycle detection ([`Topology::sync_cycles`], which validation
@@ -20,7 +22,7 @@ mod tests;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::model::{Destination, Scenario, Step, Target};
+use crate::model::{Destination, Endpoint, Scenario, Step, Target};
 
 pub use dot::to_dot;
 
@@ -37,6 +39,8 @@ pub enum NodeKind {
     Table,
     /// `[[queue]]`.
     Queue,
+    /// `[[topic]]`.
+    Topic,
 }
 
 impl NodeKind {
@@ -48,6 +52,7 @@ impl NodeKind {
             NodeKind::Lambda => "lambda",
             NodeKind::Table => "table",
             NodeKind::Queue => "queue",
+            NodeKind::Topic => "topic",
         }
     }
 }
@@ -116,6 +121,20 @@ pub enum Origin {
     DeadLetter {
         /// `[[queue]]` index.
         queue: usize,
+    },
+    /// `topic[topic].subscribers[subscriber]`: a delivery.
+    Subscriber {
+        /// `[[topic]]` index.
+        topic: usize,
+        /// Index in that topic's `subscribers`.
+        subscriber: usize,
+    },
+    /// `topic[topic].subscribers[subscriber].dead_letter`.
+    SubscriberDeadLetter {
+        /// `[[topic]]` index.
+        topic: usize,
+        /// Index in that topic's `subscribers`.
+        subscriber: usize,
     },
     /// `lambda[lambda].destinations` (`on_success` or `on_failure`).
     Destination {
@@ -186,6 +205,10 @@ pub fn build(s: &Scenario) -> Topology {
         NodeKind::Queue,
         s.queues.iter().map(|x| x.name.as_str()).collect(),
     );
+    let tp = add(
+        NodeKind::Topic,
+        s.topics.iter().map(|x| x.name.as_str()).collect(),
+    );
     let edge = |kind, label: &str, origin| Edge {
         kind,
         label: label.to_string(),
@@ -193,12 +216,14 @@ pub fn build(s: &Scenario) -> Topology {
     };
     let sync = |label: &str, origin| edge(EdgeKind::Sync, label, origin);
     let send = |origin| edge(EdgeKind::Async, "send", origin);
+    let publish = |origin| edge(EdgeKind::Async, "publish", origin);
     for (i, wl) in s.workloads.iter().enumerate() {
         let origin = Origin::Workload { workload: i };
         let (to, edge) = match wl.target {
             Target::Api(k) => (a.get(k), sync("", origin)),
             Target::Lambda(k) => (l.get(k), sync("", origin)),
             Target::Queue(k) => (q.get(k), send(origin)),
+            Target::Topic(k) => (tp.get(k), publish(origin)),
         };
         if let Some(&to) = to {
             graph.add_edge(w[i], to, edge);
@@ -231,6 +256,11 @@ pub fn build(s: &Scenario) -> Topology {
                         graph.add_edge(l[i], to, send(origin));
                     }
                 }
+                Step::Publish { topic, .. } => {
+                    if let Some(&to) = tp.get(*topic) {
+                        graph.add_edge(l[i], to, publish(origin));
+                    }
+                }
                 Step::InvokeAsync { lambda } => {
                     if let Some(&to) = l.get(*lambda) {
                         graph.add_edge(l[i], to, edge(EdgeKind::Async, "invoke async", origin));
@@ -255,6 +285,8 @@ pub fn build(s: &Scenario) -> Topology {
         for (which, d) in dests {
             let to = match d {
                 Some(Destination::Lambda(g)) => l.get(g),
+                Some(Destination::Queue(k)) => q.get(k),
+                Some(Destination::Topic(k)) => tp.get(k),
                 None => None,
             };
             if let Some(&to) = to {
@@ -267,6 +299,28 @@ pub fn build(s: &Scenario) -> Topology {
         if let Some(&to) = qu.redrive.and_then(|r| q.get(r.dead_letter)) {
             let origin = Origin::DeadLetter { queue: i };
             graph.add_edge(q[i], to, edge(EdgeKind::Async, "dead-letter", origin));
+        }
+    }
+    for (i, top) in s.topics.iter().enumerate() {
+        for (k, sub) in top.subscriptions.iter().enumerate() {
+            let origin = Origin::Subscriber {
+                topic: i,
+                subscriber: k,
+            };
+            let (to, e) = match sub.endpoint {
+                Endpoint::Lambda(f) => (l.get(f), edge(EdgeKind::EventSource, "deliver", origin)),
+                Endpoint::Queue(k) => (q.get(k), edge(EdgeKind::Async, "deliver", origin)),
+            };
+            if let Some(&to) = to {
+                graph.add_edge(tp[i], to, e);
+            }
+            if let Some(&to) = sub.dead_letter.and_then(|d| q.get(d)) {
+                let origin = Origin::SubscriberDeadLetter {
+                    topic: i,
+                    subscriber: k,
+                };
+                graph.add_edge(tp[i], to, edge(EdgeKind::Async, "dead-letter", origin));
+            }
         }
     }
     Topology { graph }

@@ -50,6 +50,7 @@ fn scenario(steps: Vec<Vec<Step>>) -> Scenario {
             },
         )],
         queues: vec![],
+        topics: vec![],
         warnings: Vec::new(),
     }
 }

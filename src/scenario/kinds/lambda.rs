@@ -83,7 +83,7 @@ impl Kind for RawLambda {
             &self.triggers,
             given,
         );
-        lambda(cx, i, self, given.simulation)
+        lambda(cx, i, self, given)
             .zip(triggers)
             .map(|(l, triggers)| Lambda { triggers, ..l })
     }
@@ -148,10 +148,11 @@ fn account(cx: &mut Cx<'_>, all: &[Option<RawLambda>], sim: &Simulation) {
 }
 
 /// Validates one `[[lambda]]`.
-fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, sim: &Simulation) -> Option<Lambda> {
+fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option<Lambda> {
+    let sim = given.simulation;
     let before = cx.problems.len();
     let p = |f: &str| crate::fp!["lambda", i, f];
-    let async_invoke = asynchronous::async_invoke(cx, i, r);
+    let async_invoke = asynchronous::async_invoke(cx, i, r, given);
     let runtime = r.runtime.clone().unwrap_or_else(|| DEFAULT_RUNTIME.into());
     let known = RUNTIMES.iter().find(|(n, _, _)| *n == runtime);
     if known.is_none() {

@@ -1,7 +1,7 @@
 //! A function's asynchronous-invocation settings: `destinations`,
 //! `max_retry_attempts`, `max_event_age`, `async_dispatch`.
 
-use super::RawLambda;
+use super::{Given, RawLambda};
 use crate::model::*;
 use crate::scenario::context::Cx;
 use crate::scenario::locate::FieldPath;
@@ -21,10 +21,10 @@ impl Required for RawDestinations {
 }
 
 /// Kinds a destination may name.
-const DESTINATION_KINDS: &[&str] = &["lambda"];
+const DESTINATION_KINDS: &[&str] = &["lambda", "queue", "topic"];
 
 /// Validates the asynchronous settings of `lambda[i]`.
-pub fn async_invoke(cx: &mut Cx<'_>, i: usize, r: &RawLambda) -> AsyncInvoke {
+pub fn async_invoke(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> AsyncInvoke {
     let p = |f: &str| crate::fp!["lambda", i, f];
     let d = AsyncInvoke::default();
     let max_retry_attempts = int_in(
@@ -48,8 +48,8 @@ pub fn async_invoke(cx: &mut Cx<'_>, i: usize, r: &RawLambda) -> AsyncInvoke {
     let (mut on_success, mut on_failure) = (None, None);
     if let Some(dst) = &r.destinations {
         let dp = p("destinations");
-        on_success = destination(cx, &dp, "on_success", &dst.on_success);
-        on_failure = destination(cx, &dp, "on_failure", &dst.on_failure);
+        on_success = destination(cx, &dp, "on_success", &dst.on_success, given);
+        on_failure = destination(cx, &dp, "on_failure", &dst.on_failure, given);
     }
     AsyncInvoke {
         max_retry_attempts,
@@ -65,11 +65,26 @@ fn destination(
     dp: &FieldPath,
     which: &str,
     name: &Option<String>,
+    given: &Given<'_>,
 ) -> Option<Destination> {
     let name = name.as_deref()?;
-    let (kind, idx) = cx.resolve(&dp.join(which), name, DESTINATION_KINDS, "a destination")?;
+    let path = dp.join(which);
+    let (kind, idx) = cx.resolve(&path, name, DESTINATION_KINDS, "a destination")?;
     match kind {
-        "lambda" => Some(Destination::Lambda(idx)),
-        _ => None,
+        "queue" => {
+            // A FIFO queue is no destination (Lambda developer guide,
+            // "invocation-async-retain-records").
+            crate::scenario::kinds::topic::standard_queue(
+                cx,
+                &path,
+                name,
+                idx,
+                given,
+                "be a destination",
+            );
+            Some(Destination::Queue(idx))
+        }
+        "topic" => Some(Destination::Topic(idx)),
+        _ => Some(Destination::Lambda(idx)),
     }
 }

@@ -129,9 +129,26 @@ fn call(
     let (kind, idx) = cx.resolve(
         &p.join("call"),
         name,
-        &["table", "lambda", "queue"],
+        &["table", "lambda", "queue", "topic"],
         "a call step",
     )?;
+    if kind == "topic" {
+        extra(cx, &["size_kb"]);
+        let size_kb = s.size_kb.unwrap_or(crate::model::queue::DEFAULT_MESSAGE_KB);
+        let before = cx.problems.len();
+        in_range(
+            cx,
+            &p.join("size_kb"),
+            size_kb,
+            f64::MIN_POSITIVE,
+            crate::model::topic::MAX_MESSAGE_KB,
+            "message size in KB: > 0 and <= 256 (the SNS message size limit)",
+        );
+        return (cx.problems.len() == before).then_some(Step::Publish {
+            topic: idx,
+            size_kb,
+        });
+    }
     if kind == "queue" {
         extra(cx, &["size_kb"]);
         let size_kb = s.size_kb.unwrap_or(crate::model::queue::DEFAULT_MESSAGE_KB);

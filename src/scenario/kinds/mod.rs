@@ -135,6 +135,7 @@ pub mod api;
 pub mod lambda;
 pub mod queue;
 pub mod table;
+pub mod topic;
 pub mod workload;
 
 kinds! {
@@ -143,6 +144,7 @@ kinds! {
     lambda: RawLambda => lambdas,
     table: RawTable => tables,
     queue: RawQueue => queues,
+    topic: RawTopic => topics,
 }
 
 /// Validates each component of one kind, then the kind as a whole.

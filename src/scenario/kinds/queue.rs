@@ -75,7 +75,7 @@ impl Kind for RawQueue {
 }
 
 /// The type of queue `i` as written, if it parsed.
-fn type_of(given: &Given<'_>, i: usize) -> Option<QueueType> {
+pub(super) fn type_of(given: &Given<'_>, i: usize) -> Option<QueueType> {
     given.raws.queues.get(i)?.as_ref().map(RawQueue::queue_type)
 }
 
@@ -240,6 +240,24 @@ pub fn triggers(
 /// One trigger: an event source mapping of a queue.
 fn trigger(cx: &mut Cx<'_>, p: &FieldPath, r: &RawTrigger, given: &Given<'_>) -> Option<Trigger> {
     let before = cx.problems.len();
+    if cx
+        .names
+        .lookup(&r.source)
+        .is_some_and(|(_, n, count)| n.kind == "topic" && count == 1)
+    {
+        cx.err(
+            &p.join("source"),
+            format!(
+                "`{}` is a topic: a topic pushes its messages to its subscribers, nothing polls it",
+                r.source
+            ),
+            format!(
+                "subscribe the function instead: in [[topic]] `{}`, add it to `subscribers`",
+                r.source
+            ),
+        );
+        return None;
+    }
     let source = cx.resolve(&p.join("source"), &r.source, &["queue"], "a trigger source");
     let kind = source
         .and_then(|(_, k)| type_of(given, k))
@@ -295,7 +313,7 @@ fn trigger(cx: &mut Cx<'_>, p: &FieldPath, r: &RawTrigger, given: &Given<'_>) ->
             r.max_concurrency,
             q::ESM_MAX_CONCURRENCY.into(),
             q::MAX_CONCURRENCY,
-            "a mapping's maximum concurrency is 2 to 1000 (aws-facts 2); omit it for the default cap of 1000",
+            "a mapping's maximum concurrency is 2 to 1000 (aws-facts 2); omit it for the mapping's own cap (simulation.esm_max_concurrency, default 1000)",
         ) as u32
     });
     let min_concurrency = int_in(
@@ -306,7 +324,8 @@ fn trigger(cx: &mut Cx<'_>, p: &FieldPath, r: &RawTrigger, given: &Given<'_>) ->
         q::MIN_CONCURRENCY,
         "concurrent batches kept when traffic drops (0: none kept)",
     ) as u32;
-    let cap = max_concurrency.unwrap_or(q::ESM_MAX_CONCURRENCY);
+    let mapping_cap = given.simulation.esm_max_concurrency;
+    let cap = max_concurrency.unwrap_or(mapping_cap).min(mapping_cap);
     if min_concurrency > cap {
         cx.err(
             &p.join("min_concurrency"),
@@ -322,6 +341,7 @@ fn trigger(cx: &mut Cx<'_>, p: &FieldPath, r: &RawTrigger, given: &Given<'_>) ->
         batch_size,
         batch_window,
         max_concurrency,
+        mapping_cap,
         min_concurrency,
         report_batch_item_failures: r.report_batch_item_failures.unwrap_or(false),
     })

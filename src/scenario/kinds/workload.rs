@@ -66,7 +66,7 @@ fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, given: &Given<'_>) -> Op
     let target = cx.resolve(
         &p("target"),
         &r.target,
-        &["api", "lambda", "queue"],
+        &["api", "lambda", "queue", "topic"],
         "a workload target",
     );
     let arrival = match values::arrival(&r.arrival) {
@@ -138,6 +138,7 @@ fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, given: &Given<'_>) -> Op
     let target = match target? {
         ("api", k) => Target::Api(k),
         ("queue", k) => Target::Queue(k),
+        ("topic", k) => Target::Topic(k),
         (_, k) => Target::Lambda(k),
     };
     if let Some(a) = &arrival {

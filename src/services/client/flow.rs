@@ -189,5 +189,6 @@ fn send(w: &mut World, cx: &mut Cx, fr: FrameRef, i: usize, route: u16) {
         }
         Target::Lambda(f) => lambda::invoke(w, cx, f, fr),
         Target::Queue(q) => queue::send(w, cx, q, DEFAULT_MESSAGE_KB as f32, fr),
+        Target::Topic(t) => crate::services::topic::call(w, cx, t, DEFAULT_MESSAGE_KB as f32, fr),
     }
 }

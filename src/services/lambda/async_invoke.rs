@@ -268,7 +268,10 @@ fn discard(w: &mut World, cx: &mut Cx, fr: FrameRef, exhausted: bool) {
 
 /// Sends a record to a destination (asynchronously, like AWS does).
 fn send_to(w: &mut World, cx: &mut Cx, d: Destination) {
+    let kb = model::queue::DEFAULT_MESSAGE_KB as f32;
     match d {
         Destination::Lambda(g) => accept(w, cx, g),
+        Destination::Queue(q) => crate::services::queue::enqueue(w, cx, q, kb),
+        Destination::Topic(t) => crate::services::topic::publish(w, cx, t, kb),
     }
 }

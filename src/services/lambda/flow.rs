@@ -261,6 +261,9 @@ fn start_call(w: &mut World, cx: &mut Cx, fr: FrameRef) {
         PreparedStep::Send { queue, size_kb } => {
             crate::services::queue::send(w, cx, queue as usize, size_kb, fr)
         }
+        PreparedStep::Publish { topic, size_kb } => {
+            crate::services::topic::call(w, cx, topic as usize, size_kb, fr)
+        }
         PreparedStep::InvokeAsync { func } => {
             // Accepted at once (202): the caller goes on.
             async_invoke::accept(w, cx, func as usize);

@@ -71,6 +71,13 @@ pub enum PreparedStep {
         /// Message size \[KB\].
         size_kb: f32,
     },
+    /// A message published to a topic.
+    Publish {
+        /// Topic index.
+        topic: u16,
+        /// Message size \[KB\].
+        size_kb: f32,
+    },
     /// An asynchronous invoke: the callee accepts the event, the caller
     /// goes on at once.
     InvokeAsync {
@@ -315,6 +322,10 @@ impl Function {
                 },
                 Step::Send { queue, size_kb } => PreparedStep::Send {
                     queue: *queue as u16,
+                    size_kb: *size_kb as f32,
+                },
+                Step::Publish { topic, size_kb } => PreparedStep::Publish {
+                    topic: *topic as u16,
                     size_kb: *size_kb as f32,
                 },
                 Step::InvokeAsync { lambda } => PreparedStep::InvokeAsync {
@@ -587,6 +598,7 @@ impl Function {
                 PreparedStep::Table { .. }
                 | PreparedStep::Invoke { .. }
                 | PreparedStep::Send { .. }
+                | PreparedStep::Publish { .. }
                 | PreparedStep::InvokeAsync { .. } => {
                     return Plan::Call {
                         after,

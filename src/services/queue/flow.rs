@@ -238,10 +238,8 @@ impl Service for Queues {
 #[inline]
 pub fn send(w: &mut World, cx: &mut Cx, q: usize, size_kb: f32, parent: FrameRef) {
     let now = cx.now();
-    let queue = &mut w.queues.list[q];
-    queue.enqueue((now, w.warmup), now >= w.warmup, size_kb, None, &mut w.rec);
-    let after = queue.send_delay();
-    arm(w, cx, q);
+    enqueue(w, cx, q, size_kb);
+    let after = w.queues.list[q].send_delay();
     if after == 0 {
         w.deliver(cx, parent, Outcome::ok(Kind::Queue));
     } else {
@@ -252,6 +250,16 @@ pub fn send(w: &mut World, cx: &mut Cx, q: usize, size_kb: f32, parent: FrameRef
         });
         cx.schedule(after, Event::Step(fr));
     }
+}
+
+/// A message of `size_kb` is sent to queue `q` with no caller waiting (a
+/// topic's delivery, a destination's record).
+#[inline]
+pub fn enqueue(w: &mut World, cx: &mut Cx, q: usize, size_kb: f32) {
+    let now = cx.now();
+    let queue = &mut w.queues.list[q];
+    queue.enqueue((now, w.warmup), now >= w.warmup, size_kb, None, &mut w.rec);
+    arm(w, cx, q);
 }
 
 /// A message leaves queue `q` for its dead-letter queue.

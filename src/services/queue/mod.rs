@@ -26,7 +26,7 @@ mod stats;
 mod store;
 
 pub use esm::Mapping;
-pub use flow::{send, DUE, EXPIRE, POLL, RAMP, SAMPLE, SHRINK};
+pub use flow::{enqueue, send, DUE, EXPIRE, POLL, RAMP, SAMPLE, SHRINK};
 pub use stats::{QueueStats, Requests, WaitSummary};
 pub use store::{Came, SqsQueue};
 

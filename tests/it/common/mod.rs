@@ -60,6 +60,7 @@ pub fn scenario(sim: Simulation, workloads: Vec<Workload>, lambdas: Vec<Lambda>)
         lambdas,
         tables: vec![],
         queues: vec![],
+        topics: vec![],
         warnings: vec![],
     }
 }

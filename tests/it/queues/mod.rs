@@ -50,6 +50,7 @@ pub fn with_queues(
 ) -> Scenario {
     Scenario {
         queues,
+        topics: vec![],
         ..scenario(sim, workloads, lambdas)
     }
 }
