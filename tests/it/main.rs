@@ -19,7 +19,8 @@
 //! share), `conservation` (request conservation and cross-checks),
 //! `determinism`, `scaling` (Lambda scale-up models), `dynamodb` (capacity),
 //! `queues` (SQS and the event source mapping: Erlang C, redrive, ramp,
-//! FIFO, message conservation, cost), `common` (scenario builders, closed
+//! FIFO, message conservation, cost), `topics` (SNS fan-out, filters,
+//! delivery retries and dead-letter queues, destinations, cost), `common` (scenario builders, closed
 //! forms, statistics).
 
 mod async_invoke;
@@ -31,3 +32,4 @@ mod guards;
 mod queues;
 mod scaling;
 mod theory;
+mod topics;
