@@ -402,3 +402,39 @@ fn the_sns_bill_is_publishes_times_the_price() {
     );
     assert!((r.cost.by_component["t"] - monthly).abs() <= 1e-9 * monthly);
 }
+
+/// A subscription whose endpoint is never reachable, flooded: every
+/// delivery waits for its 23 days of retries, so deliveries in progress
+/// pile up until the memory guard stops the run and names the topic.
+#[test]
+fn the_memory_guard_names_a_topic_whose_deliveries_pile_up() {
+    let mut sim = simulation(3_600, 0, 28);
+    sim.max_memory_bytes = Some(64 << 20);
+    let s = scenario_with(
+        sim,
+        vec![workload(
+            "flood",
+            Target::Topic(0),
+            Arrival::Poisson { rate: 1e6 },
+        )],
+        vec![instant("f", vec![])],
+        vec![],
+        vec![topic(
+            "alerts",
+            vec![Subscription {
+                delivery_failure: 1.0,
+                ..Subscription::new(Endpoint::Lambda(0))
+            }],
+        )],
+    );
+    let r = slsim::sim::run(&s).unwrap();
+    let stop = r.stopped_early.as_ref().expect("the memory guard trips");
+    assert!(stop.reason.contains("max_memory"), "{}", stop.reason);
+    assert!(
+        stop.reason.contains("topic `alerts`: ") && stop.reason.contains("deliveries"),
+        "{}",
+        stop.reason
+    );
+    assert!(stop.at_s < 60.0, "{}", stop.at_s);
+    conserved(&r);
+}
