@@ -9,29 +9,28 @@
 //! (provisioned ones re-initialise). Sources: aws-facts §1.1 (concurrency,
 //! scaling), §1.3 (CPU share), §1.10 (billing).
 
-use rand::Rng;
-
 mod account;
 mod accounting;
 pub mod async_invoke;
 pub mod cost;
 mod flow;
 mod stats;
+mod steps;
 
 pub use account::{legacy_burst, Account, LEGACY_ENVS_PER_MINUTE};
 pub use accounting::billed_ms;
 pub use async_invoke::{AsyncEvent, AsyncStats};
 pub use flow::{invoke, DEADLINE, ENV_READY, KEEP_ALIVE};
 pub use stats::FunctionStats;
+pub use steps::{Plan, PreparedStep};
 
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime, SECONDS};
 use crate::metrics::{Level, SeriesId, SeriesRecorder};
-use crate::model::{self, Architecture, Step};
+use crate::model::{self, Architecture};
 use crate::policy::IdlePool;
 use crate::services::deadlines::Deadlines;
 use crate::services::registry::index_by;
-use crate::services::table::capacity_units;
 use crate::services::token_bucket::TokenBucket;
 
 /// vCPU share of 1 MB of memory: 1,769 MB = 1 vCPU (aws-facts §1.3).
@@ -42,68 +41,6 @@ pub const SCALING_ENVS_PER_10S: f64 = 1000.0;
 /// Longest init: beyond it Lambda stops the init phase and retries it
 /// inside the invoke (aws-facts §1.3: 10 s); slsim caps init draws here.
 pub const INIT_CAP: SimDuration = 10 * SECONDS;
-
-/// One prepared step of an invocation.
-#[derive(Clone, Debug)]
-pub enum PreparedStep {
-    /// Compute or I/O: a duration, compute already scaled for memory \[s\].
-    Wait(Dist),
-    /// Fails with this probability.
-    Fail(f64),
-    /// A DynamoDB request.
-    Table {
-        /// Table index.
-        table: u16,
-        /// Read or write.
-        read: bool,
-        /// Capacity units of one attempt.
-        units: f32,
-    },
-    /// A synchronous invoke of another function.
-    Invoke {
-        /// Function index.
-        func: u16,
-    },
-    /// A message sent to a queue.
-    Send {
-        /// Queue index.
-        queue: u16,
-        /// Message size \[KB\].
-        size_kb: f32,
-    },
-    /// A message published to a topic.
-    Publish {
-        /// Topic index.
-        topic: u16,
-        /// Message size \[KB\].
-        size_kb: f32,
-    },
-    /// An asynchronous invoke: the callee accepts the event, the caller
-    /// goes on at once.
-    InvokeAsync {
-        /// Function index.
-        func: u16,
-    },
-}
-
-/// What the next stretch of an invocation is.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Plan {
-    /// After `after` ns, start the call at step `step`.
-    Call {
-        /// Delay before the call \[ns\].
-        after: SimDuration,
-        /// Index of the call step.
-        step: u16,
-    },
-    /// After `after` ns the invocation ends, with an error if `error`.
-    Finish {
-        /// Delay \[ns\].
-        after: SimDuration,
-        /// Whether it ends in a function error.
-        error: bool,
-    },
-}
 
 /// How a request got an environment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -298,41 +235,7 @@ impl Function {
         series: FunctionSeries,
     ) -> Self {
         let cpu = cfg.memory_mb as f64 / MB_PER_VCPU;
-        let steps = cfg
-            .steps
-            .iter()
-            .map(|s| match s {
-                Step::Compute { dist, threads } => {
-                    PreparedStep::Wait(dist.scaled(1.0 / cpu.min(*threads)))
-                }
-                Step::Io(d) => PreparedStep::Wait(d.clone()),
-                Step::Fail(p) => PreparedStep::Fail(*p),
-                Step::Table {
-                    table,
-                    op,
-                    items,
-                    item_kb,
-                } => PreparedStep::Table {
-                    table: *table as u16,
-                    read: op.is_read(),
-                    units: capacity_units(*op, *items, *item_kb, tables[*table].consistency) as f32,
-                },
-                Step::Invoke { lambda } => PreparedStep::Invoke {
-                    func: *lambda as u16,
-                },
-                Step::Send { queue, size_kb } => PreparedStep::Send {
-                    queue: *queue as u16,
-                    size_kb: *size_kb as f32,
-                },
-                Step::Publish { topic, size_kb } => PreparedStep::Publish {
-                    topic: *topic as u16,
-                    size_kb: *size_kb as f32,
-                },
-                Step::InvokeAsync { lambda } => PreparedStep::InvokeAsync {
-                    func: *lambda as u16,
-                },
-            })
-            .collect();
+        let steps = steps::prepare(cfg, tables, cpu);
         Self {
             name: cfg.name.clone(),
             arch: cfg.arch,
@@ -580,36 +483,5 @@ impl Function {
             self.destroy(env, now, rec);
         }
         None
-    }
-
-    /// Plans the invocation from step `from`: sums compute and I/O until a
-    /// call step, a failure or the end.
-    #[inline]
-    pub fn plan(&mut self, from: usize) -> Plan {
-        let mut after: SimDuration = 0;
-        for (i, step) in self.steps.iter().enumerate().skip(from) {
-            match step {
-                PreparedStep::Wait(d) => after = after.saturating_add(d.sample_ns(&mut self.rng)),
-                PreparedStep::Fail(p) => {
-                    if self.rng.random::<f64>() < *p {
-                        return Plan::Finish { after, error: true };
-                    }
-                }
-                PreparedStep::Table { .. }
-                | PreparedStep::Invoke { .. }
-                | PreparedStep::Send { .. }
-                | PreparedStep::Publish { .. }
-                | PreparedStep::InvokeAsync { .. } => {
-                    return Plan::Call {
-                        after,
-                        step: i as u16,
-                    }
-                }
-            }
-        }
-        Plan::Finish {
-            after,
-            error: false,
-        }
     }
 }

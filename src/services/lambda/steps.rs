@@ -1,0 +1,149 @@
+//! A function's steps, prepared for the hot path (compute scaled for the
+//! memory's CPU share, calls resolved to indices and capacity units), and
+//! the plan of an invocation's next stretch: the waits summed up to the
+//! next call step, a failure or the end.
+//!
+//! Must not know: events, other kinds' state.
+
+use rand::Rng;
+
+use super::Function;
+use crate::dist::Dist;
+use crate::engine::SimDuration;
+use crate::model::{self, Step};
+use crate::services::table::capacity_units;
+
+/// One prepared step of an invocation.
+#[derive(Clone, Debug)]
+pub enum PreparedStep {
+    /// Compute or I/O: a duration, compute already scaled for memory \[s\].
+    Wait(Dist),
+    /// Fails with this probability.
+    Fail(f64),
+    /// A DynamoDB request.
+    Table {
+        /// Table index.
+        table: u16,
+        /// Read or write.
+        read: bool,
+        /// Capacity units of one attempt.
+        units: f32,
+    },
+    /// A synchronous invoke of another function.
+    Invoke {
+        /// Function index.
+        func: u16,
+    },
+    /// A message sent to a queue.
+    Send {
+        /// Queue index.
+        queue: u16,
+        /// Message size \[KB\].
+        size_kb: f32,
+    },
+    /// A message published to a topic.
+    Publish {
+        /// Topic index.
+        topic: u16,
+        /// Message size \[KB\].
+        size_kb: f32,
+    },
+    /// An asynchronous invoke: the callee accepts the event, the caller
+    /// goes on at once.
+    InvokeAsync {
+        /// Function index.
+        func: u16,
+    },
+}
+
+/// What the next stretch of an invocation is.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Plan {
+    /// After `after` ns, start the call at step `step`.
+    Call {
+        /// Delay before the call \[ns\].
+        after: SimDuration,
+        /// Index of the call step.
+        step: u16,
+    },
+    /// After `after` ns the invocation ends, with an error if `error`.
+    Finish {
+        /// Delay \[ns\].
+        after: SimDuration,
+        /// Whether it ends in a function error.
+        error: bool,
+    },
+}
+
+/// The steps of function `cfg`, prepared: compute scaled by its CPU share
+/// `cpu` \[vCPU\], table calls in capacity units (`tables` gives their
+/// consistency).
+pub fn prepare(cfg: &model::Lambda, tables: &[model::Table], cpu: f64) -> Vec<PreparedStep> {
+    cfg.steps
+        .iter()
+        .map(|s| match s {
+            Step::Compute { dist, threads } => {
+                PreparedStep::Wait(dist.scaled(1.0 / cpu.min(*threads)))
+            }
+            Step::Io(d) => PreparedStep::Wait(d.clone()),
+            Step::Fail(p) => PreparedStep::Fail(*p),
+            Step::Table {
+                table,
+                op,
+                items,
+                item_kb,
+            } => PreparedStep::Table {
+                table: *table as u16,
+                read: op.is_read(),
+                units: capacity_units(*op, *items, *item_kb, tables[*table].consistency) as f32,
+            },
+            Step::Invoke { lambda } => PreparedStep::Invoke {
+                func: *lambda as u16,
+            },
+            Step::Send { queue, size_kb } => PreparedStep::Send {
+                queue: *queue as u16,
+                size_kb: *size_kb as f32,
+            },
+            Step::Publish { topic, size_kb } => PreparedStep::Publish {
+                topic: *topic as u16,
+                size_kb: *size_kb as f32,
+            },
+            Step::InvokeAsync { lambda } => PreparedStep::InvokeAsync {
+                func: *lambda as u16,
+            },
+        })
+        .collect()
+}
+
+impl Function {
+    /// Plans the invocation from step `from`: sums compute and I/O until a
+    /// call step, a failure or the end.
+    #[inline]
+    pub fn plan(&mut self, from: usize) -> Plan {
+        let mut after: SimDuration = 0;
+        for (i, step) in self.steps.iter().enumerate().skip(from) {
+            match step {
+                PreparedStep::Wait(d) => after = after.saturating_add(d.sample_ns(&mut self.rng)),
+                PreparedStep::Fail(p) => {
+                    if self.rng.random::<f64>() < *p {
+                        return Plan::Finish { after, error: true };
+                    }
+                }
+                PreparedStep::Table { .. }
+                | PreparedStep::Invoke { .. }
+                | PreparedStep::Send { .. }
+                | PreparedStep::Publish { .. }
+                | PreparedStep::InvokeAsync { .. } => {
+                    return Plan::Call {
+                        after,
+                        step: i as u16,
+                    }
+                }
+            }
+        }
+        Plan::Finish {
+            after,
+            error: false,
+        }
+    }
+}
