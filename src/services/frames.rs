@@ -1,23 +1,28 @@
 //! The slab of call frames: one entry per call in progress, reused after
 //! the call ends, so memory is bounded by what is in flight.
 
-use super::FrameState;
+use super::{FrameState, Kind};
 use crate::engine::SimTime;
 
-/// A generation-checked handle to a frame.
+/// A generation-checked handle to a frame. It carries the kind that owns
+/// the frame, so that events and replies are dispatched to the kind's
+/// handler without reading the slab (the handler reads the frame once).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FrameRef {
     /// Slot.
     pub idx: u32,
     /// Generation of the slot when the handle was made.
     pub gen: u32,
+    /// The kind whose frame variant the slot held when the handle was made.
+    pub kind: Kind,
 }
 
 impl FrameRef {
-    /// "No parent".
+    /// "No parent" (never a live frame: its slot does not exist).
     pub const NONE: FrameRef = FrameRef {
         idx: u32::MAX,
         gen: u32::MAX,
+        kind: Kind::ALL[0],
     };
 }
 
@@ -50,12 +55,17 @@ impl Frames {
     /// Stores a new frame and returns its handle.
     #[inline]
     pub fn alloc(&mut self, frame: Frame) -> FrameRef {
+        let kind = frame.state.kind();
         self.live += 1;
         if let Some(idx) = self.free.pop() {
             let s = &mut self.slots[idx as usize];
             s.live = true;
             s.frame = frame;
-            FrameRef { idx, gen: s.gen }
+            FrameRef {
+                idx,
+                gen: s.gen,
+                kind,
+            }
         } else {
             let idx = self.slots.len() as u32;
             self.slots.push(Slot {
@@ -63,15 +73,19 @@ impl Frames {
                 live: true,
                 frame,
             });
-            FrameRef { idx, gen: 0 }
+            FrameRef { idx, gen: 0, kind }
         }
     }
 
     /// The frame, if the handle is still current.
+    ///
+    /// The generation alone decides: `free` advances it, so a handle made
+    /// before is stale, and no handle carries the new generation until
+    /// `alloc` makes the slot live again (so `live` need not be read).
     #[inline]
     pub fn get(&self, r: FrameRef) -> Option<&Frame> {
         match self.slots.get(r.idx as usize) {
-            Some(s) if s.live && s.gen == r.gen => Some(&s.frame),
+            Some(s) if s.gen == r.gen => Some(&s.frame),
             _ => None,
         }
     }
@@ -80,7 +94,7 @@ impl Frames {
     #[inline]
     pub fn get_mut(&mut self, r: FrameRef) -> Option<&mut Frame> {
         match self.slots.get_mut(r.idx as usize) {
-            Some(s) if s.live && s.gen == r.gen => Some(&mut s.frame),
+            Some(s) if s.gen == r.gen => Some(&mut s.frame),
             _ => None,
         }
     }
@@ -89,9 +103,10 @@ impl Frames {
     #[inline]
     pub fn free(&mut self, r: FrameRef) -> Option<Frame> {
         let s = self.slots.get_mut(r.idx as usize)?;
-        if !s.live || s.gen != r.gen {
+        if s.gen != r.gen {
             return None;
         }
+        debug_assert!(s.live, "a current handle to a free slot");
         s.live = false;
         s.gen = s.gen.wrapping_add(1);
         self.free.push(r.idx);
@@ -145,5 +160,33 @@ mod tests {
         assert_ne!(b.gen, a.gen);
         assert!(f.get(a).is_none());
         assert_eq!(f.live(), 1);
+    }
+
+    #[test]
+    fn handles_carry_the_kind_of_their_frame() {
+        let mut f = Frames::default();
+        let a = f.alloc(req());
+        let t = f.alloc(Frame {
+            parent: a,
+            start: 0,
+            state: FrameState::TableCall(crate::services::table::TableCall {
+                table: 0,
+                read: true,
+                attempt: 0,
+                done: false,
+                failed: false,
+                units: 1.0,
+            }),
+        });
+        assert_eq!(a.kind, Kind::Workload);
+        assert_eq!(t.kind, Kind::Table);
+        assert_eq!(f.get(t).map(|fr| fr.state.kind()), Some(Kind::Table));
+        // A slot reused by another kind: the old handle is stale, the new
+        // one carries the new kind.
+        f.free(t);
+        let b = f.alloc(req());
+        assert_eq!((b.idx, b.kind), (t.idx, Kind::Workload));
+        assert!(f.get(t).is_none() && f.get_mut(t).is_none() && f.free(t).is_none());
+        assert!(f.get(FrameRef::NONE).is_none());
     }
 }

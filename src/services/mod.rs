@@ -7,7 +7,9 @@
 //! slab ([`Frames`]) and knows its parent; when a frame finishes it delivers
 //! an [`Outcome`] to its parent. Frames carry a generation so that events
 //! for a frame that has already finished (a timer, a late reply after a
-//! timeout) are recognised and dropped.
+//! timeout) are recognised and dropped. A handle ([`FrameRef`]) also
+//! carries the kind that owns its frame, so that an event or a reply goes
+//! to that kind's handler without reading the slab first.
 //!
 //! Each kind's folder holds its runtime state and decisions (`mod.rs`: plain
 //! methods that return what should happen), its part of the event flow

@@ -111,11 +111,15 @@ pub trait Service: Sized + Send {
 
     /// Schedules the kind's first events.
     fn start(_w: &mut World, _cx: &mut Cx) {}
-    /// A frame's pending work is done.
+    /// A frame's pending work is done. `fr` is a handle to a frame of this
+    /// kind, but it may be stale (the frame ended): the handler reads the
+    /// frame and does nothing if it is gone.
     fn on_step(w: &mut World, cx: &mut Cx, fr: FrameRef);
-    /// A frame's deadline came while its work was pending.
+    /// A frame's deadline came while its work was pending (`fr` may be
+    /// stale, as for [`Service::on_step`]).
     fn on_expire(_w: &mut World, _cx: &mut Cx, _fr: FrameRef) {}
-    /// A call made by frame `to` ended with `outcome`.
+    /// A call made by frame `to` ended with `outcome` (`to` may be stale or
+    /// [`FrameRef::NONE`], as for [`Service::on_step`]).
     fn on_reply(w: &mut World, cx: &mut Cx, to: FrameRef, outcome: Outcome);
     /// One of this kind's timers fired.
     fn on_timer(_w: &mut World, _cx: &mut Cx, _t: Timer) {}
@@ -160,6 +164,16 @@ macro_rules! services {
                 #[doc = concat!("A call of kind `", stringify!($kind), "`.")]
                 $frame($fty),
             )+)*
+        }
+
+        impl FrameState {
+            /// The kind that owns this frame variant.
+            #[inline]
+            pub fn kind(&self) -> Kind {
+                match self {
+                    $($(FrameState::$frame(_))|+ => Kind::$kind,)*
+                }
+            }
         }
 
         /// Everything that changes during a run.
@@ -219,18 +233,19 @@ macro_rules! services {
                 }
             }
 
+            // Dispatch on the kind the handle carries: no slab read here;
+            // the kind's handler reads the frame (and ignores a stale
+            // handle, whose frame has ended).
             #[inline]
             fn on_step(&mut self, cx: &mut Cx, fr: FrameRef) {
-                let Some(frame) = self.frames.get(fr) else { return };
-                match frame.state {
-                    $($(FrameState::$frame(_))|+ => <$svc as Service>::on_step(self, cx, fr),)*
+                match fr.kind {
+                    $(Kind::$kind => <$svc as Service>::on_step(self, cx, fr),)*
                 }
             }
 
             fn on_expire(&mut self, cx: &mut Cx, fr: FrameRef) {
-                let Some(frame) = self.frames.get(fr) else { return };
-                match frame.state {
-                    $($(FrameState::$frame(_))|+ => <$svc as Service>::on_expire(self, cx, fr),)*
+                match fr.kind {
+                    $(Kind::$kind => <$svc as Service>::on_expire(self, cx, fr),)*
                 }
             }
 
@@ -238,9 +253,8 @@ macro_rules! services {
             /// (nothing if that frame has ended: its caller gave up).
             #[inline]
             pub fn deliver(&mut self, cx: &mut Cx, to: FrameRef, outcome: Outcome) {
-                let Some(frame) = self.frames.get(to) else { return };
-                match frame.state {
-                    $($(FrameState::$frame(_))|+ => <$svc as Service>::on_reply(self, cx, to, outcome),)*
+                match to.kind {
+                    $(Kind::$kind => <$svc as Service>::on_reply(self, cx, to, outcome),)*
                 }
             }
 
