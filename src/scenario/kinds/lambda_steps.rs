@@ -132,38 +132,42 @@ fn call(
         &["table", "lambda", "queue", "topic"],
         "a call step",
     )?;
-    if kind == "topic" {
+    if kind == "topic" || kind == "queue" {
         extra(cx, &["size_kb"]);
         let size_kb = s.size_kb.unwrap_or(crate::model::queue::DEFAULT_MESSAGE_KB);
+        let (max, hint) = if kind == "topic" {
+            (
+                crate::model::topic::MAX_MESSAGE_KB,
+                "message size in KB: > 0 and <= 256 (the SNS message size limit)",
+            )
+        } else {
+            (
+                crate::model::queue::MAX_MESSAGE_KB,
+                "message size in KB: > 0 and <= 1024 (SQS messages are at most 1 MiB, aws-facts 2)",
+            )
+        };
         let before = cx.problems.len();
         in_range(
             cx,
             &p.join("size_kb"),
             size_kb,
             f64::MIN_POSITIVE,
-            crate::model::topic::MAX_MESSAGE_KB,
-            "message size in KB: > 0 and <= 256 (the SNS message size limit)",
+            max,
+            hint,
         );
-        return (cx.problems.len() == before).then_some(Step::Publish {
-            topic: idx,
-            size_kb,
-        });
-    }
-    if kind == "queue" {
-        extra(cx, &["size_kb"]);
-        let size_kb = s.size_kb.unwrap_or(crate::model::queue::DEFAULT_MESSAGE_KB);
-        let before = cx.problems.len();
-        in_range(
-            cx,
-            &p.join("size_kb"),
-            size_kb,
-            f64::MIN_POSITIVE,
-            crate::model::queue::MAX_MESSAGE_KB,
-            "message size in KB: > 0 and <= 1024 (SQS messages are at most 1 MiB, aws-facts 2)",
-        );
-        return (cx.problems.len() == before).then_some(Step::Send {
-            queue: idx,
-            size_kb,
+        if cx.problems.len() > before {
+            return None;
+        }
+        return Some(if kind == "topic" {
+            Step::Publish {
+                topic: idx,
+                size_kb,
+            }
+        } else {
+            Step::Send {
+                queue: idx,
+                size_kb,
+            }
         });
     }
     if kind == "lambda" {
