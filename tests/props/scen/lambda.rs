@@ -197,6 +197,13 @@ impl Scen {
             let _ = writeln!(t, "routing = {}", q(["mru", "lru", "random"][k]));
         }
         if let Some(k) = l.max_lifetime {
+            // A long run recycles environments every 2 h at most often,
+            // not every 500 ms for days.
+            let k = if self.long.is_some() {
+                LIFETIMES.len() - 1
+            } else {
+                k
+            };
             let _ = writeln!(t, "max_lifetime = {}", q(LIFETIMES[k]));
         }
         if let Some(r) = l.reserved {

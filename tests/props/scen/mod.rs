@@ -6,7 +6,11 @@
 //! rendered, so every strategy is independent and shrinks well. Values stay
 //! inside the documented ranges (docs/scenario-format.md) and inside AWS
 //! quotas, and each scenario is small: a few seconds of simulated time and
-//! at most a few thousand requests per workload.
+//! at most a few thousand requests per workload, or (a long run, [`Long`])
+//! hours or days with a few hundred requests per workload, where the
+//! periodic processes that would fire millions of times (environment
+//! recycling, a message failing every few milliseconds until retention
+//! ends) are slowed down.
 //!
 //! Messages only flow forward in one order of the functions, queues and
 //! topics ([`Scen::rank`]): a call, send, publish, destination, trigger,

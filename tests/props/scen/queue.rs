@@ -125,6 +125,9 @@ impl Scen {
             let _ = writeln!(t, "type = {}", q(if qu.fifo { "fifo" } else { "standard" }));
         }
         if let Some(v) = qu.visibility {
+            // A long run: at least 30 s, so that a message failing for days
+            // (until retention ends) is not received millions of times.
+            let v = if self.long.is_some() { v.max(4) } else { v };
             let _ = writeln!(t, "visibility_timeout = {}", q(VISIBILITY[v]));
         }
         if let Some(d) = qu.delay {
@@ -173,6 +176,9 @@ impl Scen {
             }
             used.push(k);
             lines.push(self.trigger_text(k, tr));
+        }
+        if lines.is_empty() {
+            return;
         }
         let _ = writeln!(t, "triggers = [");
         for l in lines {
