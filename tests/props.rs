@@ -8,18 +8,25 @@
 //! * no NaN, inf, -inf or -0 in summary.json, timeseries.csv, latency.csv;
 //! * latency percentiles monotone in the percentile and at most the max;
 //! * the same scenario and seed give byte-identical files (but
-//!   `wall_seconds`).
+//!   `wall_seconds`);
+//! * conservation per queue, per function's asynchronous events, per topic
+//!   and subscription (`props/check/services.rs`);
+//! * every generated scenario is valid (checked in-process, cheaply, over
+//!   more cases), and the generator reaches every feature it should
+//!   ([`generator_covers_every_feature`]).
 //!
-//! The generator (`props/scen.rs`) keeps each scenario to a few simulated
-//! seconds and a few thousand requests. Runs use a fixed proptest seed, so
+//! The generator (`props/scen/`) keeps each scenario to a few simulated
+//! seconds and a few thousand requests, or (a quarter of them) to hours or
+//! days with a few hundred requests per workload, so that asynchronous
+//! retries, retention and SNS's 23-day delivery policy run out. Runs use a fixed proptest seed, so
 //! CI is reproducible; explore with `PROPTEST_RNG_SEED=N` (and
 //! `SLSIM_PROP_CASES=N` for more cases). Failure persistence is off: a
 //! failure found here is kept as a fixture in `tests/props/regressions/`,
 //! which [`regressions_still_pass`] replays.
 
-#[path = "props/check.rs"]
+#[path = "props/check/mod.rs"]
 mod check;
-#[path = "props/scen.rs"]
+#[path = "props/scen/mod.rs"]
 mod scen;
 
 use proptest::prelude::*;
@@ -63,6 +70,8 @@ fn expect(s: &scen::Scen) -> check::Expect {
         seed: s.seed(),
         may_stop_early: s.may_stop_early(),
         overrides: args(s).1,
+        queues: s.queue_names(),
+        topics: s.topic_names(),
     }
 }
 
@@ -123,6 +132,126 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(1000))]
+
+    /// Cheap (in-process, no run): every generated scenario validates
+    /// without error, so a failure of the run tests is never a bad input.
+    #[test]
+    fn random_scenarios_are_valid(s in scen::scen()) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("scenario.toml");
+        let text = s.render();
+        std::fs::write(&path, &text).unwrap();
+        if s.uses_samples() {
+            std::fs::write(dir.path().join("samples.csv"), "latency_ms\n12\n").unwrap();
+        }
+        if let Err(e) = slsim::scenario::load(&path, &args(&s).1) {
+            return Err(TestCaseError::fail(format!("invalid scenario: {e:?}")));
+        }
+    }
+}
+
+/// A feature of the generated text: its name and whether a scenario has it.
+type Feature = (&'static str, fn(&str) -> bool);
+
+/// The generator reaches every feature it is meant to, often enough to be
+/// seen in the 256 run cases: each pattern below must appear in at least
+/// 1.5 % of 1000 generated scenarios (each appears in 4 % or more with the
+/// fixed seed).
+#[test]
+fn generator_covers_every_feature() {
+    use proptest::strategy::ValueTree;
+    let mut runner = proptest::test_runner::TestRunner::new(config(1000));
+    let texts: Vec<String> = (0..1000)
+        .map(|_| {
+            scen::scen()
+                .new_tree(&mut runner)
+                .unwrap()
+                .current()
+                .render()
+        })
+        .collect();
+    let features: [Feature; 23] = [
+        ("long run", |t| t.contains("timeseries_interval = \"1h\"")),
+        ("async call", |t| t.contains("mode = \"async\"")),
+        ("explicit sync call", |t| t.contains("mode = \"sync\"")),
+        ("max_retry_attempts", |t| {
+            t.contains("max_retry_attempts = ")
+        }),
+        ("max_event_age", |t| t.contains("max_event_age = ")),
+        ("async_dispatch", |t| t.contains("async_dispatch = ")),
+        ("destination to a function", |t| dest(t, "fn")),
+        ("destination to a queue", |t| dest(t, "q")),
+        ("destination to a topic", |t| dest(t, "tp")),
+        ("standard queue", |t| t.contains("[[queue]]")),
+        ("fifo queue", |t| t.contains("type = \"fifo\"")),
+        ("redrive", |t| t.contains("dead_letter = ")),
+        ("fifo trigger", |t| fifo_trigger(t)),
+        ("trigger with batch > 10", |t| big_batch(t)),
+        ("min_concurrency", |t| t.contains("min_concurrency = ")),
+        ("send step", |t| t.contains("{ call = \"q")),
+        ("publish step", |t| t.contains("{ call = \"tp")),
+        ("workload to a queue", |t| t.contains("\ntarget = \"q")),
+        ("workload to a topic", |t| t.contains("\ntarget = \"tp")),
+        ("topic filter", |t| t.contains("filter = ")),
+        ("delivery_failure 1.0", |t| {
+            t.contains("delivery_failure = 1 ") || t.contains("delivery_failure = 1,")
+        }),
+        ("subscription DLQ", |t| {
+            t.contains("[[topic]]") && sub_dlq(t)
+        }),
+        ("esm_max_concurrency", |t| {
+            t.contains("esm_max_concurrency = ")
+        }),
+    ];
+    let mut missing = Vec::new();
+    for (name, has) in features {
+        let n = texts.iter().filter(|t| has(t)).count();
+        if n < 15 {
+            missing.push(format!("{name}: {n} of 1000"));
+        }
+    }
+    assert!(missing.is_empty(), "rare features:\n{}", missing.join("\n"));
+}
+
+/// A `destinations` line naming a component of this kind prefix.
+fn dest(t: &str, prefix: &str) -> bool {
+    t.lines().any(|l| {
+        l.starts_with("destinations = ")
+            && (l.contains(&format!("on_success = \"{prefix}"))
+                || l.contains(&format!("on_failure = \"{prefix}")))
+    })
+}
+
+/// A trigger on a FIFO queue: a trigger line whose source is a queue
+/// declared `type = "fifo"`.
+fn fifo_trigger(t: &str) -> bool {
+    let fifo: Vec<String> = t
+        .split("\n[[")
+        .filter(|b| b.starts_with("queue]]") && b.contains("type = \"fifo\""))
+        .filter_map(|b| b.lines().nth(1).map(|l| l.replace("name = ", "")))
+        .collect();
+    t.lines()
+        .filter(|l| l.contains("{ source = "))
+        .any(|l| fifo.iter().any(|n| l.contains(&format!("source = {n},"))))
+}
+
+/// A trigger with `batch_size` above 10.
+fn big_batch(t: &str) -> bool {
+    t.lines()
+        .filter_map(|l| l.split("batch_size = ").nth(1))
+        .filter_map(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .any(|n| n.parse::<u32>().is_ok_and(|n| n > 10))
+}
+
+/// A subscription with a dead-letter queue (a `{ target = ..., dead_letter
+/// = ... }` entry, unlike a queue's own `dead_letter = ` line).
+fn sub_dlq(t: &str) -> bool {
+    t.lines()
+        .any(|l| l.contains("{ target = ") && l.contains("dead_letter = "))
+}
+
 /// Scenarios that once failed a property, kept as fixtures: each file is a
 /// scenario run with the same checks (`# args: --seed N` on the first line
 /// gives command-line arguments).
@@ -163,6 +292,8 @@ fn regressions_still_pass() {
             seed: parsed.simulation.seed,
             may_stop_early: text.contains("max_events"),
             overrides: sets,
+            queues: parsed.queues.iter().map(|q| q.name.clone()).collect(),
+            topics: parsed.topics.iter().map(|t| t.name.clone()).collect(),
         };
         let problems = check::check(&run, &want);
         if !problems.is_empty() {

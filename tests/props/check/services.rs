@@ -1,0 +1,133 @@
+//! Conservation for the message services in summary.json (docs/model.md,
+//! "Asynchronous invocation", "SQS queues ...", "SNS topics"):
+//!
+//! * per queue: `sent = deleted + dead_lettered + expired + visible_end +
+//!   delayed_end + in_flight_end`;
+//! * per function with an `async` object: `accepted = succeeded +
+//!   retries_exhausted + expired + pending_end` and `retries_exhausted +
+//!   expired = to_on_failure + dropped`;
+//! * per subscription: `matched + filtered = published` (the topic's),
+//!   `matched = delivered + failed_deliveries + pending_end`,
+//!   `failed_deliveries = dead_lettered + discarded`; the topic's totals are
+//!   the sums over its subscriptions.
+//!
+//! Field names are those of a real run's summary.json; a missing field
+//! reads as `u64::MAX` and so breaks the identity it is in.
+
+use super::u;
+use serde_json::Value;
+
+/// `Some(sum)` unless it overflows.
+fn sum(v: &Value, keys: &[&str]) -> Option<u64> {
+    keys.iter().try_fold(0u64, |a, k| a.checked_add(u(v, k)))
+}
+
+/// `lhs = sum of rhs` in `v`, else a problem naming the values.
+fn identity(v: &Value, at: &str, lhs: &[&str], rhs: &[&str], p: &mut Vec<String>) {
+    let (l, r) = (sum(v, lhs), sum(v, rhs));
+    if l.is_none() || l != r {
+        let show = |ks: &[&str]| {
+            ks.iter()
+                .map(|k| format!("{k} {}", v[*k]))
+                .collect::<Vec<_>>()
+                .join(" + ")
+        };
+        p.push(format!(
+            "{at}: conservation: {} != {}",
+            show(lhs),
+            show(rhs)
+        ));
+    }
+}
+
+/// All the identities above, for every function with an `async` object and
+/// for the scenario's `queues` and `topics` (by name), each of which
+/// summary.json must report.
+pub fn service_checks(json: &Value, queues: &[String], topics: &[String]) -> Vec<String> {
+    let mut p = Vec::new();
+    for name in queues {
+        let qu = &json["queues"][name];
+        if !qu.is_object() {
+            p.push(format!("summary.json: no queues.{name:?}"));
+            continue;
+        }
+        let rest = [
+            "deleted",
+            "dead_lettered",
+            "expired",
+            "visible_end",
+            "delayed_end",
+            "in_flight_end",
+        ];
+        identity(qu, &format!("queue {name:?}"), &["sent"], &rest, &mut p);
+    }
+    for (name, f) in json["functions"].as_object().into_iter().flatten() {
+        let a = &f["async"];
+        if a.is_null() {
+            continue;
+        }
+        let at = format!("function {name:?} async");
+        let ends = ["succeeded", "retries_exhausted", "expired", "pending_end"];
+        identity(a, &at, &["accepted"], &ends, &mut p);
+        identity(
+            a,
+            &at,
+            &["retries_exhausted", "expired"],
+            &["to_on_failure", "dropped"],
+            &mut p,
+        );
+    }
+    for name in topics {
+        let t = &json["topics"][name];
+        if !t.is_object() {
+            p.push(format!("summary.json: no topics.{name:?}"));
+            continue;
+        }
+        p.extend(topic_checks(t, name));
+    }
+    p
+}
+
+fn topic_checks(t: &Value, name: &str) -> Vec<String> {
+    let mut p = Vec::new();
+    let published = u(t, "published");
+    let subs = t["subscriptions"].as_object();
+    if subs.is_none() {
+        p.push(format!("topic {name:?}: no `subscriptions` map"));
+    }
+    for (end, s) in subs.into_iter().flatten() {
+        let at = format!("topic {name:?} subscription {end:?}");
+        if sum(s, &["matched", "filtered"]) != Some(published) {
+            p.push(format!(
+                "{at}: matched {} + filtered {} != the topic's published {published}",
+                s["matched"], s["filtered"]
+            ));
+        }
+        let ends = ["delivered", "failed_deliveries", "pending_end"];
+        identity(s, &at, &["matched"], &ends, &mut p);
+        let failed = ["dead_lettered", "discarded"];
+        identity(s, &at, &["failed_deliveries"], &failed, &mut p);
+    }
+    // The topic's totals are the sums over its subscriptions.
+    for (total, per_sub) in [
+        ("deliveries", "delivered"),
+        ("failed_deliveries", "failed_deliveries"),
+        ("filtered", "filtered"),
+        ("delivery_retries", "retries"),
+        ("dead_lettered", "dead_lettered"),
+        ("discarded", "discarded"),
+        ("pending_end", "pending_end"),
+    ] {
+        let s = subs
+            .into_iter()
+            .flatten()
+            .try_fold(0u64, |a, (_, s)| a.checked_add(u(s, per_sub)));
+        if s != Some(u(t, total)) {
+            p.push(format!(
+                "topic {name:?}: {total} {} != the sum of the subscriptions' {per_sub} ({s:?})",
+                t[total]
+            ));
+        }
+    }
+    p
+}
