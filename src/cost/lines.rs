@@ -13,6 +13,17 @@ pub const MONTH_HOURS: f64 = 730.0;
 /// Seconds in that month.
 pub const MONTH_SECONDS: f64 = MONTH_HOURS * 3600.0;
 
+/// Fraction of a monthly `total` left to bill once a free allowance of
+/// `free` is taken off (1 when there is no usage): a free tier shared by
+/// several components in proportion to their usage.
+pub fn billable_fraction(total: f64, free: f64) -> f64 {
+    if total > 0.0 {
+        (1.0 - free.min(total) / total).max(0.0)
+    } else {
+        1.0
+    }
+}
+
 /// Cost of `quantity` under a tiered price whose prices are per `per` units
 /// (1e6 for "per million requests", 1 for "per GB-s").
 pub fn tiered(quantity: f64, tiers: &[Tier], per: f64) -> f64 {

@@ -28,7 +28,7 @@ pub mod builtin;
 pub mod lines;
 pub mod prices;
 
-pub use lines::{tiered, MONTH_HOURS, MONTH_SECONDS};
+pub use lines::{billable_fraction, tiered, MONTH_HOURS, MONTH_SECONDS};
 pub use prices::{ApiGatewayPrices, DynamoDbPrices, LambdaPrices, PriceTable, Tier};
 
 use indexmap::IndexMap;

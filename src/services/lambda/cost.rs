@@ -59,13 +59,7 @@ pub struct FunctionUsage {
 pub fn lambda_costs(fns: &[FunctionUsage], p: &LambdaPrices, free_tier: bool) -> Vec<f64> {
     let eligible = |f: &FunctionUsage| free_tier && f.provisioned_configured_gb_seconds <= 0.0;
     // Fraction of each eligible function's usage left after the free tier.
-    let billable_fraction = |total: f64, free: f64| {
-        if total > 0.0 {
-            (1.0 - free.min(total) / total).max(0.0)
-        } else {
-            1.0
-        }
-    };
+    use crate::cost::billable_fraction;
     let elig_req: f64 = fns.iter().filter(|f| eligible(f)).map(|f| f.requests).sum();
     let elig_gbs: f64 = fns
         .iter()

@@ -44,8 +44,8 @@ pub struct QueueUsage {
 /// billable requests, split back by share.
 pub fn sqs_costs(queues: &[QueueUsage], p: &SqsPrices, free_tier: bool) -> Vec<f64> {
     let total: f64 = queues.iter().map(|q| q.requests).sum();
-    let left = if free_tier && total > 0.0 {
-        (1.0 - p.free_requests_per_month.min(total) / total).max(0.0)
+    let left = if free_tier {
+        crate::cost::billable_fraction(total, p.free_requests_per_month)
     } else {
         1.0
     };

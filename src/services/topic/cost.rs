@@ -31,10 +31,7 @@ pub fn bill(stats: &IndexMap<String, TopicStats>, p: &Pricing<'_>) -> Bill {
 /// proportion to their requests.
 pub fn sns_costs(requests: &[f64], usd_per_million: f64, free: Option<f64>) -> Vec<f64> {
     let total: f64 = requests.iter().sum();
-    let left = match free {
-        Some(f) if total > 0.0 => (1.0 - f.min(total) / total).max(0.0),
-        _ => 1.0,
-    };
+    let left = free.map_or(1.0, |f| crate::cost::billable_fraction(total, f));
     requests
         .iter()
         .map(|r| r * left * usd_per_million / 1e6)

@@ -77,8 +77,7 @@ impl Service for Topics {
     /// Nothing calls out of a topic's frames.
     fn on_reply(_w: &mut World, _cx: &mut Cx, _to: FrameRef, _outcome: Outcome) {}
 
-    fn stats(&mut self, c: &mut Collect<'_>) -> IndexMap<String, TopicStats> {
-        let _ = c;
+    fn stats(&mut self, _c: &mut Collect<'_>) -> IndexMap<String, TopicStats> {
         self.list
             .iter()
             .map(|t| (t.name.clone(), super::stats::collect(t)))
