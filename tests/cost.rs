@@ -369,6 +369,7 @@ fn empty_result(measured_seconds: f64) -> RunResult {
         timeseries_interval_s: 60.0,
         sections: Default::default(),
         cost: Default::default(),
+        findings: Vec::new(),
         timeseries: Default::default(),
     }
 }

@@ -65,6 +65,7 @@ fn sample() -> RunResult {
             status: status.clone(),
             latency_ms: latency(12.0),
             routes,
+            ..Default::default()
         },
     );
     let mut apis = IndexMap::new();
@@ -86,6 +87,7 @@ fn sample() -> RunResult {
             invocations: 89_990,
             cold_starts: 45,
             throttles: 0,
+            rate_throttles: 0,
             errors: 20,
             timeouts: 0,
             max_concurrency: 14,
@@ -98,6 +100,7 @@ fn sample() -> RunResult {
             memory_mb: 512,
             arch: Architecture::Arm64,
             provisioned_concurrency: 0,
+            reserved_concurrency: None,
             asynchronous: None,
         },
     );
@@ -164,6 +167,7 @@ fn sample() -> RunResult {
             ..Default::default()
         },
         cost: Default::default(),
+        findings: Vec::new(),
         timeseries: TimeSeries {
             interval_s: 60.0,
             series,

@@ -71,6 +71,17 @@ impl LatencyHistogram {
         self.max_ns = self.max_ns.max(other.max_ns);
     }
 
+    /// The `p`-th percentile \[ms\] of this histogram's samples minus
+    /// those of `part` (a histogram of a subset of the same samples);
+    /// `None` when nothing is left.
+    pub fn percentile_without(&self, part: &LatencyHistogram, p: f64) -> Option<f64> {
+        let mut rest = self.hist.clone();
+        rest.subtract(&part.hist).ok()?;
+        (!rest.is_empty()).then(|| {
+            (rest.value_at_quantile(p / 100.0) as f64 / 1_000.0).min(self.max_ns as f64 / 1e6)
+        })
+    }
+
     /// Bytes held by the buckets.
     pub fn footprint(&self) -> usize {
         self.hist.distinct_values() * std::mem::size_of::<u64>()

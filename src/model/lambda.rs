@@ -38,6 +38,12 @@ pub const DEFAULT_TIMEOUT: SimDuration = 3 * SECONDS;
 /// Default idle lifetime of an environment \[ns\]: 6 min. An assumption:
 /// AWS publishes none; the latest measurement is 5-7 min (aws-facts 1.4).
 pub const DEFAULT_KEEP_ALIVE: SimDuration = 6 * 60 * SECONDS;
+/// Default age after which an environment is recycled once idle \[ns\]:
+/// 4 h. An assumption: AWS ends environments "every few hours" even under
+/// continuous load and publishes no figure (aws-facts 10.6, 1.1 "PC
+/// environments re-run init every few hours"); 4 h is the upper end of
+/// "a few", so as not to overstate cold starts.
+pub const DEFAULT_MAX_LIFETIME: SimDuration = 4 * 3600 * SECONDS;
 /// Concurrency that must stay unreserved (aws-facts 1.1: 100).
 pub const UNRESERVED_FLOOR: u32 = 100;
 
@@ -82,7 +88,8 @@ pub struct Lambda {
     pub keep_alive: SimDuration,
     /// Idle-environment choice.
     pub routing: Routing,
-    /// Recycle an environment once idle after this age \[ns\].
+    /// Recycle an environment once idle after this age \[ns\]; `None`:
+    /// never.
     pub max_lifetime: Option<SimDuration>,
     /// Reserved concurrency (floor and ceiling).
     pub reserved_concurrency: Option<u32>,
@@ -231,10 +238,10 @@ impl Lambda {
             arch: Architecture::X86_64,
             memory_mb: DEFAULT_MEMORY_MB,
             timeout: DEFAULT_TIMEOUT,
-            init: default_init(DEFAULT_RUNTIME, false),
+            init: default_init(DEFAULT_RUNTIME, Architecture::X86_64, false),
             keep_alive: DEFAULT_KEEP_ALIVE,
             routing: Routing::Mru,
-            max_lifetime: None,
+            max_lifetime: Some(DEFAULT_MAX_LIFETIME),
             reserved_concurrency: None,
             provisioned_concurrency: 0,
             snap_start: false,
@@ -245,10 +252,19 @@ impl Lambda {
     }
 }
 
-/// The default init (cold start) duration of a runtime: a lognormal through
-/// its measured median and p99 (aws-facts 1.6); with SnapStart, the restore
-/// duration. An unknown runtime gets the default runtime's.
-pub fn default_init(runtime: &str, snap_start: bool) -> Dist {
+/// arm64 (Graviton) init relative to x86_64 for Node.js and Python: 0.925,
+/// the middle of "~5-10 % lower" (aws-facts 1.6, lambda-perf); other
+/// runtimes were not measured on arm64 and keep their x86_64 figures.
+pub const ARM64_INIT_FACTOR: f64 = 0.925;
+/// The one runtime measured on arm64: nodejs22.x, 512 MB, init (median,
+/// p99) \[ms\] (aws-facts 1.6).
+pub const ARM64_NODEJS22_INIT_MS: (f64, f64) = (130.0, 163.0);
+
+/// The default init (cold start) duration of a runtime on an architecture:
+/// a lognormal through its measured median and p99 (aws-facts 1.6); with
+/// SnapStart, the restore duration. An unknown runtime gets the default
+/// runtime's.
+pub fn default_init(runtime: &str, arch: Architecture, snap_start: bool) -> Dist {
     let (med, p99) = if snap_start {
         SNAPSTART_RESTORE_MS
     } else {
@@ -256,7 +272,14 @@ pub fn default_init(runtime: &str, snap_start: bool) -> Dist {
             .iter()
             .find(|(n, _, _)| *n == runtime)
             .unwrap_or(&RUNTIMES[0]);
-        (r.1, r.2)
+        match arch {
+            Architecture::X86_64 => (r.1, r.2),
+            Architecture::Arm64 if r.0 == "nodejs22.x" => ARM64_NODEJS22_INIT_MS,
+            Architecture::Arm64 if r.0.starts_with("nodejs") || r.0.starts_with("python") => {
+                (r.1 * ARM64_INIT_FACTOR, r.2 * ARM64_INIT_FACTOR)
+            }
+            Architecture::Arm64 => (r.1, r.2),
+        }
     };
     Dist::lognormal_median_p99(med / 1e3, p99 / 1e3)
 }

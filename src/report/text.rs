@@ -48,5 +48,17 @@ pub fn summary_text(r: &RunResult) -> String {
         c.per_million_requests_usd.map_or("-".into(), usd),
         if c.free_tier { "subtracted" } else { "off" }
     );
+    findings(r, &mut out);
     out
+}
+
+/// The findings block: one line per finding, after the cost.
+fn findings(r: &RunResult, out: &mut String) {
+    if r.findings.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "findings:");
+    for f in &r.findings {
+        let _ = writeln!(out, "  - {}: {}", f.component, f.message);
+    }
 }

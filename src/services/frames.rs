@@ -143,6 +143,7 @@ mod tests {
                 route: 0,
                 attempt: 0,
                 measured: true,
+                cold: false,
             }),
         }
     }

@@ -22,6 +22,7 @@
 pub mod api_gateway;
 pub mod client;
 pub mod deadlines;
+pub mod findings;
 pub mod frames;
 pub mod lambda;
 pub mod queue;
@@ -32,8 +33,9 @@ pub mod topic;
 mod outcome;
 mod registry;
 
+pub use findings::{Finding, FindingsCx};
 pub use frames::{Frame, FrameRef, Frames};
-pub use outcome::{End, Outcome};
+pub use outcome::{Cause, End, Outcome};
 pub use registry::{Build, Collect, Service};
 
 use indexmap::IndexMap;

@@ -21,25 +21,86 @@ impl End {
     pub const ALL: [End; 4] = [End::Ok, End::Throttled, End::Failed, End::TimedOut];
 }
 
+/// Where a failure began: the component whose throttle, error or timeout
+/// started the chain that ended the call (for `Ok`, the component that
+/// answered).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Cause {
+    /// Its kind.
+    pub kind: Kind,
+    /// How it ended there.
+    pub end: End,
+    /// Its index among the components of its kind ([`Cause::UNKNOWN`] when
+    /// the site that made the outcome did not say).
+    pub index: u16,
+}
+
+impl Cause {
+    /// `index` of a cause whose component was not recorded.
+    pub const UNKNOWN: u16 = u16::MAX;
+}
+
 /// How a call ended, as its caller sees it: the end state and the kind of
-/// component that decided it (for `Ok`, the kind that answered).
+/// component that decided it (for `Ok`, the kind that answered), the
+/// [`Cause`] the chain began with, and whether an invocation on the way
+/// started cold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Outcome {
     /// The end state.
     pub end: End,
-    /// Who caused it.
+    /// Who decided it.
     pub by: Kind,
+    /// Where the chain began.
+    pub cause: Cause,
+    /// A function invocation on the way was a cold start.
+    pub cold: bool,
 }
 
 impl Outcome {
-    /// Number of distinct outcomes (the size of a counter array).
-    pub const COUNT: usize = End::ALL.len() * Kind::COUNT;
-
-    /// An outcome.
+    /// An outcome decided (and caused) by a component of kind `by` whose
+    /// index is not recorded.
     #[inline]
     pub const fn new(end: End, by: Kind) -> Self {
-        Self { end, by }
+        Self::at(end, by, Cause::UNKNOWN as usize)
     }
+
+    /// An outcome decided and caused by component `index` of kind `by`.
+    #[inline]
+    pub const fn at(end: End, by: Kind, index: usize) -> Self {
+        Self {
+            end,
+            by,
+            cause: Cause {
+                kind: by,
+                end,
+                index: index as u16,
+            },
+            cold: false,
+        }
+    }
+
+    /// This outcome, caused by what caused `earlier` (a downstream call's
+    /// failure), cold if `earlier` was.
+    #[inline]
+    pub const fn because(self, earlier: Outcome) -> Self {
+        Self {
+            cause: earlier.cause,
+            cold: self.cold | earlier.cold,
+            ..self
+        }
+    }
+
+    /// This outcome, marked cold if `cold`.
+    #[inline]
+    pub const fn cold_if(self, cold: bool) -> Self {
+        Self {
+            cold: self.cold | cold,
+            ..self
+        }
+    }
+
+    /// Number of distinct outcomes (the size of a counter array).
+    pub const COUNT: usize = End::ALL.len() * Kind::COUNT;
 
     /// A success answered by `by`.
     #[inline]

@@ -9,6 +9,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
+use super::findings::{Finding, FindingsCx};
 use super::{Cx, FrameRef, FrameState, Outcome, Timer, World};
 use crate::cost::{Bill, Pricing};
 use crate::engine::{SimDuration, SimRng, SimTime};
@@ -132,6 +133,13 @@ pub trait Service: Sized + Send {
     fn bill(_stats: &IndexMap<String, Self::Stats>, _p: &Pricing<'_>) -> Option<Bill> {
         None
     }
+    /// The kind's findings about the run (none by default).
+    fn findings(
+        _stats: &IndexMap<String, Self::Stats>,
+        _cx: &FindingsCx<'_>,
+        _out: &mut Vec<Finding>,
+    ) {
+    }
 }
 
 /// Generates, from the list of kinds, the closed enums and the dispatch.
@@ -155,6 +163,13 @@ macro_rules! services {
             pub const ALL: &'static [Kind] = &[$(Kind::$kind),*];
             /// Number of kinds.
             pub const COUNT: usize = Kind::ALL.len();
+
+            /// Name of one component of this kind in messages.
+            pub fn label(self) -> &'static str {
+                match self {
+                    $(Kind::$kind => <$svc as Service>::LABEL,)*
+                }
+            }
         }
 
         /// What a frame is doing: a call of one kind in progress.
@@ -313,6 +328,27 @@ macro_rules! services {
                 let mut v = Vec::new();
                 $(v.extend(<$svc as Service>::bill(&self.$section, p));)*
                 v
+            }
+
+            /// Every kind's findings, in registry order.
+            pub fn findings(&self, cx: &FindingsCx<'_>) -> Vec<Finding> {
+                let mut v = Vec::new();
+                $(<$svc as Service>::findings(&self.$section, cx, &mut v);)*
+                v
+            }
+
+            /// Name of component `i` of `kind`, if there is one.
+            pub fn name(&self, kind: Kind, i: usize) -> Option<&str> {
+                match kind {
+                    $(Kind::$kind => self.$section.get_index(i).map(|(k, _)| k.as_str()),)*
+                }
+            }
+
+            /// Components of `kind`.
+            pub fn count(&self, kind: Kind) -> usize {
+                match kind {
+                    $(Kind::$kind => self.$section.len(),)*
+                }
             }
         }
     };

@@ -17,7 +17,7 @@ pub use result::{Provenance, RunResult, StoppedEarly};
 use crate::engine::{ns_to_secs, Engine, Guard, GuardTripped, SimDuration, Slice};
 use crate::metrics::SeriesRecorder;
 use crate::model::Scenario;
-use crate::services::{Build, Event, World};
+use crate::services::{Build, Event, FindingsCx, World};
 
 /// Why a run did not finish.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +39,8 @@ pub struct Run {
     seed: u64,
     free_tier: bool,
     region: String,
+    /// The account's concurrency limit (for the findings).
+    account_concurrency: u32,
     /// Validation's warnings, carried into the result.
     warnings: Vec<String>,
 }
@@ -92,6 +94,7 @@ pub fn build_from(s: &Scenario, started: Instant) -> Run {
         warnings: s.warnings.clone(),
         free_tier: sim.free_tier,
         region: sim.region.clone(),
+        account_concurrency: sim.account_concurrency,
     }
 }
 
@@ -126,6 +129,12 @@ impl Run {
         if let Some(prices) = crate::cost::builtin::for_region(&self.region) {
             result.cost = price::price(&result, &prices, self.free_tier);
         }
+        result.findings = result.sections.findings(&FindingsCx {
+            sections: &result.sections,
+            series: &result.timeseries,
+            warmup_s: ns_to_secs(self.world.warmup),
+            account_concurrency: self.account_concurrency,
+        });
         Ok(result)
     }
 
@@ -176,6 +185,7 @@ impl Run {
             timeseries_interval_s: ns_to_secs(self.world.rec.interval()),
             sections,
             cost: Default::default(),
+            findings: Vec::new(),
             timeseries: self.world.rec.export(),
         }
     }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::cost::CostReport;
 use crate::metrics::TimeSeries;
-use crate::services::Sections;
+use crate::services::{Finding, Sections};
 
 /// Everything a run measured.
 #[derive(Clone, Debug, Serialize)]
@@ -42,6 +42,10 @@ pub struct RunResult {
     pub sections: Sections,
     /// Cost of the measured window and its monthly projection.
     pub cost: CostReport,
+    /// Statements computed from the figures: where failures began, which
+    /// limits were reached and when, how close capacity and concurrency
+    /// came to their limits, the share of p99 due to cold starts.
+    pub findings: Vec<Finding>,
     /// Per-interval time series (written to `timeseries.csv`, not to JSON).
     #[serde(skip)]
     pub timeseries: TimeSeries,

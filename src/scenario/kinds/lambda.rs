@@ -7,7 +7,7 @@
 use toml::Value;
 
 use super::{Given, Kind};
-use crate::engine::{MILLIS, SECONDS};
+use crate::engine::SECONDS;
 use crate::model::limits::{self, secs};
 use crate::model::*;
 use crate::scenario::context::Cx;
@@ -188,10 +188,20 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         &p("timeout"),
         &r.timeout,
         DEFAULT_TIMEOUT,
-        (MILLIS, secs(limits::LAMBDA_MAX_TIMEOUT_S)),
-        "1ms..=900s",
-        "the Lambda timeout is at most 15 minutes (aws-facts 1.3)",
+        (SECONDS, secs(limits::LAMBDA_MAX_TIMEOUT_S)),
+        "1s..=900s",
+        "the Lambda timeout is 1 s to 15 minutes (aws-facts 1.3)",
     );
+    if timeout % SECONDS != 0 {
+        cx.err(
+            &p("timeout"),
+            format!(
+                "timeout `{}` is not a whole number of seconds",
+                r.timeout.as_deref().unwrap_or_default()
+            ),
+            "AWS sets a function's timeout in whole seconds, 1 to 900 (aws-facts 1.3); round it, e.g. \"1s\"",
+        );
+    }
     let snap_start = r.snap_start.unwrap_or(false);
     if snap_start && known.is_some() && !snap_start_supported(&runtime) {
         cx.err(
@@ -228,7 +238,7 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
     }
     let init = match opt_dist(cx, &p("init"), &r.init) {
         Some(d) => d,
-        None => default_init(&runtime, snap_start),
+        None => default_init(&runtime, arch, snap_start),
     };
     // aws-facts 1.4: latest measurement, idle environments expire after 5-7 min.
     let keep_alive = dur_in(
@@ -251,17 +261,19 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         ],
         Routing::Mru,
     );
-    let max_lifetime = r.max_lifetime.as_ref().map(|_| {
-        dur_in(
+    // aws-facts 10.6: environments are recycled "every few hours".
+    let max_lifetime = match r.max_lifetime.as_deref() {
+        Some("never") => None,
+        _ => Some(dur_in(
             cx,
             &p("max_lifetime"),
             &r.max_lifetime,
-            SECONDS,
+            DEFAULT_MAX_LIFETIME,
             (1, secs(limits::MAX_LIFETIME_S)),
-            "1ns..=24h",
-            "AWS recycles environments every few hours (aws-facts 10.6); omit it to never recycle",
-        )
-    });
+            "1ns..=24h, or \"never\"",
+            "AWS recycles environments every few hours (aws-facts 10.6); \"never\" keeps them until they expire idle",
+        )),
+    };
     if let Some(rc) = reserved_concurrency {
         if provisioned_concurrency > rc {
             cx.err(&p("provisioned_concurrency"), format!("provisioned_concurrency {provisioned_concurrency} is above reserved_concurrency {rc}"), "provisioned environments count against the reservation: make it <= reserved_concurrency");

@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 
 use super::{Admit, ApiCall, ApiGateway, ApiStats, Apis};
 use crate::model::Scenario;
-use crate::services::lambda::{self, INIT_CAP};
+use crate::services::lambda;
 use crate::services::{
     Build, Collect, Cx, End, Event, Frame, FrameRef, FrameState, Kind, Outcome, Service, Timer,
     World,
@@ -27,7 +27,7 @@ impl Service for Apis {
 
     fn build(b: &mut Build<'_>) -> Self {
         let m = b.model;
-        let max_call: Vec<_> = m.lambdas.iter().map(|l| INIT_CAP + l.timeout).collect();
+        let max_call: Vec<_> = m.lambdas.iter().map(lambda::longest_call).collect();
         let list = m
             .apis
             .iter()

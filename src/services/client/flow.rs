@@ -8,8 +8,8 @@ use crate::engine::Lane;
 use crate::model::queue::DEFAULT_MESSAGE_KB;
 use crate::model::Target;
 use crate::services::{
-    api_gateway, lambda, queue, Build, Collect, Cx, Event, Frame, FrameRef, FrameState, Kind,
-    Outcome, Service, Timer, World,
+    api_gateway, lambda, queue, Build, Collect, Cx, Event, Finding, FindingsCx, Frame, FrameRef,
+    FrameState, Kind, Outcome, Service, Timer, World,
 };
 
 /// Timer: workload `index`'s next request arrives.
@@ -114,6 +114,7 @@ impl Service for Clients {
         let c = &mut w.clients.list[r.workload as usize];
         if let Some(backoff) = c.retry_after(outcome, r.attempt as u32) {
             r.attempt += 1;
+            r.cold |= outcome.cold;
             if r.measured {
                 c.counters.retries += 1;
             }
@@ -121,6 +122,7 @@ impl Service for Clients {
             return;
         }
         let (route, measured) = (r.route, r.measured);
+        let outcome = outcome.cold_if(r.cold);
         w.frames.free(to);
         let series = if outcome.is_ok() {
             c.series.ok
@@ -142,6 +144,14 @@ impl Service for Clients {
 
     fn text(stats: &IndexMap<String, WorkloadStats>, out: &mut String) {
         super::stats::text(stats, out);
+    }
+
+    fn findings(
+        stats: &IndexMap<String, WorkloadStats>,
+        cx: &FindingsCx<'_>,
+        out: &mut Vec<Finding>,
+    ) {
+        super::findings::findings(stats, cx, out);
     }
 }
 
@@ -173,6 +183,7 @@ fn arrival(w: &mut World, cx: &mut Cx, i: usize) {
             route,
             attempt: 1,
             measured,
+            cold: false,
         }),
     });
     send(w, cx, fr, i, route);

@@ -3,6 +3,7 @@
 
 use rand::Rng;
 
+mod findings;
 mod flow;
 mod stats;
 
@@ -27,6 +28,25 @@ pub struct ClientCounters {
     pub retries: u64,
     /// Requests not finished yet.
     pub in_flight: u64,
+    /// Failed requests by (final outcome, where the failure began): a few
+    /// entries, searched linearly, touched only by failed requests.
+    pub causes: Vec<(Outcome, u64)>,
+}
+
+impl ClientCounters {
+    /// Counts a failed request by its final outcome and cause (the cold
+    /// flag aside).
+    #[cold]
+    fn count_cause(&mut self, outcome: Outcome) {
+        let key = Outcome {
+            cold: false,
+            ..outcome
+        };
+        match self.causes.iter_mut().find(|(o, _)| *o == key) {
+            Some((_, n)) => *n += 1,
+            None => self.causes.push((key, 1)),
+        }
+    }
 }
 
 /// Time-series handles of a workload.
@@ -47,6 +67,7 @@ impl Default for ClientCounters {
             by_outcome: [0; Outcome::COUNT],
             retries: 0,
             in_flight: 0,
+            causes: Vec::new(),
         }
     }
 }
@@ -73,6 +94,8 @@ pub struct Request {
     pub attempt: u16,
     /// Arrived in the measured window.
     pub measured: bool,
+    /// An earlier attempt met a cold start.
+    pub cold: bool,
 }
 
 /// Every workload.
@@ -99,6 +122,8 @@ pub struct Client {
     /// routes', made once at the end rather than recorded twice per
     /// request.)
     pub routes: Vec<RouteTally>,
+    /// Latency of succeeded requests that met a cold start on the way.
+    pub cold_latency: LatencyHistogram,
     /// Series handles.
     pub series: ClientSeries,
     arrival: Arrival,
@@ -140,6 +165,7 @@ impl Client {
             route_names,
             counters: ClientCounters::default(),
             routes: (0..n).map(|_| RouteTally::default()).collect(),
+            cold_latency: LatencyHistogram::new(),
             series,
             arrival: cfg.arrival.clone(),
             end,
@@ -155,7 +181,11 @@ impl Client {
 
     /// Bytes held by the latency histograms.
     pub fn footprint(&self) -> usize {
-        self.routes.iter().map(|r| r.latency.footprint()).sum()
+        self.routes
+            .iter()
+            .map(|r| r.latency.footprint())
+            .sum::<usize>()
+            + self.cold_latency.footprint()
     }
 
     /// Latency of all succeeded requests: the routes' histograms merged.
@@ -206,6 +236,11 @@ impl Client {
         if outcome.is_ok() {
             r.latency.record(latency);
             r.succeeded += 1;
+            if outcome.cold {
+                self.cold_latency.record(latency);
+            }
+        } else {
+            c.count_cause(outcome);
         }
     }
 }

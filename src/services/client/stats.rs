@@ -7,7 +7,7 @@ use super::Client;
 use crate::metrics::text::{ms, percent, thousands, Table};
 use crate::metrics::LatencySummary;
 use crate::model::Target;
-use crate::services::{End, Outcome};
+use crate::services::{Cause, End, Outcome};
 
 /// A workload's requests, by final outcome (after client retries).
 ///
@@ -34,6 +34,16 @@ pub struct WorkloadStats {
     pub latency_ms: LatencySummary,
     /// The same, per route (api targets); key `"-"` for direct invokes.
     pub routes: IndexMap<String, RouteStats>,
+    /// Succeeded requests that met a cold start on the way (in any
+    /// invocation they caused, in any attempt).
+    pub cold_succeeded: u64,
+    /// p99 latency of the succeeded requests that met no cold start \[ms\];
+    /// `None` without such requests.
+    pub p99_warm_ms: Option<f64>,
+    /// Failed requests by final status (as in `status`) and where the
+    /// failure began (reported through the findings).
+    #[serde(skip)]
+    pub causes: Vec<(String, Cause, u64)>,
 }
 
 /// Per-route figures of a workload.
@@ -68,6 +78,17 @@ pub fn collect(c: &Client) -> WorkloadStats {
         };
         *status.entry(key).or_insert(0) += n;
     }
+    let status_of = |o: Outcome| match c.target {
+        Target::Api(_) => o.api_status().to_string(),
+        _ => o.name().to_string(),
+    };
+    let mut causes: Vec<(String, Cause, u64)> = k
+        .causes
+        .iter()
+        .map(|&(o, n)| (status_of(o), o.cause, n))
+        .collect();
+    causes.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    let latency = c.latency();
     let routes = c
         .route_names
         .iter()
@@ -92,8 +113,11 @@ pub fn collect(c: &Client) -> WorkloadStats {
         in_flight: k.in_flight,
         retries: k.retries,
         status,
-        latency_ms: c.latency().summary(),
+        latency_ms: latency.summary(),
         routes,
+        cold_succeeded: c.cold_latency.count(),
+        p99_warm_ms: latency.percentile_without(&c.cold_latency, 99.0),
+        causes,
     }
 }
 

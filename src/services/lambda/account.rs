@@ -1,6 +1,7 @@
 //! Account-wide Lambda state: the unreserved concurrency pool and the
 //! legacy (2019-2023) account burst.
 
+use super::rate::{RateWindow, REQUESTS_PER_CONCURRENCY};
 use crate::engine::{SimTime, SECONDS};
 use crate::model::{self, ScalingModel};
 
@@ -21,6 +22,9 @@ pub struct Account {
     pub unreserved_limit: u32,
     /// Of which in use (on-demand busy + provisioned of unreserved functions).
     pub unreserved_in_use: u32,
+    /// The account's invocation rate: 10 x its concurrency per second,
+    /// shared by all functions (aws-facts 1.1).
+    pub rate: RateWindow,
     pub(super) legacy: Option<LegacyScaling>,
 }
 
@@ -54,6 +58,7 @@ impl Account {
         Self {
             unreserved_limit: sim.account_concurrency.saturating_sub(reserved_total),
             unreserved_in_use: 0,
+            rate: RateWindow::new(REQUESTS_PER_CONCURRENCY * u64::from(sim.account_concurrency)),
             legacy: (sim.scaling == ScalingModel::Legacy2019).then(|| {
                 let burst = legacy_burst(&sim.region);
                 LegacyScaling {

@@ -9,9 +9,16 @@ use crate::metrics::SeriesRecorder;
 impl Function {
     /// Accounting: a request found no room (concurrency or scaling).
     #[inline]
-    pub fn on_throttle(&mut self, now: SimTime, measured: bool, rec: &mut SeriesRecorder) {
+    pub fn on_throttle(
+        &mut self,
+        now: SimTime,
+        measured: bool,
+        by_rate: bool,
+        rec: &mut SeriesRecorder,
+    ) {
         if measured {
             self.counters.throttles += 1;
+            self.counters.rate_throttles += by_rate as u64;
         }
         rec.add(self.series.throttles, now, 1.0);
     }

@@ -17,7 +17,7 @@
 
 use serde::Serialize;
 
-use super::{invoke, Function};
+use super::Function;
 use crate::engine::{SimDuration, SimTime};
 use crate::model::{self, Destination, ERROR_RETRY_WAITS, THROTTLE_BACKOFF};
 use crate::services::{Cx, End, Event, Frame, FrameRef, FrameState, Outcome, World};
@@ -163,7 +163,8 @@ pub fn accept(w: &mut World, cx: &mut Cx, f: usize) {
 /// The event's wait is over: attempt it.
 #[inline]
 pub fn on_step(w: &mut World, cx: &mut Cx, fr: FrameRef, e: AsyncEvent) {
-    invoke(w, cx, e.func as usize, fr);
+    // The request-rate limits applied when the event was accepted.
+    super::flow::invoke_as(w, cx, e.func as usize, fr, false);
 }
 
 /// An attempt ended.

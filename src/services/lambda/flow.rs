@@ -13,8 +13,8 @@ use super::{
 use crate::metrics::Level;
 use crate::model::Scenario;
 use crate::services::{
-    table, Build, Collect, Cx, End, Event, Frame, FrameRef, FrameState, Kind, Outcome, Service,
-    Timer, World,
+    table, Build, Cause, Collect, Cx, End, Event, Finding, FindingsCx, Frame, FrameRef, FrameState,
+    Kind, Outcome, Service, Timer, World,
 };
 
 /// Timer: function `index`'s keep-alive (expire idle environments).
@@ -50,6 +50,7 @@ impl Service for Lambdas {
                 let envs = b.sum(&l.name, "environments", b.per_s);
                 Function::new(
                     l,
+                    m.simulation.account_concurrency,
                     &m.tables,
                     b.rng(&l.name, "lambda"),
                     Level::new(b.warmup, Some(mean), Some(series.concurrency_max), &b.rec),
@@ -118,10 +119,21 @@ impl Service for Lambdas {
             _ => return,
         };
         if outcome.is_ok() {
+            if outcome.cold {
+                if let Some(Frame {
+                    state: FrameState::Invocation(i),
+                    ..
+                }) = w.frames.get_mut(to)
+                {
+                    i.cold = true;
+                }
+            }
             run(w, cx, to, inv.step as usize + 1);
         } else {
-            // An exception from a downstream call fails the function.
-            finish(w, cx, to, Outcome::new(End::Failed, Kind::Lambda));
+            // An exception from a downstream call fails the function; the
+            // failure keeps the call's cause.
+            let failed = Outcome::at(End::Failed, Kind::Lambda, inv.func as usize);
+            finish(w, cx, to, failed.because(outcome));
         }
     }
 
@@ -151,6 +163,14 @@ impl Service for Lambdas {
         super::stats::text(stats, out);
     }
 
+    fn findings(
+        stats: &IndexMap<String, FunctionStats>,
+        cx: &FindingsCx<'_>,
+        out: &mut Vec<Finding>,
+    ) {
+        super::stats::findings(stats, cx, out);
+    }
+
     fn bill(
         stats: &IndexMap<String, FunctionStats>,
         p: &crate::cost::Pricing<'_>,
@@ -159,29 +179,43 @@ impl Service for Lambdas {
     }
 }
 
-/// A synchronous invocation of function `f` by frame `parent`.
+/// A synchronous invocation of function `f` by frame `parent`; it counts
+/// against the request-rate limits.
 #[inline]
 pub fn invoke(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef) {
+    invoke_as(w, cx, f, parent, true)
+}
+
+/// Invokes function `f` for frame `parent`; `counted`: whether the
+/// request-rate limits apply (not to an accepted asynchronous event).
+#[inline]
+pub(super) fn invoke_as(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef, counted: bool) {
     let now = cx.now();
     let measured = now >= w.warmup;
     let l = &mut w.lambdas;
     let func = &mut l.functions[f];
-    let acquired = func.acquire(now, &mut l.account, &mut w.rec);
+    let acquired = func.acquire(now, counted, &mut l.account, &mut w.rec);
     while let Some((env, after)) = func.reinit_queue.pop() {
         cx.schedule(after, Timer::event(Kind::Lambda, ENV_READY, f, env));
     }
-    let (env, init) = match acquired {
-        Acquire::Throttled => {
-            func.on_throttle(now, measured, &mut w.rec);
-            w.deliver(cx, parent, Outcome::new(End::Throttled, Kind::Lambda));
+    let (env, init, lost) = match acquired {
+        Acquire::Throttled | Acquire::RateLimited => {
+            let by_rate = acquired == Acquire::RateLimited;
+            func.on_throttle(now, measured, by_rate, &mut w.rec);
+            w.deliver(cx, parent, Outcome::at(End::Throttled, Kind::Lambda, f));
             return;
         }
-        Acquire::Warm { env } => (env, 0),
-        Acquire::Cold { env, init } => (env, init),
+        Acquire::Warm { env } => (env, 0, 0),
+        Acquire::Cold { env, init, lost } => (env, init, lost),
     };
     let cold = matches!(acquired, Acquire::Cold { .. });
     func.on_start(now, measured, cold, &mut w.rec);
-    let run_start = now + init;
+    // The timeout counts from the invoke phase: after init, or, when the
+    // init phase was stopped at its limit, from then on, with init run
+    // again inside the invoke.
+    let run_start = now + lost + init;
+    let invoke_start = if lost > 0 { now + lost } else { run_start };
+    let deadline = invoke_start.saturating_add(func.timeout);
     let fr = w.frames.alloc(Frame {
         parent,
         start: now,
@@ -190,14 +224,19 @@ pub fn invoke(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef) {
             step: if cold { INIT_STEP } else { 0 },
             failing: false,
             timer: false,
+            cold,
             env,
             run_start,
-            init,
-            deadline: run_start.saturating_add(func.timeout),
+            init: lost + init,
+            deadline,
         }),
     });
     if cold {
-        cx.schedule(init, Event::Step(fr));
+        if run_start > deadline {
+            cx.schedule_at(deadline, Event::Expire(fr));
+        } else {
+            cx.schedule(lost + init, Event::Step(fr));
+        }
     } else {
         run(w, cx, fr, 0);
     }
@@ -265,9 +304,22 @@ fn start_call(w: &mut World, cx: &mut Cx, fr: FrameRef) {
             crate::services::topic::call(w, cx, topic as usize, size_kb, fr)
         }
         PreparedStep::InvokeAsync { func } => {
-            // Accepted at once (202): the caller goes on.
-            async_invoke::accept(w, cx, func as usize);
-            w.deliver(cx, fr, Outcome::ok(Kind::Lambda));
+            // Accepted at once (202) within the request-rate limits: the
+            // caller goes on.
+            let l = &mut w.lambdas;
+            let now = cx.now();
+            let callee = &mut l.functions[func as usize];
+            // The account's invocation rate applies to asynchronous invokes
+            // from function code (aws-facts 1.1); once accepted, an event
+            // runs as concurrency allows.
+            if l.account.rate.try_take(now) {
+                async_invoke::accept(w, cx, func as usize);
+                w.deliver(cx, fr, Outcome::ok(Kind::Lambda));
+            } else {
+                callee.on_throttle(now, now >= w.warmup, true, &mut w.rec);
+                let throttled = Outcome::at(End::Throttled, Kind::Lambda, func as usize);
+                w.deliver(cx, fr, throttled);
+            }
         }
         PreparedStep::Wait(_) | PreparedStep::Fail(_) => {
             unreachable!("plan stops only at call steps")
@@ -276,7 +328,8 @@ fn start_call(w: &mut World, cx: &mut Cx, fr: FrameRef) {
 }
 
 /// Ends the invocation: bills it, releases (or resets) its environment,
-/// and answers the caller.
+/// and answers the caller (an outcome this function caused names it, and
+/// is cold if the invocation was).
 #[inline]
 fn finish(w: &mut World, cx: &mut Cx, fr: FrameRef, outcome: Outcome) {
     let Some(frame) = w.frames.free(fr) else {
@@ -285,6 +338,10 @@ fn finish(w: &mut World, cx: &mut Cx, fr: FrameRef, outcome: Outcome) {
     let FrameState::Invocation(inv) = frame.state else {
         return;
     };
+    let mut outcome = outcome.cold_if(inv.cold);
+    if outcome.cause.index == Cause::UNKNOWN && outcome.cause.kind == Kind::Lambda {
+        outcome.cause.index = inv.func;
+    }
     let now = cx.now();
     let l = &mut w.lambdas;
     let f = &mut l.functions[inv.func as usize];
@@ -295,7 +352,9 @@ fn finish(w: &mut World, cx: &mut Cx, fr: FrameRef, outcome: Outcome) {
         if !outcome.is_ok() {
             f.on_failure(timed_out);
         }
-        f.bill(inv.env, inv.init, now - inv.run_start);
+        // A timeout during init bills the time spent.
+        let spent = now - frame.start;
+        f.bill(inv.env, inv.init.min(spent), spent - inv.init.min(spent));
     }
     let release = if timed_out {
         f.reset(inv.env, now, &mut l.account, &mut w.rec)

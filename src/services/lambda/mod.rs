@@ -14,6 +14,7 @@ mod accounting;
 pub mod async_invoke;
 pub mod cost;
 mod flow;
+pub mod rate;
 mod stats;
 mod steps;
 
@@ -38,9 +39,26 @@ pub const MB_PER_VCPU: f64 = 1769.0;
 /// Per-function scaling: new environments per 10 s, refilled continuously
 /// (aws-facts §1.1, since 2023-11-27).
 pub const SCALING_ENVS_PER_10S: f64 = 1000.0;
-/// Longest init: beyond it Lambda stops the init phase and retries it
-/// inside the invoke (aws-facts §1.3: 10 s); slsim caps init draws here.
+/// Longest init phase of an on-demand environment: beyond it Lambda stops
+/// the init phase and runs init again inside the first invoke, under the
+/// function timeout (aws-facts §1.3, §10.6: 10 s).
 pub const INIT_CAP: SimDuration = 10 * SECONDS;
+/// Init limit with provisioned concurrency or SnapStart: 130 s or the
+/// function timeout, whichever is higher (aws-facts §1.3, §10.6); slsim
+/// caps init draws there.
+pub const LONG_INIT_CAP: SimDuration = 130 * SECONDS;
+
+/// The longest a synchronous invocation of `l` can take \[ns\]: its
+/// longest init (10 s on demand, before init runs again inside the invoke;
+/// with SnapStart 130 s or the timeout) plus its timeout.
+pub fn longest_call(l: &model::Lambda) -> SimDuration {
+    let init = if l.snap_start {
+        l.timeout.max(LONG_INIT_CAP)
+    } else {
+        INIT_CAP
+    };
+    init.saturating_add(l.timeout)
+}
 
 /// How a request got an environment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,9 +74,16 @@ pub enum Acquire {
         env: u32,
         /// Init duration \[ns\].
         init: SimDuration,
+        /// An init phase stopped at its 10 s limit before init runs again
+        /// inside the invoke, under the function timeout \[ns\] (0 when
+        /// init fits the limit).
+        lost: SimDuration,
     },
     /// No room: concurrency limit or scaling rate.
     Throttled,
+    /// Over a request-rate limit (the account's invocation rate or the
+    /// function's own rate).
+    RateLimited,
 }
 
 /// What the caller must schedule after an environment is released.
@@ -100,8 +125,10 @@ pub struct FunctionCounters {
     pub invocations: u64,
     /// Cold starts.
     pub cold_starts: u64,
-    /// Throttles.
+    /// Throttles (every reason).
     pub throttles: u64,
+    /// Of which over a request-rate limit.
+    pub rate_throttles: u64,
     /// Function errors.
     pub errors: u64,
     /// Timeouts.
@@ -143,6 +170,8 @@ pub struct Invocation {
     pub failing: bool,
     /// The function's deadline queue holds this invocation.
     pub timer: bool,
+    /// Its environment started cold, or a call it made met a cold start.
+    pub cold: bool,
     /// Execution environment.
     pub env: u32,
     /// Invocation phase started (after init) \[ns\].
@@ -208,6 +237,12 @@ pub struct Function {
     idle_pc: IdlePool,
     od_active: u32,
     scaling: TokenBucket,
+    rate: rate::FunctionRate,
+    pc_rate: rate::RateWindow,
+    /// Longest on-demand init draw: SnapStart's 130 s limit, else none.
+    init_cap: SimDuration,
+    pc_init_cap: SimDuration,
+    snap_start: bool,
     timer_at: Option<SimTime>,
     /// Provisioned environments recycled by `acquire` whose re-initialisation
     /// the caller must schedule: (environment, ready after \[ns\]).
@@ -228,6 +263,7 @@ impl Function {
     /// Builds a function's state; `tables` resolves call steps' capacity.
     pub fn new(
         cfg: &model::Lambda,
+        account_concurrency: u32,
         tables: &[model::Table],
         rng: SimRng,
         busy: Level,
@@ -262,6 +298,17 @@ impl Function {
             idle_pc: IdlePool::new(cfg.routing),
             od_active: 0,
             scaling: TokenBucket::full(SCALING_ENVS_PER_10S / 10.0, SCALING_ENVS_PER_10S),
+            rate: rate::FunctionRate::new(cfg.reserved_concurrency.unwrap_or(account_concurrency)),
+            pc_rate: rate::RateWindow::new(
+                rate::REQUESTS_PER_CONCURRENCY * u64::from(cfg.provisioned_concurrency),
+            ),
+            init_cap: if cfg.snap_start {
+                cfg.timeout.max(LONG_INIT_CAP)
+            } else {
+                SimDuration::MAX
+            },
+            pc_init_cap: cfg.timeout.max(LONG_INIT_CAP),
+            snap_start: cfg.snap_start,
             timer_at: None,
             reinit_queue: Vec::new(),
         }
@@ -313,14 +360,27 @@ impl Function {
     }
 
     /// Finds an environment for a request arriving at `now`.
+    ///
+    /// `counted`: the request counts against the request-rate limits (every
+    /// synchronous invoke; not an asynchronous event the internal queue
+    /// dispatches, whose limit applied when it was accepted).
     pub fn acquire(
         &mut self,
         now: SimTime,
+        counted: bool,
         account: &mut Account,
         rec: &mut SeriesRecorder,
     ) -> Acquire {
-        // 1. Provisioned environments first (aws-facts §1.1: spill-over to on-demand).
-        while let Some(env) = self.idle_pc.take(&mut self.rng) {
+        if counted && !self.admit_rate(now, account) {
+            return Acquire::RateLimited;
+        }
+        // 1. Provisioned environments first (aws-facts §1.1: spill-over to
+        // on-demand), at most 10 x their number per second (aws-facts 1.1
+        // "PC invoke rate quota"; beyond it slsim spills over, an assumption).
+        while !self.idle_pc.is_empty() && self.pc_rate.try_take(now) {
+            let Some(env) = self.idle_pc.take(&mut self.rng) else {
+                break;
+            };
             if self.too_old(env, now) {
                 let after = self.reinit_now(env, now);
                 self.reinit_queue.push((env, after));
@@ -355,8 +415,22 @@ impl Function {
         self.take_concurrency(account);
         self.busy.change(now, 1, rec);
         self.live.change(now, 1, rec);
-        let init = self.init.sample_ns(&mut self.rng).min(INIT_CAP);
-        Acquire::Cold { env, init }
+        let init = self.init.sample_ns(&mut self.rng).min(self.init_cap);
+        // An on-demand init phase longer than 10 s is stopped there and
+        // init runs again inside the first invoke (aws-facts 10.6).
+        let lost = if init > INIT_CAP && !self.snap_start {
+            INIT_CAP
+        } else {
+            0
+        };
+        Acquire::Cold { env, init, lost }
+    }
+
+    /// The request-rate limits of a synchronous invoke: the account's, then
+    /// the function's own.
+    #[inline]
+    fn admit_rate(&mut self, now: SimTime, account: &mut Account) -> bool {
+        account.rate.try_take(now) && self.rate.try_take(now)
     }
 
     fn take_concurrency(&mut self, account: &mut Account) {
@@ -450,7 +524,7 @@ impl Function {
     /// Marks a provisioned environment as re-initialising; returns the
     /// init duration. The caller must schedule [`Function::reinit_done`].
     fn reinit_now(&mut self, env: u32, now: SimTime) -> SimDuration {
-        let after = self.init.sample_ns(&mut self.rng).min(INIT_CAP);
+        let after = self.init.sample_ns(&mut self.rng).min(self.pc_init_cap);
         let e = &mut self.envs[env as usize];
         e.state = EnvState::Initialising;
         e.created = now + after;

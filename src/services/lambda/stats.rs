@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::{AsyncStats, Function};
 use crate::metrics::text::{percent, thousands, Table};
 use crate::model::Architecture;
+use crate::services::findings::{count, pct, span, Finding, FindingsCx};
 use crate::services::Collect;
 
 /// A function's figures.
@@ -15,8 +16,11 @@ pub struct FunctionStats {
     pub invocations: u64,
     /// Of which started cold (new environment).
     pub cold_starts: u64,
-    /// Invocations rejected for concurrency or scaling limits.
+    /// Invocations rejected for concurrency, scaling or request-rate limits.
     pub throttles: u64,
+    /// Of which over a request-rate limit (the account's invocation rate,
+    /// the function's own rate).
+    pub rate_throttles: u64,
     /// Invocations that ended in a function error.
     pub errors: u64,
     /// Invocations killed by the function timeout.
@@ -42,6 +46,8 @@ pub struct FunctionStats {
     pub arch: Architecture,
     /// Provisioned environments configured (for pricing).
     pub provisioned_concurrency: u32,
+    /// Reserved concurrency, if set.
+    pub reserved_concurrency: Option<u32>,
     /// Asynchronous invocations (present when the function accepted any).
     #[serde(rename = "async", skip_serializing_if = "Option::is_none")]
     pub asynchronous: Option<AsyncStats>,
@@ -53,6 +59,7 @@ impl Default for FunctionStats {
             invocations: 0,
             cold_starts: 0,
             throttles: 0,
+            rate_throttles: 0,
             errors: 0,
             timeouts: 0,
             max_concurrency: 0,
@@ -65,6 +72,7 @@ impl Default for FunctionStats {
             memory_mb: 0,
             arch: Architecture::X86_64,
             provisioned_concurrency: 0,
+            reserved_concurrency: None,
             asynchronous: None,
         }
     }
@@ -79,6 +87,7 @@ pub fn collect(f: &mut Function, c: &mut Collect<'_>) -> FunctionStats {
         invocations: k.invocations,
         cold_starts: k.cold_starts,
         throttles: k.throttles,
+        rate_throttles: k.rate_throttles,
         errors: k.errors,
         timeouts: k.timeouts,
         max_concurrency: f.busy.max().max(0) as u64,
@@ -91,6 +100,7 @@ pub fn collect(f: &mut Function, c: &mut Collect<'_>) -> FunctionStats {
         memory_mb: f.memory_mb,
         arch: f.arch,
         provisioned_concurrency: f.provisioned,
+        reserved_concurrency: f.reserved,
         asynchronous: (f.async_counters.accepted > 0)
             .then(|| AsyncStats::new(&f.async_counters, f.async_pending)),
     }
@@ -124,4 +134,77 @@ pub fn text(stats: &IndexMap<String, FunctionStats>, out: &mut String) {
         ]);
     }
     t.render(out);
+}
+
+/// A function's findings: throttles (how many, for which reason, when) and
+/// its peak concurrency against its limit; then all functions' peak against
+/// the account's concurrency.
+pub fn findings(
+    stats: &IndexMap<String, FunctionStats>,
+    cx: &FindingsCx<'_>,
+    out: &mut Vec<Finding>,
+) {
+    let account = cx.account_concurrency;
+    for (name, f) in stats {
+        let component = format!("function {name}");
+        if f.throttles > 0 {
+            let when = cx
+                .active(name, "throttles")
+                .map(|s| format!(" during {}", span(s)))
+                .unwrap_or_default();
+            out.push(Finding {
+                topic: "throttles",
+                component: component.clone(),
+                message: format!(
+                    "{} invocations throttled{when}: {} over a request-rate limit, {} for \
+                     concurrency or the scaling rate",
+                    count(f.throttles),
+                    count(f.rate_throttles),
+                    count(f.throttles - f.rate_throttles)
+                ),
+            });
+        }
+        let (limit, of) = match f.reserved_concurrency {
+            Some(r) => (r, "its reserved concurrency"),
+            None => (account, "the account's concurrency"),
+        };
+        let peak = f.max_concurrency;
+        if limit > 0 && peak * 2 >= u64::from(limit) {
+            out.push(Finding {
+                topic: "concurrency",
+                component,
+                message: format!(
+                    "peak concurrency {} of {of} {} ({})",
+                    count(peak),
+                    count(limit.into()),
+                    pct(peak as f64, limit as f64)
+                ),
+            });
+        }
+    }
+    // All functions together: the per-interval maxima summed, an upper
+    // bound of the account-wide peak.
+    let mut total: Vec<f64> = Vec::new();
+    for name in stats.keys() {
+        if let Some(v) = cx.series(name, "concurrency_max") {
+            total.resize(total.len().max(v.len()), 0.0);
+            for (t, x) in total.iter_mut().zip(v) {
+                *t += x;
+            }
+        }
+    }
+    let from = ((cx.warmup_s / cx.interval_s()).floor() as usize).min(total.len());
+    let peak = total[from..].iter().copied().fold(0.0, f64::max);
+    if stats.len() > 1 && account > 0 && peak * 2.0 >= f64::from(account) {
+        out.push(Finding {
+            topic: "concurrency",
+            component: "account".into(),
+            message: format!(
+                "all functions together peaked at no more than {} of the account's {} ({})",
+                count(peak as u64),
+                count(account.into()),
+                pct(peak, account.into())
+            ),
+        });
+    }
 }

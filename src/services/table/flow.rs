@@ -64,7 +64,8 @@ impl Service for Tables {
         if c.done {
             w.frames.free(fr);
             let end = if c.failed { End::Failed } else { End::Ok };
-            w.deliver(cx, parent, Outcome::new(end, Kind::Table));
+            // A failure here is the SDK giving up after throttles.
+            w.deliver(cx, parent, Outcome::at(end, Kind::Table, c.table as usize));
         } else {
             attempt(w, cx, fr);
         }
@@ -82,6 +83,14 @@ impl Service for Tables {
 
     fn text(stats: &IndexMap<String, TableStats>, out: &mut String) {
         super::stats::text(stats, out);
+    }
+
+    fn findings(
+        stats: &IndexMap<String, TableStats>,
+        cx: &crate::services::FindingsCx<'_>,
+        out: &mut Vec<crate::services::Finding>,
+    ) {
+        super::stats::findings(stats, cx, out);
     }
 
     fn bill(

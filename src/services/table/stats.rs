@@ -1,6 +1,8 @@
 //! A table's figures and its rows of the text summary.
 
 use indexmap::IndexMap;
+
+use crate::services::findings::{clock, count, pct, span, Finding, FindingsCx};
 use serde::Serialize;
 
 use super::DynamoDbTable;
@@ -72,7 +74,8 @@ pub fn text(stats: &IndexMap<String, TableStats>, out: &mut String) {
         "table",
         "reads",
         "writes",
-        "throttled",
+        "throttled attempts",
+        "gave up (requests)",
         "RCU used",
         "WCU used",
     ]);
@@ -82,9 +85,65 @@ pub fn text(stats: &IndexMap<String, TableStats>, out: &mut String) {
             thousands(tb.reads),
             thousands(tb.writes),
             thousands(tb.throttled),
+            thousands(tb.failed),
             units(tb.consumed_rcu),
             units(tb.consumed_wcu),
         ]);
     }
     t.render(out);
+}
+
+/// A table's findings: throttles per attempt and per request, and when;
+/// the peak consumption per second against provisioned capacity.
+pub fn findings(stats: &IndexMap<String, TableStats>, cx: &FindingsCx<'_>, out: &mut Vec<Finding>) {
+    for (name, tb) in stats {
+        let component = format!("table {name}");
+        if tb.throttled > 0 {
+            let when = cx
+                .active(name, "throttled")
+                .map(|s| format!(" during {}", span(s)))
+                .unwrap_or_default();
+            out.push(Finding {
+                topic: "throttles",
+                component: component.clone(),
+                message: format!(
+                    "{} attempts throttled{when} (per attempt); {} of {} requests failed after \
+                     the SDK's last attempt (per request)",
+                    count(tb.throttled),
+                    count(tb.failed),
+                    count(tb.reads + tb.writes)
+                ),
+            });
+        }
+        if tb.mode != CapacityMode::Provisioned {
+            continue;
+        }
+        let every = if cx.interval_s() > 1.0 {
+            format!(" (mean over {} s intervals)", cx.interval_s())
+        } else {
+            String::new()
+        };
+        for (metric, unit, cap) in [
+            ("consumed_rcu", "RCU", tb.rcu),
+            ("consumed_wcu", "WCU", tb.wcu),
+        ] {
+            let Some((peak, at)) = cx.peak(name, metric) else {
+                continue;
+            };
+            if cap <= 0.0 || peak <= 0.0 {
+                continue;
+            }
+            out.push(Finding {
+                topic: "capacity",
+                component: component.clone(),
+                message: format!(
+                    "peak {unit} consumed {:.0}/s at {}{every}: {} of the {:.0} provisioned",
+                    peak,
+                    clock(at),
+                    pct(peak, cap),
+                    cap
+                ),
+            });
+        }
+    }
 }
