@@ -250,7 +250,10 @@ fn an_empty_window_is_named_and_not_priced_is_listed() {
     assert!(text.contains("not priced: data transfer out"), "{text}");
     // Re-initialisation of provisioned environments is listed (PC = 2);
     // storage is priced (size_gb given), so it is not.
-    assert!(c.not_priced.iter().any(|n| n.contains("re-initialisation")));
+    assert!(c
+        .not_priced
+        .iter()
+        .any(|n| n.contains("re-init of provisioned")));
     assert!(!c.not_priced.iter().any(|n| n.contains("size_gb")));
 }
 

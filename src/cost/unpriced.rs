@@ -20,27 +20,27 @@ pub struct Unpriced {
 /// The list, in the order the summary shows it.
 pub const UNPRICED: &[Unpriced] = &[
     Unpriced {
-        what: "data transfer out to the internet (API responses, aws-facts 10.2)",
+        what: "data transfer out (API responses, aws-facts 10.2)",
         applies: |s| !s.apis.is_empty(),
     },
     Unpriced {
-        what: "Cognito user pools, if an API's authorizer uses one (monthly active users, aws-facts 10.4)",
+        what: "Cognito monthly active users, if an authorizer uses Cognito (aws-facts 10.4)",
         applies: |s| s.apis.iter().any(|a| a.auth.is_some()),
     },
     Unpriced {
-        what: "re-initialisation of provisioned environments after max_lifetime or a timeout (modelled, billed by AWS, not counted, aws-facts 1.1)",
+        what: "re-init of provisioned environments after max_lifetime or a timeout (aws-facts 1.1)",
         applies: |s| s.lambdas.iter().any(|f| f.provisioned_concurrency > 0),
     },
     Unpriced {
-        what: "CloudWatch Logs storage and queries (ingestion is priced, aws-facts 10.3)",
+        what: "CloudWatch Logs storage (aws-facts 10.3)",
         applies: |s| !s.lambdas.is_empty(),
     },
     Unpriced {
-        what: "DynamoDB storage of tables without `size_gb`",
+        what: "storage of tables without size_gb",
         applies: |s| s.tables.iter().any(|t| t.size_gb.is_none()),
     },
     Unpriced {
-        what: "CloudWatch metrics and alarms, X-Ray, KMS, if used",
+        what: "CloudWatch metrics and alarms, X-Ray, KMS (if used)",
         applies: |_| true,
     },
 ];
