@@ -3,6 +3,8 @@
 //! Loaded from `prices/<region>.toml` by [`super::builtin`]; this
 //! module only defines its shape and knows no file format.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 /// Prices of one Region \[USD\].
@@ -13,6 +15,8 @@ pub struct PriceTable {
     pub region: String,
     /// AWS Lambda.
     pub lambda: LambdaPrices,
+    /// Amazon CloudWatch Logs (Lambda's logs).
+    pub cloudwatch_logs: LogsPrices,
     /// Amazon API Gateway.
     pub api_gateway: ApiGatewayPrices,
     /// Amazon DynamoDB.
@@ -53,6 +57,22 @@ pub struct LambdaPrices {
     pub free_requests_per_month: f64,
     /// Free tier [GB-s per month].
     pub free_gb_seconds_per_month: f64,
+    /// SnapStart cache of Python and .NET functions [USD per GB-s of
+    /// memory, per active published version].
+    pub snapstart_cache_usd_per_gb_s: f64,
+    /// SnapStart restore of Python and .NET functions [USD per GB
+    /// restored].
+    pub snapstart_restore_usd_per_gb: f64,
+}
+
+/// CloudWatch Logs prices for Lambda's logs.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LogsPrices {
+    /// Ingestion of Lambda logs [USD per GB], tiered on monthly GB.
+    pub lambda_ingestion_usd_per_gb: Vec<Tier>,
+    /// Free tier [GB ingested per month].
+    pub free_ingestion_gb_per_month: f64,
 }
 
 /// API Gateway prices.
@@ -84,6 +104,12 @@ pub struct DynamoDbPrices {
     pub rcu_usd_per_hour: f64,
     /// Provisioned write capacity [USD per WCU-hour].
     pub wcu_usd_per_hour: f64,
+    /// Table storage [USD per GB-month].
+    pub storage_usd_per_gb_month: f64,
+    /// Free tier [GB of storage per month, all tables together].
+    pub free_storage_gb_per_month: f64,
+    /// DAX nodes [USD per node-hour], by node type (e.g. `dax.r5.large`).
+    pub dax_node_usd_per_hour: BTreeMap<String, f64>,
 }
 
 /// SQS prices (a request is each 64 KB chunk of a payload, and empty
@@ -137,6 +163,10 @@ impl PriceTable {
                 &self.sqs.standard_usd_per_million,
             ),
             ("sqs.fifo_usd_per_million", &self.sqs.fifo_usd_per_million),
+            (
+                "cloudwatch_logs.lambda_ingestion_usd_per_gb",
+                &self.cloudwatch_logs.lambda_ingestion_usd_per_gb,
+            ),
         ];
         for (name, list) in tiers {
             check_tiers(list).map_err(|e| format!("{name}: {e}"))?;
@@ -192,8 +222,33 @@ impl PriceTable {
                 "sns.free_publishes_per_month",
                 self.sns.free_publishes_per_month,
             ),
+            (
+                "lambda.snapstart_cache_usd_per_gb_s",
+                self.lambda.snapstart_cache_usd_per_gb_s,
+            ),
+            (
+                "lambda.snapstart_restore_usd_per_gb",
+                self.lambda.snapstart_restore_usd_per_gb,
+            ),
+            (
+                "cloudwatch_logs.free_ingestion_gb_per_month",
+                self.cloudwatch_logs.free_ingestion_gb_per_month,
+            ),
+            (
+                "dynamodb.storage_usd_per_gb_month",
+                self.dynamodb.storage_usd_per_gb_month,
+            ),
+            (
+                "dynamodb.free_storage_gb_per_month",
+                self.dynamodb.free_storage_gb_per_month,
+            ),
         ];
-        for (name, v) in scalars {
+        let dax = self
+            .dynamodb
+            .dax_node_usd_per_hour
+            .values()
+            .map(|&v| ("dynamodb.dax_node_usd_per_hour", v));
+        for (name, v) in scalars.into_iter().chain(dax) {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(format!("{name}: must be a number >= 0, got {v}"));
             }

@@ -104,7 +104,19 @@ pub struct Lambda {
     /// How asynchronous invocations of this function are retried and
     /// where their results go.
     pub async_invoke: AsyncInvoke,
+    /// Log output per invocation sent to CloudWatch Logs \[KB\] (for
+    /// cost).
+    pub log_kb: f64,
 }
+
+/// Default log output per invocation \[KB\]: Lambda's START, END and
+/// REPORT platform lines alone, about 70 + 50 + 140..230 bytes = 0.3 KB
+/// (aws-facts 10.3, "Platform lines per invoke"). An assumption \[A\]:
+/// a function that logs anything itself writes more.
+pub const DEFAULT_LOG_KB: f64 = 0.3;
+/// Largest `log_kb` accepted \[KB\] (1 GB per invocation): slsim's sanity
+/// bound.
+pub const MAX_LOG_KB: f64 = 1_048_576.0;
 
 /// Asynchronous invocation settings (AWS's `EventInvokeConfig`):
 /// retries, the maximum event age and the destinations.
@@ -248,6 +260,7 @@ impl Lambda {
             steps,
             triggers: Vec::new(),
             async_invoke: AsyncInvoke::default(),
+            log_kb: DEFAULT_LOG_KB,
         }
     }
 }

@@ -11,6 +11,7 @@
 //! Times are nanoseconds, rates per second, sizes in their named unit.
 
 pub mod api;
+pub mod cost;
 pub mod lambda;
 pub mod limits;
 pub mod queue;
@@ -20,6 +21,7 @@ pub mod topic;
 pub mod workload;
 
 pub use api::*;
+pub use cost::{CostSettings, Projection};
 pub use lambda::*;
 pub use queue::{Queue, QueueType, Redrive, Trigger};
 pub use simulation::*;

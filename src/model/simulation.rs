@@ -33,6 +33,8 @@ pub struct Simulation {
     pub region: String,
     /// Subtract the monthly free tier in cost figures.
     pub free_tier: bool,
+    /// `[cost]`: how the window's usage becomes a month.
+    pub cost: super::CostSettings,
     /// Stop the run after this many events.
     pub max_events: u64,
     /// Stop the run after this much wall-clock time \[s\]; `None`: no limit.
@@ -90,6 +92,7 @@ impl Simulation {
             esm_max_concurrency: super::queue::ESM_MAX_CONCURRENCY,
             region: DEFAULT_REGION.into(),
             free_tier: false,
+            cost: super::CostSettings::default(),
             max_events: DEFAULT_MAX_EVENTS,
             max_wall_s: None,
             max_memory_bytes: None,

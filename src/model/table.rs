@@ -74,8 +74,62 @@ pub struct Table {
     pub write_latency: Dist,
     /// DAX in front of the table.
     pub dax: Option<Dax>,
+    /// The DAX cluster's nodes (priced only when `dax` is set).
+    pub dax_nodes: DaxNodes,
     /// SDK retries on throttling.
     pub sdk_retry: SdkRetry,
+    /// Table size \[GB\] (for storage cost); `None`: not given, storage
+    /// is listed as not priced.
+    pub size_gb: Option<f64>,
+}
+
+/// The nodes of a DAX cluster (for cost; the cache's behaviour is
+/// [`Dax`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DaxNodes {
+    /// Node type, one of [`DAX_NODE_TYPES`].
+    pub node_type: String,
+    /// Nodes in the cluster (1 primary + replicas), 1..=[`MAX_DAX_NODES`].
+    pub count: u32,
+}
+
+/// DAX node types slsim has prices for (aws-facts 10.1, "Node types" and
+/// "On-demand price per node-hour"): the burstable t3 (dev/test) and the
+/// r5 family. t2 and r4 are still accepted by AWS but unpriced here.
+pub const DAX_NODE_TYPES: &[&str] = &[
+    "dax.t3.small",
+    "dax.t3.medium",
+    "dax.r5.large",
+    "dax.r5.xlarge",
+    "dax.r5.2xlarge",
+    "dax.r5.4xlarge",
+    "dax.r5.8xlarge",
+    "dax.r5.12xlarge",
+    "dax.r5.16xlarge",
+    "dax.r5.24xlarge",
+];
+/// Default DAX node type: the smallest node AWS rates for throughput
+/// (75,000 normalized requests/s, aws-facts 10.1 "Per-node capacity"); the
+/// t3 nodes are burstable and meant for dev/test (aws-facts 10.1 "Node
+/// types"). A choice of slsim's \[A\].
+pub const DEFAULT_DAX_NODE_TYPE: &str = "dax.r5.large";
+/// Default DAX nodes: AWS recommends at least 3 in different Availability
+/// Zones for production (aws-facts 10.1 "Production sizing").
+pub const DEFAULT_DAX_NODES: u32 = 3;
+/// Most DAX nodes in a cluster: 1 primary + 10 replicas (aws-facts 10.1
+/// "Production sizing").
+pub const MAX_DAX_NODES: u32 = 11;
+/// Largest `size_gb` accepted \[GB\] (1 PB): slsim's sanity bound; AWS
+/// sets no table size limit.
+pub const MAX_TABLE_SIZE_GB: f64 = 1e6;
+
+impl Default for DaxNodes {
+    fn default() -> Self {
+        Self {
+            node_type: DEFAULT_DAX_NODE_TYPE.into(),
+            count: DEFAULT_DAX_NODES,
+        }
+    }
 }
 
 /// DAX cluster in front of a table.
@@ -148,7 +202,9 @@ impl Table {
             read_latency: Self::default_read_latency(),
             write_latency: Self::default_write_latency(),
             dax: None,
+            dax_nodes: DaxNodes::default(),
             sdk_retry: SdkRetry::standard(),
+            size_gb: None,
         }
     }
 }

@@ -31,23 +31,37 @@ pub fn summary_text(r: &RunResult) -> String {
     r.sections.text(&mut out);
 
     let c = &r.cost;
-    let window_share = if c.monthly_usd > 0.0 {
-        c.total_usd / c.monthly_usd
-    } else {
-        0.0
-    };
     let mut t = Table::new(["cost [USD]", "window", "month (730 h)"]);
     for (service, &monthly) in &c.by_service {
-        t.row([service.clone(), usd(monthly * window_share), usd(monthly)]);
+        let window = c.window_by_service.get(service).copied().unwrap_or(0.0);
+        t.row([service.clone(), usd(window), usd(monthly)]);
     }
     t.row(["total".to_string(), usd(c.total_usd), usd(c.monthly_usd)]);
     t.render(&mut out);
+    let hours = num((r.measured_seconds / 36.0).round() / 100.0);
+    let how = if c.projection == "once" {
+        format!("the {hours} h window counted once, plus 730 h of the always-on charges")
+    } else {
+        format!("the {hours} h window repeated to fill 730 h")
+    };
+    let _ = writeln!(
+        out,
+        "month = {how} (projection \"{}\"); always-on charges ${} of it",
+        c.projection,
+        usd(c.always_on_monthly_usd)
+    );
     let _ = writeln!(
         out,
         "per million requests: ${}   free tier: {}",
         c.per_million_requests_usd.map_or("-".into(), usd),
         if c.free_tier { "subtracted" } else { "off" }
     );
+    if !c.not_priced.is_empty() {
+        let _ = writeln!(out, "not priced: {}", c.not_priced.join("; "));
+    }
+    for n in &c.notes {
+        let _ = writeln!(out, "note: {n}");
+    }
     findings(r, &mut out);
     out
 }

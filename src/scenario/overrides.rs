@@ -82,9 +82,11 @@ fn apply_one(tree: &mut toml::Table, arg: &str) -> Result<FieldPath, SetErr> {
         return Err((path.into(), message, hint));
     }
     let value = parse_value(value);
-    let (mut fp, fields, container): (FieldPath, &[&str], &mut Value) = if kind == "simulation" {
+    let (mut fp, fields, container): (FieldPath, &[&str], &mut Value) = if kind == "simulation"
+        || kind == "cost"
+    {
         let sim = tree
-            .entry("simulation")
+            .entry(kind)
             .or_insert_with(|| Value::Table(Default::default()));
         (FieldPath(vec![Seg::Key(kind.into())]), &segs[1..], sim)
     } else if KINDS.contains(&kind) {
@@ -143,7 +145,7 @@ fn apply_one(tree: &mut toml::Table, arg: &str) -> Result<FieldPath, SetErr> {
             format!("kinds: simulation, {}", list(KINDS)),
         ));
     } else {
-        let mut all = vec!["simulation"];
+        let mut all = vec!["simulation", "cost"];
         all.extend(KINDS);
         let hint = did_you_mean(kind, all.iter().copied())
             .unwrap_or_else(|| format!("PATH starts with one of {}", list(&all)));

@@ -31,6 +31,15 @@ pub struct RawSimulation {
     pub timeseries_interval: Option<String>,
 }
 
+/// `[cost]`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCost {
+    pub projection: Option<String>,
+}
+
+impl Required for RawCost {}
+
 /// The fields a raw struct cannot do without. Serde stops at the first
 /// missing one; `shape` reports them all.
 pub trait Required {

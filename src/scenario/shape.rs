@@ -39,7 +39,7 @@ pub fn collect_names(tree: &toml::Table) -> Names {
 pub fn shape(cx: &mut Cx<'_>) -> Raws {
     let mut raws = Raws::default();
     let tree = cx.tree;
-    let mut all: Vec<&str> = vec!["simulation"];
+    let mut all: Vec<&str> = vec!["simulation", "cost"];
     all.extend(KINDS);
     all.extend(kinds::unsupported());
     for (key, value) in tree {
@@ -56,6 +56,17 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
                     );
                 }
             }
+            "cost" => {
+                if value.is_table() {
+                    raws.cost = element(cx, &path, value, |_, _, _| Vec::new());
+                } else {
+                    cx.err(
+                        &path,
+                        "`cost` must be a table",
+                        "write a [cost] section, e.g. projection = \"once\"",
+                    );
+                }
+            }
             k if KINDS.contains(&k) => raws.shape(cx, k, &path, value),
             k if kinds::is_unsupported(k) => {
                 let shown = if k == "sweep" {
@@ -67,7 +78,7 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
                     &path,
                     format!("`{shown}` is not supported yet in this version of slsim"),
                     format!(
-                        "remove it; supported sections: [simulation], {}",
+                        "remove it; supported sections: [simulation], [cost], {}",
                         list(KINDS)
                     ),
                 );
@@ -75,7 +86,7 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
             other => {
                 let hint = did_you_mean(other, all.iter().copied()).unwrap_or_else(|| {
                     let arrays: Vec<String> = KINDS.iter().map(|k| format!("[[{k}]]")).collect();
-                    format!("sections: [simulation], {}", arrays.join(", "))
+                    format!("sections: [simulation], [cost], {}", arrays.join(", "))
                 });
                 cx.key_err(&path, format!("unknown section `{other}`"), hint);
             }

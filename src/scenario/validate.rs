@@ -163,11 +163,14 @@ pub fn scenario(cx: &mut Cx<'_>, raws: &Raws) -> Option<Scenario> {
     // A [simulation] that exists but failed to parse has been reported
     // already; do not also report its fields as missing.
     let unparsed = raws.simulation.is_none() && cx.tree.contains_key("simulation");
-    let simulation = super::validate_sim::simulation(
+    let mut simulation = super::validate_sim::simulation(
         cx,
         raws.simulation.as_ref().unwrap_or(&default_sim),
         unparsed,
     );
+    if let Some(c) = &raws.cost {
+        simulation.cost = super::validate_sim::cost(cx, c);
+    }
     // Every kind, in the order of the list in `kinds`.
     let model = super::kinds::validate(cx, raws, simulation);
     if cx.problems.len() > before {

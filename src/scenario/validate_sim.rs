@@ -1,5 +1,5 @@
 //! Stage two for `[simulation]`: run length, seed, account settings and
-//! the guards (`max_events`, `max_wall`, `max_memory`).
+//! the guards (`max_events`, `max_wall`, `max_memory`); and `[cost]`.
 
 use crate::engine::SECONDS;
 
@@ -154,9 +154,23 @@ pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulat
         scaling,
         region,
         free_tier: r.free_tier.unwrap_or(d.free_tier),
+        cost: d.cost,
         max_events,
         max_wall_s,
         max_memory_bytes,
         timeseries_interval,
     }
+}
+
+/// Validates `[cost]`.
+pub fn cost(cx: &mut Cx<'_>, r: &RawCost) -> CostSettings {
+    let d = CostSettings::default();
+    let projection = choice(
+        cx,
+        &crate::fp!["cost", "projection"],
+        &r.projection,
+        &[("repeat", Projection::Repeat), ("once", Projection::Once)],
+        d.projection,
+    );
+    CostSettings { projection }
 }

@@ -8,12 +8,15 @@ use crate::workload::Arrival;
 use super::context::Cx;
 use super::kinds::Raws;
 use super::numbers::show_ns as secs;
-use crate::model::Scenario;
+use crate::model::cost::REPEAT_BIAS_WARN;
+use crate::model::{Projection, Scenario, DEFAULT_DAX_NODES};
 
 /// Adds every warning about the valid scenario `s`.
 pub fn check(cx: &mut Cx<'_>, raws: &Raws, s: &Scenario) {
     integration_timeouts(cx, s);
     diurnal_periods(cx, s);
+    repeated_windows(cx, s);
+    small_dax_clusters(cx, s);
     unused_ttls(cx, raws);
     triggered_queues(cx, s);
     silent_topics(cx, s);
@@ -102,15 +105,114 @@ fn diurnal_periods(cx: &mut Cx<'_>, s: &Scenario) {
     for (i, w) in s.workloads.iter().enumerate() {
         if let Arrival::Diurnal { period, .. } = w.arrival {
             if period > run {
+                let cost = repeat_bias(s, &w.arrival, period)
+                    .map(|b| format!("; {}", bias_text(b)))
+                    .unwrap_or_default();
                 cx.warn(
                     &crate::fp!["workload", i, "arrival"],
                     format!(
-                        "the diurnal period {} is longer than the run ({}): the run sees only part of one cycle, starting at its trough",
+                        "the diurnal period {} is longer than the run ({}): the run sees only part of one cycle, starting at its trough{cost}",
                         secs(period),
                         secs(run)
                     ),
                 );
             }
+        }
+    }
+}
+
+/// The period of a periodic arrival (diurnal, burst).
+fn period_of(a: &Arrival) -> Option<u64> {
+    match a {
+        Arrival::Diurnal { period, .. } => Some(*period),
+        Arrival::Burst { every, .. } => Some(*every),
+        _ => None,
+    }
+}
+
+/// With `[cost] projection = "repeat"`, the share by which the month's
+/// usage from arrival `a` (of period `period`) is off: the measured
+/// window's mean expected rate against the arrival's long-run mean, minus
+/// 1; `None` when it is within [`REPEAT_BIAS_WARN`], the window is empty
+/// or the projection is `once`.
+fn repeat_bias(s: &Scenario, a: &Arrival, period: u64) -> Option<f64> {
+    let sim = &s.simulation;
+    if sim.cost.projection != Projection::Repeat || period == 0 {
+        return None;
+    }
+    let (start, end) = (sim.warmup.min(sim.duration), sim.duration);
+    if end <= start {
+        return None;
+    }
+    let long_run = a.expected_count(period) / period as f64;
+    let window = (a.expected_count(end) - a.expected_count(start)) / (end - start) as f64;
+    if !(long_run > 0.0 && window.is_finite()) {
+        return None;
+    }
+    let bias = window / long_run - 1.0;
+    (bias.abs() > REPEAT_BIAS_WARN).then_some(bias)
+}
+
+/// The cost clause of a window that is not a typical slice of its cycle.
+fn bias_text(bias: f64) -> String {
+    format!(
+        "the monthly cost (projection \"repeat\") repeats this window, whose mean arrival rate is {:.0} % {} the workload's mean, so it {} the month's usage: measure whole periods or set [cost] projection = \"once\"",
+        bias.abs() * 100.0,
+        if bias > 0.0 { "above" } else { "below" },
+        if bias > 0.0 { "overstates" } else { "understates" }
+    )
+}
+
+/// A periodic arrival (diurnal, burst) whose measured window is not a
+/// typical slice of its cycle, with the `repeat` projection: the month
+/// repeats the window, so the monthly cost is off by the window's bias
+/// (a diurnal period longer than the whole run is reported by
+/// `diurnal_periods`, with this clause).
+fn repeated_windows(cx: &mut Cx<'_>, s: &Scenario) {
+    let run = s.simulation.duration;
+    let window = run - s.simulation.warmup.min(run);
+    for (i, w) in s.workloads.iter().enumerate() {
+        let Some(period) = period_of(&w.arrival) else {
+            continue;
+        };
+        if matches!(w.arrival, Arrival::Diurnal { .. }) && period > run {
+            continue;
+        }
+        if let Some(b) = repeat_bias(s, &w.arrival, period) {
+            let shorter = if window < period {
+                format!(
+                    "the measured window ({}) is shorter than the arrival's period ({})",
+                    secs(window),
+                    secs(period)
+                )
+            } else {
+                format!(
+                    "the measured window ({}) is not a whole number of the arrival's periods ({})",
+                    secs(window),
+                    secs(period)
+                )
+            };
+            cx.warn(
+                &crate::fp!["workload", i, "arrival"],
+                format!("{shorter}: {}", bias_text(b)),
+            );
+        }
+    }
+}
+
+/// A DAX cluster of fewer than 3 nodes: AWS recommends at least 3, in
+/// different Availability Zones, for production (aws-facts 10.1).
+fn small_dax_clusters(cx: &mut Cx<'_>, s: &Scenario) {
+    for (i, t) in s.tables.iter().enumerate() {
+        let n = t.dax_nodes.count;
+        if t.dax.is_some() && n < DEFAULT_DAX_NODES {
+            cx.warn(
+                &crate::fp!["table", i, "dax", "nodes"],
+                format!(
+                    "a DAX cluster of {n} node{}: AWS recommends at least {DEFAULT_DAX_NODES} nodes in different Availability Zones for production (aws-facts 10.1); fewer nodes leave the cache without a replica in another zone",
+                    if n == 1 { "" } else { "s" }
+                ),
+            );
         }
     }
 }

@@ -37,7 +37,8 @@ pub struct Run {
     measured: SimDuration,
     scenario: String,
     seed: u64,
-    free_tier: bool,
+    /// What pricing needs of the scenario.
+    billing: crate::cost::BillSettings,
     region: String,
     /// The account's concurrency limit (for the findings).
     account_concurrency: u32,
@@ -92,7 +93,7 @@ pub fn build_from(s: &Scenario, started: Instant) -> Run {
         scenario: sim.name.clone(),
         seed: sim.seed,
         warnings: s.warnings.clone(),
-        free_tier: sim.free_tier,
+        billing: crate::cost::BillSettings::from_model(s),
         region: sim.region.clone(),
         account_concurrency: sim.account_concurrency,
     }
@@ -127,7 +128,7 @@ impl Run {
             );
         }
         if let Some(prices) = crate::cost::builtin::for_region(&self.region) {
-            result.cost = price::price(&result, &prices, self.free_tier);
+            result.cost = price::price_scenario(&result, &prices, &self.billing);
         }
         result.findings = result.sections.findings(&FindingsCx {
             sections: &result.sections,

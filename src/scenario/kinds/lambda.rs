@@ -53,6 +53,8 @@ pub struct RawLambda {
     pub max_event_age: Option<String>,
     /// Delay from acceptance to the first attempt of an asynchronous event.
     pub async_dispatch: Option<String>,
+    /// Log output per invocation \[KB\] (CloudWatch Logs ingestion cost).
+    pub log_kb: Option<f64>,
 }
 
 impl Required for RawLambda {
@@ -285,6 +287,14 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         .enumerate()
         .filter_map(|(k, s)| steps::step(cx, &p("steps").join(k), s))
         .collect();
+    let log_kb = crate::scenario::validate::in_range(
+        cx,
+        &p("log_kb"),
+        r.log_kb.unwrap_or(DEFAULT_LOG_KB),
+        0.0,
+        MAX_LOG_KB,
+        "KB logged per invocation (CloudWatch Logs ingestion); default 0.3 = Lambda's START/END/REPORT lines alone (aws-facts 10.3)",
+    );
     if cx.problems.len() > before {
         return None;
     }
@@ -304,5 +314,6 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         steps,
         triggers: Vec::new(),
         async_invoke,
+        log_kb,
     })
 }

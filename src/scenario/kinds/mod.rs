@@ -14,7 +14,7 @@ use toml::Value;
 
 use super::context::Cx;
 use super::locate::FieldPath;
-use super::raw::{RawSimulation, Required};
+use super::raw::{RawCost, RawSimulation, Required};
 use super::shape;
 use crate::model::{Scenario, Simulation};
 
@@ -86,6 +86,8 @@ macro_rules! kinds {
         pub struct Raws {
             /// `[simulation]`.
             pub simulation: Option<RawSimulation>,
+            /// `[cost]`.
+            pub cost: Option<RawCost>,
             $(
                 #[doc = concat!("`[[", stringify!($key), "]]`, in file order.")]
                 pub $field: Vec<Option<$key::$raw>>,

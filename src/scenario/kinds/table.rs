@@ -31,6 +31,8 @@ pub struct RawTable {
     pub write_latency: Option<String>,
     pub dax: Option<RawDax>,
     pub sdk_retry: Option<RawSdkRetry>,
+    /// Table size \[GB\] (storage cost).
+    pub size_gb: Option<f64>,
     /// Not supported yet.
     pub autoscaling: Option<toml::Value>,
     /// Only `false` is supported yet.
@@ -44,6 +46,10 @@ pub struct RawDax {
     pub hit_ratio: f64,
     pub ttl: Option<String>,
     pub hit_latency: Option<String>,
+    /// Node type, e.g. `"dax.r5.large"` (cost).
+    pub node_type: Option<String>,
+    /// Nodes in the cluster (cost).
+    pub nodes: Option<i64>,
 }
 
 /// `sdk_retry = { ... }` of a table.
@@ -204,8 +210,10 @@ fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
         &r.write_latency,
         Table::default_write_latency(),
     );
+    let mut dax_nodes = DaxNodes::default();
     let dax = r.dax.as_ref().map(|d| {
         let dp = p("dax");
+        dax_nodes = dax_cluster(cx, &dp, d);
         in_range(
             cx,
             &dp.join("hit_ratio"),
@@ -274,6 +282,16 @@ fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
             }
         }
     };
+    let size_gb = r.size_gb.map(|v| {
+        in_range(
+            cx,
+            &p("size_gb"),
+            v,
+            0.0,
+            MAX_TABLE_SIZE_GB,
+            "the table's size in GB, for its storage cost ($0.25 per GB-month, aws-facts 5.7); omit it to leave storage unpriced",
+        )
+    });
     if cx.problems.len() > before {
         return None;
     }
@@ -285,8 +303,42 @@ fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
         read_latency,
         write_latency,
         dax,
+        dax_nodes,
         sdk_retry,
+        size_gb,
     })
+}
+
+/// A DAX cluster's `node_type` and `nodes` (what it costs).
+fn dax_cluster(cx: &mut Cx<'_>, dp: &FieldPath, d: &RawDax) -> DaxNodes {
+    let node_type = match &d.node_type {
+        None => DEFAULT_DAX_NODE_TYPE.to_string(),
+        Some(t) if DAX_NODE_TYPES.contains(&t.as_str()) => t.clone(),
+        Some(t) => {
+            let hint = crate::scenario::error::did_you_mean(t, DAX_NODE_TYPES.iter().copied())
+                .unwrap_or_else(|| {
+                    format!(
+                        "priced node types (aws-facts 10.1): {}",
+                        crate::scenario::error::list(DAX_NODE_TYPES)
+                    )
+                });
+            cx.err(
+                &dp.join("node_type"),
+                format!("unknown or unpriced DAX node type `{t}`"),
+                hint,
+            );
+            DEFAULT_DAX_NODE_TYPE.to_string()
+        }
+    };
+    let count = int_in(
+        cx,
+        &dp.join("nodes"),
+        d.nodes,
+        DEFAULT_DAX_NODES.into(),
+        (1, MAX_DAX_NODES.into()),
+        "a DAX cluster has 1 primary + up to 10 replicas; AWS recommends at least 3 for production (aws-facts 10.1)",
+    ) as u32;
+    DaxNodes { node_type, count }
 }
 
 #[cfg(test)]

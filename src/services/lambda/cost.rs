@@ -1,11 +1,23 @@
 //! Lambda's bill: requests and duration (tiered per architecture, free
-//! tier), provisioned concurrency configured and used.
+//! tier), provisioned concurrency configured and used, SnapStart's cache
+//! and restores (Python and .NET); and the CloudWatch Logs bill of the
+//! functions' log output ([`logs_bill`]).
 
 use indexmap::IndexMap;
 
 use super::FunctionStats;
-use crate::cost::{tiered, Bill, LambdaPrices, Pricing};
+use crate::cost::settings::FunctionBilling;
+use crate::cost::{billable_fraction, tiered, Bill, LambdaPrices, Pricing, MONTH_SECONDS};
 use crate::model::Architecture;
+
+/// KB in a GB (binary units, as for memory: 1 GB = 1,024 MB).
+const KB_PER_GB: f64 = 1024.0 * 1024.0;
+
+/// The settings of the function at `i` named `name`, if the pricing has
+/// the scenario's.
+fn settings<'a>(p: &Pricing<'a>, i: usize, name: &str) -> Option<&'a FunctionBilling> {
+    p.settings.and_then(|s| s.function(i, name))
+}
 
 /// The monthly bill of every function.
 pub fn bill(stats: &IndexMap<String, FunctionStats>, p: &Pricing<'_>) -> Bill {
@@ -20,16 +32,80 @@ pub fn bill(stats: &IndexMap<String, FunctionStats>, p: &Pricing<'_>) -> Bill {
                 provisioned_gb_seconds: f.provisioned_gb_seconds * p.scale,
                 provisioned_configured_gb_seconds: f64::from(f.provisioned_concurrency)
                     * gb
-                    * p.window_s
-                    * p.scale,
+                    * MONTH_SECONDS
+                    * p.always_on(),
             }
         })
         .collect();
-    let costs = lambda_costs(&usage, &p.prices.lambda, p.free_tier);
+    let mut costs = lambda_costs(&usage, &p.prices.lambda, p.free_tier);
+    for (i, ((name, f), c)) in stats.iter().zip(costs.iter_mut()).enumerate() {
+        if settings(p, i, name).is_some_and(|s| s.snap_start_charged) {
+            let gb = f64::from(f.memory_mb) / 1024.0;
+            *c += snap_start_cost(
+                gb,
+                f.cold_starts as f64 * p.scale,
+                p.always_on(),
+                &p.prices.lambda,
+            );
+        }
+    }
     Bill {
         service: "lambda",
         components: stats.keys().cloned().zip(costs).collect(),
     }
+}
+
+/// Monthly SnapStart charges of a Python or .NET function \[USD\] of `gb`
+/// memory: the cache of one active published version for `on` of the
+/// 730-hour month, and one restore of `gb` per cold start (`restores` a
+/// month). aws-facts 10.6 "SnapStart charges"; billing both on the memory
+/// allocated follows the pricing page's worked example \[A\].
+pub fn snap_start_cost(gb: f64, restores: f64, on: f64, p: &LambdaPrices) -> f64 {
+    gb * MONTH_SECONDS * on * p.snapstart_cache_usd_per_gb_s
+        + restores * gb * p.snapstart_restore_usd_per_gb
+}
+
+/// The monthly CloudWatch Logs bill of the functions' log output
+/// (`log_kb` per invocation), or `None` without a scenario or function.
+pub fn logs_bill(stats: &IndexMap<String, FunctionStats>, p: &Pricing<'_>) -> Option<Bill> {
+    p.settings?;
+    if stats.is_empty() {
+        return None;
+    }
+    let gb: Vec<f64> = stats
+        .iter()
+        .enumerate()
+        .map(|(i, (name, f))| {
+            settings(p, i, name).map_or(0.0, |s| {
+                f.invocations as f64 * p.scale * s.log_kb / KB_PER_GB
+            })
+        })
+        .collect();
+    let costs = log_costs(&gb, &p.prices.cloudwatch_logs, p.free_tier);
+    Some(Bill {
+        service: "cloudwatch_logs",
+        components: stats.keys().cloned().zip(costs).collect(),
+    })
+}
+
+/// Monthly CloudWatch Logs ingestion cost of each function \[USD\] from
+/// its GB ingested a month: the free GB (when `free_tier`) are shared in
+/// proportion, the Lambda-logs volume tiers apply to the sum, split back
+/// by share (aws-facts 10.3).
+pub fn log_costs(gb: &[f64], p: &crate::cost::LogsPrices, free_tier: bool) -> Vec<f64> {
+    let total: f64 = gb.iter().sum();
+    let left = if free_tier {
+        billable_fraction(total, p.free_ingestion_gb_per_month)
+    } else {
+        1.0
+    };
+    let billable = total * left;
+    let rate = if billable > 0.0 {
+        tiered(billable, &p.lambda_ingestion_usd_per_gb, 1.0) / billable
+    } else {
+        0.0
+    };
+    gb.iter().map(|g| g * left * rate).collect()
 }
 
 /// One function's monthly usage.
@@ -59,7 +135,6 @@ pub struct FunctionUsage {
 pub fn lambda_costs(fns: &[FunctionUsage], p: &LambdaPrices, free_tier: bool) -> Vec<f64> {
     let eligible = |f: &FunctionUsage| free_tier && f.provisioned_configured_gb_seconds <= 0.0;
     // Fraction of each eligible function's usage left after the free tier.
-    use crate::cost::billable_fraction;
     let elig_req: f64 = fns.iter().filter(|f| eligible(f)).map(|f| f.requests).sum();
     let elig_gbs: f64 = fns
         .iter()

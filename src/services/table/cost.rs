@@ -1,16 +1,32 @@
 //! DynamoDB's bill: provisioned capacity by the hour, or request units on
-//! demand (storage and the DynamoDB free tier are not modelled).
+//! demand, and storage (`size_gb`, less the free 25 GB); and the DAX
+//! cluster's nodes by the hour ([`dax_bill`]). The DynamoDB free tier of
+//! capacity is not modelled.
 
 use indexmap::IndexMap;
 
 use super::{CapacityMode, TableStats};
-use crate::cost::{Bill, DynamoDbPrices, Pricing, MONTH_HOURS};
+use crate::cost::settings::TableBilling;
+use crate::cost::{billable_fraction, Bill, DynamoDbPrices, Pricing, MONTH_HOURS};
+
+/// The settings of the table at `i` named `name`, if the pricing has the
+/// scenario's.
+fn settings<'a>(p: &Pricing<'a>, i: usize, name: &str) -> Option<&'a TableBilling> {
+    p.settings.and_then(|s| s.table(i, name))
+}
 
 /// The monthly bill of every table.
 pub fn bill(stats: &IndexMap<String, TableStats>, p: &Pricing<'_>) -> Bill {
+    let sizes: Vec<f64> = stats
+        .keys()
+        .enumerate()
+        .map(|(i, name)| settings(p, i, name).and_then(|t| t.size_gb).unwrap_or(0.0))
+        .collect();
+    let storage = storage_costs(&sizes, &p.prices.dynamodb, p.free_tier, p.always_on());
     let costs = stats
         .values()
-        .map(|t| {
+        .zip(storage)
+        .map(|(t, storage)| {
             let usage = match t.mode {
                 // Capacity-hours over the window, projected: the whole month.
                 CapacityMode::Provisioned => TableUsage::Provisioned {
@@ -22,7 +38,7 @@ pub fn bill(stats: &IndexMap<String, TableStats>, p: &Pricing<'_>) -> Bill {
                     write_units: t.consumed_wcu * p.scale,
                 },
             };
-            table_cost(&usage, &p.prices.dynamodb)
+            table_cost(&usage, &p.prices.dynamodb) + storage
         })
         .collect::<Vec<f64>>();
     Bill {
@@ -50,8 +66,8 @@ pub enum TableUsage {
     },
 }
 
-/// Monthly DynamoDB cost of a table \[USD\] (storage and the DynamoDB free
-/// tier are not modelled).
+/// Monthly DynamoDB capacity cost of a table \[USD\] (storage is
+/// [`storage_costs`]; the DynamoDB free tier of capacity is not modelled).
 pub fn table_cost(t: &TableUsage, p: &DynamoDbPrices) -> f64 {
     match *t {
         TableUsage::Provisioned { rcu, wcu } => {
@@ -65,4 +81,51 @@ pub fn table_cost(t: &TableUsage, p: &DynamoDbPrices) -> f64 {
                 + write_units * p.write_request_usd_per_million / 1e6
         }
     }
+}
+
+/// Monthly storage cost of each table \[USD\] from its size \[GB\], kept
+/// `on` of the 730-hour month: $ per GB-month, less the free GB (when
+/// `free_tier`) shared by all tables in proportion to their size
+/// (aws-facts 5.7 "Storage").
+pub fn storage_costs(size_gb: &[f64], p: &DynamoDbPrices, free_tier: bool, on: f64) -> Vec<f64> {
+    let total: f64 = size_gb.iter().sum();
+    let left = if free_tier {
+        billable_fraction(total, p.free_storage_gb_per_month)
+    } else {
+        1.0
+    };
+    size_gb
+        .iter()
+        .map(|g| g * left * p.storage_usd_per_gb_month * on)
+        .collect()
+}
+
+/// The monthly bill of the DAX clusters (every node, every hour, no free
+/// tier: aws-facts 10.1), or `None` without a scenario or a table with
+/// DAX.
+pub fn dax_bill(stats: &IndexMap<String, TableStats>, p: &Pricing<'_>) -> Option<Bill> {
+    let components: Vec<(String, f64)> = stats
+        .keys()
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let n = settings(p, i, name)?.dax.as_ref()?;
+            let hourly = dax_node_usd_per_hour(&p.prices.dynamodb, &n.node_type)?;
+            Some((name.clone(), dax_cost(n.count, hourly, p.always_on())))
+        })
+        .collect();
+    (!components.is_empty()).then_some(Bill {
+        service: "dax",
+        components,
+    })
+}
+
+/// The hourly price of a DAX node type, if the table has it.
+pub fn dax_node_usd_per_hour(p: &DynamoDbPrices, node_type: &str) -> Option<f64> {
+    p.dax_node_usd_per_hour.get(node_type).copied()
+}
+
+/// Monthly cost of a DAX cluster \[USD\]: `nodes` x the node's hourly
+/// price x 730 h, for `on` of the month.
+pub fn dax_cost(nodes: u32, usd_per_node_hour: f64, on: f64) -> f64 {
+    f64::from(nodes) * usd_per_node_hour * MONTH_HOURS * on
 }

@@ -1,0 +1,55 @@
+//! What slsim does not price: the charges AWS makes for what a scenario
+//! uses that are not in `prices/`, so that the summary can say what its
+//! bill leaves out.
+//!
+//! One line per charge, with the test of whether a scenario incurs it. To
+//! price one, add its prices and its bill, and remove its line here; a new
+//! kind adds the lines of the charges it leaves out.
+
+use crate::model::Scenario;
+
+/// A charge slsim does not price.
+#[derive(Clone, Copy, Debug)]
+pub struct Unpriced {
+    /// What is not priced, as the summary says it.
+    pub what: &'static str,
+    /// Whether a scenario incurs it.
+    pub applies: fn(&Scenario) -> bool,
+}
+
+/// The list, in the order the summary shows it.
+pub const UNPRICED: &[Unpriced] = &[
+    Unpriced {
+        what: "data transfer out (API responses, aws-facts 10.2)",
+        applies: |s| !s.apis.is_empty(),
+    },
+    Unpriced {
+        what: "Cognito monthly active users, if an authorizer uses Cognito (aws-facts 10.4)",
+        applies: |s| s.apis.iter().any(|a| a.auth.is_some()),
+    },
+    Unpriced {
+        what: "re-init of provisioned environments after max_lifetime or a timeout (aws-facts 1.1)",
+        applies: |s| s.lambdas.iter().any(|f| f.provisioned_concurrency > 0),
+    },
+    Unpriced {
+        what: "CloudWatch Logs storage (aws-facts 10.3)",
+        applies: |s| !s.lambdas.is_empty(),
+    },
+    Unpriced {
+        what: "storage of tables without size_gb",
+        applies: |s| s.tables.iter().any(|t| t.size_gb.is_none()),
+    },
+    Unpriced {
+        what: "CloudWatch metrics and alarms, X-Ray, KMS (if used)",
+        applies: |_| true,
+    },
+];
+
+/// The lines of [`UNPRICED`] that apply to `s`.
+pub fn not_priced(s: &Scenario) -> Vec<String> {
+    UNPRICED
+        .iter()
+        .filter(|u| (u.applies)(s))
+        .map(|u| u.what.to_string())
+        .collect()
+}
