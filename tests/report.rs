@@ -145,6 +145,7 @@ fn sample() -> RunResult {
         .map(|(k, (component, metric))| Series {
             component,
             metric,
+            unit: "requests/s",
             values: (0..10).map(|i| (i * (k + 1)) as f64 / 3.0).collect(),
         })
         .collect();
@@ -270,10 +271,10 @@ fn csv_headers_and_row_counts() {
 
     let ts = String::from_utf8(read(tmp.path(), "timeseries.csv")).unwrap();
     let lines: Vec<&str> = ts.lines().collect();
-    assert_eq!(lines[0], "t_s,component,metric,value");
+    assert_eq!(lines[0], "t_s,component,metric,value,unit");
     assert_eq!(lines.len(), 1 + 6 * 10);
-    assert_eq!(lines[1], "0,users,rps,0");
-    assert_eq!(lines[7], "60,users,rps,0.3333333333333333");
+    assert_eq!(lines[1], "0,users,rps,0,requests/s");
+    assert_eq!(lines[7], "60,users,rps,0.3333333333333333,requests/s");
     assert!(lines
         .last()
         .unwrap()

@@ -4,10 +4,12 @@
 //!
 //! Owns: how numbers are accumulated. Must not know: AWS, files.
 
+pub mod quantiles;
 pub mod result;
 pub mod series;
 pub mod text;
 
+pub use quantiles::IntervalQuantiles;
 pub use result::*;
 pub use series::{Level, SeriesId, SeriesRecorder};
 

@@ -42,6 +42,8 @@ pub struct Series {
     pub component: String,
     /// Metric name, e.g. `rps`, `concurrency`, `cold_starts`.
     pub metric: String,
+    /// Unit of the values, e.g. `requests/s`, `count`, `ms`.
+    pub unit: &'static str,
     /// One value per bucket; bucket `i` starts at `i * interval_s`.
     pub values: Vec<f64>,
 }

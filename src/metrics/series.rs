@@ -37,7 +37,7 @@ pub struct SeriesRecorder {
     /// multiple of the interval) \[ns\].
     last_width: SimDuration,
     buckets: usize,
-    names: Vec<(String, String, Combine, f64)>,
+    names: Vec<(String, String, &'static str, Combine, f64)>,
     data: Vec<f64>,
     /// The bucket of the last lookup, \[start, end) and index: events come
     /// in time order, so most lookups hit it and skip a division.
@@ -86,20 +86,27 @@ impl SeriesRecorder {
         self.data.capacity() * std::mem::size_of::<f64>()
     }
 
-    /// Registers a series; `scale` multiplies every bucket at export (e.g.
-    /// 1/interval to turn counts into per-second rates). A series with a
-    /// scale other than 1 is a per-time quantity: its last bucket, if shorter
-    /// than the interval, is scaled by its real width.
+    /// Registers a series of values in `unit` (written beside them); `scale`
+    /// multiplies every bucket at export (e.g. 1/interval to turn counts
+    /// into per-second rates). A series with a scale other than 1 is a
+    /// per-time quantity: its last bucket, if shorter than the interval, is
+    /// scaled by its real width.
     pub fn register(
         &mut self,
         component: &str,
         metric: &str,
+        unit: &'static str,
         combine: Combine,
         scale: f64,
     ) -> SeriesId {
         let id = SeriesId(self.names.len() as u32);
-        self.names
-            .push((component.to_string(), metric.to_string(), combine, scale));
+        self.names.push((
+            component.to_string(),
+            metric.to_string(),
+            unit,
+            combine,
+            scale,
+        ));
         self.data.resize(self.data.len() + self.buckets, 0.0);
         id
     }
@@ -136,6 +143,12 @@ impl SeriesRecorder {
         }
     }
 
+    /// Sets every bucket to `v` (a limit that holds for the whole run).
+    pub fn fill(&mut self, id: SeriesId, v: f64) {
+        let from = id.0 as usize * self.buckets;
+        self.data[from..from + self.buckets].fill(v);
+    }
+
     /// Adds the area of a constant `level` over `[from, to)` [level * s],
     /// split across the buckets it covers.
     pub fn add_area(&mut self, id: SeriesId, from: SimTime, to: SimTime, level: f64) {
@@ -161,7 +174,7 @@ impl SeriesRecorder {
             .names
             .iter()
             .enumerate()
-            .map(|(k, (c, m, _, scale))| {
+            .map(|(k, (c, m, unit, _, scale))| {
                 let mut values: Vec<f64> = self.data[k * self.buckets..(k + 1) * self.buckets]
                     .iter()
                     .map(|v| v * scale)
@@ -174,6 +187,7 @@ impl SeriesRecorder {
                 super::Series {
                     component: c.clone(),
                     metric: m.clone(),
+                    unit,
                     values,
                 }
             })
@@ -336,7 +350,7 @@ mod tests {
     #[test]
     fn areas_split_across_buckets() {
         let mut r = SeriesRecorder::new(10 * S, S, 4);
-        let id = r.register("f", "concurrency", Combine::Sum, 1.0);
+        let id = r.register("f", "concurrency", "count", Combine::Sum, 1.0);
         r.add_area(id, S / 2, 3 * S, 2.0);
         let ts = r.export();
         assert_eq!(ts.series[0].values[..4], [1.0, 2.0, 2.0, 0.0]);
@@ -345,8 +359,8 @@ mod tests {
     #[test]
     fn level_series_match_direct_areas_and_maxima() {
         let mut r = SeriesRecorder::new(10 * S, S, 4);
-        let mean = r.register("f", "mean", Combine::Sum, 1.0);
-        let max = r.register("f", "max", Combine::Max, 1.0);
+        let mean = r.register("f", "mean", "count", Combine::Sum, 1.0);
+        let max = r.register("f", "max", "count", Combine::Max, 1.0);
         let mut l = Level::new(0, Some(mean), Some(max), &r);
         l.change(S / 2, 2, &mut r); // 2 from 0.5 s
         l.change(S / 2 + S / 4, 1, &mut r); // 3 from 0.75 s
@@ -364,8 +378,8 @@ mod tests {
     fn a_short_last_bucket_is_scaled_by_its_width() {
         // 10 s run, 4 s buckets: the last one is 2 s long.
         let mut r = SeriesRecorder::new(10 * S, 4 * S, 4);
-        let rate = r.register("w", "rps", Combine::Sum, 0.25);
-        let count = r.register("w", "n", Combine::Sum, 1.0);
+        let rate = r.register("w", "rps", "count", Combine::Sum, 0.25);
+        let count = r.register("w", "n", "count", Combine::Sum, 1.0);
         for t in 0..10 {
             r.add(rate, t * S, 3.0);
             r.add(count, t * S, 3.0);

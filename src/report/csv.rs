@@ -6,7 +6,7 @@ use crate::sim::RunResult;
 use std::path::Path;
 
 /// Header of `timeseries.csv`.
-pub const TIMESERIES_HEADER: [&str; 4] = ["t_s", "component", "metric", "value"];
+pub const TIMESERIES_HEADER: [&str; 5] = ["t_s", "component", "metric", "value", "unit"];
 /// Header of `latency.csv`.
 pub const LATENCY_HEADER: [&str; 4] = ["workload", "route", "percentile", "latency_ms"];
 
@@ -58,7 +58,7 @@ pub(super) fn write_timeseries<W: std::io::Write>(
         let t = num((i as f64 * ts.interval_s * 1e9).round() / 1e9);
         for s in &ts.series {
             if let Some(&v) = s.values.get(i) {
-                w.write_record([t.as_str(), &s.component, &s.metric, &num(v)])
+                w.write_record([t.as_str(), &s.component, &s.metric, &num(v), s.unit])
                     .map_err(&err)?;
                 rows += 1;
                 if rows % Deadline::ROWS == 0 {

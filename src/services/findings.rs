@@ -123,10 +123,16 @@ pub fn count(n: u64) -> String {
 
 /// `part / whole` as a percentage with one decimal, `"-"` for an empty whole.
 pub fn pct(part: f64, whole: f64) -> String {
-    if whole > 0.0 && part.is_finite() {
-        format!("{:.1} %", 100.0 * part / whole)
+    if !(whole > 0.0 && part.is_finite()) {
+        return "-".into();
+    }
+    let p = 100.0 * part / whole;
+    if p > 0.0 && p < 0.1 {
+        // Two significant digits for small shares: 0.0018 %.
+        let decimals = (-p.log10()).ceil() as usize + 1;
+        format!("{p:.decimals$} %")
     } else {
-        "-".into()
+        format!("{p:.1} %")
     }
 }
 
@@ -142,5 +148,8 @@ mod tests {
         assert_eq!(span((2530.0, 5405.0)), "42:10-1:30:05");
         assert_eq!(pct(1.0, 4.0), "25.0 %");
         assert_eq!(pct(1.0, 0.0), "-");
+        assert_eq!(pct(0.0, 5.0), "0.0 %");
+        assert_eq!(pct(18.0, 1e6), "0.0018 %");
+        assert_eq!(pct(5.0, 1e4), "0.050 %");
     }
 }

@@ -41,9 +41,8 @@ impl Cause {
 }
 
 /// How a call ended, as its caller sees it: the end state and the kind of
-/// component that decided it (for `Ok`, the kind that answered), the
-/// [`Cause`] the chain began with, and whether an invocation on the way
-/// started cold.
+/// component that decided it (for `Ok`, the kind that answered), and the
+/// [`Cause`] the chain began with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Outcome {
     /// The end state.
@@ -52,8 +51,6 @@ pub struct Outcome {
     pub by: Kind,
     /// Where the chain began.
     pub cause: Cause,
-    /// A function invocation on the way was a cold start.
-    pub cold: bool,
 }
 
 impl Outcome {
@@ -75,26 +72,15 @@ impl Outcome {
                 end,
                 index: index as u16,
             },
-            cold: false,
         }
     }
 
     /// This outcome, caused by what caused `earlier` (a downstream call's
-    /// failure), cold if `earlier` was.
+    /// failure).
     #[inline]
     pub const fn because(self, earlier: Outcome) -> Self {
         Self {
             cause: earlier.cause,
-            cold: self.cold | earlier.cold,
-            ..self
-        }
-    }
-
-    /// This outcome, marked cold if `cold`.
-    #[inline]
-    pub const fn cold_if(self, cold: bool) -> Self {
-        Self {
-            cold: self.cold | cold,
             ..self
         }
     }

@@ -38,15 +38,15 @@ impl Build<'_> {
     }
 
     /// Registers a series summed per interval and scaled by `scale`.
-    pub fn sum(&mut self, name: &str, metric: &str, scale: f64) -> SeriesId {
+    pub fn sum(&mut self, name: &str, metric: &str, unit: &'static str, scale: f64) -> SeriesId {
         use crate::metrics::series::Combine;
-        self.rec.register(name, metric, Combine::Sum, scale)
+        self.rec.register(name, metric, unit, Combine::Sum, scale)
     }
 
-    /// Registers a series keeping the interval's maximum.
-    pub fn max(&mut self, name: &str, metric: &str) -> SeriesId {
+    /// Registers a series keeping the interval's maximum, in `unit`.
+    pub fn max(&mut self, name: &str, metric: &str, unit: &'static str) -> SeriesId {
         use crate::metrics::series::Combine;
-        self.rec.register(name, metric, Combine::Max, 1.0)
+        self.rec.register(name, metric, unit, Combine::Max, 1.0)
     }
 }
 

@@ -5,6 +5,7 @@ use indexmap::IndexMap;
 
 use super::{Client, ClientSeries, Clients, Request, WorkloadStats};
 use crate::engine::Lane;
+use crate::metrics::IntervalQuantiles;
 use crate::model::queue::DEFAULT_MESSAGE_KB;
 use crate::model::Target;
 use crate::services::{
@@ -18,7 +19,7 @@ pub const ARRIVAL: u8 = 0;
 impl Service for Clients {
     const LABEL: &'static str = "workload";
     const BACKLOG: &'static str = "requests in flight (including those waiting to retry)";
-    const SERIES: usize = 3;
+    const SERIES: usize = 5;
     type Stats = WorkloadStats;
 
     fn count(m: &crate::model::Scenario) -> usize {
@@ -32,10 +33,15 @@ impl Service for Clients {
             .iter()
             .map(|w| {
                 let series = ClientSeries {
-                    rps: b.sum(&w.name, "rps", b.per_s),
-                    ok: b.sum(&w.name, "succeeded_rps", b.per_s),
-                    errors: b.sum(&w.name, "unsuccessful_rps", b.per_s),
+                    rps: b.sum(&w.name, "rps", "requests/s", b.per_s),
+                    ok: b.sum(&w.name, "succeeded_rps", "requests/s", b.per_s),
+                    errors: b.sum(&w.name, "unsuccessful_rps", "requests/s", b.per_s),
                 };
+                let quantiles = IntervalQuantiles::new(
+                    b.max(&w.name, "latency_p50_ms", "ms"),
+                    b.max(&w.name, "latency_p99_ms", "ms"),
+                    b.rec.interval(),
+                );
                 let route_names = match w.target {
                     Target::Api(a) => w
                         .routes
@@ -50,6 +56,7 @@ impl Service for Clients {
                     b.rng(&w.name, "arrivals"),
                     b.rng(&w.name, "client"),
                     series,
+                    quantiles,
                     b.end,
                 )
             })
@@ -114,7 +121,6 @@ impl Service for Clients {
         let c = &mut w.clients.list[r.workload as usize];
         if let Some(backoff) = c.retry_after(outcome, r.attempt as u32) {
             r.attempt += 1;
-            r.cold |= outcome.cold;
             if r.measured {
                 c.counters.retries += 1;
             }
@@ -122,7 +128,7 @@ impl Service for Clients {
             return;
         }
         let (route, measured) = (r.route, r.measured);
-        let outcome = outcome.cold_if(r.cold);
+        let cold = r.cold;
         w.frames.free(to);
         let series = if outcome.is_ok() {
             c.series.ok
@@ -130,12 +136,18 @@ impl Service for Clients {
             c.series.errors
         };
         w.rec.add(series, now, 1.0);
+        if outcome.is_ok() {
+            c.quantiles.record(now, now - start, &mut w.rec);
+        }
         if measured {
-            c.finish(route, outcome, now - start);
+            c.finish(route, outcome, now - start, cold);
         }
     }
 
-    fn stats(&mut self, _c: &mut Collect<'_>) -> IndexMap<String, WorkloadStats> {
+    fn stats(&mut self, c: &mut Collect<'_>) -> IndexMap<String, WorkloadStats> {
+        for w in &mut self.list {
+            w.quantiles.flush(c.rec);
+        }
         self.list
             .iter()
             .map(|c| (c.name.clone(), super::stats::collect(c)))
@@ -201,5 +213,19 @@ fn send(w: &mut World, cx: &mut Cx, fr: FrameRef, i: usize, route: u16) {
         Target::Lambda(f) => lambda::invoke(w, cx, f, fr),
         Target::Queue(q) => queue::send(w, cx, q, DEFAULT_MESSAGE_KB as f32, fr),
         Target::Topic(t) => crate::services::topic::call(w, cx, t, DEFAULT_MESSAGE_KB as f32, fr),
+    }
+}
+
+/// Marks the client request at the root of `fr`'s chain of callers as
+/// having met a cold start (nothing if the chain has no request: an
+/// asynchronous event, a queue's batch).
+#[cold]
+pub fn mark_cold(w: &mut World, mut fr: FrameRef) {
+    while let Some(f) = w.frames.get_mut(fr) {
+        if let FrameState::Request(r) = &mut f.state {
+            r.cold = true;
+            return;
+        }
+        fr = f.parent;
     }
 }

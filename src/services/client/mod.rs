@@ -7,12 +7,12 @@ mod findings;
 mod flow;
 mod stats;
 
-pub use flow::ARRIVAL;
+pub use flow::{mark_cold, ARRIVAL};
 pub use stats::{RouteStats, WorkloadStats};
 
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime};
-use crate::metrics::{LatencyHistogram, SeriesId};
+use crate::metrics::{IntervalQuantiles, LatencyHistogram, SeriesId};
 use crate::model::{self, Target};
 use crate::services::{registry::index_by, Outcome};
 use crate::workload::Arrival;
@@ -34,17 +34,12 @@ pub struct ClientCounters {
 }
 
 impl ClientCounters {
-    /// Counts a failed request by its final outcome and cause (the cold
-    /// flag aside).
+    /// Counts a failed request by its final outcome and cause.
     #[cold]
     fn count_cause(&mut self, outcome: Outcome) {
-        let key = Outcome {
-            cold: false,
-            ..outcome
-        };
-        match self.causes.iter_mut().find(|(o, _)| *o == key) {
+        match self.causes.iter_mut().find(|(o, _)| *o == outcome) {
             Some((_, n)) => *n += 1,
-            None => self.causes.push((key, 1)),
+            None => self.causes.push((outcome, 1)),
         }
     }
 }
@@ -94,7 +89,7 @@ pub struct Request {
     pub attempt: u16,
     /// Arrived in the measured window.
     pub measured: bool,
-    /// An earlier attempt met a cold start.
+    /// An invocation it caused (in any attempt) was a cold start.
     pub cold: bool,
 }
 
@@ -124,6 +119,8 @@ pub struct Client {
     pub routes: Vec<RouteTally>,
     /// Latency of succeeded requests that met a cold start on the way.
     pub cold_latency: LatencyHistogram,
+    /// p50 and p99 per series interval (every request, warm-up included).
+    pub quantiles: IntervalQuantiles,
     /// Series handles.
     pub series: ClientSeries,
     arrival: Arrival,
@@ -143,6 +140,7 @@ impl Client {
         arrivals_rng: SimRng,
         rng: SimRng,
         series: ClientSeries,
+        quantiles: IntervalQuantiles,
         end: SimTime,
     ) -> Self {
         let mut acc = 0.0;
@@ -166,6 +164,7 @@ impl Client {
             counters: ClientCounters::default(),
             routes: (0..n).map(|_| RouteTally::default()).collect(),
             cold_latency: LatencyHistogram::new(),
+            quantiles,
             series,
             arrival: cfg.arrival.clone(),
             end,
@@ -186,6 +185,7 @@ impl Client {
             .map(|r| r.latency.footprint())
             .sum::<usize>()
             + self.cold_latency.footprint()
+            + self.quantiles.footprint()
     }
 
     /// Latency of all succeeded requests: the routes' histograms merged.
@@ -228,7 +228,7 @@ impl Client {
 
     /// Records a final outcome of a measured request that took `latency`.
     #[inline]
-    pub fn finish(&mut self, route: u16, outcome: Outcome, latency: SimDuration) {
+    pub fn finish(&mut self, route: u16, outcome: Outcome, latency: SimDuration, cold: bool) {
         let c = &mut self.counters;
         c.in_flight -= 1;
         c.by_outcome[outcome.index()] += 1;
@@ -236,7 +236,7 @@ impl Client {
         if outcome.is_ok() {
             r.latency.record(latency);
             r.succeeded += 1;
-            if outcome.cold {
+            if cold {
                 self.cold_latency.record(latency);
             }
         } else {

@@ -27,7 +27,7 @@ pub const ENV_READY: u8 = 2;
 impl Service for Lambdas {
     const LABEL: &'static str = "function";
     const BACKLOG: &'static str = "invocations in progress or asynchronous events queued";
-    const SERIES: usize = 6;
+    const SERIES: usize = 7;
     type Stats = FunctionStats;
 
     fn count(m: &Scenario) -> usize {
@@ -41,13 +41,20 @@ impl Service for Lambdas {
             .iter()
             .map(|l| {
                 let series = FunctionSeries {
-                    invocations: b.sum(&l.name, "invocations", 1.0),
-                    cold_starts: b.sum(&l.name, "cold_starts", 1.0),
-                    throttles: b.sum(&l.name, "throttles", 1.0),
-                    concurrency_max: b.max(&l.name, "concurrency_max"),
+                    invocations: b.sum(&l.name, "invocations", "count", 1.0),
+                    cold_starts: b.sum(&l.name, "cold_starts", "count", 1.0),
+                    throttles: b.sum(&l.name, "throttles", "count", 1.0),
+                    concurrency_max: b.max(&l.name, "concurrency_max", "environments"),
                 };
-                let mean = b.sum(&l.name, "concurrency", b.per_s);
-                let envs = b.sum(&l.name, "environments", b.per_s);
+                let mean = b.sum(&l.name, "concurrency", "environments", b.per_s);
+                let envs = b.sum(&l.name, "environments", "environments", b.per_s);
+                // The limit beside the use: the reservation, else the
+                // account's concurrency (shared with the other functions).
+                let limit = b.max(&l.name, "concurrency_limit", "environments");
+                let ceiling = l
+                    .reserved_concurrency
+                    .unwrap_or(m.simulation.account_concurrency);
+                b.rec.fill(limit, f64::from(ceiling));
                 Function::new(
                     l,
                     m.simulation.account_concurrency,
@@ -119,15 +126,6 @@ impl Service for Lambdas {
             _ => return,
         };
         if outcome.is_ok() {
-            if outcome.cold {
-                if let Some(Frame {
-                    state: FrameState::Invocation(i),
-                    ..
-                }) = w.frames.get_mut(to)
-                {
-                    i.cold = true;
-                }
-            }
             run(w, cx, to, inv.step as usize + 1);
         } else {
             // An exception from a downstream call fails the function; the
@@ -224,7 +222,6 @@ pub(super) fn invoke_as(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef, 
             step: if cold { INIT_STEP } else { 0 },
             failing: false,
             timer: false,
-            cold,
             env,
             run_start,
             init: lost + init,
@@ -232,6 +229,9 @@ pub(super) fn invoke_as(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef, 
         }),
     });
     if cold {
+        // The request that caused this cold start met it (for the share
+        // of its latency due to cold starts): rare, so paid only here.
+        crate::services::client::mark_cold(w, parent);
         if run_start > deadline {
             cx.schedule_at(deadline, Event::Expire(fr));
         } else {
@@ -338,8 +338,9 @@ fn finish(w: &mut World, cx: &mut Cx, fr: FrameRef, outcome: Outcome) {
     let FrameState::Invocation(inv) = frame.state else {
         return;
     };
-    let mut outcome = outcome.cold_if(inv.cold);
-    if outcome.cause.index == Cause::UNKNOWN && outcome.cause.kind == Kind::Lambda {
+    let mut outcome = outcome;
+    // Only this function's own outcomes reach here without an index.
+    if outcome.cause.index == Cause::UNKNOWN {
         outcome.cause.index = inv.func;
     }
     let now = cx.now();

@@ -170,8 +170,6 @@ pub struct Invocation {
     pub failing: bool,
     /// The function's deadline queue holds this invocation.
     pub timer: bool,
-    /// Its environment started cold, or a call it made met a cold start.
-    pub cold: bool,
     /// Execution environment.
     pub env: u32,
     /// Invocation phase started (after init) \[ns\].

@@ -27,7 +27,8 @@ pub const FUNCTION_RPS_STEP: u64 = 10_000;
 pub struct RateWindow {
     /// Requests allowed per window.
     pub limit: u64,
-    window: u64,
+    /// End of the window in progress \[ns\].
+    end: SimTime,
     count: u64,
 }
 
@@ -36,19 +37,27 @@ impl RateWindow {
     pub fn new(limit: u64) -> Self {
         Self {
             limit,
-            window: 0,
+            end: 0,
             count: 0,
         }
+    }
+
+    /// Starts the window containing `now` if `now` is past the one in
+    /// progress; returns whether it did.
+    #[inline]
+    fn roll(&mut self, now: SimTime) -> bool {
+        if now < self.end {
+            return false;
+        }
+        self.end = (now / SECONDS + 1) * SECONDS;
+        self.count = 0;
+        true
     }
 
     /// Counts a request at `now` if the window has room.
     #[inline]
     pub fn try_take(&mut self, now: SimTime) -> bool {
-        let w = now / SECONDS;
-        if w != self.window {
-            self.window = w;
-            self.count = 0;
-        }
+        self.roll(now);
         if self.count < self.limit {
             self.count += 1;
             true
@@ -67,7 +76,6 @@ impl RateWindow {
 pub struct FunctionRate {
     window: RateWindow,
     ceiling: u64,
-    saturated: bool,
 }
 
 impl FunctionRate {
@@ -80,7 +88,6 @@ impl FunctionRate {
         Self {
             window: RateWindow::new(FUNCTION_RPS_STEP.min(ceiling)),
             ceiling,
-            saturated: false,
         }
     }
 
@@ -92,16 +99,19 @@ impl FunctionRate {
     /// Counts a request at `now` if the function's rate allows it.
     #[inline]
     pub fn try_take(&mut self, now: SimTime) -> bool {
-        if now / SECONDS != self.window.window && self.saturated {
-            // The last window was full: the rate scaled up meanwhile.
-            self.saturated = false;
-            self.window.limit = (self.window.limit + FUNCTION_RPS_STEP / 10).min(self.ceiling);
+        let w = &mut self.window;
+        if now >= w.end {
+            // The last window was full (a request found no room): the
+            // rate scaled up meanwhile.
+            if w.count > w.limit {
+                w.limit = (w.limit + FUNCTION_RPS_STEP / 10).min(self.ceiling);
+            }
+            w.roll(now);
         }
-        let ok = self.window.try_take(now);
-        if !ok {
-            self.saturated = true;
-        }
-        ok
+        // Rejected requests are counted too (count > limit marks a full
+        // window); they cannot overflow a u64.
+        w.count += 1;
+        w.count <= w.limit
     }
 }
 

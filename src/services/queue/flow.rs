@@ -52,15 +52,15 @@ impl Service for Queues {
             .iter()
             .map(|q| {
                 let series = QueueSeries {
-                    sent: b.sum(&q.name, "sent", 1.0),
-                    first_receives: b.sum(&q.name, "first_receives", 1.0),
-                    waited: b.sum(&q.name, "waited", 1.0),
-                    wait_s_sum: b.sum(&q.name, "wait_s_sum", 1.0),
-                    oldest_age_s: b.max(&q.name, "oldest_age_s"),
+                    sent: b.sum(&q.name, "sent", "count", 1.0),
+                    first_receives: b.sum(&q.name, "first_receives", "count", 1.0),
+                    waited: b.sum(&q.name, "waited", "count", 1.0),
+                    wait_s_sum: b.sum(&q.name, "wait_s_sum", "s", 1.0),
+                    oldest_age_s: b.max(&q.name, "oldest_age_s", "s"),
                 };
-                let visible = b.sum(&q.name, "visible", b.per_s);
-                let in_flight = b.sum(&q.name, "in_flight", b.per_s);
-                let batches = b.max(&q.name, "batches_max");
+                let visible = b.sum(&q.name, "visible", "messages", b.per_s);
+                let in_flight = b.sum(&q.name, "in_flight", "messages", b.per_s);
+                let batches = b.max(&q.name, "batches_max", "batches");
                 let levels = [
                     Level::new(b.warmup, Some(visible), None, &b.rec),
                     Level::new(b.warmup, Some(in_flight), None, &b.rec),

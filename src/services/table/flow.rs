@@ -3,6 +3,8 @@
 
 use indexmap::IndexMap;
 
+use crate::model::Capacity;
+
 use super::{Attempt, DynamoDbTable, TableCall, TableSeries, TableStats, Tables};
 use crate::model::Scenario;
 use crate::services::{
@@ -12,7 +14,7 @@ use crate::services::{
 impl Service for Tables {
     const LABEL: &'static str = "table";
     const BACKLOG: &'static str = "requests in progress (including SDK retries)";
-    const SERIES: usize = 3;
+    const SERIES: usize = 5;
     type Stats = TableStats;
 
     fn count(m: &Scenario) -> usize {
@@ -26,10 +28,20 @@ impl Service for Tables {
             .iter()
             .map(|t| {
                 let series = TableSeries {
-                    consumed_rcu: b.sum(&t.name, "consumed_rcu", b.per_s),
-                    consumed_wcu: b.sum(&t.name, "consumed_wcu", b.per_s),
-                    throttled: b.sum(&t.name, "throttled", 1.0),
+                    consumed_rcu: b.sum(&t.name, "consumed_rcu", "RCU/s", b.per_s),
+                    consumed_wcu: b.sum(&t.name, "consumed_wcu", "WCU/s", b.per_s),
+                    throttled: b.sum(&t.name, "throttled", "count", 1.0),
                 };
+                // The provisioned capacity beside the consumption (0 for
+                // an on-demand table, which has no fixed capacity).
+                let (rcu, wcu) = match t.capacity {
+                    Capacity::Provisioned { rcu, wcu } => (rcu, wcu),
+                    Capacity::OnDemand { .. } => (0.0, 0.0),
+                };
+                let id = b.max(&t.name, "provisioned_rcu", "RCU/s");
+                b.rec.fill(id, rcu);
+                let id = b.max(&t.name, "provisioned_wcu", "WCU/s");
+                b.rec.fill(id, wcu);
                 DynamoDbTable::new(t, b.rng(&t.name, "table"), series)
             })
             .collect();

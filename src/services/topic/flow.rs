@@ -30,8 +30,8 @@ impl Service for Topics {
             .iter()
             .map(|t| {
                 let series = TopicSeries {
-                    published: b.sum(&t.name, "published", 1.0),
-                    delivered: b.sum(&t.name, "delivered", 1.0),
+                    published: b.sum(&t.name, "published", "count", 1.0),
+                    delivered: b.sum(&t.name, "delivered", "count", 1.0),
                 };
                 let names = t
                     .subscriptions

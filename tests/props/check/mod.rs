@@ -28,7 +28,7 @@ pub const REQUIRE_PROVENANCE: bool = true;
 /// Keys whose value may be `null` in summary.json (undefined statistics,
 /// optional markers). Any other `null` is an error: serde_json writes NaN
 /// and infinities as `null`, so an unexpected `null` hides one.
-const NULLABLE: [&str; 12] = [
+const NULLABLE: [&str; 14] = [
     "mean",
     "p50",
     "p90",
@@ -42,6 +42,9 @@ const NULLABLE: [&str; 12] = [
     // queues: no message at the head ever sampled; no batch.
     "oldest_age_s_max",
     "mean_batch_size",
+    // functions without a reservation; workloads without a warm success.
+    "reserved_concurrency",
+    "p99_warm_ms",
 ];
 
 /// A hang guard only: a scenario of a few thousand requests runs in well
@@ -191,7 +194,7 @@ pub fn check(run: &Run, want: &Expect) -> Vec<String> {
     let ts_rows = csv_rows(
         &ts,
         "timeseries.csv",
-        &["t_s", "component", "metric", "value"],
+        &["t_s", "component", "metric", "value", "unit"],
         &[0, 3],
         &mut p,
     );
