@@ -29,6 +29,8 @@ pub struct RawSimulation {
     pub max_wall: Option<String>,
     pub max_memory: Option<String>,
     pub timeseries_interval: Option<String>,
+    pub api_rate_limit: Option<f64>,
+    pub api_burst: Option<f64>,
 }
 
 /// The fields a raw struct cannot do without. Serde stops at the first
