@@ -118,6 +118,7 @@ mod tests {
         let f = field_names::<RawSimulation>();
         assert!(f.contains(&"duration"));
         assert!(f.contains(&"timeseries_interval"));
-        assert_eq!(f.len(), 13);
+        assert!(f.contains(&"api_rate_limit") && f.contains(&"api_burst"));
+        assert_eq!(f.len(), 15);
     }
 }

@@ -262,7 +262,7 @@ fn auth(cx: &mut Cx<'_>, p: &FieldPath, r: &RawAuth) -> Option<Auth> {
             );
             let Some(mau) = t.mau else {
                 cx.err(
-                    &p,
+                    p,
                     "a cognito authorizer needs `mau`",
                     "add `mau = 50000`: the user pool's monthly active users, billed per user",
                 );

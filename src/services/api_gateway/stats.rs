@@ -30,9 +30,12 @@ pub struct ApiStats {
     /// Successful responses' bytes sent to the internet \[GB\] (1 GB =
     /// 2^30 bytes).
     pub data_out_gb: f64,
-    /// The Cognito user pool's plan, when priced.
+    /// The Cognito user pool's plan, when priced (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cognito_plan: Option<CognitoPlan>,
-    /// The Cognito user pool's monthly active users, when priced.
+    /// The Cognito user pool's monthly active users, when priced (absent
+    /// otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cognito_mau: Option<f64>,
     /// Responses by status code.
     pub status: IndexMap<String, u64>,
