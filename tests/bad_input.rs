@@ -260,7 +260,12 @@ fn a_valid_scenario_with_every_feature_parses() {
     assert!(s.workloads[1].routes.is_empty());
     let api = &s.apis[0];
     assert_eq!(api.timeout, 29_000_000_000);
-    assert_eq!(api.rate_limit, 10_000.0);
+    assert!(
+        api.stage.is_none(),
+        "no stage limits given: only the account's apply"
+    );
+    assert_eq!(s.simulation.api_account.rate, 10_000.0);
+    assert_eq!(s.simulation.api_account.burst, 5_000.0);
     assert!(api.routes[0].cacheable && !api.routes[1].cacheable);
     assert_eq!(api.cache.as_ref().unwrap().ttl, 60_000_000_000);
     let f = &s.lambdas[0];

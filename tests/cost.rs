@@ -288,6 +288,7 @@ fn compute_projects_a_short_window_to_the_month() {
         "api".into(),
         ApiStats {
             requests: 60_000,
+            billed_requests: 60_000,
             kind: ApiKind::Http,
             ..Default::default()
         },

@@ -78,6 +78,8 @@ fn sample() -> RunResult {
             status,
             kind: ApiType::Rest,
             cache_size_gb: 0.0,
+            billed_requests: 100_020,
+            ..ApiStats::default()
         },
     );
     let mut functions = IndexMap::new();

@@ -168,13 +168,10 @@ pub fn todo(
     ];
     let api_routes = routes
         .iter()
-        .map(|(r, f, _)| ApiRoute {
-            route: (*r).into(),
-            target: *f,
-            cacheable: false,
-        })
+        .map(|(r, f, _)| ApiRoute::new(r, *f, false))
         .collect();
-    // The REST defaults: 10,000 requests/s, burst 5,000, timeout 29 s.
+    // The REST defaults: the account's 10,000 requests/s, burst 5,000,
+    // timeout 29 s.
     let api = Api {
         latency: Dist::lognormal_median_sigma(ms(6.0), 0.3),
         ..Api::new("todo-api", ApiType::Rest, api_routes)

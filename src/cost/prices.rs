@@ -25,6 +25,10 @@ pub struct PriceTable {
     pub sqs: SqsPrices,
     /// Amazon SNS.
     pub sns: SnsPrices,
+    /// Data transfer out to the internet.
+    pub data_transfer: DataTransferPrices,
+    /// Amazon Cognito user pools.
+    pub cognito: CognitoPrices,
 }
 
 /// One step of a tiered price.
@@ -136,6 +140,31 @@ pub struct SnsPrices {
     pub free_publishes_per_month: f64,
 }
 
+/// Data transfer out to the internet.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DataTransferPrices {
+    /// Out to the internet [USD per GB], tiered on monthly GB after the
+    /// free allowance.
+    pub out_usd_per_gb: Vec<Tier>,
+    /// Free tier [GB per month, account-wide].
+    pub free_gb_per_month: f64,
+}
+
+/// Cognito user pools: monthly active users by feature plan.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CognitoPrices {
+    /// Lite [USD per MAU].
+    pub lite_usd_per_mau: f64,
+    /// Essentials [USD per MAU].
+    pub essentials_usd_per_mau: f64,
+    /// Plus [USD per MAU].
+    pub plus_usd_per_mau: f64,
+    /// Free MAUs per account, Lite and Essentials together (Plus has none).
+    pub free_mau_lite_essentials: f64,
+}
+
 impl PriceTable {
     /// Checks that every tier list is non-empty, ascending and ends with an
     /// unbounded tier, and that no price is negative. Returns the first
@@ -166,6 +195,10 @@ impl PriceTable {
             (
                 "cloudwatch_logs.lambda_ingestion_usd_per_gb",
                 &self.cloudwatch_logs.lambda_ingestion_usd_per_gb,
+            ),
+            (
+                "data_transfer.out_usd_per_gb",
+                &self.data_transfer.out_usd_per_gb,
             ),
         ];
         for (name, list) in tiers {
@@ -241,6 +274,20 @@ impl PriceTable {
             (
                 "dynamodb.free_storage_gb_per_month",
                 self.dynamodb.free_storage_gb_per_month,
+            ),
+            (
+                "data_transfer.free_gb_per_month",
+                self.data_transfer.free_gb_per_month,
+            ),
+            ("cognito.lite_usd_per_mau", self.cognito.lite_usd_per_mau),
+            (
+                "cognito.essentials_usd_per_mau",
+                self.cognito.essentials_usd_per_mau,
+            ),
+            ("cognito.plus_usd_per_mau", self.cognito.plus_usd_per_mau),
+            (
+                "cognito.free_mau_lite_essentials",
+                self.cognito.free_mau_lite_essentials,
             ),
         ];
         let dax = self

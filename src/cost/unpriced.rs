@@ -20,14 +20,6 @@ pub struct Unpriced {
 /// The list, in the order the summary shows it.
 pub const UNPRICED: &[Unpriced] = &[
     Unpriced {
-        what: "data transfer out (API responses, aws-facts 10.2)",
-        applies: |s| !s.apis.is_empty(),
-    },
-    Unpriced {
-        what: "Cognito monthly active users, if an authorizer uses Cognito (aws-facts 10.4)",
-        applies: |s| s.apis.iter().any(|a| a.auth.is_some()),
-    },
-    Unpriced {
         what: "re-init of provisioned environments after max_lifetime or a timeout (aws-facts 1.1)",
         applies: |s| s.lambdas.iter().any(|f| f.provisioned_concurrency > 0),
     },

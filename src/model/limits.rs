@@ -99,3 +99,21 @@ pub const MAX_SIGMA: f64 = 10.0;
 pub const fn secs(s: u64) -> u64 {
     s * NS
 }
+
+/// Most API keys in a usage plan: AWS allows 10,000 API keys per account
+/// and Region, not raisable (aws-facts 10.5).
+pub const MAX_API_KEYS: i64 = 10_000;
+/// Largest usage-plan quota \[requests per period\]: a trillion, far beyond
+/// a per-key plan (AWS publishes no bound) and exact in `u64`.
+pub const MAX_QUOTA: i64 = 1_000_000_000_000;
+/// Most distinct identities of a Lambda authorizer: one cache slot (8
+/// bytes) each, so at most 80 MB.
+pub const MAX_IDENTITIES: i64 = 10_000_000;
+/// Longest Lambda-authorizer result cache TTL \[s\] (aws-facts 10.5: 3,600).
+pub const MAX_AUTH_CACHE_TTL_S: u64 = 3600;
+/// Largest route `response_kb` \[KB\]: API Gateway's 10 MB payload limit
+/// (aws-facts 4).
+pub const MAX_RESPONSE_KB: f64 = 10.0 * 1024.0;
+/// Largest Cognito `mau`: a billion monthly active users (AWS publishes
+/// no bound in the fact sheet; beyond any user pool).
+pub const MAX_MAU: f64 = 1e9;

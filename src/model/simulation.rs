@@ -44,6 +44,9 @@ pub struct Simulation {
     pub max_memory_bytes: Option<u64>,
     /// Width of one time-series bucket \[ns\].
     pub timeseries_interval: SimDuration,
+    /// API Gateway's account-level throttle per Region, shared by every API
+    /// (`api_rate_limit`, `api_burst`; aws-facts 4: 10,000 rps, 5,000).
+    pub api_account: super::api::Throttle,
 }
 
 impl Simulation {
@@ -97,6 +100,10 @@ impl Simulation {
             max_wall_s: None,
             max_memory_bytes: None,
             timeseries_interval: SECONDS,
+            api_account: super::api::Throttle {
+                rate: super::api::DEFAULT_RATE_LIMIT,
+                burst: super::api::DEFAULT_BURST,
+            },
         }
     }
 }

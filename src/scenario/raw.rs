@@ -29,6 +29,8 @@ pub struct RawSimulation {
     pub max_wall: Option<String>,
     pub max_memory: Option<String>,
     pub timeseries_interval: Option<String>,
+    pub api_rate_limit: Option<f64>,
+    pub api_burst: Option<f64>,
 }
 
 /// `[cost]`.
@@ -125,6 +127,7 @@ mod tests {
         let f = field_names::<RawSimulation>();
         assert!(f.contains(&"duration"));
         assert!(f.contains(&"timeseries_interval"));
-        assert_eq!(f.len(), 13);
+        assert!(f.contains(&"api_rate_limit") && f.contains(&"api_burst"));
+        assert_eq!(f.len(), 15);
     }
 }

@@ -223,6 +223,7 @@ fn check_cycles(cx: &mut Cx<'_>, model: &Scenario) {
         let path = match cycle.first().map(|&e| g[e].origin) {
             Some(Origin::Step { lambda, .. }) => crate::fp!["lambda", lambda, "steps"],
             Some(Origin::Route { api, route }) => crate::fp!["api", api, "routes"].join(route),
+            Some(Origin::Authorizer { api }) => crate::fp!["api", api, "auth"],
             Some(Origin::Workload { workload }) => crate::fp!["workload", workload, "target"],
             // Destinations, triggers, deliveries and redrives are
             // asynchronous: never part of a sync cycle.

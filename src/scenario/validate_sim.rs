@@ -5,7 +5,7 @@ use crate::engine::SECONDS;
 
 use super::context::Cx;
 use super::raw::*;
-use super::validate::{choice, dur, dur_in, int_in, printable};
+use super::validate::{choice, dur, dur_in, in_range, int_in, printable};
 use super::values;
 use crate::model::limits::{self, MAX_DURATION_NS};
 use crate::model::REGIONS;
@@ -144,6 +144,25 @@ pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulat
         "1ns..=366d",
         "e.g. \"1s\"",
     );
+    // API Gateway's account-level bucket, shared by every API (aws-facts 4).
+    let api_account = Throttle {
+        rate: in_range(
+            cx,
+            &p("api_rate_limit"),
+            r.api_rate_limit.unwrap_or(d.api_account.rate),
+            limits::MIN_RATE,
+            limits::MAX_RATE,
+            "API Gateway's account-level rate per Region in requests per second, shared by all APIs (AWS default 10000)",
+        ),
+        burst: in_range(
+            cx,
+            &p("api_burst"),
+            r.api_burst.unwrap_or(d.api_account.burst),
+            1.0,
+            limits::MAX_RATE,
+            "API Gateway's account-level bucket in requests (AWS default 5000, not adjustable)",
+        ),
+    };
     Simulation {
         name,
         duration,
@@ -159,6 +178,7 @@ pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulat
         max_wall_s,
         max_memory_bytes,
         timeseries_interval,
+        api_account,
     }
 }
 

@@ -114,11 +114,14 @@ impl Outcome {
     }
 
     /// The HTTP status API Gateway returns for this outcome (aws-facts 4:
-    /// throttle 429, Lambda throttle 500, function error 502, timeout 504).
+    /// throttle 429, Lambda throttle 500, function error 502, timeout 504;
+    /// a Lambda authorizer that fails, times out or is throttled: 500,
+    /// `AuthorizerConfigurationException`).
     pub fn api_status(self) -> u16 {
         match (self.end, self.by) {
             (End::Ok, _) => 200,
             (End::Throttled, Kind::Api) => 429,
+            (End::Failed, Kind::Api) => 500,
             (End::Throttled, _) => 500,
             (End::TimedOut, Kind::Api) => 504,
             (End::Failed | End::TimedOut, _) => 502,
@@ -132,6 +135,7 @@ impl Outcome {
             (End::Throttled, Kind::Api) => "api_throttled",
             (End::Throttled, _) => "throttled",
             (End::Failed, Kind::Table) => "table_error",
+            (End::Failed, Kind::Api) => "authorizer_error",
             (End::Failed, _) => "function_error",
             (End::TimedOut, Kind::Api) => "gateway_timeout",
             (End::TimedOut, _) => "function_timeout",

@@ -140,6 +140,12 @@ pub trait Service: Sized + Send {
         _out: &mut Vec<Finding>,
     ) {
     }
+    /// Every bill the kind's usage makes: by default its own
+    /// ([`Service::bill`]); a kind whose usage is also billed under other
+    /// services' names (API responses as data transfer) returns several.
+    fn bills(stats: &IndexMap<String, Self::Stats>, p: &Pricing<'_>) -> Vec<Bill> {
+        Self::bill(stats, p).into_iter().collect()
+    }
 }
 
 /// Generates, from the list of kinds, the closed enums and the dispatch.
@@ -326,7 +332,7 @@ macro_rules! services {
             /// Every billed kind's monthly bill, in registry order.
             pub fn bills(&self, p: &Pricing<'_>) -> Vec<Bill> {
                 let mut v = Vec::new();
-                $(v.extend(<$svc as Service>::bill(&self.$section, p));)*
+                $(v.extend(<$svc as Service>::bills(&self.$section, p));)*
                 v
             }
 

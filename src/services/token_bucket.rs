@@ -45,14 +45,29 @@ impl TokenBucket {
     /// never fit). Returns whether it succeeded.
     #[inline]
     pub fn try_take(&mut self, now: SimTime, n: f64) -> bool {
-        self.refill(now);
         // A small epsilon absorbs floating-point error in the refill sum.
-        if self.tokens + 1e-9 >= n.min(self.capacity) {
-            self.tokens -= n;
+        if self.has(now, n) {
+            self.take(n);
             true
         } else {
             false
         }
+    }
+
+    /// Whether `n` tokens (at most the capacity) are available at `now`;
+    /// takes none. With [`TokenBucket::take`]: check several buckets, then
+    /// take from all of them only if all admit.
+    #[inline]
+    pub fn has(&mut self, now: SimTime, n: f64) -> bool {
+        self.refill(now);
+        self.tokens + 1e-9 >= n.min(self.capacity)
+    }
+
+    /// Takes `n` tokens without checking (after [`TokenBucket::has`] at the
+    /// same time).
+    #[inline]
+    pub fn take(&mut self, n: f64) {
+        self.tokens -= n;
     }
 
     /// Changes the rate and capacity from `now` on, keeping the tokens

@@ -1,7 +1,8 @@
 //! The architecture as one call graph: who calls whom, and how.
 //!
 //! Nodes are components (workloads, apis, lambdas, tables, queues,
-//! topics); edges are calls (workload -> target, api route -> lambda,
+//! topics); edges are calls (workload -> target, api -> its Lambda
+//! authorizer, api route -> lambda,
 //! lambda step -> table, lambda, queue or topic, queue -> the lambda it
 //! triggers, topic -> its subscribers, queue or subscription -> its
 //! dead-letter queue, lambda -> its destinations), each marked synchronous,
@@ -22,7 +23,7 @@ mod tests;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::model::{Destination, Endpoint, Scenario, Step, Target};
+use crate::model::{Auth, Destination, Endpoint, Scenario, Step, Target};
 
 pub use dot::to_dot;
 
@@ -101,6 +102,12 @@ pub enum Origin {
         api: usize,
         /// Index in that api's `routes`.
         route: usize,
+    },
+    /// `api[api].auth`: the Lambda authorizer, invoked synchronously
+    /// before the integration.
+    Authorizer {
+        /// `[[api]]` index.
+        api: usize,
     },
     /// `lambda[lambda].steps[step]`.
     Step {
@@ -230,6 +237,11 @@ pub fn build(s: &Scenario) -> Topology {
         }
     }
     for (i, api) in s.apis.iter().enumerate() {
+        if let Some(Auth::Lambda { function, .. }) = api.auth {
+            if let Some(&to) = l.get(function) {
+                graph.add_edge(a[i], to, sync("authorizer", Origin::Authorizer { api: i }));
+            }
+        }
         for (k, r) in api.routes.iter().enumerate() {
             if let Some(&to) = l.get(r.target) {
                 graph.add_edge(a[i], to, sync(&r.route, Origin::Route { api: i, route: k }));

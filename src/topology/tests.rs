@@ -28,11 +28,7 @@ fn scenario(steps: Vec<Vec<Step>>) -> Scenario {
         .enumerate()
         .map(|(i, s)| Lambda::new(&format!("f{i}"), s))
         .collect();
-    let route = ApiRoute {
-        route: "GET /x".into(),
-        target: 0,
-        cacheable: false,
-    };
+    let route = ApiRoute::new("GET /x", 0, false);
     Scenario {
         simulation: Simulation::new(60 * SECONDS),
         workloads: vec![Workload::new(

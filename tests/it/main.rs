@@ -23,6 +23,7 @@
 //! delivery retries and dead-letter queues, destinations, cost), `common` (scenario builders, closed
 //! forms, statistics).
 
+mod api_gateway;
 mod async_invoke;
 mod common;
 mod conservation;

@@ -6,8 +6,7 @@
 use toml::Value;
 
 use super::{Given, Kind};
-use crate::dist::Dist;
-use crate::engine::MILLIS;
+use crate::engine::{MILLIS, SECONDS};
 use crate::model::limits;
 use crate::model::*;
 use crate::scenario::context::Cx;
@@ -15,7 +14,7 @@ use crate::scenario::error::list;
 use crate::scenario::locate::FieldPath;
 use crate::scenario::raw::Required;
 use crate::scenario::shape::{strip_each, strip_sub};
-use crate::scenario::validate::{choice, dist, dur, in_range, opt_dist};
+use crate::scenario::validate::{choice, dist, dur, dur_in, in_range, int_in, opt_dist};
 
 /// `[[api]]`.
 #[derive(Debug, serde::Deserialize)]
@@ -28,9 +27,42 @@ pub struct RawApi {
     pub burst: Option<f64>,
     pub timeout: Option<String>,
     pub latency: Option<String>,
-    pub auth: Option<String>,
+    pub auth: Option<RawAuth>,
     pub cache: Option<RawApiCache>,
+    pub usage_plan: Option<RawUsagePlan>,
     pub routes: Vec<RawRoute>,
+}
+
+/// `auth = "<latency>"` (an authorizer API Gateway runs itself) or
+/// `auth = { ... }`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(untagged)]
+pub enum RawAuth {
+    Latency(String),
+    Table(RawAuthTable),
+}
+
+/// `auth = { lambda = "fn", ... }` or `auth = { cognito = "essentials", ... }`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAuthTable {
+    pub lambda: Option<String>,
+    pub cache_ttl: Option<String>,
+    pub identities: Option<i64>,
+    pub cognito: Option<String>,
+    pub mau: Option<f64>,
+    pub latency: Option<String>,
+}
+
+/// `usage_plan = { ... }` of an api.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUsagePlan {
+    pub keys: i64,
+    pub rate_limit: Option<f64>,
+    pub burst: Option<f64>,
+    pub quota: Option<i64>,
+    pub quota_period: Option<String>,
 }
 
 /// `cache = { ... }` of an api.
@@ -49,6 +81,9 @@ pub struct RawApiCache {
 pub struct RawRoute {
     pub route: String,
     pub target: String,
+    pub rate_limit: Option<f64>,
+    pub burst: Option<f64>,
+    pub response_kb: Option<f64>,
 }
 
 impl Required for RawApi {
@@ -56,6 +91,10 @@ impl Required for RawApi {
 }
 impl Required for RawApiCache {
     const REQUIRED: &'static [&'static str] = &["hit_ratio"];
+}
+impl Required for RawAuthTable {}
+impl Required for RawUsagePlan {
+    const REQUIRED: &'static [&'static str] = &["keys"];
 }
 impl Required for RawRoute {
     const REQUIRED: &'static [&'static str] = &["route", "target"];
@@ -66,12 +105,14 @@ impl Kind for RawApi {
 
     fn strip_nested(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) -> Vec<&'static str> {
         let mut m = strip_sub::<RawApiCache>(cx, path, v, "cache");
+        m.extend(strip_sub::<RawAuthTable>(cx, path, v, "auth"));
+        m.extend(strip_sub::<RawUsagePlan>(cx, path, v, "usage_plan"));
         m.extend(strip_each::<RawRoute>(cx, path, v, "routes"));
         m
     }
 
-    fn validate(&self, cx: &mut Cx<'_>, i: usize, _: &Given<'_>) -> Option<Api> {
-        api(cx, i, self)
+    fn validate(&self, cx: &mut Cx<'_>, i: usize, g: &Given<'_>) -> Option<Api> {
+        api(cx, i, self, g.simulation.api_account)
     }
 }
 
@@ -103,8 +144,199 @@ fn route_form(route: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
+/// A token bucket from optional `rate_limit` and `burst` under `path`
+/// (`path.join("rate_limit")`, ...): `None` when neither is given; a
+/// missing one takes the value of `outer` (the bucket it sits inside).
+fn throttle(
+    cx: &mut Cx<'_>,
+    path: &FieldPath,
+    rate: Option<f64>,
+    burst: Option<f64>,
+    outer: Throttle,
+    whose: &str,
+) -> Option<Throttle> {
+    if rate.is_none() && burst.is_none() {
+        return None;
+    }
+    let field = |f: &str| path.join(f);
+    let rate = in_range(
+        cx,
+        &field("rate_limit"),
+        rate.unwrap_or(outer.rate),
+        limits::MIN_RATE,
+        limits::MAX_RATE,
+        &format!(
+            "{whose}'s steady rate in requests per second (the account-level default is 10000)"
+        ),
+    );
+    let burst = in_range(
+        cx,
+        &field("burst"),
+        burst.unwrap_or(outer.burst),
+        1.0,
+        limits::MAX_RATE,
+        &format!("{whose}'s bucket size in requests (the account-level default is 5000)"),
+    );
+    Some(Throttle { rate, burst })
+}
+
+/// Validates `auth`.
+fn auth(cx: &mut Cx<'_>, p: &FieldPath, r: &RawAuth) -> Option<Auth> {
+    let t = match r {
+        RawAuth::Latency(s) => {
+            let latency = opt_dist(cx, p, &Some(s.clone()))?;
+            return Some(Auth::Builtin {
+                latency,
+                cognito: None,
+            });
+        }
+        RawAuth::Table(t) => t,
+    };
+    let example = "auth = { lambda = \"my-authorizer\", cache_ttl = \"300s\" } or auth = { cognito = \"essentials\", mau = 50000 }";
+    match (&t.lambda, &t.cognito) {
+        (Some(f), None) => {
+            for (given, name) in [(t.mau.is_some(), "mau"), (t.latency.is_some(), "latency")] {
+                if given {
+                    cx.err(
+                        &p.join(name),
+                        format!("`{name}` belongs to a cognito authorizer"),
+                        "a lambda authorizer's latency is its function's; remove it",
+                    );
+                }
+            }
+            let function = cx
+                .resolve(&p.join("lambda"), f, &["lambda"], "an authorizer")?
+                .1;
+            let cache_ttl = dur_in(
+                cx,
+                &p.join("cache_ttl"),
+                &t.cache_ttl,
+                DEFAULT_AUTH_CACHE_TTL,
+                (0, limits::MAX_AUTH_CACHE_TTL_S * SECONDS),
+                "0s..=3600s",
+                "API Gateway caches authorizer results 0s (off) to 3600s, default 300s",
+            );
+            let identities = int_in(
+                cx,
+                &p.join("identities"),
+                t.identities,
+                DEFAULT_IDENTITIES.into(),
+                (1, limits::MAX_IDENTITIES),
+                "distinct callers (tokens) the requests come from, drawn uniformly",
+            ) as u32;
+            Some(Auth::Lambda {
+                function,
+                cache_ttl,
+                identities,
+            })
+        }
+        (None, Some(plan)) => {
+            for (given, name) in [
+                (t.cache_ttl.is_some(), "cache_ttl"),
+                (t.identities.is_some(), "identities"),
+            ] {
+                if given {
+                    cx.err(
+                        &p.join(name),
+                        format!("`{name}` belongs to a lambda authorizer"),
+                        "a cognito authorizer is checked by API Gateway itself; remove it",
+                    );
+                }
+            }
+            let plan = choice(
+                cx,
+                &p.join("cognito"),
+                &Some(plan.clone()),
+                &[
+                    ("lite", CognitoPlan::Lite),
+                    ("essentials", CognitoPlan::Essentials),
+                    ("plus", CognitoPlan::Plus),
+                ],
+                CognitoPlan::Essentials,
+            );
+            let latency = dist(
+                cx,
+                &p.join("latency"),
+                &t.latency,
+                Auth::default_builtin_latency(),
+            );
+            let Some(mau) = t.mau else {
+                cx.err(
+                    p,
+                    "a cognito authorizer needs `mau`",
+                    "add `mau = 50000`: the user pool's monthly active users, billed per user",
+                );
+                return None;
+            };
+            in_range(
+                cx,
+                &p.join("mau"),
+                mau,
+                0.0,
+                limits::MAX_MAU,
+                "monthly active users of the user pool",
+            );
+            Some(Auth::Builtin {
+                latency,
+                cognito: Some(Cognito { plan, mau }),
+            })
+        }
+        (Some(_), Some(_)) => {
+            cx.err(p, "`lambda` and `cognito` are exclusive", example);
+            None
+        }
+        (None, None) => {
+            cx.err(p, "an auth table needs `lambda` or `cognito`", example);
+            None
+        }
+    }
+}
+
+/// Validates `usage_plan`.
+fn usage_plan(cx: &mut Cx<'_>, p: &FieldPath, u: &RawUsagePlan, stage: Throttle) -> UsagePlan {
+    let keys = int_in(
+        cx,
+        &p.join("keys"),
+        Some(u.keys),
+        1,
+        (1, limits::MAX_API_KEYS),
+        "API keys the callers are spread over (AWS: at most 10000 per account and Region)",
+    ) as u32;
+    let limit = throttle(cx, p, u.rate_limit, u.burst, stage, "a key");
+    let period = choice(
+        cx,
+        &p.join("quota_period"),
+        &u.quota_period,
+        &[
+            ("day", QuotaPeriod::Day),
+            ("week", QuotaPeriod::Week),
+            ("month", QuotaPeriod::Month),
+        ],
+        QuotaPeriod::Day,
+    );
+    if u.quota.is_none() && u.quota_period.is_some() {
+        cx.err(
+            &p.join("quota_period"),
+            "quota_period without quota",
+            "add `quota = N` (requests per key per period) or remove quota_period",
+        );
+    }
+    let quota = u.quota.map(|q| {
+        let q = int_in(
+            cx,
+            &p.join("quota"),
+            Some(q),
+            1,
+            (1, limits::MAX_QUOTA),
+            "requests per key per quota_period (day, week or month)",
+        );
+        (q, period)
+    });
+    UsagePlan { keys, limit, quota }
+}
+
 /// Validates one `[[api]]`.
-fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
+fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi, account: Throttle) -> Option<Api> {
     let before = cx.problems.len();
     let p = |f: &str| crate::fp!["api", i, f];
     let kind = choice(
@@ -114,23 +346,13 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
         &[("rest", ApiType::Rest), ("http", ApiType::Http)],
         ApiType::Rest,
     );
-    let rate_limit = r.rate_limit.unwrap_or(DEFAULT_RATE_LIMIT);
-    in_range(
+    let stage = throttle(
         cx,
-        &p("rate_limit"),
-        rate_limit,
-        limits::MIN_RATE,
-        limits::MAX_RATE,
-        "requests per second (AWS account default 10000)",
-    );
-    let burst = r.burst.unwrap_or(DEFAULT_BURST);
-    in_range(
-        cx,
-        &p("burst"),
-        burst,
-        1.0,
-        limits::MAX_RATE,
-        "bucket size in requests (AWS account default 5000)",
+        &crate::fp!["api", i],
+        r.rate_limit,
+        r.burst,
+        account,
+        "the stage",
     );
     let (default_t, max_t, max_s) = kind.timeouts();
     let timeout = dur(cx, &p("timeout"), &r.timeout, default_t);
@@ -148,9 +370,14 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
             ),
         );
     }
-    // Gateway overhead: UNCONFIRMED in aws-facts section 4, so 0 by default.
-    let latency = dist(cx, &p("latency"), &r.latency, Dist::constant(0.0));
-    let auth = opt_dist(cx, &p("auth"), &r.auth);
+    // Gateway overhead: an assumption per API type (see
+    // `ApiType::default_overhead`; aws-facts 4 and 10.5).
+    let latency = dist(cx, &p("latency"), &r.latency, kind.default_overhead());
+    let auth = r.auth.as_ref().and_then(|a| auth(cx, &p("auth"), a));
+    let usage_plan = r
+        .usage_plan
+        .as_ref()
+        .map(|u| usage_plan(cx, &p("usage_plan"), u, stage.unwrap_or(account)));
     let cache = r.cache.as_ref().map(|c| {
         let cp = p("cache");
         if kind == ApiType::Http {
@@ -232,10 +459,28 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
             &["lambda"],
             "a route target",
         );
+        let limit = throttle(
+            cx,
+            &rp,
+            rt.rate_limit,
+            rt.burst,
+            stage.unwrap_or(account),
+            "the route",
+        );
+        let response_kb = in_range(
+            cx,
+            &rp.join("response_kb"),
+            rt.response_kb.unwrap_or(DEFAULT_RESPONSE_KB),
+            0.0,
+            limits::MAX_RESPONSE_KB,
+            "size of a successful response in KB (1 KB = 1024 bytes; API Gateway's payload limit is 10 MB)",
+        );
         routes.push(ApiRoute {
             route: route.to_string(),
             target: target.map_or(0, |t| t.1),
             cacheable: r.cache.is_some() && route.starts_with("GET "),
+            limit,
+            response_kb,
         });
     }
     if cx.problems.len() > before {
@@ -244,12 +489,12 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi) -> Option<Api> {
     Some(Api {
         name: r.name.clone(),
         kind,
-        rate_limit,
-        burst,
+        stage,
         timeout,
         latency,
         auth,
         cache,
+        usage_plan,
         routes,
     })
 }
@@ -263,6 +508,7 @@ mod tests {
     fn nested_required_fields_are_required() {
         assert_required::<RawApiCache>();
         assert_required::<RawRoute>();
+        assert_required::<RawUsagePlan>();
     }
 
     #[test]

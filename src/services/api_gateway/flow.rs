@@ -1,12 +1,14 @@
-//! API Gateway's part of the event flow: admission, the authorizer and
-//! cache delay, the integration (a function call), its timeout (504), and
-//! mapping the function's outcome to the response.
+//! API Gateway's part of the event flow: admission, the authorizer (a
+//! delay, or a synchronous invoke of the authorizer function), the cache
+//! delay, the integration (a function call), its timeout (504), and mapping
+//! the function's outcome to the response.
 
 use indexmap::IndexMap;
 
-use super::{Admit, ApiCall, ApiGateway, ApiStats, Apis};
+use super::{Admit, ApiCall, ApiGateway, ApiStats, Apis, Phase};
 use crate::model::Scenario;
 use crate::services::lambda;
+use crate::services::token_bucket::TokenBucket;
 use crate::services::{
     Build, Collect, Cx, End, Event, Frame, FrameRef, FrameState, Kind, Outcome, Service, Timer,
     World,
@@ -31,9 +33,16 @@ impl Service for Apis {
         let list = m
             .apis
             .iter()
-            .map(|a| ApiGateway::new(a, b.rng(&a.name, "api"), &max_call))
+            .map(|a| {
+                let (rng, keys) = (b.rng(&a.name, "api"), b.rng(&a.name, "api-keys"));
+                ApiGateway::new(a, rng, keys, &max_call, b.warmup)
+            })
             .collect();
-        Apis { list }
+        let acc = m.simulation.api_account;
+        Apis {
+            list,
+            account: TokenBucket::full(acc.rate, acc.burst),
+        }
     }
 
     fn name(&self, i: usize) -> &str {
@@ -60,16 +69,50 @@ impl Service for Apis {
         else {
             return;
         };
-        if c.cache_hit {
-            finish(w, cx, fr, Outcome::ok(Kind::Api));
-        } else if !c.integrating {
-            integrate(w, cx, fr);
+        match c.phase {
+            Phase::CacheHit => finish(w, cx, fr, Outcome::ok(Kind::Api)),
+            Phase::Integrate => integrate(w, cx, fr),
+            Phase::Authorize => authorize(w, cx, fr, c),
+            Phase::Authorizing | Phase::Integrating => {}
         }
     }
 
     #[inline]
     fn on_reply(w: &mut World, cx: &mut Cx, to: FrameRef, outcome: Outcome) {
-        finish(w, cx, to, outcome);
+        let Some(Frame {
+            state: FrameState::ApiCall(c),
+            ..
+        }) = w.frames.get(to).copied()
+        else {
+            return;
+        };
+        if c.phase != Phase::Authorizing {
+            finish(w, cx, to, outcome);
+            return;
+        }
+        // The authorizer answered: a failure, timeout or throttle of the
+        // function is a 500 (AuthorizerConfigurationException).
+        if !outcome.is_ok() {
+            finish(w, cx, to, Outcome::new(End::Failed, Kind::Api));
+            return;
+        }
+        let now = cx.now();
+        let a = &mut w.apis[c.api as usize];
+        a.authorized(c.identity, now);
+        match a.cache_lookup(c.route as usize) {
+            Some(hit) => {
+                if let Some(f) = w.frames.get_mut(to) {
+                    if let FrameState::ApiCall(s) = &mut f.state {
+                        s.phase = Phase::CacheHit;
+                    }
+                }
+                if f_measured(w, to) {
+                    w.apis[c.api as usize].counters.cache_hits += 1;
+                }
+                cx.schedule(hit, Event::Step(to));
+            }
+            None => integrate(w, cx, to),
+        }
     }
 
     /// The integration-timeout queue: answers 504 to every call whose
@@ -100,11 +143,11 @@ impl Service for Apis {
         super::stats::text(stats, out);
     }
 
-    fn bill(
+    fn bills(
         stats: &IndexMap<String, ApiStats>,
         p: &crate::cost::Pricing<'_>,
-    ) -> Option<crate::cost::Bill> {
-        Some(super::cost::bill(stats, p))
+    ) -> Vec<crate::cost::Bill> {
+        super::cost::bills(stats, p)
     }
 }
 
@@ -113,15 +156,17 @@ impl Service for Apis {
 pub fn call(w: &mut World, cx: &mut Cx, a: usize, route: usize, parent: FrameRef) {
     let now = cx.now();
     let measured = now >= w.warmup;
-    let api = &mut w.apis[a];
+    let apis = &mut w.apis;
+    let api = &mut apis.list[a];
     if measured {
         api.counters.requests += 1;
     }
-    let (cache_hit, delay) = match api.admit(route, now) {
-        Admit::Throttled => {
+    let (phase, delay, identity) = match api.admit(route, now, &mut apis.account) {
+        Admit::Throttled(by) => {
             let outcome = Outcome::new(End::Throttled, Kind::Api);
             if measured {
                 api.counters.throttled += 1;
+                api.counters.throttled_by[by as usize] += 1;
                 api.counters.by_outcome[outcome.index()] += 1;
             }
             w.deliver(cx, parent, outcome);
@@ -131,25 +176,58 @@ pub fn call(w: &mut World, cx: &mut Cx, a: usize, route: usize, parent: FrameRef
             if measured {
                 api.counters.cache_hits += 1;
             }
-            (true, d)
+            (Phase::CacheHit, d, 0)
         }
-        Admit::Integrate(d) => (false, d),
+        Admit::Integrate(d) => (Phase::Integrate, d, 0),
+        Admit::Authorize(d, identity) => (Phase::Authorize, d, identity),
+    };
+    let state = ApiCall {
+        api: a as u16,
+        route: route as u16,
+        phase,
+        identity,
     };
     let fr = w.frames.alloc(Frame {
         parent,
         start: now,
-        state: FrameState::ApiCall(ApiCall {
-            api: a as u16,
-            route: route as u16,
-            cache_hit,
-            integrating: false,
-        }),
+        state: FrameState::ApiCall(state),
     });
-    if delay == 0 && !cache_hit {
-        integrate(w, cx, fr);
-    } else {
-        cx.schedule(delay, Event::Step(fr));
+    match phase {
+        Phase::Integrate if delay == 0 => integrate(w, cx, fr),
+        Phase::Authorize if delay == 0 => authorize(w, cx, fr, state),
+        _ => cx.schedule(delay, Event::Step(fr)),
     }
+}
+
+/// Whether frame `fr` started in the measured window.
+#[inline]
+fn f_measured(w: &World, fr: FrameRef) -> bool {
+    w.frames.get(fr).is_some_and(|f| f.start >= w.warmup)
+}
+
+/// Invokes the Lambda authorizer for call `c` (frame `fr`): a synchronous
+/// invoke like any other, whose reply comes to `on_reply`.
+#[inline]
+fn authorize(w: &mut World, cx: &mut Cx, fr: FrameRef, c: ApiCall) {
+    let Some(Frame {
+        state: FrameState::ApiCall(ref mut s),
+        start,
+        ..
+    }) = w.frames.get_mut(fr)
+    else {
+        return;
+    };
+    s.phase = Phase::Authorizing;
+    let measured = *start >= w.warmup;
+    let a = &mut w.apis[c.api as usize];
+    let Some(la) = &a.lambda_auth else {
+        return;
+    };
+    let f = la.function as usize;
+    if measured {
+        a.counters.auth_invokes += 1;
+    }
+    lambda::invoke(w, cx, f, fr);
 }
 
 #[inline]
@@ -161,7 +239,7 @@ fn integrate(w: &mut World, cx: &mut Cx, fr: FrameRef) {
     else {
         return;
     };
-    c.integrating = true;
+    c.phase = Phase::Integrating;
     let (api, route) = (c.api as usize, c.route as usize);
     let a = &mut w.apis[api];
     if a.route_needs_timer[route] {
@@ -183,6 +261,9 @@ fn finish(w: &mut World, cx: &mut Cx, fr: FrameRef, outcome: Outcome) {
         let a = &mut w.apis[c.api as usize];
         if frame.start >= w.warmup {
             a.counters.by_outcome[outcome.index()] += 1;
+            if outcome.is_ok() {
+                a.counters.route_ok[c.route as usize] += 1;
+            }
         }
         let frames = &w.frames;
         a.deadlines.drop_stale(|fr| frames.get(fr).is_none());

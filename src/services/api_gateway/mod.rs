@@ -1,7 +1,13 @@
-//! Amazon API Gateway: a token bucket (`rate_limit`, `burst`) that answers
-//! 429 when empty, an optional authorizer, an optional response cache for
-//! GET routes, and an integration timeout (504). Lambda throttles become
-//! 500 and function errors 502 (aws-facts §4).
+//! Amazon API Gateway: throttling by token buckets checked in AWS's order
+//! (a usage plan's per-key bucket and quota, the route's, the stage's, then
+//! the account's per Region, shared by every API) that answer 429 when
+//! empty; the gateway overhead; an authorizer (a latency, or a Lambda
+//! function invoked synchronously with its results cached per identity);
+//! an optional response cache for GET routes; and an integration timeout
+//! (504). Lambda throttles become 500, function errors 502, authorizer
+//! failures 500 (aws-facts 4).
+//!
+//! Must not know: TOML, how a function runs (it calls `lambda::invoke`).
 
 use rand::Rng;
 
@@ -19,17 +25,60 @@ use crate::services::deadlines::Deadlines;
 use crate::services::token_bucket::TokenBucket;
 use crate::services::{registry::index_by, Outcome};
 
+/// Which bucket rejected a request (429), in the order API Gateway checks
+/// them (aws-facts 4: usage plan per key, then per method, then the
+/// stage, then the account per Region).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ThrottledBy {
+    /// The API key's token bucket.
+    Key,
+    /// The API key's quota for the period.
+    Quota,
+    /// The route's (method's) bucket.
+    Route,
+    /// The stage's bucket.
+    Stage,
+    /// The account's bucket, shared by every API.
+    Account,
+}
+
+impl ThrottledBy {
+    /// Every cause, in checking order.
+    pub const ALL: [ThrottledBy; 5] = [
+        ThrottledBy::Key,
+        ThrottledBy::Quota,
+        ThrottledBy::Route,
+        ThrottledBy::Stage,
+        ThrottledBy::Account,
+    ];
+
+    /// Name in `summary.json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ThrottledBy::Key => "api_key",
+            ThrottledBy::Quota => "quota",
+            ThrottledBy::Route => "route",
+            ThrottledBy::Stage => "stage",
+            ThrottledBy::Account => "account",
+        }
+    }
+}
+
 /// What API Gateway does with a request it has admitted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Admit {
-    /// Rejected by the token bucket (429).
-    Throttled,
+    /// Rejected by a token bucket or a quota (429).
+    Throttled(ThrottledBy),
     /// Answered from the cache after this delay (overhead, authorizer, cache
     /// hit) \[ns\].
     CacheHit(SimDuration),
     /// Forwarded to the integration after this delay (overhead +
     /// authorizer) \[ns\].
     Integrate(SimDuration),
+    /// The Lambda authorizer is invoked for `identity` after this delay
+    /// (overhead) \[ns\]: no cached result.
+    Authorize(SimDuration, u32),
 }
 
 /// Counters over the measured window.
@@ -37,23 +86,51 @@ pub enum Admit {
 pub struct ApiCounters {
     /// Requests received.
     pub requests: u64,
-    /// 429s from the token bucket.
+    /// 429s from a token bucket or a quota.
     pub throttled: u64,
+    /// 429s by cause, by [`ThrottledBy`] as index.
+    pub throttled_by: [u64; 5],
     /// Cache hits.
     pub cache_hits: u64,
+    /// Lambda-authorizer invocations.
+    pub auth_invokes: u64,
+    /// Lambda-authorizer results served from the authorizer cache.
+    pub auth_cache_hits: u64,
     /// Responses by outcome, by [`Outcome::index`].
     pub by_outcome: [u64; Outcome::COUNT],
+    /// Successful responses per route (for data transfer out).
+    pub route_ok: Vec<u64>,
 }
 
-impl Default for ApiCounters {
-    fn default() -> Self {
+impl ApiCounters {
+    fn new(routes: usize) -> Self {
         Self {
             requests: 0,
             throttled: 0,
+            throttled_by: [0; 5],
             cache_hits: 0,
+            auth_invokes: 0,
+            auth_cache_hits: 0,
             by_outcome: [0; Outcome::COUNT],
+            route_ok: vec![0; routes],
         }
     }
+}
+
+/// Where an API Gateway call is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Phase {
+    /// The pending step invokes the Lambda authorizer.
+    Authorize,
+    /// Waiting for the authorizer's answer.
+    Authorizing,
+    /// Answered from the cache: the pending step finishes the call.
+    CacheHit,
+    /// The pending step starts the integration.
+    Integrate,
+    /// The integration has started.
+    Integrating,
 }
 
 /// An API Gateway call in progress (its frame).
@@ -63,16 +140,38 @@ pub struct ApiCall {
     pub api: u16,
     /// Route index in the API.
     pub route: u16,
-    /// Answered from the cache: the pending step finishes the call.
-    pub cache_hit: bool,
-    /// The integration has started.
-    pub integrating: bool,
+    /// Where the call is.
+    pub phase: Phase,
+    /// The caller's identity (Lambda authorizer cache slot).
+    pub identity: u32,
+}
+
+/// A Lambda authorizer's runtime state.
+pub struct LambdaAuth {
+    /// The authorizer function's index.
+    pub function: u16,
+    /// Result cache TTL \[ns\]; 0: no cache.
+    ttl: SimDuration,
+    /// Per identity: when its cached result expires \[ns\] (0: none).
+    expires: Vec<SimTime>,
+}
+
+/// A usage plan's per-key state.
+struct Keys {
+    buckets: Vec<TokenBucket>,
+    /// Per key: (quota period index, requests admitted in it).
+    used: Vec<(u64, u64)>,
+    /// (quota per period, period length \[ns\]).
+    quota: Option<(u64, SimDuration)>,
+    rng: SimRng,
 }
 
 /// Every API.
 pub struct Apis {
     /// In model order.
     pub list: Vec<ApiGateway>,
+    /// The account-level bucket per Region, shared by every API.
+    pub account: TokenBucket,
 }
 
 index_by!(Apis, list, ApiGateway);
@@ -96,11 +195,22 @@ pub struct ApiGateway {
     pub counters: ApiCounters,
     /// Integration deadlines of calls whose route needs a timer.
     pub deadlines: Deadlines,
-    bucket: TokenBucket,
+    /// Per route: size of a successful response \[KB\].
+    pub route_response_kb: Vec<f64>,
+    /// The Cognito user pool behind the authorizer, for the bill.
+    pub cognito: Option<model::Cognito>,
+    /// The Lambda authorizer, if any.
+    pub lambda_auth: Option<LambdaAuth>,
+    stage: Option<TokenBucket>,
+    route_buckets: Vec<Option<TokenBucket>>,
+    keys: Option<Keys>,
     latency: Dist,
     auth: Option<Dist>,
     cache: Option<(f64, Dist)>,
     route_cacheable: Vec<bool>,
+    keys_n: u32,
+    identities: u32,
+    warmup: SimTime,
     rng: SimRng,
 }
 
@@ -112,7 +222,54 @@ impl ApiGateway {
 
     /// Builds an API's state. `max_call_ns[f]` bounds how long a call to
     /// function `f` can take before the function itself ends it.
-    pub fn new(cfg: &model::Api, rng: SimRng, max_call_ns: &[SimDuration]) -> Self {
+    pub fn new(
+        cfg: &model::Api,
+        rng: SimRng,
+        key_rng: SimRng,
+        max_call_ns: &[SimDuration],
+        warmup: SimTime,
+    ) -> Self {
+        let bucket = |t: &model::Throttle| TokenBucket::full(t.rate, t.burst);
+        let (auth, cognito, lambda_auth) = match &cfg.auth {
+            None => (None, None, None),
+            Some(model::Auth::Builtin { latency, cognito }) => {
+                (Some(latency.clone()), *cognito, None)
+            }
+            Some(model::Auth::Lambda {
+                function,
+                cache_ttl,
+                identities,
+            }) => (
+                None,
+                None,
+                Some(LambdaAuth {
+                    function: *function as u16,
+                    ttl: *cache_ttl,
+                    expires: if *cache_ttl > 0 {
+                        vec![0; *identities as usize]
+                    } else {
+                        Vec::new()
+                    },
+                }),
+            ),
+        };
+        let keys = cfg.usage_plan.map(|u| Keys {
+            buckets: u
+                .limit
+                .map_or_else(Vec::new, |t| vec![bucket(&t); u.keys as usize]),
+            used: if u.quota.is_some() {
+                vec![(0, 0); u.keys as usize]
+            } else {
+                Vec::new()
+            },
+            quota: u.quota.map(|(q, p)| (q, p.length())),
+            rng: key_rng,
+        });
+        let keys_n = cfg.usage_plan.map_or(0, |u| u.keys);
+        let identities = match &cfg.auth {
+            Some(model::Auth::Lambda { identities, .. }) => *identities,
+            _ => 0,
+        };
         Self {
             name: cfg.name.clone(),
             kind: cfg.kind,
@@ -124,11 +281,23 @@ impl ApiGateway {
                 .map(|r| max_call_ns[r.target] >= cfg.timeout)
                 .collect(),
             route_target: cfg.routes.iter().map(|r| r.target as u16).collect(),
-            counters: ApiCounters::default(),
+            counters: ApiCounters::new(cfg.routes.len()),
             deadlines: Deadlines::default(),
-            bucket: TokenBucket::full(cfg.rate_limit, cfg.burst),
+            route_response_kb: cfg.routes.iter().map(|r| r.response_kb).collect(),
+            cognito,
+            lambda_auth,
+            stage: cfg.stage.as_ref().map(bucket),
+            route_buckets: cfg
+                .routes
+                .iter()
+                .map(|r| r.limit.as_ref().map(bucket))
+                .collect(),
+            keys,
+            keys_n,
+            identities,
+            warmup,
             latency: cfg.latency.clone(),
-            auth: cfg.auth.clone(),
+            auth,
             cache: cfg
                 .cache
                 .as_ref()
@@ -138,11 +307,13 @@ impl ApiGateway {
         }
     }
 
-    /// A request for `route` arrives at `now`.
+    /// A request for `route` arrives at `now`: the throttles (usage plan,
+    /// route, stage, then the `account`'s shared bucket), then the
+    /// overhead, the authorizer and the response cache.
     #[inline]
-    pub fn admit(&mut self, route: usize, now: SimTime) -> Admit {
-        if !self.bucket.try_take(now, 1.0) {
-            return Admit::Throttled;
+    pub fn admit(&mut self, route: usize, now: SimTime, account: &mut TokenBucket) -> Admit {
+        if let Err(by) = self.throttle(route, now, account) {
+            return Admit::Throttled(by);
         }
         let overhead = if self.latency.is_zero() {
             0
@@ -151,20 +322,107 @@ impl ApiGateway {
         };
         // The authorizer runs before the cache lookup: cached responses
         // are only served to authorised callers.
-        let auth = match &self.auth {
-            Some(d) => d.sample_ns(&mut self.rng),
-            None => 0,
+        let auth = match (&self.auth, &mut self.lambda_auth) {
+            (Some(d), _) => d.sample_ns(&mut self.rng),
+            (None, Some(la)) => {
+                let identity = self.rng.random_range(0..self.identities.max(1));
+                if la.ttl == 0 || la.expires[identity as usize] <= now {
+                    return Admit::Authorize(overhead, identity);
+                }
+                if now >= self.warmup {
+                    self.counters.auth_cache_hits += 1;
+                }
+                0
+            }
+            (None, None) => 0,
         };
         let before = overhead.saturating_add(auth);
+        match self.cache_lookup(route) {
+            Some(hit) => Admit::CacheHit(before.saturating_add(hit)),
+            None => Admit::Integrate(before),
+        }
+    }
+
+    /// Whether a cacheable route's response comes from the cache: the hit
+    /// latency \[ns\] if so.
+    #[inline]
+    pub fn cache_lookup(&mut self, route: usize) -> Option<SimDuration> {
         if self.route_cacheable[route] {
             if let Some((hit_ratio, hit_latency)) = &self.cache {
                 if self.rng.random::<f64>() < *hit_ratio {
-                    return Admit::CacheHit(
-                        before.saturating_add(hit_latency.sample_ns(&mut self.rng)),
-                    );
+                    return Some(hit_latency.sample_ns(&mut self.rng));
                 }
             }
         }
-        Admit::Integrate(before)
+        None
+    }
+
+    /// The authorizer allowed `identity` at `now`: caches the result.
+    #[inline]
+    pub fn authorized(&mut self, identity: u32, now: SimTime) {
+        if let Some(la) = &mut self.lambda_auth {
+            if la.ttl > 0 {
+                la.expires[identity as usize] = now.saturating_add(la.ttl);
+            }
+        }
+    }
+
+    /// Checks every bucket that applies and takes a token from each only
+    /// if all admit (a rejected request consumes nothing): O(1).
+    #[inline]
+    fn throttle(
+        &mut self,
+        route: usize,
+        now: SimTime,
+        account: &mut TokenBucket,
+    ) -> Result<(), ThrottledBy> {
+        let mut key = usize::MAX;
+        if let Some(k) = &mut self.keys {
+            key = k.rng.random_range(0..self.keys_n.max(1)) as usize;
+            if let Some((quota, len)) = k.quota {
+                let period = now / len.max(1);
+                let used = &mut k.used[key];
+                if used.0 != period {
+                    *used = (period, 0);
+                }
+                if used.1 >= quota {
+                    return Err(ThrottledBy::Quota);
+                }
+            }
+            if let Some(b) = k.buckets.get_mut(key) {
+                if !b.has(now, 1.0) {
+                    return Err(ThrottledBy::Key);
+                }
+            }
+        }
+        if let Some(b) = &mut self.route_buckets[route] {
+            if !b.has(now, 1.0) {
+                return Err(ThrottledBy::Route);
+            }
+        }
+        if let Some(b) = &mut self.stage {
+            if !b.has(now, 1.0) {
+                return Err(ThrottledBy::Stage);
+            }
+        }
+        if !account.has(now, 1.0) {
+            return Err(ThrottledBy::Account);
+        }
+        account.take(1.0);
+        if let Some(b) = &mut self.stage {
+            b.take(1.0);
+        }
+        if let Some(b) = &mut self.route_buckets[route] {
+            b.take(1.0);
+        }
+        if let Some(k) = &mut self.keys {
+            if let Some(b) = k.buckets.get_mut(key) {
+                b.take(1.0);
+            }
+            if let Some(u) = k.used.get_mut(key) {
+                u.1 += 1;
+            }
+        }
+        Ok(())
     }
 }

@@ -3,20 +3,40 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use super::ApiGateway;
+use super::{ApiGateway, ThrottledBy};
 use crate::metrics::text::{thousands, Table};
-use crate::model::ApiType;
+use crate::model::{ApiType, CognitoPlan};
 use crate::services::Outcome;
 
 /// An API Gateway's figures.
 #[derive(Clone, Debug, Serialize)]
 pub struct ApiStats {
-    /// Requests received (billed).
+    /// Requests received.
     pub requests: u64,
-    /// Rejected by the token bucket (429).
+    /// Rejected by a token bucket or a quota (429; not billed).
     pub throttled: u64,
+    /// 429s by cause (`api_key`, `quota`, `route`, `stage`, `account`),
+    /// the non-zero ones.
+    pub throttled_by: IndexMap<String, u64>,
+    /// Requests billed: received minus throttled (aws-facts 10.5: requests
+    /// API Gateway throttles are not charged).
+    pub billed_requests: u64,
     /// Answered from the response cache.
     pub cache_hits: u64,
+    /// Lambda-authorizer invocations.
+    pub authorizer_invokes: u64,
+    /// Lambda-authorizer results taken from the authorizer cache.
+    pub authorizer_cache_hits: u64,
+    /// Successful responses' bytes sent to the internet \[GB\] (1 GB =
+    /// 2^30 bytes).
+    pub data_out_gb: f64,
+    /// The Cognito user pool's plan, when priced (absent otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cognito_plan: Option<CognitoPlan>,
+    /// The Cognito user pool's monthly active users, when priced (absent
+    /// otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cognito_mau: Option<f64>,
     /// Responses by status code.
     pub status: IndexMap<String, u64>,
     /// `"rest"` or `"http"` (for pricing).
@@ -30,7 +50,14 @@ impl Default for ApiStats {
         Self {
             requests: 0,
             throttled: 0,
+            throttled_by: IndexMap::new(),
+            billed_requests: 0,
             cache_hits: 0,
+            authorizer_invokes: 0,
+            authorizer_cache_hits: 0,
+            data_out_gb: 0.0,
+            cognito_plan: None,
+            cognito_mau: None,
             status: IndexMap::new(),
             kind: ApiType::Rest,
             cache_size_gb: 0.0,
@@ -47,10 +74,28 @@ pub fn collect(a: &ApiGateway) -> ApiStats {
             *status.entry(o.api_status().to_string()).or_insert(0) += n;
         }
     }
+    let c = &a.counters;
+    let kb: f64 = c
+        .route_ok
+        .iter()
+        .zip(&a.route_response_kb)
+        .map(|(&n, &kb)| n as f64 * kb)
+        .sum();
     ApiStats {
-        requests: a.counters.requests,
-        throttled: a.counters.throttled,
-        cache_hits: a.counters.cache_hits,
+        requests: c.requests,
+        throttled: c.throttled,
+        throttled_by: ThrottledBy::ALL
+            .iter()
+            .filter(|b| c.throttled_by[**b as usize] > 0)
+            .map(|b| (b.name().to_string(), c.throttled_by[*b as usize]))
+            .collect(),
+        billed_requests: c.requests - c.throttled,
+        cache_hits: c.cache_hits,
+        authorizer_invokes: c.auth_invokes,
+        authorizer_cache_hits: c.auth_cache_hits,
+        data_out_gb: kb / (1024.0 * 1024.0),
+        cognito_plan: a.cognito.map(|x| x.plan),
+        cognito_mau: a.cognito.map(|x| x.mau),
         status,
         kind: a.kind,
         cache_size_gb: a.cache_size_gb,

@@ -68,16 +68,17 @@ pub fn scenario(sim: Simulation, workloads: Vec<Workload>, lambdas: Vec<Lambda>)
 }
 
 /// A REST API with one uncached route `GET /` to function `target`, the
-/// given token bucket [requests/s, requests] and integration timeout \[s\].
+/// given stage token bucket [requests/s, requests], integration timeout
+/// \[s\] and no gateway overhead. (The account's bucket, 10,000/s and
+/// 5,000, applies too.)
 pub fn api(name: &str, rate_limit: f64, burst: f64, timeout_s: f64, target: usize) -> Api {
-    let route = ApiRoute {
-        route: "GET /".into(),
-        target,
-        cacheable: false,
-    };
+    let route = ApiRoute::new("GET /", target, false);
     Api {
-        rate_limit,
-        burst,
+        stage: Some(Throttle {
+            rate: rate_limit,
+            burst,
+        }),
+        latency: Dist::Const(0.0),
         timeout: secs_to_ns(timeout_s),
         ..Api::new(name, ApiType::Rest, vec![route])
     }
