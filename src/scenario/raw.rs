@@ -19,6 +19,8 @@ pub struct RawSimulation {
     pub name: Option<String>,
     pub duration: Option<String>,
     pub warmup: Option<String>,
+    /// A time of day: a string (`"11:30"`) or a TOML local time (`11:30:00`).
+    pub start: Option<toml::Value>,
     pub seed: Option<i64>,
     pub account_concurrency: Option<i64>,
     pub esm_max_concurrency: Option<i64>,
@@ -125,6 +127,6 @@ mod tests {
         let f = field_names::<RawSimulation>();
         assert!(f.contains(&"duration"));
         assert!(f.contains(&"timeseries_interval"));
-        assert_eq!(f.len(), 13);
+        assert_eq!(f.len(), 14);
     }
 }
