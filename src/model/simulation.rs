@@ -21,6 +21,11 @@ pub struct Simulation {
     pub duration: SimDuration,
     /// Initial period excluded from statistics \[ns\].
     pub warmup: SimDuration,
+    /// Clock time of t = 0 \[ns after midnight\], `0..=24 h`: moves the
+    /// phase of every diurnal arrival on by this much (validation applies it
+    /// to the workloads' arrivals, see `Arrival::at_clock`). Times in the
+    /// results stay measured from t = 0.
+    pub start: SimDuration,
     /// Master seed.
     pub seed: u64,
     /// Lambda account concurrency limit, shared by all functions.
@@ -89,6 +94,7 @@ impl Simulation {
             name: "scenario".into(),
             duration,
             warmup: 0,
+            start: 0,
             seed: 1,
             account_concurrency: DEFAULT_ACCOUNT_CONCURRENCY,
             scaling: ScalingModel::PerFunction,

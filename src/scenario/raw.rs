@@ -19,6 +19,8 @@ pub struct RawSimulation {
     pub name: Option<String>,
     pub duration: Option<String>,
     pub warmup: Option<String>,
+    /// A time of day: a string (`"11:30"`) or a TOML local time (`11:30:00`).
+    pub start: Option<toml::Value>,
     pub seed: Option<i64>,
     pub account_concurrency: Option<i64>,
     pub esm_max_concurrency: Option<i64>,
@@ -128,6 +130,7 @@ mod tests {
         assert!(f.contains(&"duration"));
         assert!(f.contains(&"timeseries_interval"));
         assert!(f.contains(&"api_rate_limit") && f.contains(&"api_burst"));
-        assert_eq!(f.len(), 15);
+        assert!(f.contains(&"start"));
+        assert_eq!(f.len(), 16);
     }
 }

@@ -176,7 +176,12 @@ pub fn scenario(cx: &mut Cx<'_>, raws: &Raws) -> Option<Scenario> {
     if cx.problems.len() > before {
         return None;
     }
-    let model = model?;
+    let mut model = model?;
+    // Arrivals carry the clock time of t = 0 in their phase.
+    let start = model.simulation.start;
+    for w in &mut model.workloads {
+        w.arrival = w.arrival.at_clock(start);
+    }
     check_cycles(cx, &model);
     (cx.problems.len() == before).then_some(model)
 }

@@ -56,6 +56,10 @@ pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulat
             "warm-up is part of duration and excluded from statistics",
         );
     }
+    let start = r
+        .start
+        .as_ref()
+        .map_or(d.start, |v| clock(cx, &p("start"), v));
     let seed = int_in(
         cx,
         &p("seed"),
@@ -167,6 +171,7 @@ pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulat
         name,
         duration,
         warmup,
+        start,
         seed,
         account_concurrency,
         esm_max_concurrency,
@@ -180,6 +185,27 @@ pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulat
         timeseries_interval,
         api_account,
     }
+}
+
+/// `start`: a time of day, as a string or a TOML local time \[ns after
+/// midnight\]; 0 after reporting a problem.
+fn clock(cx: &mut Cx<'_>, path: &crate::scenario::locate::FieldPath, v: &toml::Value) -> u64 {
+    let text = match v {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Datetime(dt) if dt.date.is_none() && dt.offset.is_none() => dt.to_string(),
+        other => {
+            cx.err(
+                path,
+                format!("start must be a time of day, not `{other}`"),
+                "write the clock time of t = 0 as \"HH:MM\" or \"HH:MM:SS\", e.g. start = \"11:30\"",
+            );
+            return 0;
+        }
+    };
+    values::clock_time(&text).unwrap_or_else(|b| {
+        cx.err(path, b.message, b.hint.unwrap_or_default());
+        0
+    })
 }
 
 /// Validates `[cost]`.

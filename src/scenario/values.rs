@@ -141,6 +141,50 @@ pub fn size_bytes(s: &str) -> Result<u64, Bad> {
     Ok(bytes as u64)
 }
 
+const CLOCK_FORM: &str = "a time of day is \"HH:MM\" or \"HH:MM:SS\" (24-hour clock, 00:00 to 24:00), e.g. \"11:30\" or \"06:15:30\"";
+
+/// Parses a time of day (`"11:30"`, `"11:30:00"`, `"11:30:00.5"`) to
+/// nanoseconds after midnight, `00:00` to `24:00`.
+pub fn clock_time(s: &str) -> Result<SimDuration, Bad> {
+    let t = s.trim();
+    let parts: Vec<&str> = t.split(':').collect();
+    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    let malformed = || bad(format!("`{s}` is not a time of day"), CLOCK_FORM);
+    let (h, m, sec) = match parts.as_slice() {
+        [h, m] => (*h, *m, "0"),
+        [h, m, sec] => (*h, *m, *sec),
+        _ => return Err(malformed()),
+    };
+    let (whole, frac) = sec.split_once('.').unwrap_or((sec, "0"));
+    if !(digits(h, 1..=2)
+        && digits(m, 2..=2)
+        && digits(whole, 1..=2)
+        && (parts.len() == 2 || whole.len() == 2)
+        && digits(frac, 1..=9))
+    {
+        return Err(malformed());
+    }
+    let num = |p: &str| p.parse::<u64>().unwrap_or(0);
+    let (h, m, whole) = (num(h), num(m), num(whole));
+    let nanos = num(frac) * 10u64.pow(9 - frac.len() as u32);
+    if m > 59 || whole > 59 {
+        return Err(bad(
+            format!("`{s}` is not a time of day: minutes and seconds are 00 to 59"),
+            CLOCK_FORM,
+        ));
+    }
+    let ns = ((h * 60 + m) * 60 + whole) * 1_000_000_000 + nanos;
+    if ns > 86_400 * 1_000_000_000 {
+        return Err(bad(
+            format!("`{s}` is after 24:00"),
+            format!("{CLOCK_FORM}; the clock time of t = 0 is within one day"),
+        ));
+    }
+    Ok(ns)
+}
+
 /// Parses a duration to nanoseconds.
 pub fn duration(s: &str) -> Result<SimDuration, Bad> {
     duration_secs(s).map(secs_to_ns)
@@ -408,8 +452,10 @@ fn lognormal(c: &Call<'_>) -> Result<Dist, Bad> {
     }
 }
 
-const ARRIVAL_NAMES: [&str; 6] = ["poisson", "constant", "diurnal", "burst", "steps", "trace"];
-const ARRIVAL_FORM: &str = "one of poisson(rate=200), constant(rate=50), diurnal(mean=200, peak=600, period=24h), burst(base=50, peak=2000, every=1h, length=2m), steps(0s=10, 10m=500, 20m=10)";
+const ARRIVAL_NAMES: [&str; 7] = [
+    "poisson", "constant", "diurnal", "burst", "ramp", "steps", "trace",
+];
+const ARRIVAL_FORM: &str = "one of poisson(rate=200), constant(rate=50), diurnal(mean=200, peak=600, period=24h, offset=6h), burst(base=50, peak=2000, every=1h, length=2m, start=30m), ramp(from=10, to=500, over=10m), steps(0s=10, 10m=500, 20m=10)";
 
 /// Parses an arrival process (rates in requests per second).
 pub fn arrival(s: &str) -> Result<Arrival, Bad> {
@@ -418,12 +464,15 @@ pub fn arrival(s: &str) -> Result<Arrival, Bad> {
         let v = number(c.need(key, pos, f)?, key)?;
         check_rate(v, &format!("{} {key}", c.name), f)
     };
-    let dur = |key: &str, pos: usize, f: &str| -> Result<u64, Bad> {
-        duration(c.need(key, pos, f)?).map_err(|mut b| {
+    let dur_of = |key: &str, v: &str| -> Result<u64, Bad> {
+        duration(v).map_err(|mut b| {
             b.message = format!("{key}: {}", b.message);
             b
         })
     };
+    let dur = |key: &str, pos: usize, f: &str| dur_of(key, c.need(key, pos, f)?);
+    // An optional duration, 0 when not given.
+    let opt_dur = |key: &str, pos: usize| c.get(key, pos).map_or(Ok(0), |v| dur_of(key, v));
     match c.name {
         "poisson" | "constant" => {
             let f = if c.name == "poisson" {
@@ -440,8 +489,9 @@ pub fn arrival(s: &str) -> Result<Arrival, Bad> {
             })
         }
         "diurnal" => {
-            let f = "diurnal(mean=200, peak=600, period=24h)";
-            c.check(&["mean", "peak", "period"], f)?;
+            let f =
+                "diurnal(mean=200, peak=600, period=24h, offset=6h) (offset optional, 0..period)";
+            c.check(&["mean", "peak", "period", "offset"], f)?;
             let (mean, peak) = (rate("mean", 0, f)?, rate("peak", 1, f)?);
             let period = dur("period", 2, f)?;
             if peak < mean {
@@ -453,13 +503,25 @@ pub fn arrival(s: &str) -> Result<Arrival, Bad> {
             if period == 0 {
                 return Err(bad("diurnal period must be > 0", f));
             }
-            Ok(Arrival::diurnal(mean, peak, period))
+            let offset = opt_dur("offset", 3)?;
+            if offset >= period {
+                return Err(bad(
+                    format!(
+                        "diurnal offset {} is not shorter than the period {}",
+                        c.get("offset", 3).unwrap_or_default(),
+                        c.get("period", 2).unwrap_or_default()
+                    ),
+                    "offset is a phase within one period (0 <= offset < period): the rate at t is the rate at t + offset of the shape without offset, whose trough is at 0 and peak at period/2",
+                ));
+            }
+            Ok(Arrival::diurnal_offset(mean, peak, period, offset))
         }
         "burst" => {
-            let f = "burst(base=50, peak=2000, every=1h, length=2m)";
-            c.check(&["base", "peak", "every", "length"], f)?;
+            let f = "burst(base=50, peak=2000, every=1h, length=2m, start=30m) (start optional, default 0)";
+            c.check(&["base", "peak", "every", "length", "start"], f)?;
             let (base, peak) = (rate("base", 0, f)?, rate("peak", 1, f)?);
             let (every, length) = (dur("every", 2, f)?, dur("length", 3, f)?);
+            let start = opt_dur("start", 4)?;
             if every == 0 {
                 return Err(bad("burst `every` must be > 0", f));
             }
@@ -474,7 +536,24 @@ pub fn arrival(s: &str) -> Result<Arrival, Bad> {
                 peak,
                 every,
                 length,
+                start,
             })
+        }
+        "ramp" => {
+            let f = "ramp(from=10, to=500, over=10m): from `from` to `to` requests/s linearly over `over`, then `to`";
+            c.check(&["from", "to", "over"], f)?;
+            let (from, to) = (rate("from", 0, f)?, rate("to", 1, f)?);
+            let over = dur("over", 2, f)?;
+            if over == 0 {
+                return Err(bad("ramp `over` must be > 0", f));
+            }
+            if from == 0.0 && to == 0.0 {
+                return Err(bad(
+                    "ramp from 0 to 0 sends no request",
+                    "give `to` (or `from`) a rate > 0",
+                ));
+            }
+            Ok(Arrival::Ramp { from, to, over })
         }
         "steps" => {
             let f = "steps(0s=10, 10m=500, 20m=10): start time = rate, times increasing";
@@ -504,7 +583,7 @@ pub fn arrival(s: &str) -> Result<Arrival, Bad> {
         }
         "trace" => Err(bad(
             "`trace(...)` arrivals are not supported yet in this version of slsim",
-            format!("use {}", list(&ARRIVAL_NAMES[..5])),
+            format!("use {}", list(&ARRIVAL_NAMES[..6])),
         )),
         other => Err(bad(
             format!("unknown arrival process `{other}`"),

@@ -180,9 +180,48 @@ fn every_arrival_form() {
             base: 50.0,
             peak: 2000.0,
             every: 3_600_000_000_000,
-            length: 120_000_000_000
+            length: 120_000_000_000,
+            start: 0
         }
     );
+    // The new parameters, named and positional.
+    let h = 3_600_000_000_000;
+    assert_eq!(
+        arrival("diurnal(mean=200, peak=600, period=24h, offset=6h)").unwrap(),
+        Arrival::diurnal_offset(200.0, 600.0, 24 * h, 6 * h)
+    );
+    assert_eq!(
+        arrival("diurnal(200, 600, 24h, 6h)").unwrap(),
+        Arrival::diurnal_offset(200.0, 600.0, 24 * h, 6 * h)
+    );
+    assert_eq!(
+        arrival("burst(base=50, peak=2000, every=1h, length=2m, start=30m)").unwrap(),
+        Arrival::Burst {
+            base: 50.0,
+            peak: 2000.0,
+            every: h,
+            length: h / 30,
+            start: h / 2
+        }
+    );
+    assert_eq!(
+        arrival("ramp(from=10, to=500, over=10m)").unwrap(),
+        Arrival::Ramp {
+            from: 10.0,
+            to: 500.0,
+            over: h / 6
+        }
+    );
+    assert_eq!(
+        arrival("ramp(0, 500, 10m)").unwrap(),
+        Arrival::Ramp {
+            from: 0.0,
+            to: 500.0,
+            over: h / 6
+        }
+    );
+    // Down ramps too.
+    assert!(arrival("ramp(from=500, to=0, over=1h)").is_ok());
     assert_eq!(
         arrival("steps(0s=10, 10m=500, 20m=10)").unwrap(),
         Arrival::Steps(vec![
@@ -220,6 +259,41 @@ fn bad_arrivals() {
     assert!(m("steps(0s=10, 1m=1e7)").contains("above the limit"));
     assert!(m("poisson(rate=1__0)").contains("not a number"));
     assert!(m("poisson(rate=1e400)").contains("too large"));
+    // Every new parameter, bounded.
+    let full = |s: &str| {
+        let b = arrival(s).unwrap_err();
+        format!("{} | {}", b.message, b.hint.unwrap_or_default())
+    };
+    let off = full("diurnal(mean=1, peak=2, period=1h, offset=1h)");
+    assert!(
+        off.contains("offset 1h is not shorter than the period 1h"),
+        "{off}"
+    );
+    assert!(off.contains("0 <= offset < period"), "{off}");
+    assert!(m("diurnal(mean=1, peak=2, period=1h, offset=-5m)")
+        .contains("offset: duration `-5m` is negative"));
+    assert!(m("diurnal(mean=1, peak=2, period=1h, offset=5)")
+        .contains("offset: duration `5` has no unit"));
+    assert!(full("diurnal(mean=1, peak=2, period=1h, ofset=5m)").contains("did you mean `offset`"));
+    assert!(m("burst(base=1, peak=2, every=1h, length=1m, start=-1s)")
+        .contains("start: duration `-1s` is negative"));
+    assert!(m("burst(base=1, peak=2, every=1h, length=1m, start=400d)")
+        .contains("start: duration `400d` is longer than 366 days"));
+    assert!(
+        m("burst(base=1, peak=2, every=1h, length=1m, start=1x)").contains("unknown time unit `x`")
+    );
+    assert!(m("burst(1, 2, 1h, 1m, 5m, 6m)").contains("too many parameters"));
+    assert!(m("ramp(from=1, to=2, over=0s)").contains("`over` must be > 0"));
+    assert!(m("ramp(from=1, to=2)").contains("missing `over`"));
+    assert!(m("ramp(to=2, over=1m)").contains("missing `from`"));
+    assert!(m("ramp(from=-1, to=2, over=1m)").contains("ramp from must be >= 0"));
+    assert!(m("ramp(from=1, to=2e6, over=1m)")
+        .contains("ramp to 2000000 requests/s is above the limit"));
+    assert!(m("ramp(from=1, to=1e-9, over=1m)").contains("below the smallest non-zero rate"));
+    assert!(m("ramp(from=0, to=0, over=1m)").contains("sends no request"));
+    assert!(m("ramp(from=1, to=2, over=1m, by=3)").contains("has no parameter `by`"));
+    assert!(m("ramp(from=1, to=2, over=5)").contains("over: duration `5` has no unit"));
+    assert!(full("rampp(from=1, to=2, over=1m)").contains("did you mean `ramp`"));
     assert_eq!(
         arrival("poisson(rate=1e3)").unwrap(),
         Arrival::Poisson { rate: 1000.0 }
@@ -228,4 +302,43 @@ fn bad_arrivals() {
         arrival("poisson(rate=1_000)").unwrap(),
         Arrival::Poisson { rate: 1000.0 }
     );
+}
+
+#[test]
+fn clock_times() {
+    let h = 3_600_000_000_000u64;
+    assert_eq!(clock_time("11:30").unwrap(), 23 * h / 2);
+    assert_eq!(clock_time("11:30:00").unwrap(), 23 * h / 2);
+    assert_eq!(clock_time(" 9:05 ").unwrap(), 9 * h + 5 * h / 60);
+    assert_eq!(clock_time("00:00").unwrap(), 0);
+    assert_eq!(clock_time("24:00").unwrap(), 24 * h);
+    assert_eq!(
+        clock_time("06:15:30.5").unwrap(),
+        6 * h + h / 4 + 30_500_000_000
+    );
+    let m = |s: &str| clock_time(s).unwrap_err().message;
+    for s in [
+        "11",
+        "11:3",
+        "11:30:0",
+        "1130",
+        "ab:cd",
+        "",
+        "-1:00",
+        "11:30:00:00",
+        "11:30.5",
+        "11:30:00.",
+        "123:00",
+    ] {
+        assert!(m(s).contains("is not a time of day"), "{s}: {}", m(s));
+    }
+    assert!(m("11:60").contains("minutes and seconds are 00 to 59"));
+    assert!(m("11:30:60").contains("minutes and seconds are 00 to 59"));
+    assert!(m("24:01").contains("after 24:00"));
+    assert!(m("25:00").contains("after 24:00"));
+    assert!(clock_time("7pm")
+        .unwrap_err()
+        .hint
+        .unwrap()
+        .contains("\"HH:MM\""));
 }

@@ -103,7 +103,7 @@ fn integration_timeouts(cx: &mut Cx<'_>, s: &Scenario) {
 fn diurnal_periods(cx: &mut Cx<'_>, s: &Scenario) {
     let run = s.simulation.duration;
     for (i, w) in s.workloads.iter().enumerate() {
-        if let Arrival::Diurnal { period, .. } = w.arrival {
+        if let Arrival::Diurnal { period, offset, .. } = w.arrival {
             if period > run {
                 let cost = repeat_bias(s, &w.arrival, period)
                     .map(|b| format!("; {}", bias_text(b)))
@@ -111,9 +111,14 @@ fn diurnal_periods(cx: &mut Cx<'_>, s: &Scenario) {
                 cx.warn(
                     &crate::fp!["workload", i, "arrival"],
                     format!(
-                        "the diurnal period {} is longer than the run ({}): the run sees only part of one cycle, starting at its trough{cost}",
+                        "the diurnal period {} is longer than the run ({}): the run sees only part of one cycle, starting {}{cost}",
                         secs(period),
-                        secs(run)
+                        secs(run),
+                        if offset == 0 {
+                            "at its trough".to_string()
+                        } else {
+                            format!("{} after its trough", secs(offset))
+                        }
                     ),
                 );
             }

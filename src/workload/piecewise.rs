@@ -1,8 +1,9 @@
 //! Piecewise-constant rates (`burst`, `steps`): the next arrival is where
 //! the integrated rate from `now` reaches an Exp(1) draw. A burst's whole
 //! periods are skipped by division, so the work per arrival is bounded
-//! whatever its period; steps walk at most the listed pieces, and stop at the
-//! end of the simulation.
+//! whatever its period (before its `start`, one piece at `base`, then the
+//! periodic part in a frame shifted by `start`); steps walk at most the
+//! listed pieces, and stop at the end of the simulation.
 
 use crate::engine::{ns_to_secs, secs_to_ns, SimTime};
 
@@ -28,15 +29,50 @@ fn by(t: SimTime, end: SimTime) -> Option<SimTime> {
     (t <= end).then_some(t)
 }
 
-/// A burst process: `peak` during the first `length` of every `every`,
-/// `base` otherwise. `e` is an Exp(1) draw.
+/// A burst process `(base [1/s], peak [1/s], every [ns], length [ns],
+/// start [ns])`: `base` before `start`; from `start` on, `peak` during the
+/// first `length` of every `every`, `base` otherwise.
+pub type Burst = (f64, f64, SimTime, SimTime, SimTime);
+
+/// The rate of a burst process at `t` [1/s].
+pub fn burst_rate((base, peak, every, length, start): Burst, t: SimTime) -> f64 {
+    if t >= start && (t - start) % every < length {
+        peak
+    } else {
+        base
+    }
+}
+
+/// The next arrival of a burst process after `now`. `e` is an Exp(1) draw.
 pub fn burst_next(
-    (base, peak, every, length): (f64, f64, SimTime, SimTime),
+    (base, peak, every, length, start): Burst,
     now: SimTime,
     end: SimTime,
     e: f64,
 ) -> Option<SimTime> {
     let mut need = e;
+    let mut now = now;
+    if now < start {
+        if let Some(t) = take(now, start, base, &mut need) {
+            return by(t, end);
+        }
+        if start > end {
+            return None;
+        }
+        now = start;
+    }
+    // In the frame where the bursts start at 0.
+    periodic((base, peak, every, length), now - start, end - start, need)
+        .map(|t| t.saturating_add(start))
+}
+
+/// [`burst_next`] from the first burst on, with `need` left to cover.
+fn periodic(
+    (base, peak, every, length): (f64, f64, SimTime, SimTime),
+    now: SimTime,
+    end: SimTime,
+    mut need: f64,
+) -> Option<SimTime> {
     let into = now % every;
     let start = now - into;
     // The rest of the current period.
@@ -99,14 +135,15 @@ pub fn steps_next(steps: &[(SimTime, f64)], now: SimTime, end: SimTime, e: f64) 
 }
 
 /// Expected arrivals of a burst process in `[0, t)`.
-pub fn burst_expected(
-    (base, peak, every, length): (f64, f64, SimTime, SimTime),
-    t: SimTime,
-) -> f64 {
+pub fn burst_expected((base, peak, every, length, start): Burst, t: SimTime) -> f64 {
+    let before = base * ns_to_secs(t.min(start));
+    let Some(t) = t.checked_sub(start) else {
+        return before;
+    };
     let per_period = peak * ns_to_secs(length) + base * ns_to_secs(every - length);
     let into = t % every;
     let part = peak * ns_to_secs(into.min(length)) + base * ns_to_secs(into.saturating_sub(length));
-    (t / every) as f64 * per_period + part
+    before + (t / every) as f64 * per_period + part
 }
 
 /// Expected arrivals of a steps process in `[0, t)`.

@@ -47,6 +47,7 @@ fn counts_match_the_integrated_rate() {
             peak: 100.0,
             every: 600 * SECONDS,
             length: 60 * SECONDS,
+            start: 0,
         },
         h,
     );
@@ -89,24 +90,28 @@ fn counts_match_for_extreme_periods_and_shapes() {
             peak: 30.0,
             every: 2,
             length: 1,
+            start: 0,
         },
         Arrival::Burst {
             base: 0.0,
             peak: 0.1,
             every: 1,
             length: 1,
+            start: 0,
         },
         Arrival::Burst {
             base: 0.0,
             peak: 1_000.0,
             every: 600 * SECONDS,
             length: SECONDS,
+            start: 0,
         },
         Arrival::Burst {
             base: 3.0,
             peak: 0.0,
             every: 7 * MICROS,
             length: 3 * MICROS,
+            start: 0,
         },
     ];
     for a in &cases {
@@ -147,6 +152,7 @@ fn arrivals_stop_at_the_end() {
             peak: 2e3,
             every: SECONDS,
             length: MILLIS,
+            start: 0,
         },
         Arrival::Steps(vec![(0, 1e3)]),
     ] {
@@ -307,6 +313,237 @@ fn zero_rate_ends_the_process() {
         peak: 0.0,
         every: 1,
         length: 1,
+        start: 0,
     };
     assert_eq!(b.next_after(0, u64::MAX, &mut rng), None);
+}
+
+/// Arrivals in `[a, b)` of one sample.
+fn in_window(v: &[SimTime], a: SimTime, b: SimTime) -> f64 {
+    v.iter().filter(|&&t| t >= a && t < b).count() as f64
+}
+
+/// A Poisson count against its mean: within 5 sd.
+fn assert_near(n: f64, want: f64, what: &str) {
+    assert!(
+        (n - want).abs() <= 5.0 * want.sqrt(),
+        "{what}: {n} arrivals, expected {want}"
+    );
+}
+
+/// The integrated rate over `[a, b)` by the midpoint rule on `rate_at`
+/// with `steps` pieces: independent of the closed forms.
+fn numeric(a: &Arrival, lo: SimTime, hi: SimTime, steps: u64) -> f64 {
+    let w = (hi - lo) as f64 / steps as f64;
+    (0..steps)
+        .map(|i| a.rate_at(lo + ((i as f64 + 0.5) * w) as u64))
+        .sum::<f64>()
+        * w
+        * 1e-9
+}
+
+#[test]
+fn ramp_counts_match_its_integrated_rate() {
+    let over = 600 * SECONDS;
+    let a = Arrival::Ramp {
+        from: 10.0,
+        to: 500.0,
+        over,
+    };
+    // (from + to) / 2 x over, then `to` x over.
+    assert!((a.expected_count(over) - 255.0 * 600.0).abs() < 1e-6);
+    assert!((a.expected_count(2 * over) - 255.0 * 600.0 - 500.0 * 600.0).abs() < 1e-6);
+    let v = arrivals(&a, 2 * over, 21);
+    assert_near(in_window(&v, 0, over), 255.0 * 600.0, "ramp");
+    assert_near(
+        in_window(&v, over, 2 * over + 1),
+        500.0 * 600.0,
+        "after the ramp",
+    );
+    // Within the ramp: ten bins, each against the integrated rate (which
+    // grows bin after bin).
+    for i in 0..10 {
+        let (lo, hi) = (i * over / 10, (i + 1) * over / 10);
+        let want = numeric(&a, lo, hi, 1000);
+        assert!((want - (a.expected_count(hi) - a.expected_count(lo))).abs() < 1e-6 * want);
+        assert_near(in_window(&v, lo, hi), want, &format!("ramp bin {i}"));
+    }
+}
+
+/// From 0, flat, down (to zero: then the process ends), a 1 ns ramp, a
+/// ramp far longer than the run, rates at the limits: counts match,
+/// every call returns, no time is NaN or past the end.
+#[test]
+fn ramp_edge_cases() {
+    let m = 60 * SECONDS;
+    let cases = [
+        (0.0, 50.0, 10 * m),
+        (50.0, 0.0, 10 * m),
+        (20.0, 20.0, 10 * m),
+        (0.0, 100.0, 1),
+        (100.0, 0.0, 1),
+        (0.0, 1e6, 366 * DAY),
+        (1e-6, 1e5, 30 * SECONDS),
+        (1e5, 1e-6, 30 * SECONDS),
+        (0.0, 1e-6, 10 * m),
+    ];
+    for (from, to, over) in cases {
+        let a = Arrival::Ramp { from, to, over };
+        let end = HOUR.min(over + 10 * SECONDS);
+        let v = arrivals(&a, end, 4);
+        assert_near(v.len() as f64, a.expected_count(end), &format!("{a:?}"));
+        // Monotone integrated rate, exact at the corners.
+        assert_eq!(a.expected_count(0), 0.0);
+        assert!(a.rate_at(over) == to && a.rate_at(0) == from);
+    }
+    // Down to zero: nothing after the ramp.
+    let down = Arrival::Ramp {
+        from: 100.0,
+        to: 0.0,
+        over: 10 * SECONDS,
+    };
+    let v = arrivals(&down, u64::MAX, 5);
+    assert!(v.iter().all(|&t| t <= 10 * SECONDS));
+    assert_near(v.len() as f64, 500.0, "down to zero");
+    // A zero draw (e = 0) at the start of a ramp from 0 stays finite.
+    let up = (0.0, 10.0, SECONDS);
+    assert_eq!(ramp::ramp_next(up, 0, HOUR, 0.0), Some(1));
+    assert!(ramp::ramp_next(up, 0, HOUR, 1e-300).is_some());
+}
+
+#[test]
+fn diurnal_offset_shifts_the_shape() {
+    let (mean, peak) = (20.0, 60.0);
+    let base = Arrival::diurnal(mean, peak, HOUR);
+    // Half a period: the run starts at the peak.
+    let half = Arrival::diurnal_offset(mean, peak, HOUR, HOUR / 2);
+    assert!((half.rate_at(0) - peak).abs() < 1e-9 * peak);
+    assert!(half.rate_at(HOUR / 2) < 1e-9);
+    let v = arrivals(&half, 2 * HOUR, 8);
+    // The first 10 minutes, near the peak, against the unshifted shape's
+    // integrated rate over [30 m, 40 m) (numerically): far above the
+    // unshifted run's first 10 minutes.
+    let w = 600 * SECONDS;
+    let want = numeric(&base, HOUR / 2, HOUR / 2 + w, 10_000);
+    assert!(want > 10.0 * base.expected_count(w));
+    assert_near(in_window(&v, 0, w), want, "offset = period / 2");
+    // Any offset: windows match the shifted integrated rate.
+    for off in [1, HOUR / 7, HOUR / 2, HOUR - 1] {
+        let a = Arrival::diurnal_offset(mean, peak, HOUR, off);
+        let v = arrivals(&a, 3 * HOUR, 9);
+        for k in 0..6u64 {
+            let (lo, hi) = (k * HOUR / 2, (k + 1) * HOUR / 2);
+            let want = numeric(&base, lo + off, hi + off, 10_000);
+            let closed = a.expected_count(hi) - a.expected_count(lo);
+            assert!(
+                (want - closed).abs() < 1e-6 * want,
+                "{off}: {want} vs {closed}"
+            );
+            assert_near(
+                in_window(&v, lo, hi),
+                want,
+                &format!("offset {off}, half-hour {k}"),
+            );
+        }
+    }
+    // Scaling keeps the phase.
+    assert_eq!(
+        half.scaled(2.0),
+        Arrival::diurnal_offset(2.0 * mean, 2.0 * peak, HOUR, HOUR / 2)
+    );
+}
+
+#[test]
+fn burst_start_delays_the_bursts() {
+    let start = 1800 * SECONDS;
+    let a = Arrival::Burst {
+        base: 0.0,
+        peak: 1000.0,
+        every: 600 * SECONDS,
+        length: 60 * SECONDS,
+        start,
+    };
+    let v = arrivals(&a, 2 * HOUR, 12);
+    // Nothing before the first burst, nothing between bursts.
+    assert!(v
+        .iter()
+        .all(|&t| t >= start && (t - start) % (600 * SECONDS) < 60 * SECONDS + 1));
+    assert_near(
+        in_window(&v, start, start + 60 * SECONDS),
+        60_000.0,
+        "first burst",
+    );
+    assert_near(
+        v.len() as f64,
+        a.expected_count(2 * HOUR),
+        "burst with start",
+    );
+    assert!((a.expected_count(2 * HOUR) - 9.0 * 60_000.0).abs() < 1e-6);
+    // With a base: `base` before the start, bursts after; an exact start.
+    let b = Arrival::Burst {
+        base: 20.0,
+        peak: 500.0,
+        every: 600 * SECONDS,
+        length: 60 * SECONDS,
+        start: start + 7,
+    };
+    let v = arrivals(&b, 2 * HOUR, 13);
+    assert_near(
+        in_window(&v, 0, start + 7),
+        20.0 * 1800.0,
+        "base before start",
+    );
+    assert_near(
+        in_window(&v, start + 7, start + 7 + 60 * SECONDS),
+        30_000.0,
+        "first burst",
+    );
+    for k in 0..8 {
+        let (lo, hi) = (k * 900 * SECONDS, (k + 1) * 900 * SECONDS);
+        let want = numeric(&b, lo, hi, 90_000);
+        assert!((want - (b.expected_count(hi) - b.expected_count(lo))).abs() < 1e-3 * want);
+        assert_near(in_window(&v, lo, hi), want, &format!("quarter {k}"));
+    }
+    assert_eq!(b.rate_at(start), 20.0);
+    assert_eq!(b.rate_at(start + 7), 500.0);
+    // A start after the end: base only, and an immediate answer.
+    let late = Arrival::Burst {
+        base: 20.0,
+        peak: 500.0,
+        every: 600 * SECONDS,
+        length: 60 * SECONDS,
+        start: 300 * DAY,
+    };
+    assert_near(
+        count(&late, HOUR, 3) as f64,
+        72_000.0,
+        "start after the end",
+    );
+}
+
+/// `[simulation] start` moves a diurnal's phase on by the clock time of
+/// t = 0: with a 24 h period, 11:30 with no offset is the shape at
+/// 11.5 h, draw for draw; start and offset add (modulo the period).
+#[test]
+fn clock_start_adds_to_the_phase() {
+    let at = |h: f64| (h * HOUR as f64) as SimTime;
+    let clock = Arrival::diurnal(200.0, 600.0, DAY).at_clock(at(11.5));
+    let offset = Arrival::diurnal_offset(200.0, 600.0, DAY, at(11.5));
+    assert_eq!(
+        arrivals(&clock, 2 * HOUR, 3),
+        arrivals(&offset, 2 * HOUR, 3)
+    );
+    let both = Arrival::diurnal_offset(200.0, 600.0, DAY, at(13.0)).at_clock(at(11.5));
+    assert_eq!(both, Arrival::diurnal_offset(200.0, 600.0, DAY, at(0.5)));
+    // 12:00 with no offset: the peak; and other processes do not move.
+    let noon = Arrival::diurnal(200.0, 600.0, DAY).at_clock(at(12.0));
+    assert!((noon.rate_at(0) - 600.0).abs() < 1e-9);
+    let b = Arrival::Burst {
+        base: 1.0,
+        peak: 2.0,
+        every: HOUR,
+        length: 1,
+        start: 5,
+    };
+    assert_eq!(b.at_clock(at(11.5)), b);
 }

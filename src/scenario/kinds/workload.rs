@@ -197,6 +197,7 @@ fn min_positive_rate(a: &Arrival) -> Option<f64> {
         A::Poisson { rate } | A::Constant { rate } => vec![*rate],
         A::Diurnal { mean, peak, .. } => vec![*mean, *peak],
         A::Burst { base, peak, .. } => vec![*base, *peak],
+        A::Ramp { from, to, .. } => vec![*from, *to],
         A::Steps(s) => s.iter().map(|&(_, r)| r).collect(),
     };
     rates
