@@ -105,17 +105,31 @@ fn once_is_the_window_usage_plus_a_month_of_the_always_on_charges() {
     assert!(close(c.by_service["dax"], dax), "{c:#?}");
     let always_on = pc + cache + table + dax;
     assert!(close(c.always_on_monthly_usd, always_on));
-    assert!(close(c.monthly_usd, api + lambda + logs + always_on));
+    // Data transfer out of the API's responses (hand-checked in
+    // tests/it/api_gateway.rs) is usage too.
+    let dto = c.by_service.get("data_transfer").copied().unwrap_or(0.0);
+    assert!(close(c.monthly_usd, api + lambda + logs + dto + always_on));
     // The window's own cost: its usage and one hour of the always-on charges.
     let hour = 3600.0 / MONTH_SECONDS;
-    assert!(close(c.total_usd, api + lambda + logs + always_on * hour));
+    assert!(close(
+        c.total_usd,
+        api + lambda + logs + dto + always_on * hour
+    ));
     assert!(close(c.window_by_service["dax"], dax * hour));
     // The projection changes the month, not the window's usage.
     let s = scenario::parse_str(CHAIN, "bill.toml", &[]).unwrap();
     let repeat = price_scenario(&r, &prices(), &BillSettings::from_model(&s));
     assert_eq!(repeat.projection, "repeat");
     let (api, lambda, logs) = chain_usage(&r, MONTH_HOURS);
-    assert!(close(repeat.monthly_usd, api + lambda + logs + always_on));
+    let dto = repeat
+        .by_service
+        .get("data_transfer")
+        .copied()
+        .unwrap_or(0.0);
+    assert!(close(
+        repeat.monthly_usd,
+        api + lambda + logs + dto + always_on
+    ));
     assert!(close(repeat.total_usd, repeat.monthly_usd / MONTH_HOURS));
 }
 
@@ -247,7 +261,9 @@ fn an_empty_window_is_named_and_not_priced_is_listed() {
     let text = slsim::report::summary_text(&r);
     assert!(text.contains("note: no request arrived"), "{text}");
     assert!(text.contains("projection \"repeat\""), "{text}");
-    assert!(text.contains("not priced: data transfer out"), "{text}");
+    assert!(text.contains("not priced: "), "{text}");
+    // Data transfer out and Cognito are priced now.
+    assert!(!text.contains("not priced: data transfer"), "{text}");
     // Re-initialisation of provisioned environments is listed (PC = 2);
     // storage is priced (size_gb given), so it is not.
     assert!(c

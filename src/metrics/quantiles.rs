@@ -18,9 +18,9 @@ const MAX_NS: u64 = (1 << 42) - 1;
 /// The bucket of a latency of `ns` nanoseconds.
 #[inline]
 fn index(ns: u64) -> usize {
-    // `| 8`: latencies under 8 ns (none in practice) share the first
+    // Latencies under 8 ns (none in practice) share the first
     // octave's buckets.
-    let ns = ns.min(MAX_NS) | 8;
+    let ns = ns.clamp(8, MAX_NS);
     let e = 63 - ns.leading_zeros();
     ((e - SUB_BITS + 1) << SUB_BITS) as usize + ((ns >> (e - SUB_BITS)) & 7) as usize
 }
