@@ -1,4 +1,5 @@
 use super::*;
+use crate::workload::Arrival;
 use std::path::Path;
 
 fn d(s: &str) -> Dist {

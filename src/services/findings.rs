@@ -60,6 +60,13 @@ impl FindingsCx<'_> {
         Some((first as f64 * w, (last + 1) as f64 * w))
     }
 
+    /// `" during <span>"` of [`FindingsCx::active`], or nothing.
+    pub fn during(&self, component: &str, metric: &str) -> String {
+        self.active(component, metric)
+            .map(|s| format!(" during {}", span(s)))
+            .unwrap_or_default()
+    }
+
     /// The largest value of `component`'s series `metric` in the measured
     /// window, and the start of its bucket \[s\].
     pub fn peak(&self, component: &str, metric: &str) -> Option<(f64, f64)> {

@@ -6,7 +6,7 @@
 use indexmap::IndexMap;
 
 use super::WorkloadStats;
-use crate::services::findings::{count, pct, span, Finding, FindingsCx};
+use crate::services::findings::{count, pct, Finding, FindingsCx};
 use crate::services::{Cause, End, Kind};
 
 /// The findings of every workload.
@@ -53,8 +53,7 @@ fn failures(name: &str, w: &WorkloadStats, cx: &FindingsCx<'_>, out: &mut Vec<Fi
             let (did, series) = what(*cause);
             let when = series
                 .zip(cx.name_of(cause.kind, cause.index))
-                .and_then(|(m, name)| cx.active(name, m))
-                .map(|s| format!(" during {}", span(s)))
+                .map(|(m, name)| cx.during(name, m))
                 .unwrap_or_default();
             format!("{} x {status} <- {component} {did}{when}", count(*n))
         })

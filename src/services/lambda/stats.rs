@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{AsyncStats, Function};
 use crate::metrics::text::{percent, thousands, Table};
 use crate::model::Architecture;
-use crate::services::findings::{count, pct, span, Finding, FindingsCx};
+use crate::services::findings::{count, pct, Finding, FindingsCx};
 use crate::services::Collect;
 
 /// A function's figures.
@@ -148,10 +148,7 @@ pub fn findings(
     for (name, f) in stats {
         let component = format!("function {name}");
         if f.throttles > 0 {
-            let when = cx
-                .active(name, "throttles")
-                .map(|s| format!(" during {}", span(s)))
-                .unwrap_or_default();
+            let when = cx.during(name, "throttles");
             out.push(Finding {
                 topic: "throttles",
                 component: component.clone(),

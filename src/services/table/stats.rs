@@ -2,7 +2,7 @@
 
 use indexmap::IndexMap;
 
-use crate::services::findings::{clock, count, pct, span, Finding, FindingsCx};
+use crate::services::findings::{clock, count, pct, Finding, FindingsCx};
 use serde::Serialize;
 
 use super::DynamoDbTable;
@@ -99,10 +99,7 @@ pub fn findings(stats: &IndexMap<String, TableStats>, cx: &FindingsCx<'_>, out: 
     for (name, tb) in stats {
         let component = format!("table {name}");
         if tb.throttled > 0 {
-            let when = cx
-                .active(name, "throttled")
-                .map(|s| format!(" during {}", span(s)))
-                .unwrap_or_default();
+            let when = cx.during(name, "throttled");
             out.push(Finding {
                 topic: "throttles",
                 component: component.clone(),
