@@ -339,6 +339,11 @@ impl Level {
         self.max_series = None;
     }
 
+    /// Start of the measured window.
+    pub fn warmup(&self) -> SimTime {
+        self.warmup
+    }
+
     /// Time integral over the measured window so far [level * s].
     pub fn area(&self) -> f64 {
         self.area as f64 * 1e-9

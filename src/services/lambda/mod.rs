@@ -144,6 +144,9 @@ pub struct FunctionCounters {
     pub ended: u64,
     /// Sum of init durations \[ns\].
     pub init_sum: f64,
+    /// Provisioned environments re-initialised (after `max_lifetime` or a
+    /// timeout); their init is billed in `provisioned_gb_seconds`.
+    pub reinits: u64,
 }
 
 /// Time-series handles of a function.
@@ -529,6 +532,9 @@ impl Function {
     /// init duration. The caller must schedule [`Function::reinit_done`].
     fn reinit_now(&mut self, env: u32, now: SimTime) -> SimDuration {
         let after = self.init.sample_ns(&mut self.rng).min(self.pc_init_cap);
+        if now >= self.busy.warmup() {
+            self.bill_reinit(after);
+        }
         let e = &mut self.envs[env as usize];
         e.state = EnvState::Initialising;
         e.expires = (now + after).saturating_add(self.max_lifetime);
