@@ -10,6 +10,7 @@ use crate::model::sdk_retry::{MAX_RETRY_QUOTA, MAX_SDK_ATTEMPTS};
 use crate::model::{SdkRetry, SdkRetryMode};
 use crate::scenario::context::Cx;
 use crate::scenario::locate::FieldPath;
+use crate::scenario::numbers::show_ns;
 use crate::scenario::raw::Required;
 use crate::scenario::validate::{choice, dur_in, int_in};
 
@@ -75,18 +76,31 @@ pub fn sdk_retry(cx: &mut Cx<'_>, sp: &FieldPath, r: &RawSdkRetry) -> SdkRetry {
     };
     let throttle_base = wait(cx, "throttle_base", &r.throttle_base, throttle_default);
     let max_backoff = wait(cx, "max_backoff", &r.max_backoff, d.max_backoff);
+    // A value in a message, saying when it is the mode's default.
+    let show = |d: SimDuration, raw: &Option<String>| match raw {
+        Some(_) => show_ns(d),
+        None => format!("{}, mode `{}`'s default", show_ns(d), mode.name()),
+    };
     if max_backoff < base {
         cx.err(
             &sp.join("max_backoff"),
-            "max_backoff is below base",
-            "the cap must be >= the base backoff",
+            format!(
+                "max_backoff ({}) is below base ({})",
+                show(max_backoff, &r.max_backoff),
+                show(base, &r.base)
+            ),
+            "the cap must be >= the base backoff: raise max_backoff or lower base",
         );
     }
     if r.throttle_base.is_some() && max_backoff < throttle_base {
         cx.err(
             &sp.join("max_backoff"),
-            "max_backoff is below throttle_base",
-            "the cap must be >= the base backoff after throttling errors",
+            format!(
+                "max_backoff ({}) is below throttle_base ({})",
+                show(max_backoff, &r.max_backoff),
+                show_ns(throttle_base)
+            ),
+            "the cap must be >= the base backoff after throttling errors: raise max_backoff or lower throttle_base",
         );
     }
     let quota = match (d.quota, r.quota) {
