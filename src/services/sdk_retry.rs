@@ -419,7 +419,7 @@ mod tests {
         let mut rng = crate::engine::rng::stream(1, "t", "t");
         for n in 0..9 {
             let b = backoff(&p, ErrorKind::Throttle, n, &mut rng);
-            assert_eq!(b, 50 * MILLIS << n);
+            assert_eq!(b, (50 * MILLIS) << n);
         }
     }
 
