@@ -188,12 +188,27 @@ const CASES: &[Case] = &[
     Case {
         name: "cap below the base",
         value: "{ base = \"1s\", max_backoff = \"500ms\" }",
-        expect: &["sdk_retry.max_backoff", "max_backoff is below base"],
+        expect: &[
+            "sdk_retry.max_backoff",
+            "max_backoff (500ms) is below base (1s)",
+            "raise max_backoff",
+        ],
+    },
+    Case {
+        name: "cap below the default base",
+        value: "{ max_backoff = \"10ms\" }",
+        expect: &[
+            "sdk_retry.max_backoff",
+            "max_backoff (10ms) is below base (25ms, mode `standard-2026`'s default)",
+        ],
     },
     Case {
         name: "cap below the throttle base",
         value: "{ throttle_base = \"5s\", max_backoff = \"2s\" }",
-        expect: &["sdk_retry.max_backoff", "below throttle_base"],
+        expect: &[
+            "sdk_retry.max_backoff",
+            "max_backoff (2s) is below throttle_base (5s)",
+        ],
     },
     Case {
         name: "misspelt field",

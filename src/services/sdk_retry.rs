@@ -97,8 +97,8 @@ fn secs(t: SimTime) -> f64 {
 ///   (the measured rate, or the send rate if lower, once on), and the send
 ///   rate to `0.7 × w_max`; a success sets it to the CUBIC curve
 ///   `0.4 × (t − t_fail − k)³ + w_max`, with `k = ∛(w_max × 0.3 / 0.4)` the
-///   time it takes to grow back to `w_max`. Either way the send rate stays
-///   within `0.5 ..= 2 × measured` per second.
+///   time it takes to grow back to `w_max`. Either way the send rate is at
+///   most 2 × the measured rate, and at least 0.5 per second.
 #[derive(Clone, Debug)]
 pub struct RateLimiter {
     enabled: bool,
