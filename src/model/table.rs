@@ -268,6 +268,10 @@ pub const DEFAULT_INITIAL_READ_PEAK: f64 = 6000.0;
 /// Default on-demand previous write peak \[WRU/s\]: 4,000 write units, twice
 /// 2,000 (aws-facts 5.3).
 pub const DEFAULT_INITIAL_WRITE_PEAK: f64 = 2000.0;
+/// How long on demand waits before its previous peak follows traffic
+/// \[ns\]: capacity beyond twice the previous peak may throttle within 30
+/// minutes (aws-facts 5.3, "Growth beyond 2x").
+pub const ON_DEMAND_PEAK_WINDOW: SimDuration = 30 * 60 * SECONDS;
 /// Default burst credit \[s of capacity\] (aws-facts 5.2: 300 s).
 pub const DEFAULT_BURST_SECONDS: f64 = 300.0;
 /// DAX item-cache TTL default \[ns\] (aws-facts 5.5: 5 min).

@@ -21,15 +21,12 @@
 //!
 //! Must not know: keys, SDK retries, DAX, events.
 
-use crate::engine::{SimDuration, SimTime, SECONDS};
+use crate::engine::{SimTime, SECONDS};
 use crate::metrics::{SeriesId, SeriesRecorder};
-use crate::model::{partitions_for, PARTITION_MAX_RCU, PARTITION_MAX_WCU};
+use crate::model::{partitions_for, ON_DEMAND_PEAK_WINDOW, PARTITION_MAX_RCU, PARTITION_MAX_WCU};
 use crate::services::token_bucket::TokenBucket;
 
 use super::partitions::{HotSeries, Partitions, READ, WRITE};
-
-/// How long on-demand waits before its previous peak follows traffic.
-pub const ON_DEMAND_PEAK_WINDOW: SimDuration = 30 * 60 * SECONDS;
 
 /// Why an attempt was refused, or that it was not.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

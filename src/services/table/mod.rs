@@ -22,7 +22,7 @@ mod gsi;
 mod partitions;
 mod stats;
 
-pub use capacity::ON_DEMAND_PEAK_WINDOW;
+pub use crate::model::ON_DEMAND_PEAK_WINDOW;
 pub use flow::call;
 pub use stats::{CapacityMode, GsiStats, PartitionStats, TableStats, ThrottleCauses};
 
