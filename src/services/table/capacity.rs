@@ -191,7 +191,7 @@ impl Throughput {
     /// Decides an attempt of `units` in direction `d` on the partition of
     /// key hash `h`; returns the partition and the verdict. Takes nothing:
     /// call [`Throughput::take`] when every budget involved admitted.
-    #[inline]
+    #[inline(always)]
     pub fn admit(
         &mut self,
         now: SimTime,
@@ -226,7 +226,7 @@ impl Throughput {
     }
 
     /// Partition `p` and the table consume `units` in direction `d`.
-    #[inline]
+    #[inline(always)]
     pub fn take(
         &mut self,
         now: SimTime,

@@ -138,22 +138,29 @@ impl Service for Tables {
     }
 }
 
-/// A request `req` by frame `parent` (a call step): draws its partition
-/// key and makes its first attempt.
+/// A request `req` by frame `parent` (a call step): DAX may answer it;
+/// else it draws its partition key and makes its first attempt.
 #[inline]
 pub fn call(w: &mut World, cx: &mut Cx, req: TableRequest, parent: FrameRef) {
     let now = cx.now();
+    let measured = now >= w.warmup;
     let t = &mut w.tables[req.table as usize];
-    if now >= w.warmup {
+    if measured {
         t.on_request(req.read);
     }
-    let key = t.draw_key(&req.keys);
+    let first = t.start(&req, measured);
+    let mut call = TableCall::new(&req, *first.as_ref().unwrap_or(&0));
+    call.done = first.is_err();
     let fr = w.frames.alloc(Frame {
         parent,
         start: now,
-        state: FrameState::TableCall(TableCall::new(&req, key)),
+        state: FrameState::TableCall(call),
     });
-    attempt(w, cx, fr);
+    match first {
+        // Answered by DAX: the frame ends after the hit latency.
+        Err(hit) => cx.schedule(hit, Event::Step(fr)),
+        Ok(_) => attempt(w, cx, fr),
+    }
 }
 
 #[inline]
@@ -169,7 +176,7 @@ fn attempt(w: &mut World, cx: &mut Cx, fr: FrameRef) {
     let measured = now >= w.warmup;
     let t = &mut w.tables[c.table as usize];
     let delay = match t.attempt(now, c, measured, &mut w.rec) {
-        Attempt::DaxHit(d) | Attempt::Served(d) => {
+        Attempt::Served(d) => {
             c.done = true;
             d
         }

@@ -40,8 +40,6 @@ use partitions::{HotSeries, READ, WRITE};
 /// The result of one attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Attempt {
-    /// Answered by DAX after this delay \[ns\]; no capacity used.
-    DaxHit(SimDuration),
     /// Served by the table after this delay \[ns\], consuming capacity.
     Served(SimDuration),
     /// Throttled; the SDK retries after this delay (round trip + backoff).
@@ -322,15 +320,27 @@ impl DynamoDbTable {
         }
     }
 
-    /// The partition key hash of a new request under `keys`.
+    /// A new request `req`: answered by DAX after `Err(delay)` \[ns\] (no
+    /// capacity used), or `Ok(key)`, the hash of the partition key its
+    /// attempts use (drawn only for requests that reach the table).
     #[inline]
-    pub fn draw_key(&mut self, keys: &Keys) -> u32 {
-        keys.sample(&mut self.rng)
+    pub fn start(&mut self, req: &TableRequest, measured: bool) -> Result<u32, SimDuration> {
+        if req.read && !req.transactional {
+            if let Some((hit_ratio, hit_latency)) = &self.dax {
+                if self.rng.random::<f64>() < *hit_ratio {
+                    if measured {
+                        self.counters.dax_hits += 1;
+                    }
+                    return Err(hit_latency.sample_ns(&mut self.rng));
+                }
+            }
+        }
+        Ok(req.keys.sample(&mut self.rng))
     }
 
-    /// One attempt of request `c` (its attempt number is `c.attempt`),
-    /// with its accounting; `measured` when `now` is in the measured
-    /// window.
+    /// One attempt of request `c` at the table (its attempt number is
+    /// `c.attempt`; DAX was asked at [`DynamoDbTable::start`]), with its
+    /// accounting; `measured` when `now` is in the measured window.
     #[inline]
     pub fn attempt(
         &mut self,
@@ -339,16 +349,6 @@ impl DynamoDbTable {
         measured: bool,
         rec: &mut SeriesRecorder,
     ) -> Attempt {
-        if c.read && c.attempt == 0 && !c.transactional {
-            if let Some((hit_ratio, hit_latency)) = &self.dax {
-                if self.rng.random::<f64>() < *hit_ratio {
-                    if measured {
-                        self.counters.dax_hits += 1;
-                    }
-                    return Attempt::DaxHit(hit_latency.sample_ns(&mut self.rng));
-                }
-            }
-        }
         let latency = if c.read {
             &self.read_latency
         } else {

@@ -23,7 +23,9 @@ pub const WRITE: usize = 1;
 /// consumes its full cost) is carried into the following seconds.
 #[derive(Clone, Copy, Debug, Default)]
 struct Window {
-    /// The second the use belongs to.
+    /// End of the second the use belongs to \[ns\] (0: none yet).
+    end: SimTime,
+    /// That second (`end / 1 s - 1`).
     second: u64,
     /// Units used in it (with any carried overshoot).
     used: f64,
@@ -154,6 +156,7 @@ impl Partitions {
     }
 
     /// Key-hash range of partition `p`: `[start, end)` as u64.
+    #[inline]
     fn range(&self, p: usize) -> (u64, u64) {
         let start = u64::from(self.starts[p]);
         let end = self.starts.get(p + 1).map_or(1u64 << 32, |&s| u64::from(s));
@@ -180,45 +183,59 @@ impl Partitions {
     /// (its second has room left; without adaptive capacity, its share is
     /// positive). `h` is the key hash and `units` the attempt's cost
     /// (demand, for split for heat).
-    #[inline]
+    #[inline(always)]
     pub fn admits(&mut self, now: SimTime, p: usize, d: usize, h: u32, units: f64) -> bool {
-        let s = now / SECONDS;
         let max = self.max[d];
-        let part = &mut self.parts[p];
-        let w = &mut part.window[d];
-        if w.second != s {
-            // Roll over: was the second that ended hot, right before this one?
-            let hot = w.used >= HEAT_FRACTION * max;
-            part.streak[d] = if hot && s == w.second + 1 {
-                part.streak[d] + 1
-            } else {
-                0
-            };
-            w.used = (w.used - max * (s - w.second) as f64).max(0.0);
-            w.second = s;
-            if part.streak[d] == 0 {
-                part.halves = [0.0; 2];
-            } else if part.streak[d] >= HEAT_SECONDS && self.heat {
-                self.split_due = Some(p);
-            }
+        if now >= self.parts[p].window[d].end {
+            self.roll(now, p, d);
         }
         let part = &mut self.parts[p];
         if self.shared {
             part.window[d].used < max && part.share[d].available(now) > 0.0
         } else {
-            if self.heat {
-                let start = u64::from(self.starts[p]);
-                let end = self.starts.get(p + 1).map_or(1u64 << 32, |&s| u64::from(s));
+            // Demand on each half of the range, while the partition is hot.
+            if part.streak[d] > 0 {
+                let (start, end) = self.range(p);
                 let upper = u64::from(h) >= start + (end - start) / 2;
-                part.halves[usize::from(upper)] += units;
+                self.parts[p].halves[usize::from(upper)] += units;
             }
-            part.window[d].used < max
+            self.parts[p].window[d].used < max
+        }
+    }
+
+    /// Partition `p`'s window in direction `d` moves to the second of
+    /// `now`: the overshoot carries over, and the heat streak grows if the
+    /// second that ended was hot and was the one just before.
+    #[cold]
+    fn roll(&mut self, now: SimTime, p: usize, d: usize) {
+        let max = self.max[d];
+        let part = &mut self.parts[p];
+        let w = &mut part.window[d];
+        let s = now / SECONDS;
+        let elapsed = s - w.second;
+        let hot = w.end > 0 && w.used >= HEAT_FRACTION * max;
+        part.streak[d] = if hot && elapsed == 1 {
+            part.streak[d] + 1
+        } else {
+            0
+        };
+        w.used = if w.used > 0.0 {
+            (w.used - max * elapsed as f64).max(0.0)
+        } else {
+            0.0
+        };
+        w.end = (s + 1) * SECONDS;
+        w.second = s;
+        if part.streak[d] == 0 {
+            part.halves = [0.0; 2];
+        } else if part.streak[d] >= HEAT_SECONDS && self.heat {
+            self.split_due = Some(p);
         }
     }
 
     /// Partition `p` serves `units` in direction `d` (after
     /// [`Partitions::admits`] at the same `now`).
-    #[inline]
+    #[inline(always)]
     pub fn take(
         &mut self,
         now: SimTime,
@@ -419,6 +436,9 @@ mod tests {
         assert!(!p.admits(0, 0, WRITE, 0, 400.0));
         assert!(p.admits(SECONDS, 0, WRITE, 0, 400.0));
         assert!((p.parts[0].window[WRITE].used - 200.0).abs() < 1e-9);
+        // Two idle seconds later, the overshoot is gone.
+        assert!(p.admits(3 * SECONDS, 0, WRITE, 0, 400.0));
+        assert_eq!(p.parts[0].window[WRITE].used, 0.0);
     }
 
     #[test]
