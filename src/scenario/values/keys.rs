@@ -39,7 +39,7 @@ pub fn keys(s: &str) -> Result<Keys, Bad> {
             Keys::zipf(n, s).ok_or_else(|| bad("zipf parameters out of range", f))
         }
         other => {
-            let hint = did_you_mean(other, ["uniform", "zipf"].into_iter())
+            let hint = did_you_mean(other, ["uniform", "zipf"])
                 .map_or_else(|| KEYS_FORM.to_string(), |h| format!("{h}; {KEYS_FORM}"));
             Err(bad(format!("unknown key model `{other}`"), hint))
         }

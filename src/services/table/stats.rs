@@ -77,7 +77,7 @@ pub struct GsiStats {
     pub utilisation_rcu: f64,
     /// The same for writes.
     pub utilisation_wcu: f64,
-    /// The hottest partitions (at most [`HOT_PARTITIONS`]).
+    /// The hottest partitions (at most 5).
     pub hot_partitions: Vec<PartitionStats>,
 }
 
@@ -122,7 +122,7 @@ pub struct TableStats {
     pub partitions: u32,
     /// Partitions split for heat during the run.
     pub heat_splits: u32,
-    /// The hottest partitions (at most [`HOT_PARTITIONS`]): most throttled
+    /// The hottest partitions (at most 5): most throttled
     /// first, then most used.
     pub hot_partitions: Vec<PartitionStats>,
     /// Each GSI's figures, in scenario order.
