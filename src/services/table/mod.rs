@@ -233,13 +233,17 @@ fn settings(cfg: &model::Table, gsi: Option<&model::Gsi>) -> Settings {
         Capacity::Provisioned { rcu, wcu } => Some((rcu, wcu)),
         Capacity::OnDemand { .. } => None,
     };
-    // A GSI: its own capacity; on demand, the table's warm throughput
-    // settings (an assumption, docs/model.md).
+    // A GSI: its own capacity and partitions; on demand, the table's warm
+    // throughput and maximum (an assumption, docs/model.md).
     let model = match gsi {
         Some(g) => model::Table {
             capacity: g.capacity.clone(),
             partitions: g.partitions,
             size_gb: None,
+            warm: match provisioned {
+                Some(_) => (None, None),
+                None => cfg.warm,
+            },
             ..cfg.clone()
         },
         None => cfg.clone(),
