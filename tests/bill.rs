@@ -264,12 +264,9 @@ fn an_empty_window_is_named_and_not_priced_is_listed() {
     assert!(text.contains("not priced: "), "{text}");
     // Data transfer out and Cognito are priced now.
     assert!(!text.contains("not priced: data transfer"), "{text}");
-    // Re-initialisation of provisioned environments is listed (PC = 2);
-    // storage is priced (size_gb given), so it is not.
-    assert!(c
-        .not_priced
-        .iter()
-        .any(|n| n.contains("re-init of provisioned")));
+    // Re-initialisation of provisioned environments is priced now, and
+    // storage is priced (size_gb given): neither is listed.
+    assert!(!c.not_priced.iter().any(|n| n.contains("re-init")));
     assert!(!c.not_priced.iter().any(|n| n.contains("size_gb")));
 }
 

@@ -360,6 +360,7 @@ fn empty_result(measured_seconds: f64) -> RunResult {
     RunResult {
         scenario: "cost".into(),
         seed: 1,
+        start_clock: "00:00:00".into(),
         simulated_seconds: measured_seconds,
         measured_seconds,
         events: 0,

@@ -11,6 +11,13 @@
 //!   `wall_seconds`);
 //! * conservation per queue, per function's asynchronous events, per topic
 //!   and subscription (`props/check/services.rs`);
+//! * per api: billed requests at most the admitted ones, 429s by cause
+//!   adding up to the throttles, authorizer and cache counts within the
+//!   admitted requests (`props/check/apis.rs`);
+//! * the cost section adds up, in both projections: month and window
+//!   totals are the sums of their parts, `repeat` windows are the month's
+//!   share, `once` windows at most the month (`props/check/cost.rs`;
+//!   [`api_and_cost_checks_can_fail`] shows these checks can fail);
 //! * every generated scenario is valid (checked in-process, cheaply, over
 //!   more cases), and the generator reaches every feature it should
 //!   ([`generator_covers_every_feature`]).
@@ -72,6 +79,8 @@ fn expect(s: &scen::Scen) -> check::Expect {
         overrides: args(s).1,
         queues: s.queue_names(),
         topics: s.topic_names(),
+        apis: s.api_names(),
+        projection: s.projection(),
     }
 }
 
@@ -172,7 +181,7 @@ fn generator_covers_every_feature() {
                 .render()
         })
         .collect();
-    let features: [Feature; 23] = [
+    let features: &[Feature] = &[
         ("long run", |t| t.contains("timeseries_interval = \"1h\"")),
         ("async call", |t| t.contains("mode = \"async\"")),
         ("explicit sync call", |t| t.contains("mode = \"sync\"")),
@@ -204,6 +213,98 @@ fn generator_covers_every_feature() {
         ("esm_max_concurrency", |t| {
             t.contains("esm_max_concurrency = ")
         }),
+        // API Gateway (issue 7).
+        ("rest api, default overhead", |t| {
+            blocks(t, "api").any(|b| !b.contains("\nlatency = ") && !b.contains("type = \"http\""))
+        }),
+        ("http api, default overhead", |t| {
+            blocks(t, "api").any(|b| !b.contains("\nlatency = ") && b.contains("type = \"http\""))
+        }),
+        ("api without type", |t| {
+            blocks(t, "api").any(|b| !b.contains("\ntype = "))
+        }),
+        ("api_rate_limit", |t| t.contains("\napi_rate_limit = ")),
+        ("api_burst", |t| t.contains("\napi_burst = ")),
+        ("stage rate_limit", |t| {
+            blocks(t, "api").any(|b| b.contains("\nrate_limit = "))
+        }),
+        ("stage burst alone", |t| {
+            blocks(t, "api").any(|b| b.contains("\nburst = ") && !b.contains("\nrate_limit = "))
+        }),
+        ("route rate_limit", |t| route_has(t, "rate_limit = ")),
+        ("route burst", |t| route_has(t, "burst = ")),
+        ("response_kb", |t| route_has(t, "response_kb = ")),
+        ("response_kb above 1 MB", |t| {
+            numbers_after(t, "response_kb = ").any(|v| v > 1024.0)
+        }),
+        ("usage plan", |t| t.contains("\nusage_plan = { keys = ")),
+        ("usage plan per-key rate", |t| {
+            line_has(t, "usage_plan = ", "rate_limit = ")
+        }),
+        ("usage plan per-key burst", |t| {
+            line_has(t, "usage_plan = ", "burst = ")
+        }),
+        ("usage plan quota", |t| {
+            line_has(t, "usage_plan = ", "quota = ")
+        }),
+        ("usage plan quota_period", |t| {
+            line_has(t, "usage_plan = ", "quota_period = ")
+        }),
+        ("lambda authorizer", |t| t.contains("\nauth = { lambda = ")),
+        ("authorizer cache_ttl", |t| t.contains("cache_ttl = ")),
+        ("authorizer cache off", |t| {
+            t.contains("cache_ttl = \"0ms\"")
+        }),
+        ("authorizer identities", |t| t.contains("identities = ")),
+        ("cognito authorizer", |t| {
+            t.contains("\nauth = { cognito = ")
+        }),
+        ("cognito latency", |t| {
+            line_has(t, "auth = { cognito", "latency = ")
+        }),
+        ("built-in authorizer latency", |t| t.contains("\nauth = \"")),
+        // Lambda (issue 7).
+        ("max_lifetime never", |t| {
+            t.contains("max_lifetime = \"never\"")
+        }),
+        ("max_lifetime duration", |t| {
+            t.lines()
+                .any(|l| l.starts_with("max_lifetime = ") && !l.contains("never"))
+        }),
+        ("arm64", |t| t.contains("architecture = \"arm64\"")),
+        ("snap_start", |t| t.contains("\nsnap_start = true")),
+        ("timeout in whole seconds, not in s", |t| {
+            blocks(t, "lambda").any(|b| {
+                b.lines().any(|l| {
+                    l.starts_with("timeout = ") && (!l.ends_with("s\"") || l.ends_with("ms\""))
+                })
+            })
+        }),
+        ("log_kb", |t| t.contains("\nlog_kb = ")),
+        // Cost (issue 7).
+        ("projection once", |t| t.contains("projection = \"once\"")),
+        ("projection repeat", |t| {
+            t.contains("projection = \"repeat\"")
+        }),
+        ("table size_gb", |t| {
+            blocks(t, "table").any(|b| b.contains("\nsize_gb = "))
+        }),
+        ("dax node_type", |t| line_has(t, "dax = ", "node_type = ")),
+        ("dax nodes", |t| line_has(t, "dax = ", " nodes = ")),
+        // Traffic shapes (issue 7).
+        ("diurnal offset", |t| {
+            line_has(t, "arrival = \"diurnal(", "offset=")
+        }),
+        ("burst start", |t| {
+            line_has(t, "arrival = \"burst(", "start=")
+        }),
+        ("ramp", |t| t.contains("arrival = \"ramp(")),
+        ("ramp down", |t| ramp_down(t)),
+        ("simulation start", |t| t.contains("\nstart = ")),
+        ("start as a TOML local time", |t| {
+            t.lines()
+                .any(|l| l.starts_with("start = ") && !l.contains('"'))
+        }),
     ];
     let mut missing = Vec::new();
     for (name, has) in features {
@@ -213,6 +314,45 @@ fn generator_covers_every_feature() {
         }
     }
     assert!(missing.is_empty(), "rare features:\n{}", missing.join("\n"));
+}
+
+/// The `[[kind]]` blocks of a scenario's text.
+fn blocks<'a>(t: &'a str, kind: &'a str) -> impl Iterator<Item = &'a str> {
+    t.split("\n[[")
+        .filter(move |b| b.strip_prefix(kind).is_some_and(|r| r.starts_with("]]")))
+}
+
+/// A line starting with `start` (after indentation) that contains `has`.
+fn line_has(t: &str, start: &str, has: &str) -> bool {
+    t.lines()
+        .any(|l| l.trim_start().starts_with(start) && l.contains(has))
+}
+
+/// An api route entry (`{ route = ... }`) holding `has`.
+fn route_has(t: &str, has: &str) -> bool {
+    line_has(t, "{ route = ", has)
+}
+
+/// The numbers written after `key` anywhere in the text.
+fn numbers_after<'a>(t: &'a str, key: &'a str) -> impl Iterator<Item = f64> + 'a {
+    t.split(key).skip(1).filter_map(|r| {
+        r.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .next()
+            .and_then(|n| n.parse().ok())
+    })
+}
+
+/// A `ramp` whose `to` is below its `from`.
+fn ramp_down(t: &str) -> bool {
+    t.lines()
+        .filter_map(|l| l.split("ramp(from=").nth(1))
+        .any(|r| {
+            let mut n = r
+                .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+                .filter(|s| !s.is_empty())
+                .filter_map(|s| s.parse::<f64>().ok());
+            matches!((n.next(), n.next()), (Some(f), Some(to)) if to < f)
+        })
 }
 
 /// A `destinations` line naming a component of this kind prefix.
@@ -250,6 +390,96 @@ fn big_batch(t: &str) -> bool {
 fn sub_dlq(t: &str) -> bool {
     t.lines()
         .any(|l| l.contains("{ target = ") && l.contains("dead_letter = "))
+}
+
+/// The api and cost checks can fail: the issue-7 baseline passes them
+/// under both projections, and each doctored copy of its summary.json
+/// fails them.
+#[test]
+fn api_and_cost_checks_can_fail() {
+    use serde_json::{json, Value};
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/props/regressions/issue7-features.toml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let apis = vec!["shop".to_string(), "login".to_string()];
+    fn add(v: &mut Value, n: i64) {
+        *v = json!(v.as_i64().unwrap() + n);
+    }
+    fn add_f(v: &mut Value, x: f64) {
+        *v = json!(v.as_f64().unwrap() + x);
+    }
+    type Doctor = (&'static str, fn(&mut Value));
+    let doctors: &[Doctor] = &[
+        ("billed above admitted", |j| {
+            add(&mut j["apis"]["shop"]["billed_requests"], 1)
+        }),
+        ("throttled_by off by one", |j| {
+            add(&mut j["apis"]["shop"]["throttled_by"]["route"], 1)
+        }),
+        ("unknown throttle cause", |j| {
+            j["apis"]["login"]["throttled_by"]["gateway"] = json!(0)
+        }),
+        ("a 429 not throttled", |j| {
+            add(&mut j["apis"]["login"]["status"]["429"], -1)
+        }),
+        ("more responses than requests", |j| {
+            add(&mut j["apis"]["login"]["status"]["200"], 1000)
+        }),
+        ("authorizer beyond admitted", |j| {
+            let a = &mut j["apis"]["shop"];
+            let n = a["billed_requests"].as_i64().unwrap();
+            add(&mut a["authorizer_cache_hits"], n);
+        }),
+        ("a window cost doubled", |j| {
+            let c = &mut j["cost"];
+            let w = c["window_by_service"]["lambda"].as_f64().unwrap();
+            add_f(&mut c["window_by_service"]["lambda"], w);
+            add_f(&mut c["total_usd"], w);
+        }),
+        ("a component's cost off", |j| {
+            add_f(&mut j["cost"]["by_component"]["app"], 1.0)
+        }),
+        ("always-on above the month", |j| {
+            let m = j["cost"]["monthly_usd"].as_f64().unwrap();
+            j["cost"]["always_on_monthly_usd"] = json!(m + 1.0);
+        }),
+        ("the other projection", |j| {
+            let other = if j["cost"]["projection"] == "once" {
+                "repeat"
+            } else {
+                "once"
+            };
+            j["cost"]["projection"] = json!(other);
+        }),
+        ("a negative cost", |j| {
+            let c = &mut j["cost"];
+            let v = c["by_service"]["dax"].as_f64().unwrap();
+            c["by_service"]["dax"] = json!(-v);
+            add_f(&mut c["monthly_usd"], -2.0 * v);
+        }),
+    ];
+    for projection in ["once", "repeat"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let set = ["--set".into(), format!("cost.projection={projection}")];
+        let run = check::run(tmp.path(), &text, false, &set);
+        assert_eq!(run.code, Some(0), "{}", run.stderr);
+        let summary = std::fs::read(run.out.join("summary.json")).unwrap();
+        let json: Value = serde_json::from_slice(&summary).unwrap();
+        let problems = |j: &Value| {
+            let mut p = check::apis::api_checks(j, &apis);
+            p.extend(check::cost::cost_checks(j, projection));
+            p
+        };
+        assert_eq!(problems(&json), Vec::<String>::new(), "{projection}");
+        for (what, doctor) in doctors {
+            let mut j = json.clone();
+            doctor(&mut j);
+            assert!(
+                !problems(&j).is_empty(),
+                "{projection}: the checks miss {what}"
+            );
+        }
+    }
 }
 
 /// Scenarios that once failed a property, kept as fixtures: each file is a
@@ -294,6 +524,8 @@ fn regressions_still_pass() {
             overrides: sets,
             queues: parsed.queues.iter().map(|q| q.name.clone()).collect(),
             topics: parsed.topics.iter().map(|t| t.name.clone()).collect(),
+            apis: parsed.apis.iter().map(|a| a.name.clone()).collect(),
+            projection: parsed.simulation.cost.projection.as_str(),
         };
         let problems = check::check(&run, &want);
         if !problems.is_empty() {

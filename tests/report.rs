@@ -97,6 +97,7 @@ fn sample() -> RunResult {
             mean_environments: 9.5,
             gb_seconds: 2_700.5,
             provisioned_gb_seconds: 0.0,
+            provisioned_reinits: 0,
             mean_duration_ms: Some(60.1),
             mean_init_ms: Some(310.0),
             memory_mb: 512,
@@ -155,6 +156,7 @@ fn sample() -> RunResult {
     let mut r = RunResult {
         scenario: "sample".into(),
         seed: 42,
+        start_clock: "00:00:00".into(),
         simulated_seconds: 660.0,
         measured_seconds: 600.0,
         events: 1_234_567,

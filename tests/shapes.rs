@@ -59,6 +59,11 @@ fn a_clock_window_equals_the_offset_diurnal() {
     );
     let (wa, wb) = (&a.workloads["users"], &b.workloads["users"]);
     assert_eq!(wa.requests, wb.requests);
+    // The result names the clock time of t = 0.
+    assert_eq!(a.start_clock, "11:30:00");
+    assert_eq!(b.start_clock, "00:00:00");
+    assert!(slsim::report::summary_text(&a).contains("t = 0 is 11:30:00"));
+    assert!(!slsim::report::summary_text(&b).contains("t = 0 is"));
     assert_eq!(format!("{wa:?}"), format!("{wb:?}"));
     // Around noon: near the peak; the integrated rate from the shape.
     let expected = want.expected_count(2 * H);

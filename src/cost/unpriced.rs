@@ -20,10 +20,6 @@ pub struct Unpriced {
 /// The list, in the order the summary shows it.
 pub const UNPRICED: &[Unpriced] = &[
     Unpriced {
-        what: "re-init of provisioned environments after max_lifetime or a timeout (aws-facts 1.1)",
-        applies: |s| s.lambdas.iter().any(|f| f.provisioned_concurrency > 0),
-    },
-    Unpriced {
         what: "CloudWatch Logs storage (aws-facts 10.3)",
         applies: |s| !s.lambdas.is_empty(),
     },

@@ -4,6 +4,7 @@
 //!
 //! Owns: how numbers are accumulated. Must not know: AWS, files.
 
+pub mod buckets;
 pub mod quantiles;
 pub mod result;
 pub mod series;
@@ -16,20 +17,22 @@ pub use series::{Level, SeriesId, SeriesRecorder};
 use crate::engine::SimDuration;
 
 /// Percentiles written to `latency.csv`.
-pub const PERCENTILES: &[f64] = &[
+pub const PERCENTILES: [f64; 13] = [
     1.0, 5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0, 99.5, 99.9, 99.99, 100.0,
 ];
 
-/// A latency histogram: HDR buckets at 3 significant digits over 1 us .. 1 h
-/// (values above are clamped to 1 h), plus an exact sum for the mean.
+/// A latency histogram: log-linear buckets at 3 significant digits (the
+/// HDR layout, [`buckets`]) over 1 us .. 1 h (values above are clamped to
+/// 1 h), plus an exact sum for the mean.
 ///
 /// The buckets start at the smallest range (16 KB) and grow to the largest
 /// value recorded (about 190 KB for the full hour), so a scenario with tens
 /// of thousands of routes does not allocate gigabytes up front; growth
 /// happens a few times per histogram, not per event.
 pub struct LatencyHistogram {
-    hist: hdrhistogram::Histogram<u64>,
-    sum_ns: f64,
+    hist: buckets::Buckets,
+    /// Exact sum of the samples \[ns\].
+    sum_ns: u128,
     max_ns: u64,
 }
 
@@ -44,12 +47,9 @@ impl LatencyHistogram {
 
     /// An empty histogram.
     pub fn new() -> Self {
-        let mut hist =
-            hdrhistogram::Histogram::new_with_bounds(1, 2, 3).expect("static bounds are valid");
-        hist.auto(true);
         Self {
-            hist,
-            sum_ns: 0.0,
+            hist: buckets::Buckets::new(),
+            sum_ns: 0,
             max_ns: 0,
         }
     }
@@ -58,17 +58,14 @@ impl LatencyHistogram {
     #[inline]
     pub fn record(&mut self, ns: SimDuration) {
         let us = (ns / 1_000).clamp(1, Self::MAX_US);
-        // Within 1 h, growing the buckets cannot fail.
-        let _ = self.hist.record(us);
-        self.sum_ns += ns as f64;
+        self.hist.record(us);
+        self.sum_ns += u128::from(ns);
         self.max_ns = self.max_ns.max(ns);
     }
 
     /// Adds every sample of `other` to this histogram.
     pub fn merge(&mut self, other: &LatencyHistogram) {
-        self.hist
-            .add(&other.hist)
-            .expect("histograms with the same bounds always merge");
+        self.hist.add(&other.hist);
         self.sum_ns += other.sum_ns;
         self.max_ns = self.max_ns.max(other.max_ns);
     }
@@ -77,8 +74,7 @@ impl LatencyHistogram {
     /// those of `part` (a histogram of a subset of the same samples);
     /// `None` when nothing is left.
     pub fn percentile_without(&self, part: &LatencyHistogram, p: f64) -> Option<f64> {
-        let mut rest = self.hist.clone();
-        rest.subtract(&part.hist).ok()?;
+        let rest = self.hist.without(&part.hist)?;
         (!rest.is_empty()).then(|| {
             (rest.value_at_quantile(p / 100.0) as f64 / 1_000.0).min(self.max_ns as f64 / 1e6)
         })
@@ -86,7 +82,7 @@ impl LatencyHistogram {
 
     /// Bytes held by the buckets.
     pub fn footprint(&self) -> usize {
-        self.hist.distinct_values() * std::mem::size_of::<u64>()
+        self.hist.capacity() * std::mem::size_of::<u64>()
     }
 
     /// Number of samples.
@@ -104,26 +100,36 @@ impl LatencyHistogram {
             return LatencySummary::default();
         }
         let max = self.max_ns as f64 / 1e6;
-        let q = |p: f64| {
-            if p >= 100.0 {
-                max
-            } else {
-                (self.hist.value_at_quantile(p / 100.0) as f64 / 1_000.0).min(max)
-            }
-        };
-        let mut table: Vec<(f64, f64)> = PERCENTILES.iter().map(|&p| (p, q(p))).collect();
-        // value_at_quantile is monotone; the clamp keeps it so. Enforce it
+        let qs = PERCENTILES.map(|p| p / 100.0);
+        let mut us = [0u64; PERCENTILES.len()];
+        self.hist.values_at_quantiles(&qs, &mut us);
+        let mut table: Vec<(f64, f64)> = PERCENTILES
+            .iter()
+            .zip(us)
+            .map(|(&p, v)| {
+                (
+                    p,
+                    if p >= 100.0 {
+                        max
+                    } else {
+                        (v as f64 / 1_000.0).min(max)
+                    },
+                )
+            })
+            .collect();
+        // Percentiles are monotone; the clamp keeps them so. Enforce it
         // anyway so that no rounding can make a row smaller than the last.
         for i in 1..table.len() {
             table[i].1 = table[i].1.max(table[i - 1].1);
         }
+        let q = |p: f64| table.iter().find(|r| r.0 == p).map(|r| r.1);
         LatencySummary {
             count: n,
-            mean: Some((self.sum_ns / n as f64 / 1e6).min(max)),
-            p50: Some(q(50.0)),
-            p90: Some(q(90.0)),
-            p99: Some(q(99.0)),
-            p999: Some(q(99.9)),
+            mean: Some((self.sum_ns as f64 / n as f64 / 1e6).min(max)),
+            p50: q(50.0),
+            p90: q(90.0),
+            p99: q(99.0),
+            p999: q(99.9),
             max: Some(max),
             table,
         }

@@ -212,15 +212,16 @@ pub struct Level {
     since: SimTime,
     /// Start of the measured window.
     warmup: SimTime,
-    area: f64,
+    /// Integral over the measured window so far [level * ns], exact.
+    area: i128,
     max: i64,
     series: Option<SeriesId>,
     max_series: Option<SeriesId>,
     interval: SimDuration,
     bucket_start: SimTime,
     bucket_end: SimTime,
-    /// Area of the current bucket so far [level * ns].
-    bucket_area: f64,
+    /// Area of the current bucket so far [level * ns], exact.
+    bucket_area: i128,
     bucket_max: i64,
 }
 
@@ -238,14 +239,14 @@ impl Level {
             value: 0,
             since: 0,
             warmup,
-            area: 0.0,
+            area: 0,
             max: 0,
             series,
             max_series,
             interval: rec.interval(),
             bucket_start: 0,
             bucket_end: rec.interval(),
-            bucket_area: 0.0,
+            bucket_area: 0,
             bucket_max: 0,
         }
     }
@@ -269,31 +270,38 @@ impl Level {
         if now <= self.since {
             return;
         }
+        // Integer areas: a multiply and two adds per change, exact.
+        let v = i128::from(self.value);
         if self.since < self.warmup {
-            // Crossing into (or still before) the measured window.
-            if now > self.warmup {
-                if self.value > self.max {
-                    self.max = self.value;
-                }
-                self.area += self.value as f64 * (now - self.warmup) as f64 * 1e-9;
-            }
-        } else if self.value != 0 {
-            self.area += self.value as f64 * (now - self.since) as f64 * 1e-9;
+            self.enter_window(now);
+        } else {
+            self.area += v * i128::from(now - self.since);
         }
         if now < self.bucket_end {
-            if self.value != 0 {
-                self.bucket_area += self.value as f64 * (now - self.since) as f64;
-            }
+            self.bucket_area += v * i128::from(now - self.since);
         } else {
             self.cross_buckets(now, rec);
         }
         self.since = now;
     }
 
+    /// `advance` from before the measured window (to `now`, which may be
+    /// inside it).
+    #[cold]
+    fn enter_window(&mut self, now: SimTime) {
+        if now > self.warmup {
+            if self.value > self.max {
+                self.max = self.value;
+            }
+            self.area += i128::from(self.value) * i128::from(now - self.warmup);
+        }
+    }
+
     /// `advance` across one or more bucket boundaries.
+    #[cold]
     fn cross_buckets(&mut self, now: SimTime, rec: &mut SeriesRecorder) {
         let v = self.value as f64;
-        self.bucket_area += v * (self.bucket_end - self.since) as f64;
+        self.bucket_area += i128::from(self.value) * i128::from(self.bucket_end - self.since);
         self.flush(rec);
         let mut start = self.bucket_end;
         while start + self.interval <= now {
@@ -309,18 +317,18 @@ impl Level {
         }
         self.bucket_start = start;
         self.bucket_end = start + self.interval;
-        self.bucket_area = v * (now - start) as f64;
+        self.bucket_area = i128::from(self.value) * i128::from(now - start);
         self.bucket_max = self.value;
     }
 
     fn flush(&mut self, rec: &mut SeriesRecorder) {
         if let Some(id) = self.series {
-            rec.add(id, self.bucket_start, self.bucket_area * 1e-9);
+            rec.add(id, self.bucket_start, self.bucket_area as f64 * 1e-9);
         }
         if let Some(id) = self.max_series {
             rec.max(id, self.bucket_start, self.bucket_max as f64);
         }
-        self.bucket_area = 0.0;
+        self.bucket_area = 0;
     }
 
     /// Integrates up to the end of the run and writes the last bucket.
@@ -331,9 +339,14 @@ impl Level {
         self.max_series = None;
     }
 
+    /// Start of the measured window.
+    pub fn warmup(&self) -> SimTime {
+        self.warmup
+    }
+
     /// Time integral over the measured window so far [level * s].
     pub fn area(&self) -> f64 {
-        self.area
+        self.area as f64 * 1e-9
     }
 
     /// Maximum in the measured window, up to the last `change`/`advance`.

@@ -108,6 +108,9 @@ pub struct Lambda {
     /// Log output per invocation sent to CloudWatch Logs \[KB\] (for
     /// cost).
     pub log_kb: f64,
+    /// The SDK retry policy of this function's DynamoDB requests; `None`:
+    /// each table's own ([`super::SdkRetry::for_call`]).
+    pub sdk_retry: Option<super::SdkRetry>,
 }
 
 /// Default log output per invocation \[KB\]: Lambda's START, END and
@@ -270,6 +273,7 @@ impl Lambda {
             triggers: Vec::new(),
             async_invoke: AsyncInvoke::default(),
             log_kb: DEFAULT_LOG_KB,
+            sdk_retry: None,
         }
     }
 }

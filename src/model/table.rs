@@ -2,10 +2,10 @@
 
 use crate::dist::keys::Keys;
 use crate::dist::Dist;
-use crate::engine::{SimDuration, MILLIS, SECONDS};
+use crate::engine::{SimDuration, SECONDS};
 
-/// Largest table `sdk_retry.max_attempts` accepted.
-pub const MAX_SDK_ATTEMPTS: u32 = 100;
+use super::SdkRetry;
+
 /// DynamoDB operations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TableOp {
@@ -77,7 +77,8 @@ pub struct Table {
     pub dax: Option<Dax>,
     /// The DAX cluster's nodes (priced only when `dax` is set).
     pub dax_nodes: DaxNodes,
-    /// SDK retries on throttling.
+    /// SDK retries of the calls to it (`model::sdk_retry`); a function's
+    /// own `sdk_retry` takes precedence ([`SdkRetry::for_call`]).
     pub sdk_retry: SdkRetry,
     /// Table size \[GB\] (for storage cost and the partition count);
     /// `None`: not given, storage is listed as not priced.
@@ -250,18 +251,6 @@ pub struct Dax {
     pub hit_latency: Dist,
 }
 
-/// The SDK's retry policy for throttled requests (exponential backoff with
-/// full jitter: wait ~ U(0, min(max_backoff, base * 2^retry))).
-#[derive(Clone, Debug)]
-pub struct SdkRetry {
-    /// Total attempts including the first (>= 1).
-    pub max_attempts: u32,
-    /// Base backoff \[ns\].
-    pub base: SimDuration,
-    /// Backoff cap \[ns\].
-    pub max_backoff: SimDuration,
-}
-
 /// Default on-demand previous read peak \[RRU/s\]: a new table serves up to
 /// 12,000 read units at once, i.e. twice 6,000 (aws-facts 5.3).
 pub const DEFAULT_INITIAL_READ_PEAK: f64 = 6000.0;
@@ -276,18 +265,6 @@ pub const ON_DEMAND_PEAK_WINDOW: SimDuration = 30 * 60 * SECONDS;
 pub const DEFAULT_BURST_SECONDS: f64 = 300.0;
 /// DAX item-cache TTL default \[ns\] (aws-facts 5.5: 5 min).
 pub const DEFAULT_DAX_TTL: SimDuration = 300 * SECONDS;
-
-impl SdkRetry {
-    /// The SDK's standard-mode retry defaults for DynamoDB as of 2026-11
-    /// (aws-facts 5.4, last row): 4 attempts, 25 ms base, 20 s cap.
-    pub fn standard() -> Self {
-        Self {
-            max_attempts: 4,
-            base: 25 * MILLIS,
-            max_backoff: 20 * SECONDS,
-        }
-    }
-}
 
 impl Table {
     /// Default read latency: a lognormal with median 4 ms and p99 12 ms. An

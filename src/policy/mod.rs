@@ -78,14 +78,21 @@ impl IdlePool {
         self.nodes.get(env as usize).is_some_and(|n| n.pos != NIL)
     }
 
+    #[inline]
     fn ensure(&mut self, env: u32) {
         let need = env as usize + 1;
         if self.nodes.len() < need {
-            self.nodes.resize(need, UNLINKED);
+            self.grow(need);
         }
     }
 
+    #[cold]
+    fn grow(&mut self, need: usize) {
+        self.nodes.resize(need, UNLINKED);
+    }
+
     /// Adds `env` at the back (it just became idle).
+    #[inline]
     pub fn push_back(&mut self, env: u32) {
         self.ensure(env);
         debug_assert!(!self.contains(env));
@@ -108,6 +115,7 @@ impl IdlePool {
     }
 
     /// Removes `env` from wherever it is; no-op if absent.
+    #[inline]
     pub fn remove(&mut self, env: u32) {
         if !self.contains(env) {
             return;

@@ -18,6 +18,9 @@ pub fn summary_text(r: &RunResult) -> String {
         thousands(r.events),
         r.wall_seconds
     );
+    if r.start_clock != "00:00:00" {
+        let _ = writeln!(out, "t = 0 is {} ([simulation] start)", r.start_clock);
+    }
     if let Some(stop) = &r.stopped_early {
         let _ = writeln!(
             out,

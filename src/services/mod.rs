@@ -26,6 +26,7 @@ pub mod findings;
 pub mod frames;
 pub mod lambda;
 pub mod queue;
+pub mod sdk_retry;
 pub mod table;
 pub mod token_bucket;
 pub mod topic;

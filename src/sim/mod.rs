@@ -37,6 +37,8 @@ pub struct Run {
     measured: SimDuration,
     scenario: String,
     seed: u64,
+    /// Clock time of t = 0 \[ns after midnight\].
+    start: SimDuration,
     /// What pricing needs of the scenario.
     billing: crate::cost::BillSettings,
     region: String,
@@ -92,6 +94,7 @@ pub fn build_from(s: &Scenario, started: Instant) -> Run {
         measured: sim.duration - warmup.min(sim.duration),
         scenario: sim.name.clone(),
         seed: sim.seed,
+        start: sim.start,
         warnings: s.warnings.clone(),
         billing: crate::cost::BillSettings::from_model(s),
         region: sim.region.clone(),
@@ -176,6 +179,10 @@ impl Run {
         RunResult {
             scenario: self.scenario.clone(),
             seed: self.seed,
+            start_clock: {
+                let s = self.start / crate::engine::SECONDS;
+                format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+            },
             simulated_seconds: ns_to_secs(self.end),
             measured_seconds: ns_to_secs(self.measured),
             events: self.engine.events(),

@@ -17,6 +17,9 @@ pub struct RunResult {
     pub scenario: String,
     /// Master seed.
     pub seed: u64,
+    /// Clock time of t = 0, `"HH:MM:SS"` (`[simulation] start`; times in
+    /// the results and the findings count from t = 0).
+    pub start_clock: String,
     /// Simulated length including warm-up \[s\].
     pub simulated_seconds: f64,
     /// Length of the measured window (after warm-up) \[s\].

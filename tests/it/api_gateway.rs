@@ -110,6 +110,7 @@ fn the_account_limit_is_configurable() {
         rate: 1000.0,
         burst: 200.0,
     };
+    s.simulation.timeseries_interval = SECONDS;
     s.apis = vec![open_api("a", &[0])];
     let r = run(&s);
     let served = admitted(&r, "a") as f64;
@@ -123,6 +124,14 @@ fn the_account_limit_is_configurable() {
         bound.sqrt(),
         Z,
     );
+    // The time series count the same requests and 429s, beside the limit.
+    let dt = r.timeseries.interval_s;
+    let total = |m: &str| series(&r, "a", m).iter().map(|v| v * dt).sum::<f64>();
+    let a = &r.apis["a"];
+    assert!((total("requests_rps") - a.requests as f64).abs() < 1e-6);
+    assert!((total("throttled_rps") - a.throttled as f64).abs() < 1e-6);
+    assert!(a.throttled > 0);
+    assert!(series(&r, "a", "rate_limit").iter().all(|&v| v == 1000.0));
 }
 
 /// A stage of 100/s (burst 50) with a route limited to 30/s (burst 10),

@@ -280,3 +280,47 @@ fn init_over_10s_runs_again_inside_the_invoke() {
     let p50 = snap.workloads["w"].latency_ms.p50.expect("one latency");
     assert!((p50 - 12_001.0).abs() < 12.0, "latency {p50} ms");
 }
+
+/// A provisioned environment re-initialises after `max_lifetime` and that
+/// init is billed (aws-facts 1.1). Four provisioned environments, 2 s
+/// init, L = 10 min, least-recently-used routing at 5 requests/s (each
+/// environment is picked about every 0.8 s, so it re-initialises within a
+/// second of expiring): each re-initialises once per L + 2 s, i.e.
+/// floor((T - L) / (L + 2 s)) + 1 = 11 times in 2 h, give or take the one
+/// at the end. The bill is exact: every GB-s billed is 100 ms per
+/// invocation or 2 s per cold start or re-initialisation.
+#[test]
+fn provisioned_reinitialisation_is_counted_and_billed() {
+    let secs = 2 * 3600;
+    let mut f = lambda("f", vec![Step::Io(Dist::Const(0.1))]);
+    f.init = Dist::Const(2.0);
+    f.provisioned_concurrency = 4;
+    f.routing = Routing::Lru;
+    f.max_lifetime = Some(600 * SECONDS);
+    let s = scenario(
+        simulation(secs, 0, 77),
+        vec![workload(
+            "w",
+            Target::Lambda(0),
+            Arrival::Poisson { rate: 5.0 },
+        )],
+        vec![f],
+    );
+    let r = run(&s);
+    let f = &r.functions["f"];
+    let per_env = (secs - 600) / 602 + 1;
+    assert!(
+        f.provisioned_reinits.abs_diff(4 * per_env) <= 4,
+        "{} re-inits, expected about {}",
+        f.provisioned_reinits,
+        4 * per_env
+    );
+    let gb = 1769.0 / 1024.0;
+    let billed = f.gb_seconds + f.provisioned_gb_seconds;
+    let expected =
+        gb * (0.1 * f.invocations as f64 + 2.0 * (f.cold_starts + f.provisioned_reinits) as f64);
+    assert!(
+        (billed - expected).abs() <= 1e-9 * expected,
+        "{billed} GB-s billed, expected {expected}"
+    );
+}

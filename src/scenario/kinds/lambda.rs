@@ -25,6 +25,8 @@ mod asynchronous;
 
 pub use steps::RawStep;
 
+use super::table::sdk_retry::{self, RawSdkRetry};
+
 /// `[[lambda]]`.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,6 +57,9 @@ pub struct RawLambda {
     pub async_dispatch: Option<String>,
     /// Log output per invocation \[KB\] (CloudWatch Logs ingestion cost).
     pub log_kb: Option<f64>,
+    /// The SDK retry policy of the function's DynamoDB requests (overrides
+    /// each table's).
+    pub sdk_retry: Option<RawSdkRetry>,
 }
 
 impl Required for RawLambda {
@@ -75,6 +80,7 @@ impl Kind for RawLambda {
             v,
             "destinations",
         ));
+        missing.extend(strip_sub::<RawSdkRetry>(cx, path, v, "sdk_retry"));
         missing
     }
 
@@ -295,6 +301,16 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         MAX_LOG_KB,
         "KB logged per invocation (CloudWatch Logs ingestion); default 0.3 = Lambda's START/END/REPORT lines alone (aws-facts 10.3)",
     );
+    let sdk_retry = r
+        .sdk_retry
+        .as_ref()
+        .map(|s| sdk_retry::sdk_retry(cx, &p("sdk_retry"), s));
+    if sdk_retry.is_some() && !steps.iter().any(|s| matches!(s, Step::Table { .. })) {
+        cx.warn(
+            &p("sdk_retry"),
+            "`sdk_retry` has no effect: the function makes no DynamoDB calls (it applies to its table call steps only)",
+        );
+    }
     if cx.problems.len() > before {
         return None;
     }
@@ -315,5 +331,6 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         triggers: Vec::new(),
         async_invoke,
         log_kb,
+        sdk_retry,
     })
 }

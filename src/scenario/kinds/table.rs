@@ -8,16 +8,20 @@
 use toml::Value;
 
 use super::{Given, Kind};
-use crate::model::limits::{self, secs};
+use crate::model::limits;
 use crate::model::*;
 use crate::scenario::context::Cx;
 use crate::scenario::locate::FieldPath;
 use crate::scenario::raw::Required;
 use crate::scenario::shape::{strip_each, strip_sub};
+use crate::scenario::validate::{choice, dist, dur, in_range, int_in};
 
 #[path = "table_gsi.rs"]
 mod gsi;
-use crate::scenario::validate::{choice, dist, dur, dur_in, in_range, int_in};
+#[path = "sdk_retry.rs"]
+pub(super) mod sdk_retry;
+
+use sdk_retry::RawSdkRetry;
 
 /// `[[table]]`.
 #[derive(Debug, serde::Deserialize)]
@@ -68,22 +72,12 @@ pub struct RawDax {
     pub nodes: Option<i64>,
 }
 
-/// `sdk_retry = { ... }` of a table.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RawSdkRetry {
-    pub max_attempts: Option<i64>,
-    pub base: Option<String>,
-    pub max_backoff: Option<String>,
-}
-
 impl Required for RawTable {
     const REQUIRED: &'static [&'static str] = &["name"];
 }
 impl Required for RawDax {
     const REQUIRED: &'static [&'static str] = &["hit_ratio"];
 }
-impl Required for RawSdkRetry {}
 
 impl Kind for RawTable {
     type Model = Table;
@@ -252,52 +246,9 @@ fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
             hit_latency,
         }
     });
-    let standard = SdkRetry::standard();
     let sdk_retry = match &r.sdk_retry {
-        None => standard,
-        Some(s) => {
-            let sp = p("sdk_retry");
-            let max_attempts = int_in(
-                cx,
-                &sp.join("max_attempts"),
-                s.max_attempts,
-                standard.max_attempts.into(),
-                (1, i64::from(MAX_SDK_ATTEMPTS)),
-                "it counts the first attempt; 1 = no retries (SDK defaults: 3 to 10)",
-            ) as u32;
-            let wait = (0, secs(limits::MAX_RETRY_WAIT_S));
-            let hint = "SDKs cap their backoff at 20s (aws-facts 5.4); slsim allows up to 1h";
-            let base = dur_in(
-                cx,
-                &sp.join("base"),
-                &s.base,
-                standard.base,
-                wait,
-                "0s..=1h",
-                hint,
-            );
-            let max_backoff = dur_in(
-                cx,
-                &sp.join("max_backoff"),
-                &s.max_backoff,
-                standard.max_backoff,
-                wait,
-                "0s..=1h",
-                hint,
-            );
-            if max_backoff < base {
-                cx.err(
-                    &sp.join("max_backoff"),
-                    "max_backoff is below base",
-                    "the cap must be >= the base backoff",
-                );
-            }
-            SdkRetry {
-                max_attempts,
-                base,
-                max_backoff,
-            }
-        }
+        None => SdkRetry::standard(),
+        Some(s) => sdk_retry::sdk_retry(cx, &p("sdk_retry"), s),
     };
     let size_gb = r.size_gb.map(|v| {
         in_range(
@@ -454,6 +405,5 @@ mod tests {
     #[test]
     fn nested_required_fields_are_required() {
         assert_required::<RawDax>();
-        assert_required::<RawSdkRetry>();
     }
 }

@@ -5,7 +5,7 @@
 
 use indexmap::IndexMap;
 
-use super::{Admit, ApiCall, ApiGateway, ApiStats, Apis, Phase};
+use super::{Admit, ApiCall, ApiGateway, ApiSeries, ApiStats, Apis, Phase};
 use crate::model::Scenario;
 use crate::services::lambda;
 use crate::services::token_bucket::TokenBucket;
@@ -20,7 +20,7 @@ pub const DEADLINE: u8 = 0;
 impl Service for Apis {
     const LABEL: &'static str = "api";
     const BACKLOG: &'static str = "calls in progress";
-    const SERIES: usize = 0;
+    const SERIES: usize = 3;
     type Stats = ApiStats;
 
     fn count(m: &Scenario) -> usize {
@@ -30,15 +30,24 @@ impl Service for Apis {
     fn build(b: &mut Build<'_>) -> Self {
         let m = b.model;
         let max_call: Vec<_> = m.lambdas.iter().map(lambda::longest_call).collect();
+        let acc = m.simulation.api_account;
         let list = m
             .apis
             .iter()
             .map(|a| {
                 let (rng, keys) = (b.rng(&a.name, "api"), b.rng(&a.name, "api-keys"));
-                ApiGateway::new(a, rng, keys, &max_call, b.warmup)
+                let series = ApiSeries {
+                    requests: b.sum(&a.name, "requests_rps", "requests/s", b.per_s),
+                    throttled: b.sum(&a.name, "throttled_rps", "requests/s", b.per_s),
+                };
+                // The limit beside the use: the stage's rate, at most the
+                // account's (shared with the other APIs).
+                let limit = b.max(&a.name, "rate_limit", "requests/s");
+                b.rec
+                    .fill(limit, a.stage.map_or(acc.rate, |s| s.rate.min(acc.rate)));
+                ApiGateway::new(a, rng, keys, &max_call, b.warmup, series)
             })
             .collect();
-        let acc = m.simulation.api_account;
         Apis {
             list,
             account: TokenBucket::full(acc.rate, acc.burst),
@@ -161,9 +170,11 @@ pub fn call(w: &mut World, cx: &mut Cx, a: usize, route: usize, parent: FrameRef
     if measured {
         api.counters.requests += 1;
     }
+    w.rec.add(api.series.requests, now, 1.0);
     let (phase, delay, identity) = match api.admit(route, now, &mut apis.account) {
         Admit::Throttled(by) => {
             let outcome = Outcome::new(End::Throttled, Kind::Api);
+            w.rec.add(api.series.throttled, now, 1.0);
             if measured {
                 api.counters.throttled += 1;
                 api.counters.throttled_by[by as usize] += 1;

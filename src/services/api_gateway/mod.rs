@@ -20,6 +20,7 @@ pub use stats::ApiStats;
 
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime};
+use crate::metrics::SeriesId;
 use crate::model::{self, ApiType};
 use crate::services::deadlines::Deadlines;
 use crate::services::token_bucket::TokenBucket;
@@ -79,6 +80,15 @@ pub enum Admit {
     /// The Lambda authorizer is invoked for `identity` after this delay
     /// (overhead) \[ns\]: no cached result.
     Authorize(SimDuration, u32),
+}
+
+/// Time-series handles of an API (per interval, warm-up included).
+#[derive(Clone, Copy, Debug)]
+pub struct ApiSeries {
+    /// Requests received \[requests/s\].
+    pub requests: SeriesId,
+    /// Requests answered 429 by a token bucket or a quota \[requests/s\].
+    pub throttled: SeriesId,
 }
 
 /// Counters over the measured window.
@@ -193,6 +203,8 @@ pub struct ApiGateway {
     pub route_target: Vec<u16>,
     /// Counters.
     pub counters: ApiCounters,
+    /// Its time series.
+    pub series: ApiSeries,
     /// Integration deadlines of calls whose route needs a timer.
     pub deadlines: Deadlines,
     /// Per route: size of a successful response \[KB\].
@@ -228,6 +240,7 @@ impl ApiGateway {
         key_rng: SimRng,
         max_call_ns: &[SimDuration],
         warmup: SimTime,
+        series: ApiSeries,
     ) -> Self {
         let bucket = |t: &model::Throttle| TokenBucket::full(t.rate, t.burst);
         let (auth, cognito, lambda_auth) = match &cfg.auth {
@@ -271,6 +284,7 @@ impl ApiGateway {
             _ => 0,
         };
         Self {
+            series,
             name: cfg.name.clone(),
             kind: cfg.kind,
             cache_size_gb: cfg.cache.as_ref().map_or(0.0, |c| c.size_gb),

@@ -65,6 +65,19 @@ impl Function {
     }
 }
 
+impl Function {
+    /// Records billing for the re-initialisation of a provisioned
+    /// environment that took `init`: billed like an invocation's init
+    /// (aws-facts 1.1: the init of recycled provisioned environments is
+    /// billed; 1.5: INIT billed like duration), at the provisioned
+    /// duration price (an assumption: the environment is a provisioned one).
+    #[cold]
+    pub(super) fn bill_reinit(&mut self, init: SimDuration) {
+        self.counters.reinits += 1;
+        self.counters.provisioned_gb_seconds += billed_ms(init) as f64 * 1e-3 * self.memory_gb();
+    }
+}
+
 /// Billed duration \[ms\] of an invocation that took `ns` (init included):
 /// rounded up to 1 ms, at least 1 ms.
 #[inline]

@@ -114,7 +114,8 @@ enum EnvState {
 struct Env {
     state: EnvState,
     provisioned: bool,
-    created: SimTime,
+    /// When it has lived `max_lifetime` (`SimTime::MAX`: never).
+    expires: SimTime,
     idle_since: SimTime,
 }
 
@@ -143,6 +144,9 @@ pub struct FunctionCounters {
     pub ended: u64,
     /// Sum of init durations \[ns\].
     pub init_sum: f64,
+    /// Provisioned environments re-initialised (after `max_lifetime` or a
+    /// timeout); their init is billed in `provisioned_gb_seconds`.
+    pub reinits: u64,
 }
 
 /// Time-series handles of a function.
@@ -225,7 +229,8 @@ pub struct Function {
     pub async_pending: u64,
     init: Dist,
     keep_alive: SimDuration,
-    max_lifetime: Option<SimDuration>,
+    /// `SimDuration::MAX` when environments are never recycled.
+    max_lifetime: SimDuration,
     reserved: Option<u32>,
     /// Provisioned environments configured.
     pub provisioned: u32,
@@ -287,7 +292,7 @@ impl Function {
             async_pending: 0,
             init: cfg.init.clone(),
             keep_alive: cfg.keep_alive,
-            max_lifetime: cfg.max_lifetime,
+            max_lifetime: cfg.max_lifetime.unwrap_or(SimDuration::MAX),
             reserved: cfg.reserved_concurrency,
             provisioned: cfg.provisioned_concurrency,
             envs: Vec::new(),
@@ -333,7 +338,7 @@ impl Function {
         let env = Env {
             state,
             provisioned,
-            created: now,
+            expires: now.saturating_add(self.max_lifetime),
             idle_since: now,
         };
         if let Some(i) = self.free_envs.pop() {
@@ -346,8 +351,7 @@ impl Function {
     }
 
     fn too_old(&self, env: u32, now: SimTime) -> bool {
-        self.max_lifetime
-            .is_some_and(|l| now >= self.envs[env as usize].created.saturating_add(l))
+        now >= self.envs[env as usize].expires
     }
 
     fn concurrency_room(&self, account: &Account) -> bool {
@@ -425,10 +429,15 @@ impl Function {
     }
 
     /// The request-rate limits of a synchronous invoke: the account's, then
-    /// the function's own.
+    /// the function's own. Both windows are the second containing `now`,
+    /// found at most once.
     #[inline]
     fn admit_rate(&mut self, now: SimTime, account: &mut Account) -> bool {
-        account.rate.try_take(now) && self.rate.try_take(now)
+        let a = &mut account.rate;
+        if now >= a.end() {
+            a.start(now);
+        }
+        a.take() && self.rate.take(now, a.end())
     }
 
     fn take_concurrency(&mut self, account: &mut Account) {
@@ -523,9 +532,12 @@ impl Function {
     /// init duration. The caller must schedule [`Function::reinit_done`].
     fn reinit_now(&mut self, env: u32, now: SimTime) -> SimDuration {
         let after = self.init.sample_ns(&mut self.rng).min(self.pc_init_cap);
+        if now >= self.busy.warmup() {
+            self.bill_reinit(after);
+        }
         let e = &mut self.envs[env as usize];
         e.state = EnvState::Initialising;
-        e.created = now + after;
+        e.expires = (now + after).saturating_add(self.max_lifetime);
         after
     }
 

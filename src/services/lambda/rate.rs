@@ -42,28 +42,38 @@ impl RateWindow {
         }
     }
 
-    /// Starts the window containing `now` if `now` is past the one in
-    /// progress; returns whether it did.
+    /// End of the window in progress \[ns\].
     #[inline]
-    fn roll(&mut self, now: SimTime) -> bool {
-        if now < self.end {
-            return false;
-        }
-        self.end = (now / SECONDS + 1) * SECONDS;
-        self.count = 0;
-        true
+    pub fn end(&self) -> SimTime {
+        self.end
     }
 
-    /// Counts a request at `now` if the window has room.
+    /// Starts the window containing `now` (which is past the one in
+    /// progress).
+    #[cold]
+    pub fn start(&mut self, now: SimTime) {
+        self.end = (now / SECONDS + 1) * SECONDS;
+        self.count = 0;
+    }
+
+    /// Counts a request in the window in progress if it has room.
     #[inline]
-    pub fn try_take(&mut self, now: SimTime) -> bool {
-        self.roll(now);
+    pub fn take(&mut self) -> bool {
         if self.count < self.limit {
             self.count += 1;
             true
         } else {
             false
         }
+    }
+
+    /// Counts a request at `now` if the window has room.
+    #[inline]
+    pub fn try_take(&mut self, now: SimTime) -> bool {
+        if now >= self.end {
+            self.start(now);
+        }
+        self.take()
     }
 }
 
@@ -99,19 +109,34 @@ impl FunctionRate {
     /// Counts a request at `now` if the function's rate allows it.
     #[inline]
     pub fn try_take(&mut self, now: SimTime) -> bool {
+        self.take(now, (now / SECONDS + 1) * SECONDS)
+    }
+
+    /// [`FunctionRate::try_take`] when the caller knows `end`, the end of
+    /// the second containing `now`.
+    #[inline]
+    pub fn take(&mut self, now: SimTime, end: SimTime) -> bool {
         let w = &mut self.window;
         if now >= w.end {
-            // The last window was full (a request found no room): the
-            // rate scaled up meanwhile.
-            if w.count > w.limit {
-                w.limit = (w.limit + FUNCTION_RPS_STEP / 10).min(self.ceiling);
-            }
-            w.roll(now);
+            self.next_window(end);
         }
+        let w = &mut self.window;
         // Rejected requests are counted too (count > limit marks a full
         // window); they cannot overflow a u64.
         w.count += 1;
         w.count <= w.limit
+    }
+
+    #[cold]
+    fn next_window(&mut self, end: SimTime) {
+        let w = &mut self.window;
+        // The last window was full (a request found no room): the rate
+        // scaled up meanwhile.
+        if w.count > w.limit {
+            w.limit = (w.limit + FUNCTION_RPS_STEP / 10).min(self.ceiling);
+        }
+        w.end = end;
+        w.count = 0;
     }
 }
 

@@ -33,8 +33,12 @@ pub struct FunctionStats {
     pub mean_environments: f64,
     /// Billed compute [GB-s], init included, on-demand environments.
     pub gb_seconds: f64,
-    /// Billed compute [GB-s] run on provisioned environments.
+    /// Billed compute [GB-s] run on provisioned environments, their
+    /// re-initialisations included.
     pub provisioned_gb_seconds: f64,
+    /// Provisioned environments re-initialised in the run (after
+    /// `max_lifetime` or a timeout).
+    pub provisioned_reinits: u64,
     /// Mean invocation duration, init excluded \[ms\]; `None` without
     /// ended invocations.
     pub mean_duration_ms: Option<f64>,
@@ -67,6 +71,7 @@ impl Default for FunctionStats {
             mean_environments: 0.0,
             gb_seconds: 0.0,
             provisioned_gb_seconds: 0.0,
+            provisioned_reinits: 0,
             mean_duration_ms: None,
             mean_init_ms: None,
             memory_mb: 0,
@@ -95,6 +100,7 @@ pub fn collect(f: &mut Function, c: &mut Collect<'_>) -> FunctionStats {
         mean_environments: c.mean(f.live.area()),
         gb_seconds: k.gb_seconds,
         provisioned_gb_seconds: k.provisioned_gb_seconds,
+        provisioned_reinits: k.reinits,
         mean_duration_ms: (k.ended > 0).then(|| k.duration_sum / k.ended as f64 / 1e6),
         mean_init_ms: (k.cold_starts > 0).then(|| k.init_sum / k.cold_starts as f64 / 1e6),
         memory_mb: f.memory_mb,

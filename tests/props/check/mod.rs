@@ -2,8 +2,11 @@
 //! files: exit status, no panic, conservation, no NaN / inf / -0, monotone
 //! percentiles at most the max, and that the files come from one run.
 //! The CSV checks are in `csv_files`, the conservation of queues, asynchronous
-//! invocations and topics in `services`.
+//! invocations and topics in `services`, the apis' counts in `apis`, the
+//! cost section in `cost`.
 
+pub mod apis;
+pub mod cost;
 mod csv_files;
 mod services;
 
@@ -111,6 +114,11 @@ pub struct Expect {
     /// summary.json must report.
     pub queues: Vec<String>,
     pub topics: Vec<String>,
+    /// The names of the scenario's apis, each of which summary.json must
+    /// report.
+    pub apis: Vec<String>,
+    /// `[cost] projection`: `"repeat"` or `"once"`.
+    pub projection: &'static str,
 }
 
 /// All problems found in a run (empty: it passed).
@@ -182,7 +190,8 @@ pub fn check(run: &Run, want: &Expect) -> Vec<String> {
     }
     p.extend(summary_checks(&json));
     p.extend(services::service_checks(&json, &want.queues, &want.topics));
-    p.extend(cost_checks(&json));
+    p.extend(apis::api_checks(&json, &want.apis));
+    p.extend(cost::cost_checks(&json, want.projection));
     let lat_rows = csv_rows(
         &lat,
         "latency.csv",
@@ -356,37 +365,6 @@ fn summary_checks(json: &Value) -> Vec<String> {
                 ));
             }
         }
-    }
-    p
-}
-
-/// Costs are never negative; the cost per million requests is defined
-/// exactly when a request arrived.
-fn cost_checks(json: &Value) -> Vec<String> {
-    let mut p = Vec::new();
-    fn neg(v: &Value, path: &str, p: &mut Vec<String>) {
-        match v {
-            Value::Number(n) if n.as_f64().is_some_and(|x| x < 0.0) => {
-                p.push(format!("summary.json: negative cost {n} at {path}"))
-            }
-            Value::Object(m) => m
-                .iter()
-                .for_each(|(k, x)| neg(x, &format!("{path}.{k}"), p)),
-            _ => {}
-        }
-    }
-    neg(&json["cost"], "cost", &mut p);
-    let requests: u64 = json["workloads"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(_, w)| u(w, "requests"))
-        .sum();
-    let per_million = &json["cost"]["per_million_requests_usd"];
-    if (requests == 0) != per_million.is_null() {
-        p.push(format!(
-            "{requests} requests but cost.per_million_requests_usd = {per_million}"
-        ));
     }
     p
 }

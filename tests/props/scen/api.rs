@@ -1,63 +1,12 @@
-//! Workloads and API Gateway apis: strategies and rendering.
+//! API Gateway apis: strategies and rendering (type, stage, route and
+//! usage-plan limits, authorizers, the response cache, routes).
 
-use super::values::{arrival, dec, dist, us, Arrival, D};
-use super::{q, Node, Scen};
+use super::values::{dec, dist, us, D};
+use super::{q, Scen};
 use proptest::collection::vec;
 use proptest::option::weighted as maybe;
 use proptest::prelude::*;
 use std::fmt::Write;
-
-#[derive(Clone, Debug)]
-pub struct Retry {
-    pub max_attempts: Option<u32>,
-    pub backoff: Option<D>,
-}
-
-#[derive(Clone, Debug)]
-pub struct Workload {
-    /// Index into apis then lambdas (modulo their total).
-    pub target: usize,
-    /// When set and the scenario has queues or topics: index into queues
-    /// then topics instead (modulo their total).
-    pub to_messages: Option<usize>,
-    pub arrival: Arrival,
-    /// scale x 4
-    pub scale: Option<u32>,
-    /// Weight x 10 per route index of the target api (`None`: route absent).
-    pub routes: Option<Vec<Option<u32>>>,
-    pub retry: Option<Retry>,
-}
-
-pub(super) fn workload() -> impl Strategy<Value = Workload> {
-    // A backoff needs a finite mean (at most 1 h): no Pareto shape <= 1.
-    let backoff = dist(500_000).prop_map(|d| match d {
-        D::Pareto(s, k) => D::Pareto(s, k.max(15)),
-        d => d,
-    });
-    let retry =
-        (maybe(0.7, 1u32..=5), maybe(0.6, backoff)).prop_map(|(max_attempts, backoff)| Retry {
-            max_attempts,
-            backoff,
-        });
-    (
-        0usize..8,
-        arrival(),
-        maybe(0.3, 0u32..=8),
-        maybe(0.5, vec(maybe(0.7, 1u32..=100), 4)),
-        maybe(0.5, retry),
-        maybe(0.45, 0usize..6),
-    )
-        .prop_map(
-            |(target, arrival, scale, routes, retry, to_messages)| Workload {
-                target,
-                to_messages,
-                arrival,
-                scale,
-                routes,
-                retry,
-            },
-        )
-}
 
 #[derive(Clone, Debug)]
 pub struct Cache {
@@ -72,19 +21,174 @@ const CACHE_SIZES: [&str; 8] = ["0.5", "1.6", "6.1", "13.5", "28.4", "58.2", "11
 const METHODS: [&str; 8] = [
     "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY",
 ];
+const COGNITO_PLANS: [&str; 3] = ["lite", "essentials", "plus"];
+const QUOTA_PERIODS: [&str; 3] = ["day", "week", "month"];
+
+/// `auth`, in its three forms.
+#[derive(Clone, Debug)]
+pub enum Auth {
+    /// `auth = "<latency>"`: an authorizer the gateway runs itself.
+    Latency(D),
+    /// `auth = { lambda = ..., cache_ttl = ..., identities = ... }`.
+    Lambda {
+        /// Index of the function (modulo the functions).
+        function: usize,
+        /// [ms], 0..=3,600,000 (0: no cache).
+        cache_ttl_ms: Option<u32>,
+        /// 1..=1e7
+        identities: Option<u32>,
+    },
+    /// `auth = { cognito = ..., mau = ..., latency = ... }`.
+    Cognito {
+        /// Index into [`COGNITO_PLANS`].
+        plan: usize,
+        /// 0..=1e9
+        mau: u32,
+        latency: Option<D>,
+    },
+}
+
+fn auth() -> impl Strategy<Value = Auth> {
+    prop_oneof![
+        2 => dist(20_000).prop_map(Auth::Latency),
+        2 => (
+            0usize..4,
+            // Off, expiring within the run, or up to the 3600 s bound.
+            maybe(0.7, prop_oneof![Just(0u32), 1u32..=3000, 0u32..=3_600_000]),
+            maybe(0.7, prop_oneof![1u32..=50, 1u32..=10_000_000]),
+        )
+            .prop_map(|(function, cache_ttl_ms, identities)| Auth::Lambda {
+                function,
+                cache_ttl_ms,
+                identities,
+            }),
+        1 => (
+            0..COGNITO_PLANS.len(),
+            prop_oneof![0u32..=100_000, 0u32..=1_000_000_000],
+            maybe(0.4, dist(20_000)),
+        )
+            .prop_map(|(plan, mau, latency)| Auth::Cognito { plan, mau, latency }),
+    ]
+}
+
+/// A token bucket's `rate_limit` x 10 [requests/s] and `burst`, each
+/// optional (both `None`: no bucket).
+#[derive(Clone, Debug)]
+pub struct Limit {
+    pub rate: Option<u32>,
+    pub burst: Option<u32>,
+}
+
+/// A bucket: a third of them tight (both values low enough to throttle
+/// the few thousand requests of a run: a missing burst takes the outer
+/// bucket's, 5000 for the account's), the others anything up to the
+/// bounds (1e6 requests/s, 1e6 requests).
+pub(super) fn limit() -> impl Strategy<Value = Limit> {
+    prop_oneof![
+        1 => (1u32..=500, 1u32..=50).prop_map(|(r, b)| Limit {
+            rate: Some(r),
+            burst: Some(b),
+        }),
+        2 => (
+            maybe(0.7, prop_oneof![1u32..=500, 1u32..=10_000_000]),
+            maybe(0.5, prop_oneof![1u32..=50, 1u32..=1_000_000]),
+        )
+            .prop_map(|(rate, burst)| Limit { rate, burst }),
+    ]
+}
+
+impl Limit {
+    pub(super) fn parts(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if let Some(r) = self.rate {
+            v.push(format!("rate_limit = {}", dec(r, 1)));
+        }
+        if let Some(b) = self.burst {
+            v.push(format!("burst = {b}"));
+        }
+        v
+    }
+}
+
+/// `usage_plan = { ... }`.
+#[derive(Clone, Debug)]
+pub struct UsagePlan {
+    /// 1..=10000
+    pub keys: u32,
+    pub limit: Limit,
+    /// Requests per key per period, and the period (index into
+    /// [`QUOTA_PERIODS`]; `None`: the default, a day).
+    pub quota: Option<(u64, Option<usize>)>,
+}
+
+fn usage_plan() -> impl Strategy<Value = UsagePlan> {
+    (
+        prop_oneof![1u32..=5, 1u32..=10_000],
+        limit(),
+        maybe(
+            0.6,
+            (
+                prop_oneof![1u64..=300, 1u64..=1_000_000_000_000],
+                maybe(0.6, 0..QUOTA_PERIODS.len()),
+            ),
+        ),
+    )
+        .prop_map(|(keys, limit, quota)| UsagePlan { keys, limit, quota })
+}
+
+/// One route of an api.
+#[derive(Clone, Debug)]
+pub struct Route {
+    /// Index into [`METHODS`].
+    pub method: usize,
+    /// Path variant.
+    pub path: u8,
+    /// Target function index (modulo the functions).
+    pub target: usize,
+    /// The route's own bucket, if any.
+    pub limit: Option<Limit>,
+    /// `response_kb` x 10 (0..=10240 KB).
+    pub response_kb: Option<u32>,
+}
+
+fn route() -> impl Strategy<Value = Route> {
+    (
+        0..METHODS.len(),
+        0u8..4,
+        0usize..4,
+        maybe(0.25, limit()),
+        maybe(0.3, prop_oneof![0u32..=100, 0u32..=102_400]),
+    )
+        .prop_map(|(method, path, target, limit, response_kb)| Route {
+            method,
+            path,
+            target,
+            limit,
+            response_kb,
+        })
+}
 
 #[derive(Clone, Debug)]
 pub struct Api {
-    pub rest: bool,
-    pub rate_limit: Option<u32>,
-    pub burst: Option<u32>,
+    /// `type`: `Some(true)` rest, `Some(false)` http, `None` not written
+    /// (rest).
+    pub kind: Option<bool>,
+    /// The stage's bucket.
+    pub stage: Limit,
     /// ms; clamped to the type's range when rendered
     pub timeout_ms: Option<u32>,
+    /// The gateway overhead (`None`: the type's default).
     pub latency: Option<D>,
-    pub auth: Option<D>,
+    pub auth: Option<Auth>,
+    pub usage_plan: Option<UsagePlan>,
     pub cache: Option<Cache>,
-    /// (method index, path variant, target lambda index)
-    pub routes: Vec<(usize, u8, usize)>,
+    pub routes: Vec<Route>,
+}
+
+impl Api {
+    pub fn rest(&self) -> bool {
+        self.kind.unwrap_or(true)
+    }
 }
 
 pub(super) fn api() -> impl Strategy<Value = Api> {
@@ -100,24 +204,29 @@ pub(super) fn api() -> impl Strategy<Value = Api> {
             hit_latency,
             size,
         });
+    // The stage: often none (only the account's bucket).
+    let stage = prop_oneof![
+        1 => Just(Limit { rate: None, burst: None }),
+        1 => limit(),
+    ];
     (
-        any::<bool>(),
-        maybe(0.5, prop_oneof![1u32..=50, 1u32..=10_000]),
-        maybe(0.4, 1u32..=5000),
+        maybe(0.85, any::<bool>()),
+        stage,
         maybe(0.4, prop_oneof![50u32..=500, 50u32..=300_000]),
         maybe(0.4, dist(20_000)),
-        maybe(0.4, dist(20_000)),
+        maybe(0.6, auth()),
+        maybe(0.4, usage_plan()),
         maybe(0.4, cache),
-        vec((0..METHODS.len(), 0u8..4, 0usize..4), 1..=4),
+        vec(route(), 1..=4),
     )
         .prop_map(
-            |(rest, rate_limit, burst, timeout_ms, latency, auth, cache, routes)| Api {
-                rest,
-                rate_limit,
-                burst,
+            |(kind, stage, timeout_ms, latency, auth, usage_plan, cache, routes)| Api {
+                kind,
+                stage,
                 timeout_ms,
                 latency,
                 auth,
+                usage_plan,
                 cache,
                 routes,
             },
@@ -125,71 +234,13 @@ pub(super) fn api() -> impl Strategy<Value = Api> {
 }
 
 impl Scen {
-    pub(super) fn render_workload(&self, t: &mut String, i: usize) {
-        let w = &self.workloads[i];
-        let _ = writeln!(t, "\n[[workload]]\nname = {}", q(&self.name("wl", i)));
-        let messages = self.queues.len() + self.topics.len();
-        let targets = self.apis.len() + self.lambdas.len();
-        let k = w.target % targets;
-        match w.to_messages {
-            Some(m) if messages > 0 => {
-                let m = m % messages;
-                let target = if m < self.queues.len() {
-                    Node::Queue(m)
-                } else {
-                    Node::Topic(m - self.queues.len())
-                };
-                let _ = writeln!(t, "target = {}", q(&self.node_name(target)));
-            }
-            _ if k < self.apis.len() => {
-                let _ = writeln!(t, "target = {}", q(&self.name("api", k)));
-                if let Some(ws) = &w.routes {
-                    let n = self.apis[k].routes.len();
-                    let parts: Vec<String> = ws
-                        .iter()
-                        .take(n)
-                        .enumerate()
-                        .filter_map(|(r, w)| {
-                            w.map(|w| format!("{} = {}", q(&self.route(k, r)), dec(w, 1)))
-                        })
-                        .collect();
-                    if !parts.is_empty() {
-                        let _ = writeln!(t, "routes = {{ {} }}", parts.join(", "));
-                    }
-                }
-            }
-            _ => {
-                let f = k - self.apis.len();
-                let _ = writeln!(t, "target = {}", q(&self.name("fn", f)));
-            }
-        }
-        let arrival = match self.long {
-            Some(l) => format!("poisson(rate={})", self.long_rate(l)),
-            None => w.arrival.render(),
-        };
-        let _ = writeln!(t, "arrival = {}", q(&arrival));
-        if let Some(s) = w.scale {
-            let _ = writeln!(t, "scale = {}", dec(s * 25, 2));
-        }
-        if let Some(r) = &w.retry {
-            let mut parts = Vec::new();
-            if let Some(n) = r.max_attempts {
-                parts.push(format!("max_attempts = {n}"));
-            }
-            if let Some(d) = &r.backoff {
-                parts.push(format!("backoff = {}", q(&d.render())));
-            }
-            let _ = writeln!(t, "retry = {{ {} }}", parts.join(", "));
-        }
-    }
-
-    fn route(&self, a: usize, k: usize) -> String {
-        let (m, v, _) = self.apis[a].routes[k];
-        let path = ["/items", "/items/{id}", "/x/y", "/"][usize::from(v) % 4];
+    pub(super) fn route(&self, a: usize, k: usize) -> String {
+        let r = &self.apis[a].routes[k];
+        let path = ["/items", "/items/{id}", "/x/y", "/"][usize::from(r.path) % 4];
         // Distinct per index, so no duplicate routes.
         format!(
             "{} {path}{}",
-            METHODS[m],
+            METHODS[r.method],
             if k == 0 {
                 String::new()
             } else {
@@ -201,24 +252,34 @@ impl Scen {
     pub(super) fn render_api(&self, t: &mut String, i: usize) {
         let a = &self.apis[i];
         let _ = writeln!(t, "\n[[api]]\nname = {}", q(&self.name("api", i)));
-        let _ = writeln!(t, "type = {}", q(if a.rest { "rest" } else { "http" }));
-        if let Some(r) = a.rate_limit {
-            let _ = writeln!(t, "rate_limit = {r}");
+        if let Some(rest) = a.kind {
+            let _ = writeln!(t, "type = {}", q(if rest { "rest" } else { "http" }));
         }
-        if let Some(b) = a.burst {
-            let _ = writeln!(t, "burst = {b}");
+        for p in a.stage.parts() {
+            let _ = writeln!(t, "{p}");
         }
         if let Some(ms) = a.timeout_ms {
-            let max = if a.rest { 300_000 } else { 30_000 };
+            let max = if a.rest() { 300_000 } else { 30_000 };
             let _ = writeln!(t, "timeout = {}", q(&us(ms.min(max) * 1000)));
         }
         if let Some(d) = &a.latency {
             let _ = writeln!(t, "latency = {}", q(&d.render()));
         }
-        if let Some(d) = &a.auth {
-            let _ = writeln!(t, "auth = {}", q(&d.render()));
+        if let Some(au) = &a.auth {
+            let _ = writeln!(t, "auth = {}", self.render_auth(au));
         }
-        if let (Some(c), true) = (&a.cache, a.rest) {
+        if let Some(u) = &a.usage_plan {
+            let mut parts = vec![format!("keys = {}", u.keys)];
+            parts.extend(u.limit.parts());
+            if let Some((n, period)) = u.quota {
+                parts.push(format!("quota = {n}"));
+                if let Some(k) = period {
+                    parts.push(format!("quota_period = {}", q(QUOTA_PERIODS[k])));
+                }
+            }
+            let _ = writeln!(t, "usage_plan = {{ {} }}", parts.join(", "));
+        }
+        if let (Some(c), true) = (&a.cache, a.rest()) {
             let mut parts = vec![format!("hit_ratio = {}", dec(c.hit_ratio, 2))];
             if let Some(s) = c.ttl_s {
                 parts.push(format!("ttl = \"{s}s\""));
@@ -232,15 +293,49 @@ impl Scen {
             let _ = writeln!(t, "cache = {{ {} }}", parts.join(", "));
         }
         let _ = writeln!(t, "routes = [");
-        for (k, &(_, _, f)) in a.routes.iter().enumerate() {
-            let target = self.name("fn", f % self.lambdas.len());
-            let _ = writeln!(
-                t,
-                "  {{ route = {}, target = {} }},",
-                q(&self.route(i, k)),
-                q(&target)
-            );
+        for (k, r) in a.routes.iter().enumerate() {
+            let target = self.name("fn", r.target % self.lambdas.len());
+            let mut parts = vec![
+                format!("route = {}", q(&self.route(i, k))),
+                format!("target = {}", q(&target)),
+            ];
+            parts.extend(r.limit.iter().flat_map(Limit::parts));
+            if let Some(kb) = r.response_kb {
+                parts.push(format!("response_kb = {}", dec(kb, 1)));
+            }
+            let _ = writeln!(t, "  {{ {} }},", parts.join(", "));
         }
         let _ = writeln!(t, "]");
+    }
+
+    fn render_auth(&self, a: &Auth) -> String {
+        match a {
+            Auth::Latency(d) => q(&d.render()),
+            Auth::Lambda {
+                function,
+                cache_ttl_ms,
+                identities,
+            } => {
+                let f = self.name("fn", function % self.lambdas.len());
+                let mut parts = vec![format!("lambda = {}", q(&f))];
+                if let Some(ms) = cache_ttl_ms {
+                    parts.push(format!("cache_ttl = \"{ms}ms\""));
+                }
+                if let Some(n) = identities {
+                    parts.push(format!("identities = {n}"));
+                }
+                format!("{{ {} }}", parts.join(", "))
+            }
+            Auth::Cognito { plan, mau, latency } => {
+                let mut parts = vec![
+                    format!("cognito = {}", q(COGNITO_PLANS[*plan])),
+                    format!("mau = {mau}"),
+                ];
+                if let Some(d) = latency {
+                    parts.push(format!("latency = {}", q(&d.render())));
+                }
+                format!("{{ {} }}", parts.join(", "))
+            }
+        }
     }
 }

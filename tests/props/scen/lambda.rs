@@ -9,9 +9,16 @@ use proptest::prelude::*;
 use slsim::model::RUNTIMES;
 use std::fmt::Write;
 
-const LAMBDA_TIMEOUTS: [&str; 5] = ["1s", "2s", "3s", "30s", "900s"];
+/// Whole seconds (1 s..=900 s), in several spellings.
+const LAMBDA_TIMEOUTS: [&str; 9] = [
+    "1s", "2s", "3s", "30s", "900s", "1000ms", "0.5m", "15m", "2e3ms",
+];
 const KEEP_ALIVES: [&str; 5] = ["0s", "100ms", "1s", "6m", "1h"];
-const LIFETIMES: [&str; 3] = ["500ms", "2s", "2h"];
+/// The last ones are at least [`LONG_LIFETIME`] (kept in a long run).
+const LIFETIMES: [&str; 7] = ["1ms", "500ms", "2s", "2h", "24h", "never", "4h"];
+/// The first lifetime a long run keeps: environments recycled every 2 h
+/// at most often, not every 500 ms for days.
+const LONG_LIFETIME: usize = 3;
 
 #[derive(Clone, Debug)]
 pub enum Step {
@@ -70,6 +77,8 @@ pub struct Lambda {
     pub steps: Vec<Step>,
     pub asynch: Option<Async>,
     pub triggers: Vec<Trigger>,
+    /// `log_kb` x 10.
+    pub log_kb: Option<u32>,
 }
 
 const EVENT_AGES: [&str; 3] = ["60s", "61s", "6h"];
@@ -132,7 +141,7 @@ pub(super) fn lambda() -> impl Strategy<Value = Lambda> {
         ),
         (
             maybe(0.3, 0usize..3),
-            maybe(0.2, 0..LIFETIMES.len()),
+            maybe(0.3, 0..LIFETIMES.len()),
             maybe(0.3, 0u32..=25),
             maybe(0.3, 0u32..=25),
             prop::bool::weighted(0.15),
@@ -141,13 +150,15 @@ pub(super) fn lambda() -> impl Strategy<Value = Lambda> {
         (
             maybe(0.4, asynch()),
             prop_oneof![1 => Just(Vec::new()), 1 => vec(trigger(), 1..=2)],
+            // Up to the 1 GB per invocation bound.
+            maybe(0.2, prop_oneof![0u32..=100, 0u32..=10_485_760]),
         ),
     )
         .prop_map(
             |(
                 (runtime, arm, memory_mb, timeout, init, keep_alive),
                 (routing, max_lifetime, reserved, provisioned, snap_start, steps),
-                (asynch, triggers),
+                (asynch, triggers, log_kb),
             )| Lambda {
                 runtime,
                 arm,
@@ -163,6 +174,7 @@ pub(super) fn lambda() -> impl Strategy<Value = Lambda> {
                 steps,
                 asynch,
                 triggers,
+                log_kb,
             },
         )
 }
@@ -197,14 +209,15 @@ impl Scen {
             let _ = writeln!(t, "routing = {}", q(["mru", "lru", "random"][k]));
         }
         if let Some(k) = l.max_lifetime {
-            // A long run recycles environments every 2 h at most often,
-            // not every 500 ms for days.
             let k = if self.long.is_some() {
-                LIFETIMES.len() - 1
+                k.max(LONG_LIFETIME)
             } else {
                 k
             };
             let _ = writeln!(t, "max_lifetime = {}", q(LIFETIMES[k]));
+        }
+        if let Some(kb) = l.log_kb {
+            let _ = writeln!(t, "log_kb = {}", dec(kb, 1));
         }
         if let Some(r) = l.reserved {
             let _ = writeln!(t, "reserved_concurrency = {r}");

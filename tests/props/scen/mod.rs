@@ -18,9 +18,10 @@
 //! grow without end (such a loop is valid, but its run is neither small nor
 //! bounded).
 //!
-//! One file per kind: `values` (distributions, arrivals), `sim`, `api`
-//! (and workloads), `lambda` (steps, asynchronous settings), `table`,
-//! `queue` (and triggers), `topic`.
+//! One file per kind: `values` (distributions, arrivals), `sim` (and
+//! `[cost]`), `workload`, `api` (limits, usage plans, authorizers),
+//! `lambda` (steps, asynchronous settings), `table`, `queue` (and
+//! triggers), `topic`.
 
 mod api;
 mod lambda;
@@ -29,8 +30,9 @@ mod sim;
 mod table;
 mod topic;
 mod values;
+mod workload;
 
-use api::{api, workload, Api, Workload};
+use api::{api, Api};
 use lambda::{lambda, Lambda};
 use proptest::collection::vec;
 use proptest::option::weighted as maybe;
@@ -39,6 +41,7 @@ use queue::{queue, Queue};
 use sim::{long, simulation, Long, Simulation};
 use table::{table, Table};
 use topic::{topic, Topic};
+use workload::{workload, Workload};
 
 /// A whole scenario, plus an optional `--seed` for the command line.
 #[derive(Clone)]
@@ -167,6 +170,11 @@ impl Scen {
     /// The names of the queues, as rendered.
     pub fn queue_names(&self) -> Vec<String> {
         (0..self.queues.len()).map(|k| self.name("q", k)).collect()
+    }
+
+    /// The names of the apis, as rendered.
+    pub fn api_names(&self) -> Vec<String> {
+        (0..self.apis.len()).map(|k| self.name("api", k)).collect()
     }
 
     /// The names of the topics, as rendered.

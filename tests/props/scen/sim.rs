@@ -1,5 +1,6 @@
 //! The `[simulation]` section: strategy and rendering.
 
+use super::api::{limit, Limit};
 use super::values::us;
 use super::{q, Scen};
 use proptest::option::weighted as maybe;
@@ -20,6 +21,55 @@ pub struct Simulation {
     pub interval_ms: Option<u32>,
     /// A small event budget, to exercise `stopped_early`.
     pub max_events: Option<u32>,
+    /// `start`: the clock time of t = 0.
+    pub start: Option<Start>,
+    /// `api_rate_limit` and `api_burst`: the account's API bucket.
+    pub api_account: Option<Limit>,
+    /// `[cost] projection`: `Some(true)` "once", `Some(false)` "repeat".
+    pub once: Option<bool>,
+}
+
+/// `[simulation] start`, in one of its accepted spellings.
+#[derive(Clone, Copy, Debug)]
+pub enum Start {
+    /// `"H:MM"` or `"HH:MM"` (hour, minute; a one-digit hour when below 10
+    /// and `short`).
+    HourMinute(u32, u32, bool),
+    /// `"HH:MM:SS"` with an optional fraction of 1..=9 digits.
+    Seconds(u32, u32, u32, Option<u32>),
+    /// `"24:00"` (the end of the day).
+    Midnight,
+    /// An unquoted TOML local time, `start = HH:MM:SS`.
+    Local(u32, u32, u32),
+}
+
+fn start() -> impl Strategy<Value = Start> {
+    prop_oneof![
+        (0u32..24, 0u32..60, any::<bool>()).prop_map(|(h, m, s)| Start::HourMinute(h, m, s)),
+        (0u32..24, 0u32..60, 0u32..60, maybe(0.5, 1u32..=999_999_999))
+            .prop_map(|(h, m, s, f)| Start::Seconds(h, m, s, f)),
+        Just(Start::Midnight),
+        (0u32..24, 0u32..60, 0u32..60).prop_map(|(h, m, s)| Start::Local(h, m, s)),
+    ]
+}
+
+impl Start {
+    fn render(self) -> String {
+        match self {
+            Start::HourMinute(h, m, true) => q(&format!("{h}:{m:02}")),
+            Start::HourMinute(h, m, false) => q(&format!("{h:02}:{m:02}")),
+            Start::Seconds(h, m, s, None) => q(&format!("{h:02}:{m:02}:{s:02}")),
+            Start::Seconds(h, m, s, Some(f)) => {
+                let frac = format!("{f:09}");
+                q(&format!(
+                    "{h:02}:{m:02}:{s:02}.{}",
+                    frac.trim_end_matches('0')
+                ))
+            }
+            Start::Midnight => q("24:00"),
+            Start::Local(h, m, s) => format!("{h:02}:{m:02}:{s:02}"),
+        }
+    }
 }
 
 pub(super) fn simulation() -> impl Strategy<Value = Simulation> {
@@ -32,6 +82,11 @@ pub(super) fn simulation() -> impl Strategy<Value = Simulation> {
         maybe(0.3, any::<bool>()),
         maybe(0.4, prop_oneof![Just(1u32), 1u32..=2000]),
         maybe(0.06, 1u32..=20_000),
+        (
+            maybe(0.25, start()),
+            maybe(0.25, limit()),
+            maybe(0.5, any::<bool>()),
+        ),
     )
         .prop_map(
             |(
@@ -43,6 +98,7 @@ pub(super) fn simulation() -> impl Strategy<Value = Simulation> {
                 free_tier,
                 interval_ms,
                 max_events,
+                (start, api_account, once),
             )| {
                 Simulation {
                     duration_ms,
@@ -53,6 +109,9 @@ pub(super) fn simulation() -> impl Strategy<Value = Simulation> {
                     free_tier,
                     interval_ms,
                     max_events,
+                    start,
+                    api_account,
+                    once,
                 }
             },
         )
@@ -137,6 +196,26 @@ impl Scen {
         }
         if let Some(m) = self.esm_max {
             let _ = writeln!(t, "esm_max_concurrency = {m}");
+        }
+        if let Some(st) = s.start {
+            let _ = writeln!(t, "start = {}", st.render());
+        }
+        for p in s.api_account.iter().flat_map(Limit::parts) {
+            let _ = writeln!(t, "api_{p}");
+        }
+        if let Some(once) = s.once {
+            let p = if once { "once" } else { "repeat" };
+            let _ = writeln!(t, "\n[cost]\nprojection = {}", q(p));
+        }
+    }
+
+    /// The cost projection the run uses: `"repeat"` (the default) or
+    /// `"once"`.
+    pub fn projection(&self) -> &'static str {
+        if self.sim.once == Some(true) {
+            "once"
+        } else {
+            "repeat"
         }
     }
 }

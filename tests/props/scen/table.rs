@@ -4,6 +4,7 @@ use super::values::{dec, dist, D};
 use super::{q, Scen};
 use proptest::option::weighted as maybe;
 use proptest::prelude::*;
+use slsim::model::DAX_NODE_TYPES;
 use std::fmt::Write;
 
 #[derive(Clone, Debug)]
@@ -15,10 +16,42 @@ pub struct Table {
     pub burst_seconds: Option<u32>,
     pub read_latency: Option<D>,
     pub write_latency: Option<D>,
-    /// hit ratio x 100, ttl [s], hit latency
-    pub dax: Option<(u32, Option<u32>, Option<D>)>,
+    pub dax: Option<Dax>,
     /// max_attempts, base [ms], max_backoff - base [ms]
     pub sdk_retry: Option<(Option<u32>, Option<u32>, Option<u32>)>,
+    /// `size_gb` x 10.
+    pub size_gb: Option<u32>,
+}
+
+/// A table's `dax` cluster.
+#[derive(Clone, Debug)]
+pub struct Dax {
+    /// hit ratio x 100
+    pub hit_ratio: u32,
+    /// ttl [s]
+    pub ttl_s: Option<u32>,
+    pub hit_latency: Option<D>,
+    /// Index into [`DAX_NODE_TYPES`].
+    pub node_type: Option<usize>,
+    /// 1..=11
+    pub nodes: Option<u32>,
+}
+
+fn dax() -> impl Strategy<Value = Dax> {
+    (
+        0u32..=100,
+        maybe(0.5, 0u32..=3600),
+        maybe(0.5, dist(2_000)),
+        maybe(0.5, 0..DAX_NODE_TYPES.len()),
+        maybe(0.5, 1u32..=11),
+    )
+        .prop_map(|(hit_ratio, ttl_s, hit_latency, node_type, nodes)| Dax {
+            hit_ratio,
+            ttl_s,
+            hit_latency,
+            node_type,
+            nodes,
+        })
 }
 
 pub(super) fn table() -> impl Strategy<Value = Table> {
@@ -29,10 +62,7 @@ pub(super) fn table() -> impl Strategy<Value = Table> {
         maybe(0.3, 0u32..=300),
         maybe(0.3, dist(20_000)),
         maybe(0.3, dist(20_000)),
-        maybe(
-            0.3,
-            (0u32..=100, maybe(0.5, 0u32..=3600), maybe(0.5, dist(2_000))),
-        ),
+        maybe(0.35, dax()),
         maybe(
             0.3,
             (
@@ -41,9 +71,21 @@ pub(super) fn table() -> impl Strategy<Value = Table> {
                 maybe(0.7, 0u32..=2000),
             ),
         ),
+        // Up to the 1 PB bound.
+        maybe(0.3, prop_oneof![0u32..=1000, 0u32..=10_000_000]),
     )
         .prop_map(
-            |(provisioned, peaks, strong, burst_seconds, read_latency, write_latency, dax, sdk)| {
+            |(
+                provisioned,
+                peaks,
+                strong,
+                burst_seconds,
+                read_latency,
+                write_latency,
+                dax,
+                sdk,
+                size_gb,
+            )| {
                 Table {
                     provisioned,
                     peaks,
@@ -53,6 +95,7 @@ pub(super) fn table() -> impl Strategy<Value = Table> {
                     write_latency,
                     dax,
                     sdk_retry: sdk,
+                    size_gb,
                 }
             },
         )
@@ -89,15 +132,24 @@ impl Scen {
         if let Some(d) = &tb.write_latency {
             let _ = writeln!(t, "write_latency = {}", q(&d.render()));
         }
-        if let Some((hr, ttl, lat)) = &tb.dax {
-            let mut parts = vec![format!("hit_ratio = {}", dec(*hr, 2))];
-            if let Some(s) = ttl {
+        if let Some(d) = &tb.dax {
+            let mut parts = vec![format!("hit_ratio = {}", dec(d.hit_ratio, 2))];
+            if let Some(s) = d.ttl_s {
                 parts.push(format!("ttl = \"{s}s\""));
             }
-            if let Some(d) = lat {
-                parts.push(format!("hit_latency = {}", q(&d.render())));
+            if let Some(l) = &d.hit_latency {
+                parts.push(format!("hit_latency = {}", q(&l.render())));
+            }
+            if let Some(k) = d.node_type {
+                parts.push(format!("node_type = {}", q(DAX_NODE_TYPES[k])));
+            }
+            if let Some(n) = d.nodes {
+                parts.push(format!("nodes = {n}"));
             }
             let _ = writeln!(t, "dax = {{ {} }}", parts.join(", "));
+        }
+        if let Some(g) = tb.size_gb {
+            let _ = writeln!(t, "size_gb = {}", dec(g, 1));
         }
         if let Some((n, base, extra)) = &tb.sdk_retry {
             let mut parts = Vec::new();

@@ -2,6 +2,7 @@
 //! processes, rendered as scenario text (docs/scenario-format.md, "Values").
 
 use proptest::collection::vec;
+use proptest::option::weighted as maybe;
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
@@ -95,33 +96,54 @@ pub enum Arrival {
     /// rate x 10
     Poisson(u32),
     Constant(u32),
-    /// mean, peak - mean, period index
-    Diurnal(u32, u32, usize),
-    /// base, peak - base, every [ms], length in % of every
-    Burst(u32, u32, u32, u32),
+    /// mean, peak - mean, period index, offset in % of the period
+    Diurnal(u32, u32, usize, Option<u32>),
+    /// base, peak - base, every [ms], length in % of every, start [ms]
+    Burst(u32, u32, u32, u32, Option<u32>),
+    /// from x 10, to x 10 (not both 0), over [ms]
+    Ramp(u32, u32, u32),
     /// (gap to previous step [ms], rate)
     Steps(Vec<(u32, u32)>),
 }
 
 const PERIODS: [&str; 7] = ["50ms", "700ms", "2s", "10s", "1m", "1h", "24h"];
+const PERIODS_MS: [u64; 7] = [50, 700, 2_000, 10_000, 60_000, 3_600_000, 86_400_000];
 
 impl Arrival {
     pub(super) fn render(&self) -> String {
         match self {
             Arrival::Poisson(r) => format!("poisson(rate={})", dec((*r).max(1), 1)),
             Arrival::Constant(r) => format!("constant(rate={})", (*r).max(1)),
-            Arrival::Diurnal(m, d, p) => format!(
-                "diurnal(mean={}, peak={}, period={})",
-                m,
-                m + d,
-                PERIODS[*p % PERIODS.len()]
-            ),
-            Arrival::Burst(b, d, every, len) => format!(
-                "burst(base={b}, peak={}, every={}ms, length={}ms)",
+            Arrival::Diurnal(m, d, p, off) => {
+                let p = *p % PERIODS.len();
+                // offset < period: a share below 100 % of it.
+                let offset = off.map_or(String::new(), |o| {
+                    format!(", offset={}ms", PERIODS_MS[p] * u64::from(o % 100) / 100)
+                });
+                format!(
+                    "diurnal(mean={}, peak={}, period={}{offset})",
+                    m,
+                    m + d,
+                    PERIODS[p]
+                )
+            }
+            Arrival::Burst(b, d, every, len, start) => format!(
+                "burst(base={b}, peak={}, every={}ms, length={}ms{})",
                 b + d,
                 every,
-                (u64::from(*every) * u64::from(*len) / 100)
+                (u64::from(*every) * u64::from(*len) / 100),
+                start.map_or(String::new(), |s| format!(", start={}", us(s * 1000)))
             ),
+            Arrival::Ramp(from, to, over) => {
+                // Not both 0 (no request at all is an error).
+                let to = if *from == 0 { (*to).max(1) } else { *to };
+                format!(
+                    "ramp(from={}, to={}, over={})",
+                    dec(*from, 1),
+                    dec(to, 1),
+                    us((*over).max(1) * 1000)
+                )
+            }
             Arrival::Steps(s) => {
                 let mut t = 0u32;
                 let parts: Vec<String> = s
@@ -149,11 +171,26 @@ pub(super) fn arrival() -> impl Strategy<Value = Arrival> {
         (
             1u32..=200,
             prop_oneof![0u32..=2000, 0u32..=100_000],
-            0..PERIODS.len()
+            0..PERIODS.len(),
+            maybe(0.5, 0u32..100),
         )
-            .prop_map(|(m, d, p)| Arrival::Diurnal(m, d, p)),
-        (0u32..=50, 0u32..=500, 100u32..=3000, 0u32..=100)
-            .prop_map(|(b, d, e, l)| Arrival::Burst(b, d, e, l)),
+            .prop_map(|(m, d, p, o)| Arrival::Diurnal(m, d, p, o)),
+        (
+            0u32..=50,
+            0u32..=500,
+            100u32..=3000,
+            0u32..=100,
+            // Before, inside or after the run (at most 5 s).
+            maybe(0.5, prop_oneof![0u32..=3000, 0u32..=10_000]),
+        )
+            .prop_map(|(b, d, e, l, s)| Arrival::Burst(b, d, e, l, s)),
+        // Up, down or flat, over less or more than the run.
+        (
+            prop_oneof![Just(0u32), 0u32..=3000],
+            prop_oneof![Just(0u32), 0u32..=3000],
+            prop_oneof![1u32..=100, 1u32..=10_000],
+        )
+            .prop_map(|(f, t, o)| Arrival::Ramp(f, t, o)),
         vec((1u32..=2000, 0u32..=300), 1..=4).prop_map(Arrival::Steps),
     ]
 }

@@ -1,0 +1,130 @@
+//! Workloads: strategy and rendering (targets, routes of an api target,
+//! client retries).
+
+use super::values::{arrival, dec, dist, Arrival, D};
+use super::{q, Node, Scen};
+use proptest::collection::vec;
+use proptest::option::weighted as maybe;
+use proptest::prelude::*;
+use std::fmt::Write;
+
+#[derive(Clone, Debug)]
+pub struct Retry {
+    pub max_attempts: Option<u32>,
+    pub backoff: Option<D>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Workload {
+    /// Index into apis then lambdas (modulo their total).
+    pub target: usize,
+    /// Target an api (`target` modulo the apis) when the scenario has one,
+    /// so that the apis' limits, plans and authorizers see traffic.
+    pub to_api: bool,
+    /// When set and the scenario has queues or topics: index into queues
+    /// then topics instead (modulo their total).
+    pub to_messages: Option<usize>,
+    pub arrival: Arrival,
+    /// scale x 4
+    pub scale: Option<u32>,
+    /// Weight x 10 per route index of the target api (`None`: route absent).
+    pub routes: Option<Vec<Option<u32>>>,
+    pub retry: Option<Retry>,
+}
+
+pub(super) fn workload() -> impl Strategy<Value = Workload> {
+    // A backoff needs a finite mean (at most 1 h): no Pareto shape <= 1.
+    let backoff = dist(500_000).prop_map(|d| match d {
+        D::Pareto(s, k) => D::Pareto(s, k.max(15)),
+        d => d,
+    });
+    let retry =
+        (maybe(0.7, 1u32..=5), maybe(0.6, backoff)).prop_map(|(max_attempts, backoff)| Retry {
+            max_attempts,
+            backoff,
+        });
+    (
+        0usize..8,
+        arrival(),
+        maybe(0.3, 0u32..=8),
+        maybe(0.5, vec(maybe(0.7, 1u32..=100), 4)),
+        maybe(0.5, retry),
+        maybe(0.45, 0usize..6),
+        prop::bool::weighted(0.5),
+    )
+        .prop_map(
+            |(target, arrival, scale, routes, retry, to_messages, to_api)| Workload {
+                target,
+                to_api,
+                to_messages,
+                arrival,
+                scale,
+                routes,
+                retry,
+            },
+        )
+}
+
+impl Scen {
+    pub(super) fn render_workload(&self, t: &mut String, i: usize) {
+        let w = &self.workloads[i];
+        let _ = writeln!(t, "\n[[workload]]\nname = {}", q(&self.name("wl", i)));
+        let messages = self.queues.len() + self.topics.len();
+        let targets = self.apis.len() + self.lambdas.len();
+        let k = if w.to_api && !self.apis.is_empty() {
+            w.target % self.apis.len()
+        } else {
+            w.target % targets
+        };
+        match w.to_messages {
+            Some(m) if messages > 0 => {
+                let m = m % messages;
+                let target = if m < self.queues.len() {
+                    Node::Queue(m)
+                } else {
+                    Node::Topic(m - self.queues.len())
+                };
+                let _ = writeln!(t, "target = {}", q(&self.node_name(target)));
+            }
+            _ if k < self.apis.len() => {
+                let _ = writeln!(t, "target = {}", q(&self.name("api", k)));
+                if let Some(ws) = &w.routes {
+                    let n = self.apis[k].routes.len();
+                    let parts: Vec<String> = ws
+                        .iter()
+                        .take(n)
+                        .enumerate()
+                        .filter_map(|(r, w)| {
+                            w.map(|w| format!("{} = {}", q(&self.route(k, r)), dec(w, 1)))
+                        })
+                        .collect();
+                    if !parts.is_empty() {
+                        let _ = writeln!(t, "routes = {{ {} }}", parts.join(", "));
+                    }
+                }
+            }
+            _ => {
+                let f = k - self.apis.len();
+                let _ = writeln!(t, "target = {}", q(&self.name("fn", f)));
+            }
+        }
+        let arrival = match self.long {
+            Some(l) => format!("poisson(rate={})", self.long_rate(l)),
+            None => w.arrival.render(),
+        };
+        let _ = writeln!(t, "arrival = {}", q(&arrival));
+        if let Some(s) = w.scale {
+            let _ = writeln!(t, "scale = {}", dec(s * 25, 2));
+        }
+        if let Some(r) = &w.retry {
+            let mut parts = Vec::new();
+            if let Some(n) = r.max_attempts {
+                parts.push(format!("max_attempts = {n}"));
+            }
+            if let Some(d) = &r.backoff {
+                parts.push(format!("backoff = {}", q(&d.render())));
+            }
+            let _ = writeln!(t, "retry = {{ {} }}", parts.join(", "));
+        }
+    }
+}
