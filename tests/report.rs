@@ -139,6 +139,7 @@ fn sample() -> RunResult {
             mode: CapacityMode::Provisioned,
             rcu: 100.0,
             wcu: 25.0,
+            ..Default::default()
         },
     );
     let series = ["users", "list-todos", "create-todo"]

@@ -118,12 +118,7 @@ pub fn todo(
         threads: 1.0,
     };
     let init = Dist::lognormal_median_sigma(ms(250.0), 0.4);
-    let table = |op, items, item_kb| Step::Table {
-        table: 0,
-        op,
-        items,
-        item_kb,
-    };
+    let table = |op, items, item_kb| Step::table(0, op, items, item_kb);
     let mut lambdas = vec![
         lambda(
             "list-todos",

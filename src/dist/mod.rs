@@ -3,7 +3,10 @@
 //! A [`Dist`] is a closed enum sampled by `match`; parameters are stored in
 //! seconds (for durations) or in the quantity's own unit (for sizes).
 //! Parsing the scenario strings (`"lognormal(median=15ms, sigma=0.5)"`) is the
-//! scenario module's job, not this one's.
+//! scenario module's job, not this one's. [`keys::Keys`] draws the partition
+//! keys of DynamoDB requests.
+
+pub mod keys;
 
 use std::sync::Arc;
 

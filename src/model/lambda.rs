@@ -4,6 +4,7 @@ use crate::dist::Dist;
 use crate::engine::{SimDuration, SECONDS};
 
 use super::{TableOp, Trigger};
+use crate::dist::keys::Keys;
 
 /// Known runtimes and their default init (cold start) duration as
 /// (median, p99) \[ms\]: aws-facts 1.6 (lambda-perf, zip, x86_64, 512 MB row).
@@ -212,6 +213,14 @@ pub enum Step {
         items: u32,
         /// Size of one item \[KB\].
         item_kb: f64,
+        /// Popularity of the partition keys the requests use.
+        keys: Keys,
+        /// TransactGetItems / TransactWriteItems: twice the units of a
+        /// standard request (aws-facts 5.1).
+        transactional: bool,
+        /// A Query or Scan of this GSI (its position in the table's
+        /// `gsi` list) instead of the table.
+        index: Option<usize>,
     },
     /// A synchronous invocation of another function.
     Invoke {
@@ -299,4 +308,20 @@ pub fn default_init(runtime: &str, arch: Architecture, snap_start: bool) -> Dist
         }
     };
     Dist::lognormal_median_p99(med / 1e3, p99 / 1e3)
+}
+
+impl Step {
+    /// A standard (not transactional) request to table `table`'s base
+    /// table, keys uniform over many values.
+    pub fn table(table: usize, op: TableOp, items: u32, item_kb: f64) -> Self {
+        Step::Table {
+            table,
+            op,
+            items,
+            item_kb,
+            keys: Keys::Many,
+            transactional: false,
+            index: None,
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! `[[table]]`: a DynamoDB table, DAX in front of it, and the SDK's retries.
 
+use crate::dist::keys::Keys;
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SECONDS};
 
@@ -79,9 +80,115 @@ pub struct Table {
     /// SDK retries of the calls to it (`model::sdk_retry`); a function's
     /// own `sdk_retry` takes precedence ([`SdkRetry::for_call`]).
     pub sdk_retry: SdkRetry,
-    /// Table size \[GB\] (for storage cost); `None`: not given, storage
-    /// is listed as not priced.
+    /// Table size \[GB\] (for storage cost and the partition count);
+    /// `None`: not given, storage is listed as not priced.
     pub size_gb: Option<f64>,
+    /// Partitions set explicitly (`partitions = N`); `None`: derived from
+    /// the capacity, the warm throughput and the size
+    /// ([`Table::derived_partitions`]).
+    pub partitions: Option<u32>,
+    /// Adaptive capacity (AWS: always on): a hot partition may use the
+    /// table's unused capacity up to the partition maximum, and partitions
+    /// split for heat. `false` gives each partition an equal share (for
+    /// teaching).
+    pub adaptive_capacity: bool,
+    /// Warm throughput \[units/s\] (reads, writes): what the table serves
+    /// at once. Pre-creates partitions in both modes; on demand, it also
+    /// raises the starting capacity above twice the previous peak.
+    pub warm: (Option<f64>, Option<f64>),
+    /// On-demand maximum throughput \[units/s\] (reads, writes): the
+    /// per-table quota, or a lower configured maximum.
+    pub max_units: (f64, f64),
+    /// Global secondary indexes.
+    pub gsis: Vec<Gsi>,
+}
+
+/// A global secondary index.
+#[derive(Clone, Debug)]
+pub struct Gsi {
+    /// Name, unique in its table.
+    pub name: String,
+    /// Its own provisioned capacity, or on-demand (the table's mode).
+    pub capacity: Capacity,
+    /// What each index entry holds.
+    pub projection: GsiProjection,
+    /// Popularity of the index's partition key (an attribute of each
+    /// item: the same item always has the same index key).
+    pub keys: Keys,
+    /// Partitions set explicitly; `None`: derived from its capacity.
+    pub partitions: Option<u32>,
+}
+
+/// The attributes a GSI copies from each item.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum GsiProjection {
+    /// The whole item (`projection = "all"`).
+    All,
+    /// The table's and the index's keys only (`"keys"`): under 1 KB, so
+    /// one write unit per item.
+    KeysOnly,
+    /// This many KB of each item \[KB\] (at most the item).
+    Kb(f64),
+}
+
+impl GsiProjection {
+    /// Size of the index entry of an item of `item_kb` \[KB\].
+    pub fn entry_kb(self, item_kb: f64) -> f64 {
+        match self {
+            GsiProjection::All => item_kb,
+            GsiProjection::KeysOnly => 0.0,
+            GsiProjection::Kb(kb) => kb.min(item_kb),
+        }
+    }
+}
+
+/// Most read units one partition serves per second (aws-facts 5.1,
+/// "Per-partition maximum").
+pub const PARTITION_MAX_RCU: f64 = 3000.0;
+/// Most write units one partition serves per second (aws-facts 5.1).
+pub const PARTITION_MAX_WCU: f64 = 1000.0;
+/// Data one partition holds before it splits \[GB\] (aws-facts 10.14,
+/// "Partition splits").
+pub const PARTITION_MAX_GB: f64 = 10.0;
+/// Most partitions of a table or index, explicit, derived or after
+/// splits: slsim's bound \[A\] (a 1 PB table at 10 GB each).
+pub const MAX_PARTITIONS: u32 = 100_000;
+/// Default on-demand maximum of each direction \[units/s\]: the per-table
+/// quota of 40,000 read and 40,000 write units (aws-facts 5.1, 10.14).
+pub const DEFAULT_MAX_UNITS: f64 = 40_000.0;
+/// Largest `max_read_units` / `max_write_units` / warm throughput accepted
+/// \[units/s\]: the quota is raisable on request; slsim's bound \[A\].
+pub const MAX_RAISED_UNITS: f64 = 1_000_000.0;
+/// Most distinct keys of a key model (`n`): exact in a double; slsim's
+/// bound \[A\].
+pub const MAX_KEYS: f64 = 1e12;
+/// Largest Zipf exponent `s`: beyond 10 nearly every request uses the top
+/// key; slsim's bound \[A\].
+pub const MAX_ZIPF_S: f64 = 10.0;
+/// Most GSIs per table (AWS's default quota is 20; slsim's bound).
+pub const MAX_GSIS: usize = 20;
+/// Split for heat \[A\]: a partition whose use stayed at or above this
+/// fraction of its maximum ...
+pub const HEAT_FRACTION: f64 = 0.8;
+/// ... for this many consecutive seconds \[A\]: AWS does not publish the
+/// delay, "minutes" of sustained load (aws-facts 10.14, "split for heat") ...
+pub const HEAT_SECONDS: u32 = 300;
+/// ... splits at the middle of its key range, when the lighter half
+/// carried at least this share of the demand \[A\]: a split would not help a
+/// single hot key, which can never exceed one partition's maximum.
+pub const HEAT_MIN_SHARE: f64 = 0.1;
+
+/// Partitions for a throughput of `read` and `write` units per second and
+/// `size_gb` of data: ceil(read / 3,000 + write / 1,000) against
+/// ceil(size / 10 GB), the larger (at least 1, at most
+/// [`MAX_PARTITIONS`]). The classic sizing rule of the per-partition limits
+/// (aws-facts 5.1).
+pub fn partitions_for(read: f64, write: f64, size_gb: f64) -> u32 {
+    let by_throughput = (read / PARTITION_MAX_RCU + write / PARTITION_MAX_WCU - 1e-9).ceil();
+    let by_size = (size_gb / PARTITION_MAX_GB - 1e-9).ceil();
+    by_throughput
+        .max(by_size)
+        .clamp(1.0, f64::from(MAX_PARTITIONS)) as u32
 }
 
 /// The nodes of a DAX cluster (for cost; the cache's behaviour is
@@ -150,6 +257,10 @@ pub const DEFAULT_INITIAL_READ_PEAK: f64 = 6000.0;
 /// Default on-demand previous write peak \[WRU/s\]: 4,000 write units, twice
 /// 2,000 (aws-facts 5.3).
 pub const DEFAULT_INITIAL_WRITE_PEAK: f64 = 2000.0;
+/// How long on demand waits before its previous peak follows traffic
+/// \[ns\]: capacity beyond twice the previous peak may throttle within 30
+/// minutes (aws-facts 5.3, "Growth beyond 2x").
+pub const ON_DEMAND_PEAK_WINDOW: SimDuration = 30 * 60 * SECONDS;
 /// Default burst credit \[s of capacity\] (aws-facts 5.2: 300 s).
 pub const DEFAULT_BURST_SECONDS: f64 = 300.0;
 /// DAX item-cache TTL default \[ns\] (aws-facts 5.5: 5 min).
@@ -182,6 +293,58 @@ impl Table {
             dax_nodes: DaxNodes::default(),
             sdk_retry: SdkRetry::standard(),
             size_gb: None,
+            partitions: None,
+            adaptive_capacity: true,
+            warm: (None, None),
+            max_units: (DEFAULT_MAX_UNITS, DEFAULT_MAX_UNITS),
+            gsis: Vec::new(),
+        }
+    }
+
+    /// The throughput the table serves at once \[units/s\] (reads,
+    /// writes): provisioned, its capacity (or the warm throughput if
+    /// higher); on demand, twice the previous peak or the warm throughput,
+    /// whichever is higher, within the maximum (at least 1 unit/s).
+    pub fn warm_throughput(&self) -> (f64, f64) {
+        let (wr, ww) = (self.warm.0.unwrap_or(0.0), self.warm.1.unwrap_or(0.0));
+        match self.capacity {
+            Capacity::Provisioned { rcu, wcu } => (rcu.max(wr), wcu.max(ww)),
+            Capacity::OnDemand {
+                initial_read_peak,
+                initial_write_peak,
+            } => (
+                (2.0 * initial_read_peak)
+                    .max(wr)
+                    .min(self.max_units.0)
+                    .max(1.0),
+                (2.0 * initial_write_peak)
+                    .max(ww)
+                    .min(self.max_units.1)
+                    .max(1.0),
+            ),
+        }
+    }
+
+    /// Partitions at the start: `partitions` if set, else
+    /// [`partitions_for`] the warm throughput and the size.
+    pub fn derived_partitions(&self) -> u32 {
+        self.partitions.unwrap_or_else(|| {
+            let (r, w) = self.warm_throughput();
+            partitions_for(r, w, self.size_gb.unwrap_or(0.0))
+        })
+    }
+}
+
+impl Gsi {
+    /// An index projecting the whole item, keys uniform over many values,
+    /// with `capacity` (for a provisioned table, the table's by default).
+    pub fn new(name: &str, capacity: Capacity) -> Self {
+        Self {
+            name: name.into(),
+            capacity,
+            projection: GsiProjection::All,
+            keys: Keys::Many,
+            partitions: None,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Parsing of the value strings of the scenario format: durations
-//! (`"250ms"`), distributions (`"lognormal(median=15ms, p99=80ms)"`) and
-//! arrival processes (`"poisson(rate=200)"`). See `docs/scenario-format.md`.
+//! (`"250ms"`), distributions (`"lognormal(median=15ms, p99=80ms)"`),
+//! arrival processes (`"poisson(rate=200)"`) and key models
+//! (`"zipf(n=1e5, s=1.1)"`). See `docs/scenario-format.md`.
 
 use std::path::Path;
 
@@ -452,7 +453,9 @@ fn lognormal(c: &Call<'_>) -> Result<Dist, Bad> {
 }
 
 mod arrival;
+mod keys;
 pub use arrival::{arrival, check_rate};
+pub use keys::keys;
 
 #[cfg(test)]
 #[path = "values_tests.rs"]

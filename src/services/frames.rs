@@ -176,7 +176,12 @@ mod tests {
                 attempt: 0,
                 done: false,
                 failed: false,
+                transactional: false,
+                index: 0,
                 units: 1.0,
+                key: 0,
+                items: 1,
+                item_kb: 1.0,
             }),
         });
         assert_eq!(a.kind, Kind::Workload);

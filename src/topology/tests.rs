@@ -12,12 +12,7 @@ fn invoke(lambda: usize) -> Step {
 }
 
 fn get(table: usize) -> Step {
-    Step::Table {
-        table,
-        op: TableOp::Get,
-        items: 1,
-        item_kb: 1.0,
-    }
+    Step::table(table, TableOp::Get, 1, 1.0)
 }
 
 /// Functions `f0, f1, ...` with the given steps, one table `t`, and a

@@ -132,15 +132,7 @@ fn on_demand_twice_previous_peak() {
 fn capacity_units_and_dax() {
     let h = 0.7;
     let reader = lambda("reader", vec![get(0, 4.0)]);
-    let writer = lambda(
-        "writer",
-        vec![Step::Table {
-            table: 0,
-            op: TableOp::Put,
-            items: 1,
-            item_kb: 2.5,
-        }],
-    );
+    let writer = lambda("writer", vec![Step::table(0, TableOp::Put, 1, 2.5)]);
     let mut t = table("t", Capacity::Provisioned { rcu: 1e4, wcu: 1e4 });
     t.consistency = Consistency::Eventual;
     t.dax = Some(Dax {

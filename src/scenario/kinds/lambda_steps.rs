@@ -4,10 +4,11 @@
 //!
 //! Must not know: how steps run.
 
+use crate::dist::keys::Keys;
 use crate::model::limits;
 use crate::model::*;
 use crate::scenario::context::Cx;
-use crate::scenario::error::{list, suggest};
+use crate::scenario::error::{did_you_mean, list, suggest};
 use crate::scenario::locate::FieldPath;
 use crate::scenario::numbers;
 use crate::scenario::raw::Required;
@@ -27,6 +28,12 @@ pub struct RawStep {
     pub mode: Option<String>,
     pub size_kb: Option<f64>,
     pub fail: Option<f64>,
+    /// Key model of a table call.
+    pub keys: Option<String>,
+    /// TransactGetItems / TransactWriteItems.
+    pub transactional: Option<bool>,
+    /// A Query or Scan of this GSI of the table.
+    pub index: Option<String>,
 }
 
 impl Required for RawStep {}
@@ -62,6 +69,9 @@ pub fn step(cx: &mut Cx<'_>, p: &FieldPath, s: &RawStep) -> Option<Step> {
             ("item_kb", s.item_kb.is_some()),
             ("mode", s.mode.is_some()),
             ("size_kb", s.size_kb.is_some()),
+            ("keys", s.keys.is_some()),
+            ("transactional", s.transactional.is_some()),
+            ("index", s.index.is_some()),
         ] {
             if present && !allowed.contains(&f) {
                 cx.key_err(
@@ -185,7 +195,10 @@ fn call(
             }
         }
     } else {
-        extra(cx, &["op", "items", "item_kb"]);
+        extra(
+            cx,
+            &["op", "items", "item_kb", "keys", "transactional", "index"],
+        );
         let ops = [
             ("get", TableOp::Get),
             ("put", TableOp::Put),
@@ -221,13 +234,106 @@ fn call(
             limits::MAX_ITEM_KB,
             "item size in KB: > 0 and <= 400 (the DynamoDB item size limit, aws-facts 5.1)",
         );
+        let keys = match &s.keys {
+            None => Keys::Many,
+            Some(k) => match crate::scenario::values::keys(k) {
+                Ok(k) => k,
+                Err(b) => {
+                    cx.err(&p.join("keys"), b.message, b.hint.unwrap_or_default());
+                    Keys::Many
+                }
+            },
+        };
+        let transactional = s.transactional.unwrap_or(false);
+        if transactional
+            && !matches!(
+                op,
+                TableOp::Get | TableOp::Put | TableOp::Update | TableOp::Delete
+            )
+        {
+            cx.err(
+                &p.join("transactional"),
+                format!("a {} cannot be transactional", ops.iter().find(|(_, o)| *o == op).map_or("request", |(n, _)| n)),
+                "transactions group get, put, update and delete (TransactGetItems, TransactWriteItems); remove `transactional`",
+            );
+        }
+        let index = s
+            .index
+            .as_deref()
+            .and_then(|g| table_index(cx, &p.join("index"), idx, name, g, op, transactional));
         (cx.problems.len() == before).then_some(Step::Table {
             table: idx,
             op,
             items,
             item_kb,
+            keys,
+            transactional,
+            index,
         })
     }
+}
+
+/// The GSI named `gsi` of table `idx` (named `table`), for a call step at
+/// `p`: its position in the table's `gsi` list. Only Query and Scan read an
+/// index, and not in a transaction.
+fn table_index(
+    cx: &mut Cx<'_>,
+    p: &FieldPath,
+    idx: usize,
+    table: &str,
+    gsi: &str,
+    op: TableOp,
+    transactional: bool,
+) -> Option<usize> {
+    if !matches!(op, TableOp::Query | TableOp::Scan) {
+        cx.err(
+            p,
+            "only a query or a scan can read an index",
+            "remove `index`, or use op = \"query\" or \"scan\"",
+        );
+        return None;
+    }
+    if transactional {
+        cx.err(
+            p,
+            "transactions cannot be performed using indexes (AWS)",
+            "remove `index` or `transactional`",
+        );
+        return None;
+    }
+    // The table's GSI names, from the TOML tree (tables are validated
+    // after functions).
+    let names: Vec<String> = cx
+        .tree
+        .get("table")
+        .and_then(|t| t.as_array())
+        .and_then(|a| a.get(idx))
+        .and_then(|t| t.get("gsi"))
+        .and_then(|g| g.as_array())
+        .map(|a| {
+            a.iter()
+                .map(|g| {
+                    g.get("name")
+                        .and_then(|n| n.as_str())
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(i) = names.iter().position(|n| n == gsi) {
+        return Some(i);
+    }
+    let hint = if names.is_empty() {
+        format!("table `{table}` has no GSI: add one with [[table.gsi]], or remove `index`")
+    } else {
+        did_you_mean(gsi, names.iter().map(String::as_str)).unwrap_or_else(|| {
+            let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+            format!("table `{table}`'s GSIs: {}", list(&refs))
+        })
+    };
+    cx.err(p, format!("table `{table}` has no GSI named `{gsi}`"), hint);
+    None
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! `[[table]]` (DynamoDB): its raw structs and their validation into
-//! [`Table`] (capacity mode, consistency, burst credit, latencies, DAX,
-//! SDK retries).
+//! [`Table`] (capacity mode, consistency, burst credit, partitions,
+//! adaptive capacity, warm throughput and on-demand maximum, latencies,
+//! DAX, SDK retries; GSIs in `table_gsi.rs`).
 //!
 //! Must not know: how capacity is consumed or requests throttled.
 
@@ -12,9 +13,11 @@ use crate::model::*;
 use crate::scenario::context::Cx;
 use crate::scenario::locate::FieldPath;
 use crate::scenario::raw::Required;
-use crate::scenario::shape::strip_sub;
+use crate::scenario::shape::{strip_each, strip_sub};
 use crate::scenario::validate::{choice, dist, dur, in_range, int_in};
 
+#[path = "table_gsi.rs"]
+mod gsi;
 #[path = "sdk_retry.rs"]
 pub(super) mod sdk_retry;
 
@@ -38,6 +41,18 @@ pub struct RawTable {
     pub sdk_retry: Option<RawSdkRetry>,
     /// Table size \[GB\] (storage cost).
     pub size_gb: Option<f64>,
+    /// Partitions, set explicitly.
+    pub partitions: Option<i64>,
+    /// Adaptive capacity (default true).
+    pub adaptive_capacity: Option<bool>,
+    /// Warm throughput \[units/s\].
+    pub warm_reads: Option<f64>,
+    pub warm_writes: Option<f64>,
+    /// On-demand maximum throughput \[units/s\].
+    pub max_read_units: Option<f64>,
+    pub max_write_units: Option<f64>,
+    /// Global secondary indexes (`[[table.gsi]]`).
+    pub gsi: Option<Vec<gsi::RawGsi>>,
     /// Not supported yet.
     pub autoscaling: Option<toml::Value>,
     /// Only `false` is supported yet.
@@ -70,6 +85,7 @@ impl Kind for RawTable {
     fn strip_nested(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) -> Vec<&'static str> {
         let mut m = strip_sub::<RawDax>(cx, path, v, "dax");
         m.extend(strip_sub::<RawSdkRetry>(cx, path, v, "sdk_retry"));
+        m.extend(strip_each::<gsi::RawGsi>(cx, path, v, "gsi"));
         m
     }
 
@@ -244,10 +260,23 @@ fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
             "the table's size in GB, for its storage cost ($0.25 per GB-month, aws-facts 5.7); omit it to leave storage unpriced",
         )
     });
+    let partitions = r.partitions.map(|n| {
+        int_in(
+            cx,
+            &p("partitions"),
+            Some(n),
+            1,
+            (1, i64::from(MAX_PARTITIONS)),
+            "the table's partitions, 1..=100000; omit it to derive them from capacity and size (3,000 RCU, 1,000 WCU, 10 GB each, aws-facts 5.1)",
+        ) as u32
+    });
+    let adaptive_capacity = r.adaptive_capacity.unwrap_or(true);
+    let (warm, max_units) = throughput(cx, i, r, provisioned);
+    let gsis = gsi::gsis(cx, i, r, &capacity);
     if cx.problems.len() > before {
         return None;
     }
-    Some(Table {
+    let t = Table {
         name: r.name.clone(),
         capacity,
         consistency,
@@ -258,7 +287,82 @@ fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
         dax_nodes,
         sdk_retry,
         size_gb,
-    })
+        partitions,
+        adaptive_capacity,
+        warm,
+        max_units,
+        gsis,
+    };
+    if let Some(n) = partitions {
+        let (r, w) = t.warm_throughput();
+        let need = partitions_for(r, w, 0.0);
+        if n < need {
+            cx.warn(
+                &p("partitions"),
+                format!(
+                    "partitions = {n} is below the {need} its throughput needs (ceil(reads / 3000 + writes / 1000)): each partition still serves at most 3,000 RCU and 1,000 WCU a second, so the table cannot reach its capacity"
+                ),
+            );
+        }
+    }
+    Some(t)
+}
+
+/// `warm_reads`, `warm_writes` (both modes) and `max_read_units`,
+/// `max_write_units` (on demand) of table `i`.
+fn throughput(
+    cx: &mut Cx<'_>,
+    i: usize,
+    r: &RawTable,
+    provisioned: bool,
+) -> ((Option<f64>, Option<f64>), (f64, f64)) {
+    let p = |f: &str| crate::fp!["table", i, f];
+    let hint = "units per second the table serves at once (AWS warm throughput); 1..=1000000";
+    let warm = |cx: &mut Cx<'_>, f: &str, v: Option<f64>| {
+        v.map(|v| in_range(cx, &p(f), v, 1.0, MAX_RAISED_UNITS, hint))
+    };
+    let warm = (
+        warm(cx, "warm_reads", r.warm_reads),
+        warm(cx, "warm_writes", r.warm_writes),
+    );
+    let mut max = (DEFAULT_MAX_UNITS, DEFAULT_MAX_UNITS);
+    for (f, v, m, w) in [
+        ("max_read_units", r.max_read_units, &mut max.0, warm.0),
+        ("max_write_units", r.max_write_units, &mut max.1, warm.1),
+    ] {
+        let Some(v) = v else { continue };
+        if provisioned {
+            cx.key_err(
+                &p(f),
+                format!("`{f}` only applies to on-demand tables"),
+                "remove it; a provisioned table serves its rcu and wcu",
+            );
+            continue;
+        }
+        *m = in_range(
+            cx,
+            &p(f),
+            v,
+            1.0,
+            MAX_RAISED_UNITS,
+            "on-demand maximum in units per second: the per-table quota is 40000 (aws-facts 5.1, 10.14), raisable; set it lower to cap the table",
+        );
+        if let Some(w) = w.filter(|&w| w > v) {
+            let warm_f = if f.starts_with("max_read") {
+                "warm_reads"
+            } else {
+                "warm_writes"
+            };
+            cx.err(
+                &p(f),
+                format!("{f} {v} is below {warm_f} {w}"),
+                format!(
+                    "the warm throughput cannot exceed the maximum: raise {f} or lower {warm_f}"
+                ),
+            );
+        }
+    }
+    (warm, max)
 }
 
 /// A DAX cluster's `node_type` and `nodes` (what it costs).

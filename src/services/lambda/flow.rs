@@ -293,9 +293,7 @@ fn start_call(w: &mut World, cx: &mut Cx, fr: FrameRef) {
         }
     }
     match w.lambdas[f].steps[inv.step as usize] {
-        PreparedStep::Table { table, read, units } => {
-            table::call(w, cx, table as usize, read, units, fr)
-        }
+        PreparedStep::Table(req) => table::call(w, cx, req, fr),
         PreparedStep::Invoke { func } => invoke(w, cx, func as usize, fr),
         PreparedStep::Send { queue, size_kb } => {
             crate::services::queue::send(w, cx, queue as usize, size_kb, fr)

@@ -11,7 +11,7 @@ use super::Function;
 use crate::dist::Dist;
 use crate::engine::SimDuration;
 use crate::model::{self, Step};
-use crate::services::table::capacity_units;
+use crate::services::table::TableRequest;
 
 /// One prepared step of an invocation.
 #[derive(Clone, Debug)]
@@ -21,14 +21,7 @@ pub enum PreparedStep {
     /// Fails with this probability.
     Fail(f64),
     /// A DynamoDB request.
-    Table {
-        /// Table index.
-        table: u16,
-        /// Read or write.
-        read: bool,
-        /// Capacity units of one attempt.
-        units: f32,
-    },
+    Table(TableRequest),
     /// A synchronous invoke of another function.
     Invoke {
         /// Function index.
@@ -77,7 +70,7 @@ pub enum Plan {
 
 /// The steps of function `cfg`, prepared: compute scaled by its CPU share
 /// `cpu` \[vCPU\], table calls in capacity units (`tables` gives their
-/// consistency).
+/// consistency) with their key models.
 pub fn prepare(cfg: &model::Lambda, tables: &[model::Table], cpu: f64) -> Vec<PreparedStep> {
     cfg.steps
         .iter()
@@ -92,11 +85,19 @@ pub fn prepare(cfg: &model::Lambda, tables: &[model::Table], cpu: f64) -> Vec<Pr
                 op,
                 items,
                 item_kb,
-            } => PreparedStep::Table {
-                table: *table as u16,
-                read: op.is_read(),
-                units: capacity_units(*op, *items, *item_kb, tables[*table].consistency) as f32,
-            },
+                keys,
+                transactional,
+                index,
+            } => PreparedStep::Table(TableRequest::new(
+                tables,
+                *table,
+                *op,
+                *items,
+                *item_kb,
+                *keys,
+                *transactional,
+                *index,
+            )),
             Step::Invoke { lambda } => PreparedStep::Invoke {
                 func: *lambda as u16,
             },
@@ -129,7 +130,7 @@ impl Function {
                         return Plan::Finish { after, error: true };
                     }
                 }
-                PreparedStep::Table { .. }
+                PreparedStep::Table(_)
                 | PreparedStep::Invoke { .. }
                 | PreparedStep::Send { .. }
                 | PreparedStep::Publish { .. }

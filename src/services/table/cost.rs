@@ -1,5 +1,5 @@
 //! DynamoDB's bill: provisioned capacity by the hour, or request units on
-//! demand, and storage (`size_gb`, less the free 25 GB); and the DAX
+//! demand (the table's and its GSIs'), and storage (`size_gb`, less the free 25 GB); and the DAX
 //! cluster's nodes by the hour ([`dax_bill`]). The DynamoDB free tier of
 //! capacity is not modelled.
 
@@ -27,15 +27,19 @@ pub fn bill(stats: &IndexMap<String, TableStats>, p: &Pricing<'_>) -> Bill {
         .values()
         .zip(storage)
         .map(|(t, storage)| {
+            // GSIs are billed like the table: their own provisioned
+            // capacity, or the request units they consume (index entries
+            // of the table's writes, and index reads).
+            let gsi = |f: fn(&super::GsiStats) -> f64| t.gsis.values().map(f).sum::<f64>();
             let usage = match t.mode {
                 // Capacity-hours over the window, projected: the whole month.
                 CapacityMode::Provisioned => TableUsage::Provisioned {
-                    rcu: t.rcu * p.always_on(),
-                    wcu: t.wcu * p.always_on(),
+                    rcu: (t.rcu + gsi(|g| g.rcu)) * p.always_on(),
+                    wcu: (t.wcu + gsi(|g| g.wcu)) * p.always_on(),
                 },
                 CapacityMode::OnDemand => TableUsage::OnDemand {
-                    read_units: t.consumed_rcu * p.scale,
-                    write_units: t.consumed_wcu * p.scale,
+                    read_units: (t.consumed_rcu + gsi(|g| g.consumed_rcu)) * p.scale,
+                    write_units: (t.consumed_wcu + gsi(|g| g.consumed_wcu)) * p.scale,
                 },
             };
             table_cost(&usage, &p.prices.dynamodb) + storage

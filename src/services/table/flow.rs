@@ -5,7 +5,11 @@ use indexmap::IndexMap;
 
 use crate::model::Capacity;
 
-use super::{Attempt, DynamoDbTable, TableCall, TableSeries, TableStats, Tables};
+use super::partitions::HotSeries;
+use super::{
+    Attempt, DynamoDbTable, TableCall, TableRequest, TableSeries, TableSeriesExtra, TableStats,
+    Tables,
+};
 use crate::model::Scenario;
 use crate::services::{
     Build, Collect, Cx, End, Event, Frame, FrameRef, FrameState, Kind, Outcome, Service, World,
@@ -14,7 +18,7 @@ use crate::services::{
 impl Service for Tables {
     const LABEL: &'static str = "table";
     const BACKLOG: &'static str = "requests in progress (including SDK retries)";
-    const SERIES: usize = 5;
+    const SERIES: usize = 9;
     type Stats = TableStats;
 
     fn count(m: &Scenario) -> usize {
@@ -42,7 +46,25 @@ impl Service for Tables {
                 b.rec.fill(id, rcu);
                 let id = b.max(&t.name, "provisioned_wcu", "WCU/s");
                 b.rec.fill(id, wcu);
-                DynamoDbTable::new(t, b.rng(&t.name, "table"), series)
+                // What the table serves at once (provisioned, or the
+                // on-demand warm throughput as it grows), and the busiest
+                // partition's use per interval.
+                let capacity = [
+                    b.max(&t.name, "capacity_rcu", "RCU/s"),
+                    b.max(&t.name, "capacity_wcu", "WCU/s"),
+                ];
+                let hot = HotSeries {
+                    ids: [
+                        b.max(&t.name, "hot_partition_rcu", "RCU/s"),
+                        b.max(&t.name, "hot_partition_wcu", "WCU/s"),
+                    ],
+                    interval: b.rec.interval(),
+                    per_s: b.per_s,
+                };
+                let extra = TableSeriesExtra { hot, capacity };
+                let rng = b.rng(&t.name, "table");
+                let times = (b.warmup, b.end);
+                DynamoDbTable::new(t, rng, series, extra, times, &mut b.rec)
             })
             .collect();
         Tables { list }
@@ -53,7 +75,7 @@ impl Service for Tables {
     }
 
     fn footprint(&self) -> usize {
-        0
+        self.list.iter().map(DynamoDbTable::footprint).sum()
     }
 
     fn owner(f: &FrameState) -> usize {
@@ -86,10 +108,13 @@ impl Service for Tables {
     #[inline]
     fn on_reply(_w: &mut World, _cx: &mut Cx, _to: FrameRef, _outcome: Outcome) {}
 
-    fn stats(&mut self, _c: &mut Collect<'_>) -> IndexMap<String, TableStats> {
+    fn stats(&mut self, c: &mut Collect<'_>) -> IndexMap<String, TableStats> {
         self.list
-            .iter()
-            .map(|t| (t.name.clone(), super::stats::collect(t)))
+            .iter_mut()
+            .map(|t| {
+                t.finish(c.rec);
+                (t.name.clone(), super::stats::collect(t, c.end, c.measured))
+            })
             .collect()
     }
 
@@ -102,7 +127,7 @@ impl Service for Tables {
         cx: &crate::services::FindingsCx<'_>,
         out: &mut Vec<crate::services::Finding>,
     ) {
-        super::stats::findings(stats, cx, out);
+        super::findings::findings(stats, cx, out);
     }
 
     fn bill(
@@ -113,26 +138,29 @@ impl Service for Tables {
     }
 }
 
-/// A request of `units` capacity units to table `t` by frame `parent`.
+/// A request `req` by frame `parent` (a call step): DAX may answer it;
+/// else it draws its partition key and makes its first attempt.
 #[inline]
-pub fn call(w: &mut World, cx: &mut Cx, t: usize, read: bool, units: f32, parent: FrameRef) {
+pub fn call(w: &mut World, cx: &mut Cx, req: TableRequest, parent: FrameRef) {
     let now = cx.now();
-    if now >= w.warmup {
-        w.tables[t].on_request(read);
+    let measured = now >= w.warmup;
+    let t = &mut w.tables[req.table as usize];
+    if measured {
+        t.on_request(req.read);
     }
+    let first = t.start(&req, measured);
+    let mut call = TableCall::new(&req, *first.as_ref().unwrap_or(&0));
+    call.done = first.is_err();
     let fr = w.frames.alloc(Frame {
         parent,
         start: now,
-        state: FrameState::TableCall(TableCall {
-            table: t as u16,
-            read,
-            attempt: 0,
-            done: false,
-            failed: false,
-            units,
-        }),
+        state: FrameState::TableCall(call),
     });
-    attempt(w, cx, fr);
+    match first {
+        // Answered by DAX: the frame ends after the hit latency.
+        Err(hit) => cx.schedule(hit, Event::Step(fr)),
+        Ok(_) => attempt(w, cx, fr),
+    }
 }
 
 #[inline]
@@ -147,25 +175,16 @@ fn attempt(w: &mut World, cx: &mut Cx, fr: FrameRef) {
     let now = cx.now();
     let measured = now >= w.warmup;
     let t = &mut w.tables[c.table as usize];
-    let units = c.units as f64;
-    let delay = match t.attempt(now, c.read, units, c.attempt as u32) {
-        Attempt::DaxHit(d) => {
-            t.on_dax_hit(measured);
-            c.done = true;
-            d
-        }
+    let delay = match t.attempt(now, c, measured, &mut w.rec) {
         Attempt::Served(d) => {
-            t.on_served(now, measured, c.read, units, &mut w.rec);
             c.done = true;
             d
         }
         Attempt::Retry(d) => {
-            t.on_throttle(now, measured, false, &mut w.rec);
             c.attempt = c.attempt.saturating_add(1);
             d
         }
         Attempt::GiveUp(d) => {
-            t.on_throttle(now, measured, true, &mut w.rec);
             c.done = true;
             c.failed = true;
             d

@@ -1,38 +1,45 @@
-//! Amazon DynamoDB: capacity as token buckets, SDK retries on throttling,
-//! read and write latency, and DAX in front.
+//! Amazon DynamoDB: partitions and their limits, the table-level
+//! capacity, GSIs, SDK retries on throttling, read and write latency, and
+//! DAX in front.
 //!
-//! Provisioned mode: one bucket for reads and one for writes, refilled at
-//! the provisioned rate and holding up to `burst_seconds` (300 s) of unused
-//! capacity (aws-facts §5.2). On-demand mode: up to twice the previous peak
-//! per second, the peak rising to the highest observed per-second use every
-//! 30 minutes (aws-facts §5.3). A throttled attempt costs one service round
-//! trip and is retried by the SDK after exponential backoff with full
-//! jitter (aws-facts §5.4).
+//! A request draws its partition key from its call step's key model
+//! ([`crate::dist::keys::Keys`]) once; every attempt goes to the partition
+//! holding that key (`partitions.rs`), which must admit it, and so must the
+//! table's budget (`capacity.rs`: provisioned rate and burst, adaptive
+//! capacity, on-demand normalised budget). A write to a table with GSIs
+//! also needs every GSI to take its entry (`gsi.rs`); else the write is
+//! throttled (aws-facts 5.1 and the GSI throttling rule in docs/model.md).
+//! A throttled attempt costs one service round trip and is retried by the
+//! SDK after exponential backoff with full jitter (aws-facts §5.4).
 
 use rand::Rng;
 
+mod capacity;
 pub mod cost;
+mod findings;
 mod flow;
+mod gsi;
+mod partitions;
 mod stats;
 
+pub use crate::model::ON_DEMAND_PEAK_WINDOW;
 pub use flow::call;
-pub use stats::{CapacityMode, TableStats};
+pub use stats::{CapacityMode, GsiStats, PartitionStats, TableStats, ThrottleCauses};
 
+use crate::dist::keys::Keys;
 use crate::dist::Dist;
-use crate::engine::{SimDuration, SimRng, SimTime, SECONDS};
+use crate::engine::{SimDuration, SimRng, SimTime};
 use crate::metrics::{SeriesId, SeriesRecorder};
 use crate::model::{self, Capacity, Consistency, TableOp};
 use crate::services::registry::index_by;
-use crate::services::token_bucket::TokenBucket;
 
-/// How long on-demand waits before its previous peak follows traffic.
-pub const ON_DEMAND_PEAK_WINDOW: SimDuration = 30 * 60 * SECONDS;
+use capacity::{Settings, Throughput, Verdict};
+use gsi::GsiState;
+use partitions::{HotSeries, READ, WRITE};
 
 /// The result of one attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Attempt {
-    /// Answered by DAX after this delay \[ns\]; no capacity used.
-    DaxHit(SimDuration),
     /// Served by the table after this delay \[ns\], consuming capacity.
     Served(SimDuration),
     /// Throttled; the SDK retries after this delay (round trip + backoff).
@@ -40,73 +47,6 @@ pub enum Attempt {
     /// Throttled on the last attempt; the error reaches the caller after
     /// this delay.
     GiveUp(SimDuration),
-}
-
-/// Capacity for one direction (reads or writes).
-#[derive(Clone, Debug)]
-enum Meter {
-    Provisioned(TokenBucket),
-    OnDemand {
-        bucket: TokenBucket,
-        peak: f64,
-        second: u64,
-        this_second: f64,
-        window_max: f64,
-        window: u64,
-    },
-}
-
-impl Meter {
-    fn provisioned(rate: f64, burst_seconds: f64) -> Self {
-        Meter::Provisioned(TokenBucket::full(rate, rate * burst_seconds.max(1.0)))
-    }
-
-    fn on_demand(peak: f64) -> Self {
-        Meter::OnDemand {
-            bucket: TokenBucket::full(2.0 * peak, 2.0 * peak),
-            peak,
-            second: 0,
-            this_second: 0.0,
-            window_max: 0.0,
-            window: 0,
-        }
-    }
-
-    #[inline]
-    fn try_take(&mut self, now: SimTime, units: f64) -> bool {
-        match self {
-            Meter::Provisioned(b) => b.try_take(now, units),
-            Meter::OnDemand {
-                bucket,
-                peak,
-                second,
-                this_second,
-                window_max,
-                window,
-            } => {
-                let s = now / SECONDS;
-                if s != *second {
-                    *window_max = window_max.max(*this_second);
-                    *this_second = 0.0;
-                    *second = s;
-                }
-                let w = now / ON_DEMAND_PEAK_WINDOW;
-                if w != *window {
-                    if *window_max > *peak {
-                        *peak = *window_max;
-                        bucket.reconfigure(now, 2.0 * *peak, 2.0 * *peak);
-                    }
-                    *window_max = 0.0;
-                    *window = w;
-                }
-                let ok = bucket.try_take(now, units);
-                if ok {
-                    *this_second += units;
-                }
-                ok
-            }
-        }
-    }
 }
 
 /// Counters over the measured window.
@@ -118,15 +58,17 @@ pub struct TableCounters {
     pub writes: u64,
     /// Throttled attempts.
     pub throttled: u64,
+    /// Throttled attempts by where they were refused.
+    pub causes: ThrottleCauses,
     /// Retries.
     pub retries: u64,
     /// Requests that failed after the last attempt.
     pub failed: u64,
     /// DAX hits.
     pub dax_hits: u64,
-    /// Read units consumed.
+    /// Read units consumed by the table (not its GSIs).
     pub consumed_rcu: f64,
-    /// Write units consumed.
+    /// Write units consumed by the table (not its GSIs).
     pub consumed_wcu: f64,
 }
 
@@ -139,6 +81,60 @@ pub struct TableSeries {
     pub consumed_wcu: SeriesId,
     /// Throttled attempts per interval.
     pub throttled: SeriesId,
+}
+
+/// A DynamoDB request as a call step prepares it (copied into the frame
+/// at the call; the key model is used once per request).
+#[derive(Clone, Copy, Debug)]
+pub struct TableRequest {
+    /// Table index.
+    pub table: u16,
+    /// Read (true) or write.
+    pub read: bool,
+    /// TransactGetItems / TransactWriteItems (bypasses DAX).
+    pub transactional: bool,
+    /// 0: the table; `g + 1`: a Query or Scan of GSI `g`.
+    pub index: u8,
+    /// Capacity units per attempt (on the table, or the GSI read).
+    pub units: f32,
+    /// Items written (GSI entries per write).
+    pub items: u32,
+    /// Size of one item \[KB\].
+    pub item_kb: f32,
+    /// Popularity of the partition key (of the GSI's key for an index
+    /// read).
+    pub keys: Keys,
+}
+
+impl TableRequest {
+    /// The request of a `Step::Table` to `tables[table]`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        tables: &[model::Table],
+        table: usize,
+        op: TableOp,
+        items: u32,
+        item_kb: f64,
+        keys: Keys,
+        transactional: bool,
+        index: Option<usize>,
+    ) -> Self {
+        // GSIs serve eventually consistent reads only.
+        let consistency = match index {
+            Some(_) => Consistency::Eventual,
+            None => tables[table].consistency,
+        };
+        Self {
+            table: table as u16,
+            read: op.is_read(),
+            transactional,
+            index: index.map_or(0, |g| g as u8 + 1),
+            units: capacity_units(op, items, item_kb, consistency, transactional) as f32,
+            items: items.max(1),
+            item_kb: item_kb as f32,
+            keys,
+        }
+    }
 }
 
 /// A DynamoDB request in progress (its frame).
@@ -154,8 +150,37 @@ pub struct TableCall {
     pub done: bool,
     /// The pending step ends it as failed (SDK gave up).
     pub failed: bool,
+    /// Transactional (bypasses DAX).
+    pub transactional: bool,
+    /// 0: the table; `g + 1`: GSI `g`.
+    pub index: u8,
     /// Capacity units per attempt.
     pub units: f32,
+    /// Hash of the request's partition key.
+    pub key: u32,
+    /// Items written (GSI entries).
+    pub items: u32,
+    /// Size of one item \[KB\].
+    pub item_kb: f32,
+}
+
+impl TableCall {
+    /// The first attempt of `req` with partition key hash `key`.
+    pub fn new(req: &TableRequest, key: u32) -> Self {
+        Self {
+            table: req.table,
+            read: req.read,
+            attempt: 0,
+            done: false,
+            failed: false,
+            transactional: req.transactional,
+            index: req.index,
+            units: req.units,
+            key,
+            items: req.items,
+            item_kb: req.item_kb,
+        }
+    }
 }
 
 /// Every table.
@@ -174,12 +199,16 @@ pub struct DynamoDbTable {
     pub mode: CapacityMode,
     /// Provisioned (RCU, WCU); zeros on demand (for pricing).
     pub provisioned: (f64, f64),
+    /// Adaptive capacity on.
+    pub adaptive: bool,
     /// Counters.
     pub counters: TableCounters,
     /// Series handles.
     pub series: TableSeries,
-    reads: Meter,
-    writes: Meter,
+    /// The table's partitions and budget.
+    base: Throughput,
+    /// Its GSIs, in model order.
+    gsis: Vec<GsiState>,
     read_latency: Dist,
     write_latency: Dist,
     dax: Option<(f64, Dist)>,
@@ -189,34 +218,89 @@ pub struct DynamoDbTable {
     rng: SimRng,
 }
 
+/// Where a table's series go, beyond [`TableSeries`].
+pub struct TableSeriesExtra {
+    /// The hottest partition per interval (reads, writes).
+    pub hot: HotSeries,
+    /// The table's capacity (reads, writes).
+    pub capacity: [SeriesId; 2],
+}
+
+/// The throughput settings of `cfg` (or of its GSI `gsi`).
+fn settings(cfg: &model::Table, gsi: Option<&model::Gsi>) -> Settings {
+    let capacity = gsi.map_or(&cfg.capacity, |g| &g.capacity);
+    let provisioned = match *capacity {
+        Capacity::Provisioned { rcu, wcu } => Some((rcu, wcu)),
+        Capacity::OnDemand { .. } => None,
+    };
+    // A GSI: its own capacity and partitions; on demand, the table's warm
+    // throughput and maximum (an assumption, docs/model.md).
+    let model = match gsi {
+        Some(g) => model::Table {
+            capacity: g.capacity.clone(),
+            partitions: g.partitions,
+            size_gb: None,
+            warm: match provisioned {
+                Some(_) => (None, None),
+                None => cfg.warm,
+            },
+            ..cfg.clone()
+        },
+        None => cfg.clone(),
+    };
+    let warm = model.warm_throughput();
+    Settings {
+        provisioned,
+        warm,
+        max: cfg.max_units,
+        partitions: model.derived_partitions(),
+        adaptive: cfg.adaptive_capacity,
+        burst_seconds: cfg.burst_seconds,
+        size_gb: model.size_gb.unwrap_or(0.0),
+    }
+}
+
 impl DynamoDbTable {
-    /// Builds a table's state.
-    pub fn new(cfg: &model::Table, rng: SimRng, series: TableSeries) -> Self {
-        let (reads, writes) = match cfg.capacity {
-            Capacity::Provisioned { rcu, wcu } => (
-                Meter::provisioned(rcu, cfg.burst_seconds),
-                Meter::provisioned(wcu, cfg.burst_seconds),
-            ),
-            Capacity::OnDemand {
-                initial_read_peak,
-                initial_write_peak,
-            } => (
-                Meter::on_demand(initial_read_peak),
-                Meter::on_demand(initial_write_peak),
-            ),
-        };
+    /// Builds a table's state; its run ends at `end`, measured from
+    /// `warmup` \[ns\].
+    pub fn new(
+        cfg: &model::Table,
+        rng: SimRng,
+        series: TableSeries,
+        extra: TableSeriesExtra,
+        (warmup, end): (SimTime, SimTime),
+        rec: &mut SeriesRecorder,
+    ) -> Self {
         let (mode, provisioned) = match cfg.capacity {
             Capacity::Provisioned { rcu, wcu } => (CapacityMode::Provisioned, (rcu, wcu)),
             Capacity::OnDemand { .. } => (CapacityMode::OnDemand, (0.0, 0.0)),
         };
+        let base = Throughput::new(
+            settings(cfg, None),
+            Some(extra.hot),
+            Some(extra.capacity),
+            end,
+            warmup,
+        );
+        base.fill_capacity(0, rec);
+        let gsis = cfg
+            .gsis
+            .iter()
+            .enumerate()
+            .map(|(i, g)| {
+                let tp = Throughput::new(settings(cfg, Some(g)), None, None, end, warmup);
+                GsiState::new(g, i, tp)
+            })
+            .collect();
         Self {
             name: cfg.name.clone(),
             mode,
             provisioned,
+            adaptive: cfg.adaptive_capacity,
             counters: TableCounters::default(),
             series,
-            reads,
-            writes,
+            base,
+            gsis,
             read_latency: cfg.read_latency.clone(),
             write_latency: cfg.write_latency.clone(),
             dax: match (&cfg.dax, cfg.consistency) {
@@ -240,103 +324,164 @@ impl DynamoDbTable {
         }
     }
 
-    /// Accounting: DAX answered a read.
+    /// A new request `req`: answered by DAX after `Err(delay)` \[ns\] (no
+    /// capacity used), or `Ok(key)`, the hash of the partition key its
+    /// attempts use (drawn only for requests that reach the table).
     #[inline]
-    pub fn on_dax_hit(&mut self, measured: bool) {
-        if measured {
-            self.counters.dax_hits += 1;
-        }
-    }
-
-    /// Accounting: an attempt consumed `units` of read or write capacity.
-    #[inline]
-    pub fn on_served(
-        &mut self,
-        now: SimTime,
-        measured: bool,
-        read: bool,
-        units: f64,
-        rec: &mut SeriesRecorder,
-    ) {
-        let (counter, series) = if read {
-            (&mut self.counters.consumed_rcu, self.series.consumed_rcu)
-        } else {
-            (&mut self.counters.consumed_wcu, self.series.consumed_wcu)
-        };
-        if measured {
-            *counter += units;
-        }
-        rec.add(series, now, units);
-    }
-
-    /// Accounting: an attempt was throttled; `gave_up` when it was the
-    /// SDK's last (the request fails), else the SDK retries it.
-    #[inline]
-    pub fn on_throttle(
-        &mut self,
-        now: SimTime,
-        measured: bool,
-        gave_up: bool,
-        rec: &mut SeriesRecorder,
-    ) {
-        if measured {
-            self.counters.throttled += 1;
-            if gave_up {
-                self.counters.failed += 1;
-            } else {
-                self.counters.retries += 1;
-            }
-        }
-        rec.add(self.series.throttled, now, 1.0);
-    }
-
-    /// One attempt (number `attempt`, 0-based) of a request needing
-    /// `units` capacity units (consumed when the result is `Served`).
-    #[inline]
-    pub fn attempt(&mut self, now: SimTime, read: bool, units: f64, attempt: u32) -> Attempt {
-        if read && attempt == 0 {
+    pub fn start(&mut self, req: &TableRequest, measured: bool) -> Result<u32, SimDuration> {
+        if req.read && !req.transactional {
             if let Some((hit_ratio, hit_latency)) = &self.dax {
                 if self.rng.random::<f64>() < *hit_ratio {
-                    return Attempt::DaxHit(hit_latency.sample_ns(&mut self.rng));
+                    if measured {
+                        self.counters.dax_hits += 1;
+                    }
+                    return Err(hit_latency.sample_ns(&mut self.rng));
                 }
             }
         }
-        let (meter, latency) = if read {
-            (&mut self.reads, &self.read_latency)
+        Ok(req.keys.sample(&mut self.rng))
+    }
+
+    /// One attempt of request `c` at the table (its attempt number is
+    /// `c.attempt`; DAX was asked at [`DynamoDbTable::start`]), with its
+    /// accounting; `measured` when `now` is in the measured window.
+    #[inline]
+    pub fn attempt(
+        &mut self,
+        now: SimTime,
+        c: &TableCall,
+        measured: bool,
+        rec: &mut SeriesRecorder,
+    ) -> Attempt {
+        let latency = if c.read {
+            &self.read_latency
         } else {
-            (&mut self.writes, &self.write_latency)
+            &self.write_latency
         };
         let rtt = latency.sample_ns(&mut self.rng);
-        if meter.try_take(now, units) {
+        let units = f64::from(c.units);
+        let d = if c.read { READ } else { WRITE };
+        let verdict = if c.index > 0 {
+            self.gsis[c.index as usize - 1].read(now, c.key, units, measured, rec)
+        } else if c.read || self.gsis.is_empty() {
+            let (p, v) = self.base.admit(now, c.key, d, units, rec);
+            if v == Verdict::Ok {
+                self.base.take(now, p, d, units, measured, rec);
+            } else {
+                self.base.refuse(p, d, v, measured);
+            }
+            self.base.parts.after_attempt();
+            v
+        } else {
+            gsi::write(&mut self.base, &mut self.gsis, now, c, measured, rec)
+        };
+        if verdict == Verdict::Ok {
+            if c.index == 0 {
+                let (counter, series) = if c.read {
+                    (&mut self.counters.consumed_rcu, self.series.consumed_rcu)
+                } else {
+                    (&mut self.counters.consumed_wcu, self.series.consumed_wcu)
+                };
+                if measured {
+                    *counter += units;
+                }
+                rec.add(series, now, units);
+            }
             return Attempt::Served(rtt);
         }
-        if attempt + 1 >= self.max_attempts {
+        let gave_up = u32::from(c.attempt) + 1 >= self.max_attempts;
+        self.on_throttle(now, measured, gave_up, verdict, c.index > 0, rec);
+        if gave_up {
             return Attempt::GiveUp(rtt);
         }
         // Full jitter: U(0, min(cap, base * 2^attempt)).
         let ceiling = self
             .backoff_base
-            .saturating_mul(1u64 << attempt.min(40))
+            .saturating_mul(1u64 << u32::from(c.attempt).min(40))
             .min(self.backoff_max);
         let backoff = (self.rng.random::<f64>() * ceiling as f64) as SimDuration;
         Attempt::Retry(rtt.saturating_add(backoff))
+    }
+
+    /// Accounting: an attempt was throttled (`verdict` says where; `gsi`:
+    /// by a GSI); `gave_up` when it was the SDK's last.
+    fn on_throttle(
+        &mut self,
+        now: SimTime,
+        measured: bool,
+        gave_up: bool,
+        verdict: Verdict,
+        gsi: bool,
+        rec: &mut SeriesRecorder,
+    ) {
+        if measured {
+            let k = &mut self.counters;
+            k.throttled += 1;
+            match verdict {
+                _ if gsi => k.causes.gsi += 1,
+                Verdict::Gsi => k.causes.gsi += 1,
+                Verdict::Partition => k.causes.partition += 1,
+                Verdict::Table | Verdict::Ok => k.causes.table += 1,
+            }
+            if gave_up {
+                k.failed += 1;
+            } else {
+                k.retries += 1;
+            }
+        }
+        rec.add(self.series.throttled, now, 1.0);
+    }
+
+    /// Writes every partition's last series bucket (end of the run).
+    pub fn finish(&mut self, rec: &mut SeriesRecorder) {
+        self.base.parts.finish(rec);
+    }
+
+    /// Bytes held by what grows (partitions after splits).
+    pub fn footprint(&self) -> usize {
+        self.base.parts.footprint()
+            + self
+                .gsis
+                .iter()
+                .map(|g| g.tp.parts.footprint())
+                .sum::<usize>()
     }
 }
 
 /// Capacity units of one DynamoDB request (aws-facts §5.1): reads in 4 KB
 /// units (half for eventual consistency), writes in 1 KB units. GetItem
-/// rounds each item up; Query and Scan round the total.
-pub fn capacity_units(op: TableOp, items: u32, item_kb: f64, consistency: Consistency) -> f64 {
-    let per_read_unit = match consistency {
-        Consistency::Eventual => 0.5,
-        Consistency::Strong => 1.0,
+/// rounds each item up; Query and Scan round the total (an item
+/// collection counts its real size). Transactional requests cost twice
+/// a strongly consistent read or a standard write.
+pub fn capacity_units(
+    op: TableOp,
+    items: u32,
+    item_kb: f64,
+    consistency: Consistency,
+    transactional: bool,
+) -> f64 {
+    let per_read_unit = match (transactional, consistency) {
+        (true, _) => 2.0,
+        (false, Consistency::Eventual) => 0.5,
+        (false, Consistency::Strong) => 1.0,
     };
+    let per_write_unit = if transactional { 2.0 } else { 1.0 };
     let items = items.max(1) as f64;
     match op {
         TableOp::Get => items * (item_kb / 4.0).ceil().max(1.0) * per_read_unit,
         TableOp::Query | TableOp::Scan => (items * item_kb / 4.0).ceil().max(1.0) * per_read_unit,
-        TableOp::Put | TableOp::Update | TableOp::Delete => items * item_kb.ceil().max(1.0),
+        TableOp::Put | TableOp::Update | TableOp::Delete => {
+            items * item_kb.ceil().max(1.0) * per_write_unit
+        }
     }
+}
+
+/// Write units of a GSI entry of `entry_kb` \[KB\] per item, for `items`
+/// items: 1 KB units, at least one (aws-facts 5.1); standard writes even
+/// for a transaction (the index is updated after it commits).
+#[inline]
+pub fn gsi_write_units(items: u32, entry_kb: f64) -> f64 {
+    f64::from(items.max(1)) * entry_kb.ceil().max(1.0)
 }
 
 #[cfg(test)]
@@ -347,34 +492,45 @@ mod tests {
     fn capacity_arithmetic_matches_the_developer_guide() {
         // aws-facts §9.6: an 8 KB strong read = 2 RCU; eventual = half.
         assert_eq!(
-            capacity_units(TableOp::Get, 1, 8.0, Consistency::Strong),
+            capacity_units(TableOp::Get, 1, 8.0, Consistency::Strong, false),
             2.0
         );
         assert_eq!(
-            capacity_units(TableOp::Get, 1, 8.0, Consistency::Eventual),
+            capacity_units(TableOp::Get, 1, 8.0, Consistency::Eventual, false),
             1.0
         );
         assert_eq!(
-            capacity_units(TableOp::Get, 1, 0.5, Consistency::Strong),
+            capacity_units(TableOp::Get, 1, 0.5, Consistency::Strong, false),
             1.0
         );
         // Query sums sizes then rounds: 20 x 0.5 KB = 10 KB -> 3 units.
         assert_eq!(
-            capacity_units(TableOp::Query, 20, 0.5, Consistency::Strong),
+            capacity_units(TableOp::Query, 20, 0.5, Consistency::Strong, false),
             3.0
         );
         assert_eq!(
-            capacity_units(TableOp::Query, 20, 0.5, Consistency::Eventual),
+            capacity_units(TableOp::Query, 20, 0.5, Consistency::Eventual, false),
             1.5
         );
         // Writes: 1 KB units per item, rounded up.
         assert_eq!(
-            capacity_units(TableOp::Put, 1, 1.5, Consistency::Strong),
+            capacity_units(TableOp::Put, 1, 1.5, Consistency::Strong, false),
             2.0
         );
         assert_eq!(
-            capacity_units(TableOp::Put, 3, 0.2, Consistency::Eventual),
+            capacity_units(TableOp::Put, 3, 0.2, Consistency::Eventual, false),
             3.0
         );
+        // Transactions: twice a strong read, twice a standard write.
+        assert_eq!(
+            capacity_units(TableOp::Get, 1, 8.0, Consistency::Eventual, true),
+            4.0
+        );
+        assert_eq!(
+            capacity_units(TableOp::Put, 1, 1.5, Consistency::Strong, true),
+            4.0
+        );
+        assert_eq!(gsi_write_units(2, 0.0), 2.0);
+        assert_eq!(gsi_write_units(1, 2.5), 3.0);
     }
 }

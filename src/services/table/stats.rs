@@ -1,11 +1,14 @@
-//! A table's figures and its rows of the text summary.
+//! A table's figures (with its hottest partitions and its GSIs') and its
+//! rows of the text summary.
 
 use indexmap::IndexMap;
 
-use crate::services::findings::{clock, count, pct, Finding, FindingsCx};
 use serde::Serialize;
 
+use super::capacity::Throughput;
+use super::partitions::{READ, WRITE};
 use super::DynamoDbTable;
+use crate::engine::{SimDuration, SimTime};
 use crate::metrics::text::{thousands, units, Table};
 
 /// DynamoDB capacity mode, as reported and priced.
@@ -20,6 +23,67 @@ pub enum CapacityMode {
     OnDemand,
 }
 
+/// Throttled attempts by where they were refused.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ThrottleCauses {
+    /// By a partition's own limit while the table had capacity (a hot
+    /// partition or key).
+    pub partition: u64,
+    /// By the table's capacity (provisioned rate and burst, on-demand
+    /// budget).
+    pub table: u64,
+    /// By a GSI: a write whose index entry a GSI could not take, or a
+    /// Query of an index beyond its capacity.
+    pub gsi: u64,
+}
+
+/// One partition's figures over the measured window.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct PartitionStats {
+    /// Its position in key-hash order at the end of the run (0-based).
+    pub partition: u32,
+    /// Share of the key-hash space it holds.
+    pub key_share: f64,
+    /// Read units consumed.
+    pub consumed_rcu: f64,
+    /// Write units consumed.
+    pub consumed_wcu: f64,
+    /// Attempts its own limit refused.
+    pub throttled: u64,
+    /// Consumed / (its per-second ceiling x measured seconds), reads: the
+    /// ceiling is the partition maximum (3,000 RCU), or its share of
+    /// provisioned capacity with adaptive capacity off.
+    pub utilisation_rcu: f64,
+    /// The same for writes (maximum 1,000 WCU).
+    pub utilisation_wcu: f64,
+}
+
+/// A GSI's figures.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct GsiStats {
+    /// Partitions at the end of the run.
+    pub partitions: u32,
+    /// Read units consumed (Queries and Scans of the index).
+    pub consumed_rcu: f64,
+    /// Write units consumed (index entries of the table's writes).
+    pub consumed_wcu: f64,
+    /// Attempts the index refused.
+    pub throttled: u64,
+    /// Provisioned RCU (0 on demand).
+    pub rcu: f64,
+    /// Provisioned WCU (0 on demand).
+    pub wcu: f64,
+    /// Consumed / (mean capacity x measured seconds), reads.
+    pub utilisation_rcu: f64,
+    /// The same for writes.
+    pub utilisation_wcu: f64,
+    /// The hottest partitions (at most 5).
+    pub hot_partitions: Vec<PartitionStats>,
+}
+
+/// How many of the hottest partitions are reported.
+pub const HOT_PARTITIONS: usize = 5;
+
 /// A DynamoDB table's figures.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct TableStats {
@@ -29,15 +93,17 @@ pub struct TableStats {
     pub writes: u64,
     /// Attempts rejected by capacity (ProvisionedThroughputExceeded).
     pub throttled: u64,
+    /// Throttled attempts by where they were refused.
+    pub throttle_causes: ThrottleCauses,
     /// SDK retries sent after throttles.
     pub retries: u64,
     /// Requests that failed after the SDK's last attempt.
     pub failed: u64,
     /// Reads answered by DAX.
     pub dax_hits: u64,
-    /// Read capacity consumed [RCU-seconds, i.e. read units].
+    /// Read capacity consumed by the table (not its GSIs) [read units].
     pub consumed_rcu: f64,
-    /// Write capacity consumed [write units].
+    /// Write capacity consumed by the table (not its GSIs) [write units].
     pub consumed_wcu: f64,
     /// `"provisioned"` or `"on-demand"` (for pricing).
     pub mode: CapacityMode,
@@ -45,15 +111,93 @@ pub struct TableStats {
     pub rcu: f64,
     /// Provisioned WCU (0 for on-demand).
     pub wcu: f64,
+    /// Consumed / (mean capacity x measured seconds), reads: the capacity
+    /// is the provisioned RCU, or on demand the warm throughput.
+    pub utilisation_rcu: f64,
+    /// The same for writes.
+    pub utilisation_wcu: f64,
+    /// Adaptive capacity on (AWS's behaviour) or off (teaching).
+    pub adaptive_capacity: bool,
+    /// Partitions at the end of the run.
+    pub partitions: u32,
+    /// Partitions split for heat during the run.
+    pub heat_splits: u32,
+    /// The hottest partitions (at most 5): most throttled
+    /// first, then most used.
+    pub hot_partitions: Vec<PartitionStats>,
+    /// Each GSI's figures, in scenario order.
+    pub gsis: IndexMap<String, GsiStats>,
 }
 
-/// A table's figures.
-pub fn collect(t: &DynamoDbTable) -> TableStats {
+/// The figures of the hottest partitions of `tp`.
+fn hottest(tp: &Throughput, seconds: f64) -> Vec<PartitionStats> {
+    let parts = &tp.parts;
+    let util = |units: f64, d: usize| {
+        let cap = parts.ceiling(d) * seconds;
+        if cap > 0.0 {
+            units / cap
+        } else {
+            0.0
+        }
+    };
+    parts
+        .hottest(HOT_PARTITIONS)
+        .into_iter()
+        .map(|i| {
+            let p = &parts.parts[i];
+            PartitionStats {
+                partition: i as u32,
+                key_share: parts.key_share(i),
+                consumed_rcu: p.consumed[READ],
+                consumed_wcu: p.consumed[WRITE],
+                throttled: p.throttled[READ] + p.throttled[WRITE],
+                utilisation_rcu: util(p.consumed[READ], READ),
+                utilisation_wcu: util(p.consumed[WRITE], WRITE),
+            }
+        })
+        .collect()
+}
+
+/// `consumed / (capacity x seconds)`, 0 without capacity.
+fn ratio(consumed: f64, capacity: f64, seconds: f64) -> f64 {
+    if capacity * seconds > 0.0 {
+        consumed / (capacity * seconds)
+    } else {
+        0.0
+    }
+}
+
+/// A table's figures at the end of the run (`end`), measured over
+/// `measured` \[ns\].
+pub fn collect(t: &mut DynamoDbTable, end: SimTime, measured: SimDuration) -> TableStats {
+    let seconds = crate::engine::ns_to_secs(measured);
+    let cap = t.base.mean_capacity(end);
     let k = &t.counters;
+    let gsis = t
+        .gsis
+        .iter_mut()
+        .map(|g| {
+            let gcap = g.tp.mean_capacity(end);
+            let consumed = g.tp.consumed();
+            let stats = GsiStats {
+                partitions: g.tp.parts.len() as u32,
+                consumed_rcu: consumed[READ],
+                consumed_wcu: consumed[WRITE],
+                throttled: g.tp.throttled(),
+                rcu: g.provisioned.0,
+                wcu: g.provisioned.1,
+                utilisation_rcu: ratio(consumed[READ], gcap[READ], seconds),
+                utilisation_wcu: ratio(consumed[WRITE], gcap[WRITE], seconds),
+                hot_partitions: hottest(&g.tp, seconds),
+            };
+            (g.name.clone(), stats)
+        })
+        .collect();
     TableStats {
         reads: k.reads,
         writes: k.writes,
         throttled: k.throttled,
+        throttle_causes: k.causes,
         retries: k.retries,
         failed: k.failed,
         dax_hits: k.dax_hits,
@@ -62,6 +206,13 @@ pub fn collect(t: &DynamoDbTable) -> TableStats {
         mode: t.mode,
         rcu: t.provisioned.0,
         wcu: t.provisioned.1,
+        utilisation_rcu: ratio(k.consumed_rcu, cap[READ], seconds),
+        utilisation_wcu: ratio(k.consumed_wcu, cap[WRITE], seconds),
+        adaptive_capacity: t.adaptive,
+        partitions: t.base.parts.len() as u32,
+        heat_splits: t.base.parts.heat_splits,
+        hot_partitions: hottest(&t.base, seconds),
+        gsis,
     }
 }
 
@@ -78,6 +229,7 @@ pub fn text(stats: &IndexMap<String, TableStats>, out: &mut String) {
         "gave up (requests)",
         "RCU used",
         "WCU used",
+        "partitions",
     ]);
     for (name, tb) in stats {
         t.row([
@@ -88,59 +240,8 @@ pub fn text(stats: &IndexMap<String, TableStats>, out: &mut String) {
             thousands(tb.failed),
             units(tb.consumed_rcu),
             units(tb.consumed_wcu),
+            thousands(u64::from(tb.partitions)),
         ]);
     }
     t.render(out);
-}
-
-/// A table's findings: throttles per attempt and per request, and when;
-/// the peak consumption per second against provisioned capacity.
-pub fn findings(stats: &IndexMap<String, TableStats>, cx: &FindingsCx<'_>, out: &mut Vec<Finding>) {
-    for (name, tb) in stats {
-        let component = format!("table {name}");
-        if tb.throttled > 0 {
-            let when = cx.during(name, "throttled");
-            out.push(Finding {
-                topic: "throttles",
-                component: component.clone(),
-                message: format!(
-                    "{} attempts throttled{when} (per attempt); {} of {} requests failed after \
-                     the SDK's last attempt (per request)",
-                    count(tb.throttled),
-                    count(tb.failed),
-                    count(tb.reads + tb.writes)
-                ),
-            });
-        }
-        if tb.mode != CapacityMode::Provisioned {
-            continue;
-        }
-        let every = if cx.interval_s() > 1.0 {
-            format!(" (mean over {} s intervals)", cx.interval_s())
-        } else {
-            String::new()
-        };
-        for (metric, unit, cap) in [
-            ("consumed_rcu", "RCU", tb.rcu),
-            ("consumed_wcu", "WCU", tb.wcu),
-        ] {
-            let Some((peak, at)) = cx.peak(name, metric) else {
-                continue;
-            };
-            if cap <= 0.0 || peak <= 0.0 {
-                continue;
-            }
-            out.push(Finding {
-                topic: "capacity",
-                component: component.clone(),
-                message: format!(
-                    "peak {unit} consumed {:.0}/s at {}{every}: {} of the {:.0} provisioned",
-                    peak,
-                    clock(at),
-                    pct(peak, cap),
-                    cap
-                ),
-            });
-        }
-    }
 }

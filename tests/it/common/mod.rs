@@ -111,12 +111,7 @@ pub fn table(name: &str, capacity: Capacity) -> Table {
 }
 
 pub fn get(table: usize, item_kb: f64) -> Step {
-    Step::Table {
-        table,
-        op: TableOp::Get,
-        items: 1,
-        item_kb,
-    }
+    Step::table(table, TableOp::Get, 1, item_kb)
 }
 
 /// Poisson at `rate` during `[0, until_s)`, then nothing (lets a run drain).
