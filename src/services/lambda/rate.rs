@@ -106,13 +106,15 @@ impl FunctionRate {
         self.window.limit
     }
 
-    /// Counts a request at `now` if the function's rate allows it.
-    #[inline]
-    pub fn try_take(&mut self, now: SimTime) -> bool {
+    /// Counts a request at `now` if the function's rate allows it (the
+    /// simulation calls [`FunctionRate::take`], whose caller knows the
+    /// second's end).
+    #[cfg(test)]
+    fn try_take(&mut self, now: SimTime) -> bool {
         self.take(now, (now / SECONDS + 1) * SECONDS)
     }
 
-    /// [`FunctionRate::try_take`] when the caller knows `end`, the end of
+    /// Counts a request at `now` if the function's rate allows it; `end` is the end of
     /// the second containing `now`.
     #[inline]
     pub fn take(&mut self, now: SimTime, end: SimTime) -> bool {
