@@ -41,6 +41,13 @@ pub const MAX_WEIGHT: f64 = 1e9;
 /// backoff at 20 s (aws-facts 5.4); an hour keeps room for slow clients
 /// while a request waiting for days is not a retry any more.
 pub const MAX_RETRY_WAIT_S: u64 = 3600;
+/// Largest `sdk_retry.max_attempts` (slsim's bound: the SDKs' defaults
+/// are 3 to 10, aws-facts 5.4; a request's attempt number must fit a
+/// byte).
+pub const MAX_SDK_ATTEMPTS: u32 = 100;
+/// Largest `sdk_retry.quota` \[tokens\] (slsim's bound; the SDKs start
+/// with 500, aws-facts 5.4).
+pub const MAX_RETRY_QUOTA: u32 = 1_000_000;
 
 /// Largest `account_concurrency`: AWS's default is 1,000, raisable to
 /// "tens of thousands" (aws-facts 1.1); 1,000,000 leaves room for

@@ -25,7 +25,9 @@ pub use api::*;
 pub use cost::{CostSettings, Projection};
 pub use lambda::*;
 pub use queue::{Queue, QueueType, Redrive, Trigger};
-pub use sdk_retry::{Jitter, RetryQuota, SdkRetry, SdkRetryMode, MAX_SDK_ATTEMPTS};
+pub use sdk_retry::{
+    Jitter, RetryQuota, SdkRetry, SdkRetryMode, MAX_RETRY_QUOTA, MAX_SDK_ATTEMPTS,
+};
 pub use simulation::*;
 pub use table::*;
 pub use topic::{Endpoint, Subscription, Topic};

@@ -23,12 +23,7 @@ use crate::engine::{SimDuration, MILLIS, SECONDS};
 
 use super::{Lambda, Table};
 
-/// Largest `sdk_retry.max_attempts` accepted (slsim's bound: the SDKs'
-/// defaults are 3 to 10).
-pub const MAX_SDK_ATTEMPTS: u32 = 100;
-/// Largest `sdk_retry.quota` accepted \[tokens\] (slsim's bound; the SDKs
-/// start with 500).
-pub const MAX_RETRY_QUOTA: u32 = 1_000_000;
+pub use super::limits::{MAX_RETRY_QUOTA, MAX_SDK_ATTEMPTS};
 
 /// An SDK retry mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

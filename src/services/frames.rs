@@ -170,19 +170,20 @@ mod tests {
         let t = f.alloc(Frame {
             parent: a,
             start: 0,
-            state: FrameState::TableCall(crate::services::table::TableCall {
-                table: 0,
-                read: true,
-                attempt: 0,
-                done: false,
-                failed: false,
-                transactional: false,
-                index: 0,
-                units: 1.0,
-                key: 0,
-                items: 1,
-                item_kb: 1.0,
-            }),
+            state: FrameState::TableCall(crate::services::table::TableCall::new(
+                &crate::services::table::TableRequest {
+                    table: 0,
+                    read: true,
+                    transactional: false,
+                    index: 0,
+                    units: 1.0,
+                    items: 1,
+                    item_kb: 1.0,
+                    keys: crate::dist::keys::Keys::default(),
+                    slot: 0,
+                },
+                0,
+            )),
         });
         assert_eq!(a.kind, Kind::Workload);
         assert_eq!(t.kind, Kind::Table);

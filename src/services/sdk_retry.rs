@@ -253,7 +253,8 @@ impl SdkClient {
     /// Attempt number `attempt` (0 = the first) failed with `kind`, its
     /// response arriving at `now`: retry after a backoff, or give up.
     /// Attempts are checked before the quota, so the last attempt takes no
-    /// tokens.
+    /// tokens. The same as [`SdkClient::on_response`], then
+    /// [`SdkClient::admit_retry`] and [`SdkClient::backoff`].
     #[inline]
     pub fn on_error<R: Rng>(
         &mut self,
@@ -262,36 +263,56 @@ impl SdkClient {
         now: SimTime,
         rng: &mut R,
     ) -> Decision {
+        self.on_response(now, kind == ErrorKind::Throttle);
+        match self.admit_retry(kind, attempt) {
+            Ok(cost) => Decision::Retry {
+                backoff: self.backoff(kind, attempt, rng),
+                cost,
+            },
+            Err(why) => Decision::GiveUp(why),
+        }
+    }
+
+    /// The adaptive limiter's bookkeeping of a response at `now`
+    /// (`throttled`: a throttling error); nothing in other modes.
+    #[inline]
+    pub fn on_response(&mut self, now: SimTime, throttled: bool) {
         if let Some(l) = &mut self.limiter {
-            l.on_response(now, kind == ErrorKind::Throttle);
+            l.on_response(now, throttled);
         }
+    }
+
+    /// Whether attempt number `attempt`, failed with `kind`, is retried:
+    /// the quota tokens the retry takes (0 without a quota), or why not.
+    #[inline]
+    pub fn admit_retry(&mut self, kind: ErrorKind, attempt: u32) -> Result<u16, GiveUp> {
         if attempt.saturating_add(1) >= self.policy.max_attempts {
-            return Decision::GiveUp(GiveUp::AttemptsExhausted);
+            return Err(GiveUp::AttemptsExhausted);
         }
-        let cost = match self.policy.quota {
-            None => 0,
+        match self.policy.quota {
+            None => Ok(0),
             Some(q) => {
                 let cost = quota_cost(&q, kind);
                 if self.tokens < cost {
-                    return Decision::GiveUp(GiveUp::QuotaEmpty);
+                    return Err(GiveUp::QuotaEmpty);
                 }
                 self.tokens -= cost;
-                cost
+                Ok(cost.min(u16::MAX.into()) as u16)
             }
-        };
-        Decision::Retry {
-            backoff: backoff(&self.policy, kind, attempt, rng),
-            cost: cost.min(u16::MAX.into()) as u16,
         }
+    }
+
+    /// The wait before retry number `n` after an error of `kind` \[ns\].
+    #[inline]
+    pub fn backoff<R: Rng>(&self, kind: ErrorKind, n: u32, rng: &mut R) -> SimDuration {
+        backoff(&self.policy, kind, n, rng)
     }
 
     /// The request succeeded with a response at `now`; `last_cost` is the
     /// `cost` of its last [`Decision::Retry`] (0 when it needed none).
     #[inline]
     pub fn on_success(&mut self, now: SimTime, last_cost: u16) {
-        if let Some(l) = &mut self.limiter {
-            l.on_response(now, false);
-        }
+        self.on_response(now, false);
         if let Some(q) = self.policy.quota {
             let back = if last_cost == 0 {
                 q.no_retry_refund

@@ -17,7 +17,7 @@
 //!
 //! Modules: `theory` (Erlang B, cold starts, token bucket, Little's law, CPU
 //! share), `conservation` (request conservation and cross-checks),
-//! `determinism`, `scaling` (Lambda scale-up models), `dynamodb` (capacity), `partitions`, `on_demand`, `gsi` (DynamoDB partitions and hot keys, on-demand limits, GSIs, transactions, large requests),
+//! `determinism`, `scaling` (Lambda scale-up models), `dynamodb` (capacity), `partitions`, `on_demand`, `gsi` (DynamoDB partitions and hot keys, on-demand limits, GSIs, transactions, large requests), `sdk_modes` (the SDK's retry modes end to end),
 //! `queues` (SQS and the event source mapping: Erlang C, redrive, ramp,
 //! FIFO, message conservation, cost), `topics` (SNS fan-out, filters,
 //! delivery retries and dead-letter queues, destinations, cost), `common` (scenario builders, closed
@@ -37,5 +37,6 @@ mod on_demand;
 mod partitions;
 mod queues;
 mod scaling;
+mod sdk_modes;
 mod theory;
 mod topics;

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::metrics::Level;
 use crate::model::Scenario;
+use crate::services::sdk_retry::SdkClients;
 use crate::services::{
     table, Build, Cause, Collect, Cx, End, Event, Finding, FindingsCx, Frame, FrameRef, FrameState,
     Kind, Outcome, Service, Timer, World,
@@ -66,6 +67,19 @@ impl Service for Lambdas {
                 )
             })
             .collect();
+        // Each table step's SDK client (the table service holds the
+        // clients, built in the same order).
+        let sdk = SdkClients::build(m);
+        for (i, f) in functions.iter_mut().enumerate() {
+            for step in &mut f.steps {
+                if let PreparedStep::Table(req) = step {
+                    req.slot = sdk
+                        .slot(i, req.table as usize)
+                        .expect("SdkClients::build gives every table step a client")
+                        as u32;
+                }
+            }
+        }
         let reserved: u32 = m
             .lambdas
             .iter()

@@ -1,6 +1,7 @@
 //! A table's findings: throttles and where they were refused (a hot
 //! partition while the table had spare capacity, a GSI that could not take
-//! its writes), and the peak consumption against provisioned capacity.
+//! its writes), the SDK's retry quota running dry, and the peak
+//! consumption against provisioned capacity.
 //!
 //! Must not know: how the figures were computed.
 
@@ -25,6 +26,20 @@ pub fn findings(stats: &IndexMap<String, TableStats>, cx: &FindingsCx<'_>, out: 
                     count(tb.throttled),
                     count(tb.failed),
                     count(tb.reads + tb.writes)
+                ),
+            });
+        }
+        if tb.quota_exhausted > 0 {
+            out.push(Finding {
+                topic: "throttles",
+                component: component.clone(),
+                message: format!(
+                    "the SDK's retry quota ran dry: {} of the {} failed requests gave up without \
+                     using their attempts (a retry takes quota tokens, only successes give them \
+                     back), so sustained throttling fails requests fast instead of retrying \
+                     them: more attempts will not help, removing the throttles' cause will",
+                    count(tb.quota_exhausted),
+                    count(tb.failed)
                 ),
             });
         }

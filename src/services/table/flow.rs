@@ -1,5 +1,18 @@
-//! DynamoDB's part of the event flow: a request's attempts (DAX, capacity,
-//! SDK backoff) and its answer to the calling invocation.
+//! DynamoDB's part of the event flow: a request's attempts (DAX, the
+//! SDK's send token, capacity, the SDK's decision after a throttle) and its
+//! answer to the calling invocation.
+//!
+//! A request's frame steps through [`Phase`]: `Send` (wait for a send
+//! token in adaptive mode) → `SendNow` (the attempt) → after the round
+//! trip, `Served`, or after a throttle `Retry` (then `Send` after the
+//! SDK's backoff) or `GiveUp` (the error reaches the caller).
+//!
+//! Whether a throttled attempt is retried (attempts left, quota tokens)
+//! is decided, and counted, when the table throttles it, so that every
+//! throttled attempt is counted as retried or given up at once; the
+//! response (the adaptive limiter's bookkeeping, the backoff) follows
+//! one round trip later. The quota is thus charged one round trip early
+//! \[A\] (docs/model.md, "SDK retries").
 
 use indexmap::IndexMap;
 
@@ -7,10 +20,11 @@ use crate::model::Capacity;
 
 use super::partitions::HotSeries;
 use super::{
-    Attempt, DynamoDbTable, TableCall, TableRequest, TableSeries, TableSeriesExtra, TableStats,
-    Tables,
+    Attempt, DynamoDbTable, Phase, TableCall, TableRequest, TableSeries, TableSeriesExtra,
+    TableStats, Tables,
 };
 use crate::model::Scenario;
+use crate::services::sdk_retry::{ErrorKind, SdkClients};
 use crate::services::{
     Build, Collect, Cx, End, Event, Frame, FrameRef, FrameState, Kind, Outcome, Service, World,
 };
@@ -67,7 +81,10 @@ impl Service for Tables {
                 DynamoDbTable::new(t, rng, series, extra, times, &mut b.rec)
             })
             .collect();
-        Tables { list }
+        Tables {
+            list,
+            sdk: SdkClients::build(b.model),
+        }
     }
 
     fn name(&self, i: usize) -> &str {
@@ -95,13 +112,56 @@ impl Service for Tables {
         else {
             return;
         };
-        if c.done {
-            w.frames.free(fr);
-            let end = if c.failed { End::Failed } else { End::Ok };
-            // A failure here is the SDK giving up after throttles.
-            w.deliver(cx, parent, Outcome::at(end, Kind::Table, c.table as usize));
-        } else {
-            attempt(w, cx, fr);
+        match c.phase {
+            Phase::Send => send(w, cx, fr),
+            Phase::SendNow => attempt(w, cx, fr),
+            Phase::Served => {
+                w.tables.sdk[c.slot as usize].on_success(cx.now(), c.cost);
+                w.frames.free(fr);
+                w.deliver(
+                    cx,
+                    parent,
+                    Outcome::at(End::Ok, Kind::Table, c.table as usize),
+                );
+            }
+            Phase::DaxHit => {
+                w.frames.free(fr);
+                w.deliver(
+                    cx,
+                    parent,
+                    Outcome::at(End::Ok, Kind::Table, c.table as usize),
+                );
+            }
+            Phase::Retry => {
+                let now = cx.now();
+                let Tables { list, sdk } = &mut w.tables;
+                let client = &mut sdk[c.slot as usize];
+                client.on_response(now, true);
+                let backoff = client.backoff(
+                    ErrorKind::Throttle,
+                    u32::from(c.attempt),
+                    &mut list[c.table as usize].rng,
+                );
+                if let Some(Frame {
+                    state: FrameState::TableCall(c),
+                    ..
+                }) = w.frames.get_mut(fr)
+                {
+                    c.attempt = c.attempt.saturating_add(1);
+                    c.phase = Phase::Send;
+                }
+                cx.schedule(backoff, Event::Step(fr));
+            }
+            Phase::GiveUp => {
+                w.tables.sdk[c.slot as usize].on_response(cx.now(), true);
+                w.frames.free(fr);
+                // The SDK's error: the caller's step fails.
+                w.deliver(
+                    cx,
+                    parent,
+                    Outcome::at(End::Failed, Kind::Table, c.table as usize),
+                );
+            }
         }
     }
 
@@ -139,7 +199,7 @@ impl Service for Tables {
 }
 
 /// A request `req` by frame `parent` (a call step): DAX may answer it;
-/// else it draws its partition key and makes its first attempt.
+/// else it draws its partition key and sends its first attempt.
 #[inline]
 pub fn call(w: &mut World, cx: &mut Cx, req: TableRequest, parent: FrameRef) {
     let now = cx.now();
@@ -150,7 +210,9 @@ pub fn call(w: &mut World, cx: &mut Cx, req: TableRequest, parent: FrameRef) {
     }
     let first = t.start(&req, measured);
     let mut call = TableCall::new(&req, *first.as_ref().unwrap_or(&0));
-    call.done = first.is_err();
+    if first.is_err() {
+        call.phase = Phase::DaxHit;
+    }
     let fr = w.frames.alloc(Frame {
         parent,
         start: now,
@@ -159,10 +221,33 @@ pub fn call(w: &mut World, cx: &mut Cx, req: TableRequest, parent: FrameRef) {
     match first {
         // Answered by DAX: the frame ends after the hit latency.
         Err(hit) => cx.schedule(hit, Event::Step(fr)),
-        Ok(_) => attempt(w, cx, fr),
+        Ok(_) => send(w, cx, fr),
     }
 }
 
+/// The next attempt of frame `fr`: at once, or when the SDK client's send
+/// token has accrued (adaptive mode, once it has seen a throttle).
+#[inline]
+fn send(w: &mut World, cx: &mut Cx, fr: FrameRef) {
+    let Some(Frame {
+        state: FrameState::TableCall(ref mut c),
+        ..
+    }) = w.frames.get_mut(fr)
+    else {
+        return;
+    };
+    let now = cx.now();
+    let wait = w.tables.sdk[c.slot as usize].send_delay(now);
+    if wait == 0 {
+        return attempt(w, cx, fr);
+    }
+    c.phase = Phase::SendNow;
+    w.tables[c.table as usize].on_rate_limited(now >= w.warmup);
+    cx.schedule(wait, Event::Step(fr));
+}
+
+/// Frame `fr` sends an attempt now; its response arrives after the round
+/// trip.
 #[inline]
 fn attempt(w: &mut World, cx: &mut Cx, fr: FrameRef) {
     let Some(Frame {
@@ -174,21 +259,25 @@ fn attempt(w: &mut World, cx: &mut Cx, fr: FrameRef) {
     };
     let now = cx.now();
     let measured = now >= w.warmup;
-    let t = &mut w.tables[c.table as usize];
-    let delay = match t.attempt(now, c, measured, &mut w.rec) {
-        Attempt::Served(d) => {
-            c.done = true;
-            d
+    let Tables { list, sdk } = &mut w.tables;
+    let t = &mut list[c.table as usize];
+    let rtt = match t.attempt(now, c, measured, &mut w.rec) {
+        Attempt::Served(rtt) => {
+            c.phase = Phase::Served;
+            rtt
         }
-        Attempt::Retry(d) => {
-            c.attempt = c.attempt.saturating_add(1);
-            d
-        }
-        Attempt::GiveUp(d) => {
-            c.done = true;
-            c.failed = true;
-            d
+        Attempt::Throttled(rtt) => {
+            let retry = sdk[c.slot as usize].admit_retry(ErrorKind::Throttle, u32::from(c.attempt));
+            t.on_decision(measured, retry.err());
+            match retry {
+                Ok(cost) => {
+                    c.cost = cost;
+                    c.phase = Phase::Retry;
+                }
+                Err(_) => c.phase = Phase::GiveUp,
+            }
+            rtt
         }
     };
-    cx.schedule(delay, Event::Step(fr));
+    cx.schedule(rtt, Event::Step(fr));
 }

@@ -9,8 +9,10 @@
 //! capacity, on-demand normalised budget). A write to a table with GSIs
 //! also needs every GSI to take its entry (`gsi.rs`); else the write is
 //! throttled (aws-facts 5.1 and the GSI throttling rule in docs/model.md).
-//! A throttled attempt costs one service round trip and is retried by the
-//! SDK after exponential backoff with full jitter (aws-facts §5.4).
+//! A throttled attempt costs one service round trip; what the SDK does
+//! then (retry after a backoff, or give up) is its client's decision
+//! (`crate::services::sdk_retry`, one client per calling function and
+//! table), taken in `flow.rs`.
 
 use rand::Rng;
 
@@ -32,21 +34,40 @@ use crate::engine::{SimDuration, SimRng, SimTime};
 use crate::metrics::{SeriesId, SeriesRecorder};
 use crate::model::{self, Capacity, Consistency, TableOp};
 use crate::services::registry::index_by;
+use crate::services::sdk_retry::{GiveUp, SdkClients};
 
 use capacity::{Settings, Throughput, Verdict};
 use gsi::GsiState;
 use partitions::{HotSeries, READ, WRITE};
 
-/// The result of one attempt.
+/// The result of one attempt: its response arrives after the round trip
+/// \[ns\].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Attempt {
-    /// Served by the table after this delay \[ns\], consuming capacity.
+    /// Served by the table, consuming capacity.
     Served(SimDuration),
-    /// Throttled; the SDK retries after this delay (round trip + backoff).
-    Retry(SimDuration),
-    /// Throttled on the last attempt; the error reaches the caller after
-    /// this delay.
-    GiveUp(SimDuration),
+    /// Throttled (`ProvisionedThroughputExceededException`).
+    Throttled(SimDuration),
+}
+
+/// Where a request in progress stands: what its frame's pending step does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Send the next attempt (after the SDK's send token, in adaptive
+    /// mode).
+    Send,
+    /// Send the next attempt: its send token was already taken.
+    SendNow,
+    /// The response of a served attempt arrives.
+    Served,
+    /// The throttling error of an attempt arrives; the SDK retries after
+    /// its backoff.
+    Retry,
+    /// The throttling error of the SDK's last attempt arrives: the
+    /// request fails.
+    GiveUp,
+    /// DAX's answer arrives.
+    DaxHit,
 }
 
 /// Counters over the measured window.
@@ -64,6 +85,11 @@ pub struct TableCounters {
     pub retries: u64,
     /// Requests that failed after the last attempt.
     pub failed: u64,
+    /// Of `failed`: the SDK's retry quota was empty (the others used all
+    /// their attempts).
+    pub quota_exhausted: u64,
+    /// Attempts that waited for the adaptive mode's send token.
+    pub rate_limited: u64,
     /// DAX hits.
     pub dax_hits: u64,
     /// Read units consumed by the table (not its GSIs).
@@ -104,6 +130,9 @@ pub struct TableRequest {
     /// Popularity of the partition key (of the GSI's key for an index
     /// read).
     pub keys: Keys,
+    /// The caller's SDK client (`SdkClients::slot`), set when the
+    /// function's steps are built.
+    pub slot: u32,
 }
 
 impl TableRequest {
@@ -133,6 +162,7 @@ impl TableRequest {
             items: items.max(1),
             item_kb: item_kb as f32,
             keys,
+            slot: 0,
         }
     }
 }
@@ -146,10 +176,12 @@ pub struct TableCall {
     pub read: bool,
     /// SDK attempt number (0 = first).
     pub attempt: u8,
-    /// The pending step completes the request (true) or retries it.
-    pub done: bool,
-    /// The pending step ends it as failed (SDK gave up).
-    pub failed: bool,
+    /// What the pending step does.
+    pub phase: Phase,
+    /// Quota tokens the last retry took (refunded on success).
+    pub cost: u16,
+    /// The caller's SDK client.
+    pub slot: u32,
     /// Transactional (bypasses DAX).
     pub transactional: bool,
     /// 0: the table; `g + 1`: GSI `g`.
@@ -171,8 +203,9 @@ impl TableCall {
             table: req.table,
             read: req.read,
             attempt: 0,
-            done: false,
-            failed: false,
+            phase: Phase::Send,
+            cost: 0,
+            slot: req.slot,
             transactional: req.transactional,
             index: req.index,
             units: req.units,
@@ -183,10 +216,12 @@ impl TableCall {
     }
 }
 
-/// Every table.
+/// Every table, and the SDK clients that call them.
 pub struct Tables {
     /// In model order.
     pub list: Vec<DynamoDbTable>,
+    /// One SDK client per (function, table) pair.
+    pub sdk: SdkClients,
 }
 
 index_by!(Tables, list, DynamoDbTable);
@@ -212,10 +247,8 @@ pub struct DynamoDbTable {
     read_latency: Dist,
     write_latency: Dist,
     dax: Option<(f64, Dist)>,
-    max_attempts: u32,
-    backoff_base: SimDuration,
-    backoff_max: SimDuration,
-    rng: SimRng,
+    /// Latencies, DAX, keys and the SDK's backoff draws.
+    pub rng: SimRng,
 }
 
 /// Where a table's series go, beyond [`TableSeries`].
@@ -307,9 +340,6 @@ impl DynamoDbTable {
                 (Some(d), Consistency::Eventual) => Some((d.hit_ratio, d.hit_latency.clone())),
                 _ => None,
             },
-            max_attempts: cfg.sdk_retry.max_attempts.max(1),
-            backoff_base: cfg.sdk_retry.base,
-            backoff_max: cfg.sdk_retry.max_backoff,
             rng,
         }
     }
@@ -389,27 +419,16 @@ impl DynamoDbTable {
             }
             return Attempt::Served(rtt);
         }
-        let gave_up = u32::from(c.attempt) + 1 >= self.max_attempts;
-        self.on_throttle(now, measured, gave_up, verdict, c.index > 0, rec);
-        if gave_up {
-            return Attempt::GiveUp(rtt);
-        }
-        // Full jitter: U(0, min(cap, base * 2^attempt)).
-        let ceiling = self
-            .backoff_base
-            .saturating_mul(1u64 << u32::from(c.attempt).min(40))
-            .min(self.backoff_max);
-        let backoff = (self.rng.random::<f64>() * ceiling as f64) as SimDuration;
-        Attempt::Retry(rtt.saturating_add(backoff))
+        self.on_throttle(now, measured, verdict, c.index > 0, rec);
+        Attempt::Throttled(rtt)
     }
 
     /// Accounting: an attempt was throttled (`verdict` says where; `gsi`:
-    /// by a GSI); `gave_up` when it was the SDK's last.
+    /// by a GSI).
     fn on_throttle(
         &mut self,
         now: SimTime,
         measured: bool,
-        gave_up: bool,
         verdict: Verdict,
         gsi: bool,
         rec: &mut SeriesRecorder,
@@ -423,13 +442,34 @@ impl DynamoDbTable {
                 Verdict::Partition => k.causes.partition += 1,
                 Verdict::Table | Verdict::Ok => k.causes.table += 1,
             }
-            if gave_up {
-                k.failed += 1;
-            } else {
-                k.retries += 1;
-            }
         }
         rec.add(self.series.throttled, now, 1.0);
+    }
+
+    /// Accounting: after a throttle the SDK retried (`None`) or gave up
+    /// (`Some(why)`).
+    #[inline]
+    pub fn on_decision(&mut self, measured: bool, gave_up: Option<GiveUp>) {
+        if measured {
+            let k = &mut self.counters;
+            match gave_up {
+                None => k.retries += 1,
+                Some(why) => {
+                    k.failed += 1;
+                    if why == GiveUp::QuotaEmpty {
+                        k.quota_exhausted += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Accounting: an attempt waited for its send token.
+    #[inline]
+    pub fn on_rate_limited(&mut self, measured: bool) {
+        if measured {
+            self.counters.rate_limited += 1;
+        }
     }
 
     /// Writes every partition's last series bucket (end of the run).

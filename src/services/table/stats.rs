@@ -99,6 +99,10 @@ pub struct TableStats {
     pub retries: u64,
     /// Requests that failed after the SDK's last attempt.
     pub failed: u64,
+    /// Of `failed`: the SDK gave up because its retry quota was empty.
+    pub quota_exhausted: u64,
+    /// Attempts that waited for a send token (adaptive retry mode).
+    pub rate_limited: u64,
     /// Reads answered by DAX.
     pub dax_hits: u64,
     /// Read capacity consumed by the table (not its GSIs) [read units].
@@ -200,6 +204,8 @@ pub fn collect(t: &mut DynamoDbTable, end: SimTime, measured: SimDuration) -> Ta
         throttle_causes: k.causes,
         retries: k.retries,
         failed: k.failed,
+        quota_exhausted: k.quota_exhausted,
+        rate_limited: k.rate_limited,
         dax_hits: k.dax_hits,
         consumed_rcu: k.consumed_rcu,
         consumed_wcu: k.consumed_wcu,
