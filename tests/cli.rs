@@ -209,12 +209,61 @@ fn set_overrides_and_the_event_guard() {
     assert_eq!(v["events"], 1000);
 }
 
-/// The bundled MyTodoList scenario is valid.
+/// Every bundled scenario is valid.
 #[test]
-fn mytodolist_validates() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/mytodolist.toml");
-    let out = slsim().args(["validate", path]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
+fn every_bundled_scenario_validates() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            let out = slsim().arg("validate").arg(&p).output().unwrap();
+            assert!(out.status.success(), "{}: {}", p.display(), stderr(&out));
+            n += 1;
+        }
+    }
+    assert!(n >= 5, "{n} scenarios");
+}
+
+/// The README's hot-key example: one key throttles on its partition while
+/// the table has capacity, and the finding names the partition; sharded
+/// over ten keys (the `--set` in the scenario's header) nothing fails.
+#[test]
+fn the_hot_key_example_finds_the_hot_partition_and_sharding_fixes_it() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/hot-key.toml");
+    let sharded = r#"lambda.count-vote.steps=[{ compute = "const(1ms)" }, { call = "polls", op = "update", item_kb = 0.2, keys = "uniform(n=10)" }]"#;
+    let summary = |extra: &[&str]| {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = slsim()
+            .args(["run", path, "--quiet", "--out"])
+            .arg(tmp.path())
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = std::fs::read_to_string(tmp.path().join("summary.json")).unwrap();
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()
+    };
+    let hot = summary(&[]);
+    let t = &hot["tables"]["polls"];
+    let writes = t["writes"].as_f64().unwrap();
+    let wcu = t["consumed_wcu"].as_f64().unwrap();
+    // One partition's 1,000 WCU/s over the 540 s measured, of 1,500/s.
+    assert!((wcu / 540.0 - 1000.0).abs() < 10.0, "{t}");
+    assert!(t["throttle_causes"]["partition"].as_u64().unwrap() > 0);
+    assert!(writes > wcu);
+    let findings = hot["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().any(|f| f["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("hot partition: partition")),
+        "{findings:#?}"
+    );
+    let fixed = summary(&["--set", sharded]);
+    let t = &fixed["tables"]["polls"];
+    assert_eq!(t["throttled"], 0, "{t}");
+    assert_eq!(fixed["workloads"]["voters"]["failed"], 0);
 }
 
 /// A run in which no request arrived succeeds with a warning on stderr
