@@ -75,6 +75,18 @@ impl Keys {
         }
     }
 
+    /// Draws a key's rank (1 = the most popular); `None` for
+    /// [`Keys::Many`], whose key no other request uses (a cache keyed by
+    /// it never hits).
+    #[inline]
+    pub fn sample_rank<R: Rng + ?Sized>(&self, rng: &mut R) -> Option<u64> {
+        match self {
+            Keys::Many => None,
+            Keys::Uniform { n } => Some(rng.random_range(1..=*n)),
+            Keys::Zipf { n, sampler, .. } => Some((sampler.sample(rng) as u64).clamp(1, *n)),
+        }
+    }
+
     /// The key of item `item` (a key hash) under this model, drawn from a
     /// stream seeded by the item and `salt`: an attribute of the item, the
     /// same every time the item is written (e.g. a secondary index's key).

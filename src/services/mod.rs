@@ -20,6 +20,7 @@
 //! Must not know: TOML, files, the CLI.
 
 pub mod api_gateway;
+pub mod cache;
 pub mod client;
 pub mod deadlines;
 pub mod findings;
