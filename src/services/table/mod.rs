@@ -14,6 +14,7 @@
 
 use rand::Rng;
 
+mod autoscale;
 mod capacity;
 pub mod cost;
 mod findings;
@@ -24,7 +25,9 @@ mod stats;
 
 pub use crate::model::ON_DEMAND_PEAK_WINDOW;
 pub use flow::call;
-pub use stats::{CapacityMode, GsiStats, PartitionStats, TableStats, ThrottleCauses};
+pub use stats::{
+    AutoScalingStats, CapacityMode, GsiStats, PartitionStats, TableStats, ThrottleCauses,
+};
 
 use crate::dist::keys::Keys;
 use crate::dist::Dist;
@@ -257,6 +260,8 @@ fn settings(cfg: &model::Table, gsi: Option<&model::Gsi>) -> Settings {
         adaptive: cfg.adaptive_capacity,
         burst_seconds: cfg.burst_seconds,
         size_gb: model.size_gb.unwrap_or(0.0),
+        // A GSI's own policy, never the table's.
+        auto_scaling: gsi.map_or(cfg.auto_scaling, |g| g.auto_scaling),
     }
 }
 
@@ -432,9 +437,10 @@ impl DynamoDbTable {
         rec.add(self.series.throttled, now, 1.0);
     }
 
-    /// Writes every partition's last series bucket (end of the run).
+    /// Writes every partition's last series bucket, and the capacity
+    /// series of an auto-scaled table (end of the run).
     pub fn finish(&mut self, rec: &mut SeriesRecorder) {
-        self.base.parts.finish(rec);
+        self.base.finish(rec);
     }
 
     /// Bytes held by what grows (partitions after splits).
