@@ -56,7 +56,7 @@ fn cases() -> Vec<Case> {
         case("event age out of range", "\n[[lambda]]\nname = \"a\"\nmax_event_age = \"7h\"\n", &["bad.toml:6:", "max_event_age", "60s..=6h"]),
         case("undefined destination", "\n[[lambda]]\nname = \"a\"\ndestinations = { on_failure = \"b\" }\n", &["bad.toml:6:", "destinations.on_failure", "`b` is not defined"]),
         case("unknown destination field", "\n[[lambda]]\nname = \"a\"\ndestinations = { on_sucess = \"a\" }\n", &["bad.toml:6:", "destinations.on_sucess", "did you mean `on_success`?"]),
-        case("unsupported table autoscaling", "\n[[table]]\nname = \"t\"\nautoscaling = { target = 0.7 }\n", &["bad.toml:6:", "autoscaling", "not supported yet"]),
+        case("misspelt table auto_scaling", "\n[[table]]\nname = \"t\"\nautoscaling = { target = 70 }\n", &["bad.toml:6:", "unknown field `autoscaling`", "did you mean `auto_scaling`?"]),
         case("missing required field", "\n[[workload]]\nname = \"w\"\narrival = \"poisson(rate=1)\"\n", &["bad.toml:4:", "workload[0]", "missing field `target`"]),
         Case { name: "missing duration", toml: "[simulation]\nseed = 1\n".into(), sets: &[], expect: &["bad.toml:1:", "simulation.duration", "required"] },
         case("call to table without op", "\n[[lambda]]\nname = \"a\"\nsteps = [{ call = \"t\" }]\n\n[[table]]\nname = \"t\"\n", &["bad.toml:6:", "steps[0]", "needs `op`"]),

@@ -1,7 +1,8 @@
 //! DynamoDB partitions, key models, GSIs, transactions, warm throughput
-//! and on-demand maxima in scenario files: a valid example with its
-//! defaults, each bound and cross-check rejected with a located message
-//! and hint, and the warning of too few explicit partitions.
+//! and on-demand maxima, auto scaling in scenario files: a valid example
+//! with its defaults, each bound and cross-check rejected with a located
+//! message and hint, and the warnings of too few explicit partitions and
+//! of a GSI that does not scale with its table.
 
 use slsim::dist::keys::Keys;
 use slsim::model::*;
@@ -143,6 +144,22 @@ const CASES: &[Case] = &[
     Case { name: "GSI capacity on demand", body: "[[table]]\nname = \"t\"\ngsi = [{ name = \"g\", wcu = 5 }]\n", expect: &["bad.toml:6:", "`wcu` only applies to GSIs of provisioned tables"] },
     Case { name: "GSI capacity above the quota", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\ngsi = [{ name = \"g\", rcu = 50000 }]\n", expect: &["bad.toml:9:", "rcu", "out of range"] },
     Case { name: "GSI keys malformed", body: "[[table]]\nname = \"t\"\ngsi = [{ name = \"g\", keys = \"uniform\" }]\n", expect: &["bad.toml:6:", "gsi[0].keys", "is not a key model"] },
+    Case { name: "auto scaling on demand", body: "[[table]]\nname = \"t\"\nauto_scaling = { target = 70 }\n", expect: &["bad.toml:6:", "table[0] \"t\" .auto_scaling", "only applies to a provisioned table", "on demand scales by itself"] },
+    Case { name: "auto scaling on an on-demand GSI", body: "[[table]]\nname = \"t\"\ngsi = [{ name = \"g\", auto_scaling = {} }]\n", expect: &["bad.toml:6:", "gsi[0].auto_scaling", "only applies to a provisioned GSI"] },
+    Case { name: "target below 20", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = { target = 10 }\n", expect: &["bad.toml:9:", "auto_scaling.target", "10 is out of range (allowed 20..=90)", "percent"] },
+    Case { name: "target above 90", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = { target = 95 }\n", expect: &["bad.toml:9:", "allowed 20..=90"] },
+    Case { name: "target as a fraction", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = { target = 0.7 }\n", expect: &["bad.toml:9:", "auto_scaling.target", "write target = 70 for 0.7"] },
+    Case { name: "minimum above the maximum", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 50\nwcu = 50\nauto_scaling = { min_wcu = 100, max_wcu = 20 }\n", expect: &["bad.toml:9:", "auto_scaling.min_wcu", "min_wcu 100 is above max_wcu 20", "lower min_wcu or raise max_wcu"] },
+    Case { name: "capacity below the minimum", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = { min_rcu = 10 }\n", expect: &["bad.toml:9:", "auto_scaling.min_rcu", "the table's rcu = 5 is outside min_rcu..=max_rcu (10..=40000)"] },
+    Case { name: "capacity above the maximum", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 500\nauto_scaling = { max_wcu = 100 }\n", expect: &["bad.toml:9:", "auto_scaling.max_wcu", "wcu = 500 is outside"] },
+    Case { name: "maximum above the quota", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = { max_rcu = 50000 }\n", expect: &["bad.toml:9:", "auto_scaling.max_rcu", "50000 is out of range (allowed 1..=40000)", "per-table quota"] },
+    Case { name: "minimum of zero", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = { min_wcu = 0 }\n", expect: &["bad.toml:9:", "auto_scaling.min_wcu", "out of range"] },
+    Case { name: "update delay too long", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = { update_delay = \"2h\" }\n", expect: &["bad.toml:9:", "auto_scaling.update_delay", "out of range (allowed 0s..=1h)"] },
+    Case { name: "update delay malformed", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = { update_delay = \"soon\" }\n", expect: &["bad.toml:9:", "auto_scaling.update_delay"] },
+    Case { name: "auto scaling unknown field", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = { targt = 70 }\n", expect: &["bad.toml:9:", "unknown field `targt`", "did you mean `target`?"] },
+    Case { name: "GSI auto scaling unknown field", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\n\n[[table.gsi]]\nname = \"g\"\nauto_scaling = { max_wcuu = 70 }\n", expect: &["bad.toml:12:", "unknown field `max_wcuu`", "did you mean `max_wcu`?"] },
+    Case { name: "GSI capacity outside its range", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 500\n\n[[table.gsi]]\nname = \"g\"\nauto_scaling = { max_wcu = 100 }\n", expect: &["bad.toml:12:", "gsi[0].auto_scaling.max_wcu", "the GSI's wcu = 500 is outside"] },
+    Case { name: "auto scaling not a table", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = true\n", expect: &["bad.toml:9:", "auto_scaling", "inline table"] },
     Case { name: "GSI partitions of zero", body: "[[table]]\nname = \"t\"\ngsi = [{ name = \"g\", partitions = 0 }]\n", expect: &["bad.toml:6:", "gsi[0].partitions", "partitions 0 is out of range"] },
 ];
 
@@ -167,4 +184,58 @@ fn too_few_explicit_partitions_warn() {
         all.contains("partitions = 2 is below the 5 its throughput needs"),
         "{all}"
     );
+}
+
+const SCALED: &str = r#"[simulation]
+duration = "1h"
+start = "22:30"
+
+[[table]]
+name = "orders"
+capacity = "provisioned"
+rcu = 100
+wcu = 50
+auto_scaling = { target = 50, min_rcu = 10, max_rcu = 1000, max_wcu = 400, update_delay = "30s" }
+
+[[table.gsi]]
+name = "by_customer"
+wcu = 20
+auto_scaling = {}
+
+[[table.gsi]]
+name = "by_day"
+"#;
+
+#[test]
+fn auto_scaling_parses_with_its_defaults() {
+    let s = scenario::parse_str(SCALED, "scaled.toml", &[]).unwrap();
+    let t = &s.tables[0];
+    let clock = 22 * 3600 * slsim::engine::SECONDS + 30 * 60 * slsim::engine::SECONDS;
+    assert_eq!(
+        t.auto_scaling,
+        Some(AutoScaling {
+            target: 0.5,
+            min: (10.0, DEFAULT_AUTO_SCALING_MIN),
+            max: (1000.0, 400.0),
+            update_delay: 30 * slsim::engine::SECONDS,
+            clock,
+        })
+    );
+    // A GSI's `auto_scaling = {}`: every default (70 %, 1..=40000, 1 min).
+    assert_eq!(
+        t.gsis[0].auto_scaling,
+        Some(AutoScaling {
+            clock,
+            ..AutoScaling::new(DEFAULT_TARGET_UTILISATION)
+        })
+    );
+    assert_eq!(t.gsis[1].auto_scaling, None);
+    // The GSI that does not scale with its scaling table is warned about.
+    let all = s.warnings.join("\n");
+    assert!(all.contains("scaled.toml:18:"), "{all}");
+    assert!(
+        all.contains("table `orders` scales but its GSI `by_day` does not"),
+        "{all}"
+    );
+    assert_eq!(s.warnings.len(), 1, "{all}");
 }

@@ -290,6 +290,14 @@ fn generator_covers_every_feature() {
             blocks(t, "table").any(|b| b.contains("\nsize_gb = "))
         }),
         ("dax node_type", |t| line_has(t, "dax = ", "node_type = ")),
+        // DynamoDB auto scaling (issue 8).
+        ("table auto_scaling", |t| t.contains("\nauto_scaling = { ")),
+        ("auto_scaling bounds", |t| {
+            line_has(t, "auto_scaling = ", "max_wcu = ")
+        }),
+        ("auto_scaling update_delay", |t| {
+            line_has(t, "auto_scaling = ", "update_delay = ")
+        }),
         ("dax nodes", |t| line_has(t, "dax = ", " nodes = ")),
         // Traffic shapes (issue 7).
         ("diurnal offset", |t| {

@@ -101,6 +101,8 @@ pub struct Table {
     pub max_units: (f64, f64),
     /// Global secondary indexes.
     pub gsis: Vec<Gsi>,
+    /// Auto scaling of the provisioned capacity; `None`: fixed.
+    pub auto_scaling: Option<AutoScaling>,
 }
 
 /// A global secondary index.
@@ -117,6 +119,83 @@ pub struct Gsi {
     pub keys: Keys,
     /// Partitions set explicitly; `None`: derived from its capacity.
     pub partitions: Option<u32>,
+    /// Auto scaling of its provisioned capacity (its own, not the
+    /// table's); `None`: fixed.
+    pub auto_scaling: Option<AutoScaling>,
+}
+
+/// DynamoDB auto scaling of a provisioned table or GSI: Application Auto
+/// Scaling's target tracking, one policy per direction with the same
+/// target (docs/model.md, "Auto scaling").
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AutoScaling {
+    /// Target utilisation, consumed / provisioned \[fraction,
+    /// [`MIN_TARGET_UTILISATION`]..=[`MAX_TARGET_UTILISATION`]\].
+    pub target: f64,
+    /// Least capacity \[units/s\] (reads, writes).
+    pub min: (f64, f64),
+    /// Most capacity \[units/s\] (reads, writes), at most the per-table
+    /// quota.
+    pub max: (f64, f64),
+    /// From the alarm to the new capacity taking effect \[ns\].
+    pub update_delay: SimDuration,
+    /// Clock time of t = 0, read as UTC \[ns after midnight\]: where the
+    /// UTC days of the decrease quota begin. Validation copies
+    /// `[simulation] start` here; a model built in code sets it itself.
+    pub clock: SimDuration,
+}
+
+/// Default auto-scaling target: 70 % (aws-facts 5.2, "Auto scaling target
+/// utilization": the console's default).
+pub const DEFAULT_TARGET_UTILISATION: f64 = 0.70;
+/// Lowest target AWS accepts: 20 % (aws-facts 5.2).
+pub const MIN_TARGET_UTILISATION: f64 = 0.20;
+/// Highest target AWS accepts: 90 % (aws-facts 5.2).
+pub const MAX_TARGET_UTILISATION: f64 = 0.90;
+/// Scale-out alarm: this many consecutive minutes with consumption above
+/// the target (aws-facts 5.2 "Auto scaling reaction", 10.14 "Alarm
+/// timing").
+pub const SCALE_OUT_MINUTES: u32 = 2;
+/// Scale-in alarm: this many consecutive minutes below the target less
+/// [`SCALE_IN_MARGIN`] (aws-facts 5.2, 10.14).
+pub const SCALE_IN_MINUTES: u32 = 15;
+/// The scale-in alarm's threshold lies this far below the target: 20
+/// points (aws-facts 10.14).
+pub const SCALE_IN_MARGIN: f64 = 0.20;
+/// Decreases allowed within one hour of a UTC day's first decrease
+/// (aws-facts 5.2, "Provisioned decreases per day"; DynamoDB developer
+/// guide `ServiceQuotas.md`).
+pub const DECREASES_FIRST_HOUR: u32 = 4;
+/// After those, one decrease when none happened in the preceding hour
+/// \[ns\] (aws-facts 5.2: up to 27 a day).
+pub const DECREASE_SPACING: SimDuration = 3600 * SECONDS;
+/// Default minimum capacity \[units/s\]: 1, the lowest provisioned
+/// capacity \[A\] (AWS's RegisterScalableTarget has no default).
+pub const DEFAULT_AUTO_SCALING_MIN: f64 = 1.0;
+/// Default maximum capacity \[units/s\]: the per-table quota of 40,000
+/// (aws-facts 5.1) \[A\].
+pub const DEFAULT_AUTO_SCALING_MAX: f64 = 40_000.0;
+/// Default delay from the alarm to the new capacity \[ns\]: one minute
+/// \[A\]. AWS publishes neither how long CloudWatch takes to deliver a
+/// minute's datapoint nor how long the UpdateTable takes (aws-facts 8,
+/// "UpdateTable time, UNCONFIRMED"); one minute, the alarms' own period,
+/// stands for both.
+pub const DEFAULT_UPDATE_DELAY: SimDuration = 60 * SECONDS;
+/// Longest `update_delay` accepted \[ns\]: one hour, slsim's bound \[A\].
+pub const MAX_UPDATE_DELAY: SimDuration = 3600 * SECONDS;
+
+impl AutoScaling {
+    /// A policy with `target` \[fraction\] and every other setting at its
+    /// default (the clock at midnight).
+    pub fn new(target: f64) -> Self {
+        Self {
+            target,
+            min: (DEFAULT_AUTO_SCALING_MIN, DEFAULT_AUTO_SCALING_MIN),
+            max: (DEFAULT_AUTO_SCALING_MAX, DEFAULT_AUTO_SCALING_MAX),
+            update_delay: DEFAULT_UPDATE_DELAY,
+            clock: 0,
+        }
+    }
 }
 
 /// The attributes a GSI copies from each item.
@@ -298,6 +377,7 @@ impl Table {
             warm: (None, None),
             max_units: (DEFAULT_MAX_UNITS, DEFAULT_MAX_UNITS),
             gsis: Vec::new(),
+            auto_scaling: None,
         }
     }
 
@@ -345,6 +425,7 @@ impl Gsi {
             projection: GsiProjection::All,
             keys: Keys::Many,
             partitions: None,
+            auto_scaling: None,
         }
     }
 }

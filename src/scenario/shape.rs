@@ -193,7 +193,11 @@ fn serde_hint(path: &FieldPath, msg: &str) -> String {
     if msg.contains("expected a sequence") {
         return format!("write an array: `{field} = [ ... ]`");
     }
-    if msg.contains("expected a map") || msg.contains("expected struct") {
+    // `tidy` has already turned "expected struct RawX" into "a table".
+    if msg.contains("expected a map")
+        || msg.contains("expected struct")
+        || msg.contains("expected a table")
+    {
         return format!("write an inline table: `{field} = {{ ... }}`");
     }
     String::new()

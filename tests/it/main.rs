@@ -17,7 +17,7 @@
 //!
 //! Modules: `theory` (Erlang B, cold starts, token bucket, Little's law, CPU
 //! share), `conservation` (request conservation and cross-checks),
-//! `determinism`, `scaling` (Lambda scale-up models), `dynamodb` (capacity), `partitions`, `on_demand`, `gsi` (DynamoDB partitions and hot keys, on-demand limits, GSIs, transactions, large requests), `sdk_modes` (the SDK's retry modes end to end), `caches` (the TTL and LRU cache model against cache theory),
+//! `determinism`, `scaling` (Lambda scale-up models), `dynamodb` (capacity), `partitions`, `on_demand`, `gsi`, `autoscale` (DynamoDB partitions and hot keys, on-demand limits, GSIs, transactions, large requests, auto scaling), `sdk_modes` (the SDK's retry modes end to end), `caches` (the TTL and LRU cache model against cache theory),
 //! `queues` (SQS and the event source mapping: Erlang C, redrive, ramp,
 //! FIFO, message conservation, cost), `topics` (SNS fan-out, filters,
 //! delivery retries and dead-letter queues, destinations, cost), `common` (scenario builders, closed
@@ -25,6 +25,7 @@
 
 mod api_gateway;
 mod async_invoke;
+mod autoscale;
 mod caches;
 mod common;
 mod conservation;

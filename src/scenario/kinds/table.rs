@@ -1,13 +1,15 @@
 //! `[[table]]` (DynamoDB): its raw structs and their validation into
 //! [`Table`] (capacity mode, consistency, burst credit, partitions,
 //! adaptive capacity, warm throughput and on-demand maximum, latencies,
-//! DAX, SDK retries; GSIs in `table_gsi.rs`).
+//! DAX, SDK retries; GSIs in `table_gsi.rs`, auto scaling in
+//! `table_autoscale.rs`).
 //!
 //! Must not know: how capacity is consumed or requests throttled.
 
 use toml::Value;
 
 use super::{Given, Kind};
+use crate::engine::SimDuration;
 use crate::model::limits;
 use crate::model::*;
 use crate::scenario::context::Cx;
@@ -16,11 +18,14 @@ use crate::scenario::raw::Required;
 use crate::scenario::shape::{strip_each, strip_sub};
 use crate::scenario::validate::{choice, dist, dur, in_range, int_in};
 
+#[path = "table_autoscale.rs"]
+mod autoscale;
 #[path = "table_gsi.rs"]
 mod gsi;
 #[path = "sdk_retry.rs"]
 pub(super) mod sdk_retry;
 
+use autoscale::RawAutoScaling;
 use sdk_retry::RawSdkRetry;
 
 /// `[[table]]`.
@@ -53,8 +58,8 @@ pub struct RawTable {
     pub max_write_units: Option<f64>,
     /// Global secondary indexes (`[[table.gsi]]`).
     pub gsi: Option<Vec<gsi::RawGsi>>,
-    /// Not supported yet.
-    pub autoscaling: Option<toml::Value>,
+    /// Auto scaling of the provisioned capacity.
+    pub auto_scaling: Option<RawAutoScaling>,
     /// Only `false` is supported yet.
     pub stream: Option<bool>,
 }
@@ -85,26 +90,27 @@ impl Kind for RawTable {
     fn strip_nested(cx: &mut Cx<'_>, path: &FieldPath, v: &mut Value) -> Vec<&'static str> {
         let mut m = strip_sub::<RawDax>(cx, path, v, "dax");
         m.extend(strip_sub::<RawSdkRetry>(cx, path, v, "sdk_retry"));
+        m.extend(strip_sub::<RawAutoScaling>(cx, path, v, "auto_scaling"));
         m.extend(strip_each::<gsi::RawGsi>(cx, path, v, "gsi"));
+        if let Some(Value::Array(list)) = v.get_mut("gsi") {
+            for (k, g) in list.iter_mut().enumerate() {
+                let gp = path.join("gsi").join(k);
+                m.extend(strip_sub::<RawAutoScaling>(cx, &gp, g, "auto_scaling"));
+            }
+        }
         m
     }
 
-    fn validate(&self, cx: &mut Cx<'_>, i: usize, _: &Given<'_>) -> Option<Table> {
-        table(cx, i, self)
+    fn validate(&self, cx: &mut Cx<'_>, i: usize, given: &Given<'_>) -> Option<Table> {
+        table(cx, i, self, given.simulation.start)
     }
 }
 
-/// Validates one `[[table]]`.
-fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
+/// Validates one `[[table]]`; `clock` is `[simulation] start` (the UTC
+/// days of auto scaling's decrease quota).
+fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable, clock: SimDuration) -> Option<Table> {
     let before = cx.problems.len();
     let p = |f: &str| crate::fp!["table", i, f];
-    if r.autoscaling.is_some() {
-        cx.key_err(
-            &p("autoscaling"),
-            "table `autoscaling` is not supported yet in this version of slsim",
-            "remove it; provisioned capacity stays fixed",
-        );
-    }
     if r.stream == Some(true) {
         cx.key_err(
             &p("stream"),
@@ -272,7 +278,10 @@ fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
     });
     let adaptive_capacity = r.adaptive_capacity.unwrap_or(true);
     let (warm, max_units) = throughput(cx, i, r, provisioned);
-    let gsis = gsi::gsis(cx, i, r, &capacity);
+    let auto_scaling = r.auto_scaling.as_ref().and_then(|a| {
+        autoscale::auto_scaling(cx, &p("auto_scaling"), a, &capacity, "table", clock)
+    });
+    let gsis = gsi::gsis(cx, i, r, &capacity, clock);
     if cx.problems.len() > before {
         return None;
     }
@@ -292,6 +301,7 @@ fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable) -> Option<Table> {
         warm,
         max_units,
         gsis,
+        auto_scaling,
     };
     if let Some(n) = partitions {
         let (r, w) = t.warm_throughput();

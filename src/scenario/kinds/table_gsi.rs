@@ -5,6 +5,7 @@
 
 use toml::Value;
 
+use super::autoscale::{auto_scaling, RawAutoScaling};
 use super::RawTable;
 use crate::model::limits;
 use crate::model::*;
@@ -29,6 +30,8 @@ pub struct RawGsi {
     pub keys: Option<String>,
     /// Partitions, set explicitly.
     pub partitions: Option<i64>,
+    /// Its own auto scaling (provisioned tables).
+    pub auto_scaling: Option<RawAutoScaling>,
 }
 
 impl Required for RawGsi {
@@ -38,8 +41,15 @@ impl Required for RawGsi {
 const PROJECTION_FORM: &str =
     "projection = \"all\" (the whole item), \"keys\" (keys only: 1 write unit per item) or a size in KB, e.g. 0.5";
 
-/// The GSIs of table `i` (`r`), whose capacity is `capacity`.
-pub fn gsis(cx: &mut Cx<'_>, i: usize, r: &RawTable, capacity: &Capacity) -> Vec<Gsi> {
+/// The GSIs of table `i` (`r`), whose capacity is `capacity`; `clock` is
+/// `[simulation] start`.
+pub fn gsis(
+    cx: &mut Cx<'_>,
+    i: usize,
+    r: &RawTable,
+    capacity: &Capacity,
+    clock: crate::engine::SimDuration,
+) -> Vec<Gsi> {
     let Some(list) = &r.gsi else {
         return Vec::new();
     };
@@ -106,12 +116,29 @@ pub fn gsis(cx: &mut Cx<'_>, i: usize, r: &RawTable, capacity: &Capacity) -> Vec
                 "the index's partitions, 1..=100000; omit it to derive them from its capacity",
             ) as u32
         });
+        let auto = g
+            .auto_scaling
+            .as_ref()
+            .and_then(|a| auto_scaling(cx, &p("auto_scaling"), a, &gcap, "GSI", clock));
+        if auto.is_none()
+            && r.auto_scaling.is_some()
+            && matches!(gcap, Capacity::Provisioned { .. })
+        {
+            cx.warn(
+                &p("name"),
+                format!(
+                    "table `{}` scales but its GSI `{}` does not: once the table's writes outgrow the index's wcu, the index throttles them; give the GSI its own `auto_scaling` (AWS's console offers to apply the table's settings to its indexes)",
+                    r.name, g.name
+                ),
+            );
+        }
         out.push(Gsi {
             name: g.name.clone(),
             capacity: gcap,
             projection,
             keys,
             partitions,
+            auto_scaling: auto,
         });
     }
     out

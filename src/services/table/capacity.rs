@@ -15,6 +15,12 @@
 //!   every 30 minutes when that is higher (aws-facts 5.3), never above the
 //!   table's maximum (aws-facts 10.14); the partitions split to hold it.
 //!
+//! - Provisioned with auto scaling: `autoscale.rs` decides, lazily (its
+//!   next minute or update is one integer compared on each attempt);
+//!   here each change takes effect: the bucket's rate follows (its credit
+//!   kept, capped at the new burst), partitions split to hold a new high
+//!   (never merge), and the capacity series and integral follow.
+//!
 //! Every budget admits an attempt while its balance is positive, and the
 //! attempt then consumes its full cost (the balance may go negative):
 //! see docs/model.md, "Requests larger than the remaining balance".
@@ -23,9 +29,12 @@
 
 use crate::engine::{SimTime, SECONDS};
 use crate::metrics::{SeriesId, SeriesRecorder};
-use crate::model::{partitions_for, ON_DEMAND_PEAK_WINDOW, PARTITION_MAX_RCU, PARTITION_MAX_WCU};
+use crate::model::{
+    partitions_for, AutoScaling, ON_DEMAND_PEAK_WINDOW, PARTITION_MAX_RCU, PARTITION_MAX_WCU,
+};
 use crate::services::token_bucket::TokenBucket;
 
+use super::autoscale::{AutoScaler, Change, Counts};
 use super::partitions::{HotSeries, Partitions, READ, WRITE};
 
 /// Why an attempt was refused, or that it was not.
@@ -62,6 +71,8 @@ pub struct Settings {
     pub burst_seconds: f64,
     /// Size for later partition counts \[GB\].
     pub size_gb: f64,
+    /// Auto scaling of the provisioned capacity.
+    pub auto_scaling: Option<AutoScaling>,
 }
 
 /// On-demand state.
@@ -98,6 +109,9 @@ pub struct Throughput {
     /// Capacity series (reads, writes) \[units/s\], filled forward when the
     /// on-demand warm throughput rises.
     capacity_series: Option<[SeriesId; 2]>,
+    /// The provisioned-capacity series of an auto-scaled table, written
+    /// beside the capacity series.
+    pub provisioned_series: Option<[SeriesId; 2]>,
     /// End of the run \[ns\] (how far the capacity series is filled).
     end: SimTime,
     /// Start of the measured window \[ns\].
@@ -109,6 +123,15 @@ pub struct Throughput {
     /// Attempts the table-level budget refused over the measured window
     /// (reads, writes).
     pub throttled_table: [u64; 2],
+    /// Auto scaling (provisioned only).
+    auto: Option<AutoScaler>,
+    /// When auto scaling next has something to do \[ns\] (`u64::MAX`:
+    /// never): the one compare on each attempt.
+    auto_next: SimTime,
+    /// With auto scaling, how far the capacity series is written \[ns\].
+    series_from: SimTime,
+    burst_seconds: f64,
+    size_gb: f64,
 }
 
 impl Throughput {
@@ -123,6 +146,10 @@ impl Throughput {
     ) -> Self {
         let max = [PARTITION_MAX_RCU, PARTITION_MAX_WCU];
         let n = s.partitions.max(1);
+        let auto = match (s.provisioned, &s.auto_scaling) {
+            (Some((rcu, wcu)), Some(a)) => Some(AutoScaler::new(a, [rcu, wcu])),
+            _ => None,
+        };
         let (meter, share) = match s.provisioned {
             Some((rcu, wcu)) => {
                 let bucket = |rate: f64| TokenBucket::full(rate, rate * s.burst_seconds.max(1.0));
@@ -156,11 +183,17 @@ impl Throughput {
             meter,
             adaptive: s.adaptive,
             capacity_series,
+            provisioned_series: None,
             end,
             warmup,
             capacity_area: [0.0; 2],
             area_since: warmup,
             throttled_table: [0; 2],
+            auto_next: auto.as_ref().map_or(SimTime::MAX, |a| a.next),
+            auto,
+            series_from: 0,
+            burst_seconds: s.burst_seconds,
+            size_gb: s.size_gb,
         }
     }
 
@@ -173,8 +206,13 @@ impl Throughput {
         }
     }
 
-    /// Fills the capacity series from `from` to the end of the run.
+    /// Fills the capacity series from `from` to the end of the run (with
+    /// auto scaling, the series is written as the capacity changes, and by
+    /// [`Throughput::finish`]).
     pub fn fill_capacity(&self, from: SimTime, rec: &mut SeriesRecorder) {
+        if self.auto.is_some() {
+            return;
+        }
         if let Some(ids) = self.capacity_series {
             let step = rec.interval();
             let cap = self.capacity();
@@ -200,6 +238,9 @@ impl Throughput {
         units: f64,
         rec: &mut SeriesRecorder,
     ) -> (usize, Verdict) {
+        if now >= self.auto_next {
+            self.auto_scale(now, Some(rec));
+        }
         let table_ok = match &mut self.meter {
             Meter::Provisioned { table } => !self.adaptive || table[d].available(now) > 0.0,
             Meter::OnDemand(o) => {
@@ -237,6 +278,9 @@ impl Throughput {
         rec: &mut SeriesRecorder,
     ) {
         self.parts.take(now, p, d, units, measured, rec);
+        if let Some(a) = &mut self.auto {
+            a.record(d, units);
+        }
         match &mut self.meter {
             Meter::Provisioned { table } => {
                 if self.adaptive {
@@ -303,9 +347,92 @@ impl Throughput {
         }
     }
 
+    /// Auto scaling catches up to `now`; each change takes effect (with
+    /// `rec`, the capacity series follows).
+    #[cold]
+    fn auto_scale(&mut self, now: SimTime, mut rec: Option<&mut SeriesRecorder>) {
+        while let Some(c) = self.auto.as_mut().and_then(|a| a.step(now)) {
+            self.apply(c, rec.as_deref_mut());
+        }
+        self.auto_next = self.auto.as_ref().map_or(SimTime::MAX, |a| a.next);
+    }
+
+    /// A capacity change `c` of auto scaling takes effect.
+    fn apply(&mut self, c: Change, rec: Option<&mut SeriesRecorder>) {
+        let before = self.capacity();
+        self.integrate(c.at.max(self.warmup), before);
+        if let Some(rec) = rec {
+            self.write_capacity(c.at, before, rec);
+        }
+        if let Meter::Provisioned { table } = &mut self.meter {
+            table[c.d].reconfigure(c.at, c.to, c.to * self.burst_seconds.max(1.0));
+        }
+        let cap = self.capacity();
+        self.parts
+            .grow_to(partitions_for(cap[READ], cap[WRITE], self.size_gb));
+        if !self.adaptive {
+            let n = self.parts.len() as f64;
+            self.parts
+                .set_share(c.at, [cap[READ] / n, cap[WRITE] / n], self.burst_seconds);
+        }
+    }
+
+    /// With auto scaling: writes `cap` to the capacity series from where it
+    /// stopped up to `to` (the buckets it touches).
+    fn write_capacity(&mut self, to: SimTime, cap: [f64; 2], rec: &mut SeriesRecorder) {
+        let Some(ids) = self.capacity_series else {
+            return;
+        };
+        let step = rec.interval();
+        let mut t = self.series_from / step * step;
+        while t < to.min(self.end) {
+            for d in [READ, WRITE] {
+                rec.max(ids[d], t, cap[d]);
+                if let Some(p) = self.provisioned_series {
+                    rec.max(p[d], t, cap[d]);
+                }
+            }
+            t += step;
+        }
+        self.series_from = to;
+    }
+
+    /// End of the run: with auto scaling, the capacity series to the end,
+    /// as the capacity would go on without traffic (the state itself moves
+    /// on in [`Throughput::mean_capacity`], to where the run stopped);
+    /// the partitions' last buckets.
+    pub fn finish(&mut self, rec: &mut SeriesRecorder) {
+        self.parts.finish(rec);
+        let Some(mut a) = self.auto.clone() else {
+            return;
+        };
+        let mut cap = self.capacity();
+        let from = self.series_from;
+        while let Some(c) = a.step(self.end) {
+            self.write_capacity(c.at, cap, rec);
+            cap[c.d] = c.to;
+        }
+        self.write_capacity(self.end, cap, rec);
+        self.series_from = from;
+    }
+
+    /// What auto scaling did, if it is on (call after
+    /// [`Throughput::mean_capacity`], which brings it to the end).
+    pub fn auto_scaling(&self) -> Option<Counts> {
+        self.auto.as_ref().map(|a| a.counts)
+    }
+
+    /// Auto scaling's target utilisation \[fraction\], if it is on.
+    pub fn target(&self) -> Option<f64> {
+        self.auto.as_ref().map(AutoScaler::target)
+    }
+
     /// Mean capacity over the measured window ending at `end`
-    /// \[units/s\] (reads, writes).
+    /// \[units/s\] (reads, writes); auto scaling first catches up to `end`.
     pub fn mean_capacity(&mut self, end: SimTime) -> [f64; 2] {
+        if self.auto.is_some() {
+            self.auto_scale(end, None);
+        }
         let cap = self.capacity();
         self.integrate(end, cap);
         let s = end.saturating_sub(self.warmup) as f64 * 1e-9;
@@ -365,6 +492,7 @@ mod tests {
                 adaptive: true,
                 burst_seconds: 300.0,
                 size_gb: 0.0,
+                auto_scaling: None,
             },
             None,
             None,

@@ -1,10 +1,12 @@
-//! DynamoDB's bill: provisioned capacity by the hour, or request units on
+//! DynamoDB's bill: provisioned capacity by the hour (under auto scaling,
+//! the measured window's mean), or request units on
 //! demand (the table's and its GSIs'), and storage (`size_gb`, less the free 25 GB); and the DAX
 //! cluster's nodes by the hour ([`dax_bill`]). The DynamoDB free tier of
 //! capacity is not modelled.
 
 use indexmap::IndexMap;
 
+use super::stats::billed;
 use super::{CapacityMode, TableStats};
 use crate::cost::settings::TableBilling;
 use crate::cost::{billable_fraction, Bill, DynamoDbPrices, Pricing, MONTH_HOURS};
@@ -32,11 +34,18 @@ pub fn bill(stats: &IndexMap<String, TableStats>, p: &Pricing<'_>) -> Bill {
             // of the table's writes, and index reads).
             let gsi = |f: fn(&super::GsiStats) -> f64| t.gsis.values().map(f).sum::<f64>();
             let usage = match t.mode {
-                // Capacity-hours over the window, projected: the whole month.
-                CapacityMode::Provisioned => TableUsage::Provisioned {
-                    rcu: (t.rcu + gsi(|g| g.rcu)) * p.always_on(),
-                    wcu: (t.wcu + gsi(|g| g.wcu)) * p.always_on(),
-                },
+                // Capacity-hours over the window, projected: the whole month
+                // (under auto scaling, the window's mean capacity).
+                CapacityMode::Provisioned => {
+                    let (rcu, wcu) = billed(t.auto_scaling.as_ref(), t.rcu, t.wcu);
+                    fn g(g: &super::GsiStats) -> (f64, f64) {
+                        billed(g.auto_scaling.as_ref(), g.rcu, g.wcu)
+                    }
+                    TableUsage::Provisioned {
+                        rcu: (rcu + gsi(|x| g(x).0)) * p.always_on(),
+                        wcu: (wcu + gsi(|x| g(x).1)) * p.always_on(),
+                    }
+                }
                 CapacityMode::OnDemand => TableUsage::OnDemand {
                     read_units: (t.consumed_rcu + gsi(|g| g.consumed_rcu)) * p.scale,
                     write_units: (t.consumed_wcu + gsi(|g| g.consumed_wcu)) * p.scale,

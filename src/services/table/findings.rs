@@ -71,12 +71,21 @@ pub fn findings(stats: &IndexMap<String, TableStats>, cx: &FindingsCx<'_>, out: 
         } else {
             String::new()
         };
-        for (metric, unit, cap) in [
-            ("consumed_rcu", "RCU", tb.rcu),
-            ("consumed_wcu", "WCU", tb.wcu),
+        for (metric, unit, cap, series) in [
+            ("consumed_rcu", "RCU", tb.rcu, "capacity_rcu"),
+            ("consumed_wcu", "WCU", tb.wcu, "capacity_wcu"),
         ] {
             let Some((peak, at)) = cx.peak(name, metric) else {
                 continue;
+            };
+            // Under auto scaling: the capacity in effect then.
+            let (cap, then) = match tb.auto_scaling {
+                None => (cap, ""),
+                Some(_) => {
+                    let i = (at / cx.interval_s()).round() as usize;
+                    let now = cx.series(name, series).and_then(|v| v.get(i).copied());
+                    (now.unwrap_or(cap), " then (auto scaling)")
+                }
             };
             if cap <= 0.0 || peak <= 0.0 {
                 continue;
@@ -85,13 +94,27 @@ pub fn findings(stats: &IndexMap<String, TableStats>, cx: &FindingsCx<'_>, out: 
                 topic: "capacity",
                 component: component.clone(),
                 message: format!(
-                    "peak {unit} consumed {:.0}/s at {}{every}: {} of the {:.0} provisioned",
+                    "peak {unit} consumed {:.0}/s at {}{every}: {} of the {:.0} provisioned{then}",
                     peak,
                     clock(at),
                     pct(peak, cap),
                     cap
                 ),
             });
+        }
+        if let Some(a) = &tb.auto_scaling {
+            if a.scale_ins_refused > 0 {
+                out.push(Finding {
+                    topic: "capacity",
+                    component: component.clone(),
+                    message: format!(
+                        "the daily decrease quota (4 in the first hour of a UTC day, then 1 an \
+                         hour) held back {} of auto scaling's scale-ins: the table kept (and \
+                         billed) more capacity than its target needs until the quota allowed them",
+                        count(u64::from(a.scale_ins_refused))
+                    ),
+                });
+            }
         }
     }
 }

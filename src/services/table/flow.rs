@@ -51,15 +51,21 @@ impl Service for Tables {
                     throttled: b.sum(&t.name, "throttled", "count", 1.0),
                 };
                 // The provisioned capacity beside the consumption (0 for
-                // an on-demand table, which has no fixed capacity).
+                // an on-demand table, which has no fixed capacity); with
+                // auto scaling it follows the capacity as it changes.
                 let (rcu, wcu) = match t.capacity {
                     Capacity::Provisioned { rcu, wcu } => (rcu, wcu),
                     Capacity::OnDemand { .. } => (0.0, 0.0),
                 };
-                let id = b.max(&t.name, "provisioned_rcu", "RCU/s");
-                b.rec.fill(id, rcu);
-                let id = b.max(&t.name, "provisioned_wcu", "WCU/s");
-                b.rec.fill(id, wcu);
+                let provisioned = [
+                    b.max(&t.name, "provisioned_rcu", "RCU/s"),
+                    b.max(&t.name, "provisioned_wcu", "WCU/s"),
+                ];
+                let scaled = t.auto_scaling.is_some();
+                if !scaled {
+                    b.rec.fill(provisioned[0], rcu);
+                    b.rec.fill(provisioned[1], wcu);
+                }
                 // What the table serves at once (provisioned, or the
                 // on-demand warm throughput as it grows), and the busiest
                 // partition's use per interval.
@@ -75,7 +81,11 @@ impl Service for Tables {
                     interval: b.rec.interval(),
                     per_s: b.per_s,
                 };
-                let extra = TableSeriesExtra { hot, capacity };
+                let extra = TableSeriesExtra {
+                    hot,
+                    capacity,
+                    provisioned: scaled.then_some(provisioned),
+                };
                 let rng = b.rng(&t.name, "table");
                 let times = (b.warmup, b.end);
                 DynamoDbTable::new(t, rng, series, extra, times, &mut b.rec)

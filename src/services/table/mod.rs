@@ -16,6 +16,7 @@
 
 use rand::Rng;
 
+mod autoscale;
 mod capacity;
 pub mod cost;
 mod findings;
@@ -26,7 +27,9 @@ mod stats;
 
 pub use crate::model::ON_DEMAND_PEAK_WINDOW;
 pub use flow::call;
-pub use stats::{CapacityMode, GsiStats, PartitionStats, TableStats, ThrottleCauses};
+pub use stats::{
+    AutoScalingStats, CapacityMode, GsiStats, PartitionStats, TableStats, ThrottleCauses,
+};
 
 use crate::dist::keys::Keys;
 use crate::dist::Dist;
@@ -257,6 +260,9 @@ pub struct TableSeriesExtra {
     pub hot: HotSeries,
     /// The table's capacity (reads, writes).
     pub capacity: [SeriesId; 2],
+    /// The provisioned-capacity series, when auto scaling moves it (else
+    /// filled once with the constant).
+    pub provisioned: Option<[SeriesId; 2]>,
 }
 
 /// The throughput settings of `cfg` (or of its GSI `gsi`).
@@ -290,6 +296,8 @@ fn settings(cfg: &model::Table, gsi: Option<&model::Gsi>) -> Settings {
         adaptive: cfg.adaptive_capacity,
         burst_seconds: cfg.burst_seconds,
         size_gb: model.size_gb.unwrap_or(0.0),
+        // A GSI's own policy, never the table's.
+        auto_scaling: gsi.map_or(cfg.auto_scaling, |g| g.auto_scaling),
     }
 }
 
@@ -308,13 +316,14 @@ impl DynamoDbTable {
             Capacity::Provisioned { rcu, wcu } => (CapacityMode::Provisioned, (rcu, wcu)),
             Capacity::OnDemand { .. } => (CapacityMode::OnDemand, (0.0, 0.0)),
         };
-        let base = Throughput::new(
+        let mut base = Throughput::new(
             settings(cfg, None),
             Some(extra.hot),
             Some(extra.capacity),
             end,
             warmup,
         );
+        base.provisioned_series = extra.provisioned;
         base.fill_capacity(0, rec);
         let gsis = cfg
             .gsis
@@ -472,9 +481,10 @@ impl DynamoDbTable {
         }
     }
 
-    /// Writes every partition's last series bucket (end of the run).
+    /// Writes every partition's last series bucket, and the capacity
+    /// series of an auto-scaled table (end of the run).
     pub fn finish(&mut self, rec: &mut SeriesRecorder) {
-        self.base.parts.finish(rec);
+        self.base.finish(rec);
     }
 
     /// Bytes held by what grows (partitions after splits).

@@ -312,6 +312,23 @@ impl Partitions {
         true
     }
 
+    /// With adaptive capacity off, every partition's share becomes `share`
+    /// \[units/s\] from `now` on (auto scaling changed the capacity, or the
+    /// partitions split): each keeps its credit, capped at `burst_seconds`
+    /// of the new share.
+    pub fn set_share(&mut self, now: SimTime, share: [f64; 2], burst_seconds: f64) {
+        if !self.shared {
+            return;
+        }
+        self.share = share;
+        for part in &mut self.parts {
+            for d in [READ, WRITE] {
+                let rate = share[d];
+                part.share[d].reconfigure(now, rate, rate * burst_seconds.max(1.0));
+            }
+        }
+    }
+
     /// Splits the widest partitions until there are at least `n` (a new
     /// throughput high on demand: aws-facts 10.14, "Partition splits").
     pub fn grow_to(&mut self, n: u32) {

@@ -37,6 +37,67 @@ pub struct ThrottleCauses {
     pub gsi: u64,
 }
 
+/// What auto scaling did to a table or GSI (over the whole run; the mean
+/// over the measured window).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct AutoScalingStats {
+    /// Target utilisation \[%\].
+    pub target: f64,
+    /// Increases decided (UpdateTable calls, reads and writes).
+    pub scale_outs: u32,
+    /// Decreases decided.
+    pub scale_ins: u32,
+    /// Scale-ins the daily decrease quota refused (each wait counted
+    /// once, however many minutes it lasted).
+    pub scale_ins_refused: u32,
+    /// Lowest provisioned RCU in effect.
+    pub lowest_rcu: f64,
+    /// Highest provisioned RCU in effect.
+    pub highest_rcu: f64,
+    /// Lowest provisioned WCU in effect.
+    pub lowest_wcu: f64,
+    /// Highest provisioned WCU in effect.
+    pub highest_wcu: f64,
+    /// Mean provisioned RCU over the measured window (what is billed).
+    pub mean_rcu: f64,
+    /// Mean provisioned WCU over the measured window (what is billed).
+    pub mean_wcu: f64,
+    /// Provisioned RCU at the end of the run.
+    pub end_rcu: f64,
+    /// Provisioned WCU at the end of the run.
+    pub end_wcu: f64,
+}
+
+impl AutoScalingStats {
+    /// The figures of `tp` (after [`Throughput::mean_capacity`], whose
+    /// result is `mean`), or `None` without auto scaling.
+    fn of(tp: &Throughput, mean: [f64; 2]) -> Option<Self> {
+        let c = tp.auto_scaling()?;
+        let end = tp.capacity();
+        Some(Self {
+            // A percentage as written (0.7 x 100 may not be exactly 70).
+            target: (tp.target().unwrap_or(0.0) * 1e8).round() / 1e6,
+            scale_outs: c.scale_outs,
+            scale_ins: c.scale_ins,
+            scale_ins_refused: c.scale_ins_refused,
+            lowest_rcu: c.lowest[READ],
+            highest_rcu: c.highest[READ],
+            lowest_wcu: c.lowest[WRITE],
+            highest_wcu: c.highest[WRITE],
+            mean_rcu: mean[READ],
+            mean_wcu: mean[WRITE],
+            end_rcu: end[READ],
+            end_wcu: end[WRITE],
+        })
+    }
+}
+
+/// The provisioned capacity billed \[units/s\] (reads, writes): the mean
+/// under auto scaling, else the fixed `rcu` and `wcu`.
+pub fn billed(auto: Option<&AutoScalingStats>, rcu: f64, wcu: f64) -> (f64, f64) {
+    auto.map_or((rcu, wcu), |a| (a.mean_rcu, a.mean_wcu))
+}
+
 /// One partition's figures over the measured window.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct PartitionStats {
@@ -69,14 +130,16 @@ pub struct GsiStats {
     pub consumed_wcu: f64,
     /// Attempts the index refused.
     pub throttled: u64,
-    /// Provisioned RCU (0 on demand).
+    /// Provisioned RCU (0 on demand); with auto scaling, at the start.
     pub rcu: f64,
-    /// Provisioned WCU (0 on demand).
+    /// Provisioned WCU (0 on demand); with auto scaling, at the start.
     pub wcu: f64,
     /// Consumed / (mean capacity x measured seconds), reads.
     pub utilisation_rcu: f64,
     /// The same for writes.
     pub utilisation_wcu: f64,
+    /// The index's own auto scaling; `null` when off.
+    pub auto_scaling: Option<AutoScalingStats>,
     /// The hottest partitions (at most 5).
     pub hot_partitions: Vec<PartitionStats>,
 }
@@ -111,10 +174,12 @@ pub struct TableStats {
     pub consumed_wcu: f64,
     /// `"provisioned"` or `"on-demand"` (for pricing).
     pub mode: CapacityMode,
-    /// Provisioned RCU (0 for on-demand).
+    /// Provisioned RCU (0 for on-demand); with auto scaling, at the start.
     pub rcu: f64,
-    /// Provisioned WCU (0 for on-demand).
+    /// Provisioned WCU (0 for on-demand); with auto scaling, at the start.
     pub wcu: f64,
+    /// What auto scaling did; `null` when off (fixed or on demand).
+    pub auto_scaling: Option<AutoScalingStats>,
     /// Consumed / (mean capacity x measured seconds), reads: the capacity
     /// is the provisioned RCU, or on demand the warm throughput.
     pub utilisation_rcu: f64,
@@ -192,6 +257,7 @@ pub fn collect(t: &mut DynamoDbTable, end: SimTime, measured: SimDuration) -> Ta
                 wcu: g.provisioned.1,
                 utilisation_rcu: ratio(consumed[READ], gcap[READ], seconds),
                 utilisation_wcu: ratio(consumed[WRITE], gcap[WRITE], seconds),
+                auto_scaling: AutoScalingStats::of(&g.tp, gcap),
                 hot_partitions: hottest(&g.tp, seconds),
             };
             (g.name.clone(), stats)
@@ -212,6 +278,7 @@ pub fn collect(t: &mut DynamoDbTable, end: SimTime, measured: SimDuration) -> Ta
         mode: t.mode,
         rcu: t.provisioned.0,
         wcu: t.provisioned.1,
+        auto_scaling: AutoScalingStats::of(&t.base, cap),
         utilisation_rcu: ratio(k.consumed_rcu, cap[READ], seconds),
         utilisation_wcu: ratio(k.consumed_wcu, cap[WRITE], seconds),
         adaptive_capacity: t.adaptive,

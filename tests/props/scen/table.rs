@@ -21,6 +21,58 @@ pub struct Table {
     pub sdk_retry: Option<(Option<u32>, Option<u32>, Option<u32>)>,
     /// `size_gb` x 10.
     pub size_gb: Option<u32>,
+    /// `auto_scaling` (provisioned tables only).
+    pub auto_scaling: Option<Auto>,
+}
+
+/// A provisioned table's `auto_scaling`: the bounds are drawn relative to
+/// its capacity, so that it always lies within them.
+#[derive(Clone, Debug)]
+pub struct Auto {
+    /// Target [%].
+    pub target: Option<u32>,
+    /// (min as % of rcu, max as a multiple of rcu)
+    pub reads: Option<(u32, u32)>,
+    /// The same for writes.
+    pub writes: Option<(u32, u32)>,
+    /// update_delay [s]
+    pub delay_s: Option<u32>,
+}
+
+fn auto() -> impl Strategy<Value = Auto> {
+    let bounds = || maybe(0.5, (0u32..=100, 1u32..=10));
+    (
+        maybe(0.7, 20u32..=90),
+        bounds(),
+        bounds(),
+        maybe(0.4, 0u32..=3600),
+    )
+        .prop_map(|(target, reads, writes, delay_s)| Auto {
+            target,
+            reads,
+            writes,
+            delay_s,
+        })
+}
+
+impl Auto {
+    fn render(&self, rcu: u32, wcu: u32) -> String {
+        let mut parts = Vec::new();
+        if let Some(t) = self.target {
+            parts.push(format!("target = {t}"));
+        }
+        for (unit, cap, b) in [("rcu", rcu, self.reads), ("wcu", wcu, self.writes)] {
+            if let Some((min_pct, max_x)) = b {
+                let min = (cap * min_pct / 100).max(1);
+                let max = (cap * max_x).min(40_000);
+                parts.push(format!("min_{unit} = {min}, max_{unit} = {max}"));
+            }
+        }
+        if let Some(d) = self.delay_s {
+            parts.push(format!("update_delay = \"{d}s\""));
+        }
+        format!("auto_scaling = {{ {} }}", parts.join(", "))
+    }
 }
 
 /// A table's `dax` cluster.
@@ -73,6 +125,7 @@ pub(super) fn table() -> impl Strategy<Value = Table> {
         ),
         // Up to the 1 PB bound.
         maybe(0.3, prop_oneof![0u32..=1000, 0u32..=10_000_000]),
+        maybe(0.4, auto()),
     )
         .prop_map(
             |(
@@ -85,6 +138,7 @@ pub(super) fn table() -> impl Strategy<Value = Table> {
                 dax,
                 sdk,
                 size_gb,
+                auto_scaling,
             )| {
                 Table {
                     provisioned,
@@ -96,6 +150,7 @@ pub(super) fn table() -> impl Strategy<Value = Table> {
                     dax,
                     sdk_retry: sdk,
                     size_gb,
+                    auto_scaling,
                 }
             },
         )
@@ -108,6 +163,9 @@ impl Scen {
         match tb.provisioned {
             Some((r, w)) => {
                 let _ = writeln!(t, "capacity = \"provisioned\"\nrcu = {r}\nwcu = {w}");
+                if let Some(a) = &tb.auto_scaling {
+                    let _ = writeln!(t, "{}", a.render(r, w));
+                }
             }
             None => {
                 let _ = writeln!(t, "capacity = \"on-demand\"");
