@@ -148,7 +148,8 @@ const CASES: &[Case] = &[
     Case { name: "auto scaling on an on-demand GSI", body: "[[table]]\nname = \"t\"\ngsi = [{ name = \"g\", auto_scaling = {} }]\n", expect: &["bad.toml:6:", "gsi[0].auto_scaling", "only applies to a provisioned GSI"] },
     Case { name: "target below 20", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = { target = 10 }\n", expect: &["bad.toml:9:", "auto_scaling.target", "10 is out of range (allowed 20..=90)", "percent"] },
     Case { name: "target above 90", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = { target = 95 }\n", expect: &["bad.toml:9:", "allowed 20..=90"] },
-    Case { name: "target as a fraction", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = { target = 0.7 }\n", expect: &["bad.toml:9:", "auto_scaling.target", "write target = 70 for 0.7"] },
+    Case { name: "target as a fraction out of range", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = { target = 0.95 }\n", expect: &["bad.toml:9:", "auto_scaling.target", "0.2..=0.9"] },
+    Case { name: "min above max (both directions)", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = { min = 10, max = 5 }\n", expect: &["bad.toml:9:", "min_rcu 10 is above max_rcu 5"] },
     Case { name: "minimum above the maximum", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 50\nwcu = 50\nauto_scaling = { min_wcu = 100, max_wcu = 20 }\n", expect: &["bad.toml:9:", "auto_scaling.min_wcu", "min_wcu 100 is above max_wcu 20", "lower min_wcu or raise max_wcu"] },
     Case { name: "capacity below the minimum", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 5\nauto_scaling = { min_rcu = 10 }\n", expect: &["bad.toml:9:", "auto_scaling.min_rcu", "the table's rcu = 5 is outside min_rcu..=max_rcu (10..=40000)"] },
     Case { name: "capacity above the maximum", body: "[[table]]\nname = \"t\"\ncapacity = \"provisioned\"\nrcu = 5\nwcu = 500\nauto_scaling = { max_wcu = 100 }\n", expect: &["bad.toml:9:", "auto_scaling.max_wcu", "wcu = 500 is outside"] },
@@ -230,6 +231,17 @@ fn auto_scaling_parses_with_its_defaults() {
         })
     );
     assert_eq!(t.gsis[1].auto_scaling, None);
+    // The spec's form: a fraction and one minimum and maximum for both
+    // directions.
+    let spec = SCALED.replace(
+        "auto_scaling = { target = 50, min_rcu = 10, max_rcu = 1000, max_wcu = 400, update_delay = \"30s\" }",
+        "auto_scaling = { target = 0.5, min = 10, max = 1000, max_wcu = 400, update_delay = \"30s\" }",
+    );
+    let s2 = scenario::parse_str(&spec, "spec.toml", &[]).unwrap();
+    assert_eq!(
+        s2.tables[0].auto_scaling.map(|a| (a.target, a.min, a.max)),
+        Some((0.5, (10.0, 10.0), (1000.0, 400.0)))
+    );
     // The GSI that does not scale with its scaling table is warned about.
     let all = s.warnings.join("\n");
     assert!(all.contains("scaled.toml:18:"), "{all}");

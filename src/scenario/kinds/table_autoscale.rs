@@ -17,8 +17,12 @@ use crate::scenario::validate::{dur_in, in_range};
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawAutoScaling {
-    /// Target utilisation \[%\].
+    /// Target utilisation \[%, or a fraction <= 1\].
     pub target: Option<f64>,
+    /// Minimum and maximum of both directions (the spec's form); the
+    /// per-direction fields override them.
+    pub min: Option<f64>,
+    pub max: Option<f64>,
     pub min_rcu: Option<f64>,
     pub max_rcu: Option<f64>,
     pub min_wcu: Option<f64>,
@@ -49,17 +53,15 @@ pub fn auto_scaling(
         );
         return None;
     };
+    // A percentage (20..=90), or the same as a fraction (0.2..=0.9, the
+    // spec's `target = 0.7`): no value is valid both ways.
     let target = r.target.map_or(DEFAULT_TARGET_UTILISATION * 100.0, |t| {
-        let hint = if t > 0.0 && t <= 1.0 {
-            format!(
-                "the target is a percentage: write target = {} for {}",
-                show(t * 100.0),
-                show(t)
-            )
+        let hint = "target utilisation in percent, 20..=90, or as a fraction, 0.2..=0.9 (AWS's range; the console's default is 70 %, aws-facts 5.2)";
+        if t > 0.0 && t <= 1.0 {
+            in_range(cx, &sp.join("target"), t, 0.2, 0.9, hint) * 100.0
         } else {
-            "target utilisation in percent, 20..=90 (AWS's range; the console's default is 70, aws-facts 5.2)".into()
-        };
-        in_range(cx, &sp.join("target"), t, 20.0, 90.0, &hint)
+            in_range(cx, &sp.join("target"), t, 20.0, 90.0, hint)
+        }
     });
     let hint = "capacity units per second, 1..=40000 (the per-table quota, aws-facts 5.1)";
     let units = |cx: &mut Cx<'_>, f: &str, v: Option<f64>, default: f64| {
@@ -67,13 +69,15 @@ pub fn auto_scaling(
             in_range(cx, &sp.join(f), v, 1.0, limits::TABLE_MAX_UNITS, hint)
         })
     };
+    let both_min = units(cx, "min", r.min, DEFAULT_AUTO_SCALING_MIN);
+    let both_max = units(cx, "max", r.max, DEFAULT_AUTO_SCALING_MAX);
     let min = (
-        units(cx, "min_rcu", r.min_rcu, DEFAULT_AUTO_SCALING_MIN),
-        units(cx, "min_wcu", r.min_wcu, DEFAULT_AUTO_SCALING_MIN),
+        units(cx, "min_rcu", r.min_rcu, both_min),
+        units(cx, "min_wcu", r.min_wcu, both_min),
     );
     let max = (
-        units(cx, "max_rcu", r.max_rcu, DEFAULT_AUTO_SCALING_MAX),
-        units(cx, "max_wcu", r.max_wcu, DEFAULT_AUTO_SCALING_MAX),
+        units(cx, "max_rcu", r.max_rcu, both_max),
+        units(cx, "max_wcu", r.max_wcu, both_max),
     );
     for (unit, lo, hi, cap) in [("rcu", min.0, max.0, rcu), ("wcu", min.1, max.1, wcu)] {
         let (min_f, max_f) = (format!("min_{unit}"), format!("max_{unit}"));
