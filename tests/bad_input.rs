@@ -1,7 +1,7 @@
 //! Malformed scenarios: each must be rejected (never a panic) with a message
 //! naming the line, the field and, where it helps, a "did you mean" hint.
 
-use slsim::model::{Capacity, Step, Target};
+use slsim::model::{CacheHits, Capacity, Step, Target};
 use slsim::scenario;
 
 /// Lines 1-2 of most cases.
@@ -66,6 +66,9 @@ fn cases() -> Vec<Case> {
         case("memory out of range", "\n[[lambda]]\nname = \"fn\"\nmemory_mb = 64\n", &["bad.toml:6:", "memory_mb", "128..=10240"]),
         case("unknown workload route", "\n[[workload]]\nname = \"w\"\ntarget = \"api\"\narrival = \"poisson(rate=1)\"\nroutes = { \"GET /todo\" = 1 }\n\n[[api]]\nname = \"api\"\nroutes = [{ route = \"GET /todos\", target = \"fn\" }]\n\n[[lambda]]\nname = \"fn\"\n", &["bad.toml:8:", "routes", "did you mean `GET /todos`?"]),
         case("cache on http api", "\n[[api]]\nname = \"api\"\ntype = \"http\"\ncache = { hit_ratio = 0.5 }\nroutes = [{ route = \"GET /x\", target = \"fn\" }]\n\n[[lambda]]\nname = \"fn\"\n", &["bad.toml:7:", "cache", "only available on rest"]),
+        case("api cache with keys and hit_ratio", "\n[[api]]\nname = \"api\"\ncache = { hit_ratio = 0.5, keys = \"zipf(n=100, s=1)\" }\nroutes = [{ route = \"GET /x\", target = \"fn\" }]\n\n[[lambda]]\nname = \"fn\"\n", &["bad.toml:6:", "cache.hit_ratio", "both `hit_ratio` and `keys`", "not both"]),
+        case("api cache with neither keys nor hit_ratio", "\n[[api]]\nname = \"api\"\ncache = { ttl = \"60s\" }\nroutes = [{ route = \"GET /x\", target = \"fn\" }]\n\n[[lambda]]\nname = \"fn\"\n", &["bad.toml:6:", "a cache needs `keys` or `hit_ratio`"]),
+        case("api cache with a bad key model", "\n[[api]]\nname = \"api\"\ncache = { keys = \"zipf(n=0, s=1)\" }\nroutes = [{ route = \"GET /x\", target = \"fn\" }]\n\n[[lambda]]\nname = \"fn\"\n", &["bad.toml:6:", "cache.keys"]),
         case("provisioned of unreserved functions over the account", "\n[[lambda]]\nname = \"a\"\nprovisioned_concurrency = 600\n\n[[lambda]]\nname = \"b\"\nprovisioned_concurrency = 400\n", &["bad.toml:10:", "provisioned_concurrency", "1000", "account_concurrency - 100 = 900"]),
         case("sdk retries out of range", "\n[[table]]\nname = \"t\"\nsdk_retry = { max_attempts = 300 }\n", &["bad.toml:6:", "max_attempts", "1..=100"]),
         case("client retries out of range", &format!("{fn_ok}\n[[workload]]\nname = \"w\"\ntarget = \"fn\"\narrival = \"poisson(rate=1)\"\nretry = {{ max_attempts = 70000 }}\n"), &["bad.toml:11:", "max_attempts", "1..=1000"]),
@@ -338,7 +341,10 @@ fn set_overrides_change_values_and_are_validated() {
         slsim::workload::Arrival::Constant { rate: 15.0 }
     );
     assert_eq!(s.simulation.duration, 7_200_000_000_000);
-    assert_eq!(s.apis[0].cache.as_ref().unwrap().hit_ratio, 0.9);
+    assert_eq!(
+        s.apis[0].cache.as_ref().unwrap().hits,
+        CacheHits::Fixed(0.9)
+    );
     assert!(matches!(s.lambdas[1].steps[..], [Step::Compute { .. }]));
 
     let bad = ["api.todo-api.cache.hit_ratio=1.5".to_string()];
@@ -490,7 +496,7 @@ fn validation_warnings() {
         ),
         (
             "w.toml:11:17: api[0] \"api\" .cache.ttl:",
-            "not used by the model yet",
+            "cache ttl with a fixed hit_ratio is not used",
         ),
         (
             "w.toml:16:11: lambda[0] \"fn\" .timeout:",

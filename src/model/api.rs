@@ -43,12 +43,24 @@ pub struct Api {
 pub struct ApiCache {
     /// Time to live \[ns\].
     pub ttl: SimDuration,
-    /// Fraction of cacheable (GET) requests answered from the cache.
-    pub hit_ratio: f64,
+    /// What decides a hit: a fixed fraction of cacheable (GET) requests,
+    /// or the popularity of the requested resources, with the TTL.
+    pub hits: CacheHits,
     /// Latency of a cache hit \[s\].
     pub hit_latency: Dist,
     /// Provisioned cache size \[GB\] (for cost).
     pub size_gb: f64,
+}
+
+/// How a cache's hits arise.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum CacheHits {
+    /// This fraction of lookups hit (the hit ratio is an input).
+    Fixed(f64),
+    /// The requested resources follow this key model; a lookup hits when
+    /// its resource was fetched less than the TTL ago (the hit ratio
+    /// emerges, `services::cache`).
+    Keys(crate::dist::keys::Keys),
 }
 
 /// One API route.

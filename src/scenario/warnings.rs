@@ -222,17 +222,18 @@ fn small_dax_clusters(cx: &mut Cx<'_>, s: &Scenario) {
     }
 }
 
-/// `ttl` of an api cache or a DAX cluster: accepted, not modelled yet.
+/// `ttl` of an api cache with a fixed `hit_ratio` (with `keys` the ttl
+/// decides the hits) or of a DAX cluster: accepted, not used.
 fn unused_ttls(cx: &mut Cx<'_>, raws: &Raws) {
     let note = "is not used by the model yet: hits follow `hit_ratio` alone, whatever the ttl";
     for (i, a) in raws.apis.iter().enumerate() {
         if a.as_ref()
             .and_then(|a| a.cache.as_ref())
-            .is_some_and(|c| c.ttl.is_some())
+            .is_some_and(|c| c.ttl.is_some() && c.keys.is_none())
         {
             cx.warn(
                 &crate::fp!["api", i, "cache", "ttl"],
-                format!("cache ttl {note}"),
+                "cache ttl with a fixed hit_ratio is not used: hits follow `hit_ratio` alone; give `keys` instead for a hit ratio that emerges from the ttl and the popularity of the resources".to_string(),
             );
         }
     }

@@ -70,7 +70,9 @@ pub struct RawUsagePlan {
 #[serde(deny_unknown_fields)]
 pub struct RawApiCache {
     pub ttl: Option<String>,
-    pub hit_ratio: f64,
+    pub hit_ratio: Option<f64>,
+    /// Popularity of the requested resources (the hit ratio emerges).
+    pub keys: Option<String>,
     pub hit_latency: Option<String>,
     pub size_gb: Option<f64>,
 }
@@ -89,9 +91,7 @@ pub struct RawRoute {
 impl Required for RawApi {
     const REQUIRED: &'static [&'static str] = &["name", "routes"];
 }
-impl Required for RawApiCache {
-    const REQUIRED: &'static [&'static str] = &["hit_ratio"];
-}
+impl Required for RawApiCache {}
 impl Required for RawAuthTable {}
 impl Required for RawUsagePlan {
     const REQUIRED: &'static [&'static str] = &["keys"];
@@ -395,14 +395,39 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi, account: Throttle) -> Option<Api> 
                 "API Gateway allows 0s..=3600s",
             );
         }
-        in_range(
-            cx,
-            &cp.join("hit_ratio"),
-            c.hit_ratio,
-            0.0,
-            1.0,
-            "a fraction between 0 and 1",
-        );
+        let hits = match (c.hit_ratio, &c.keys) {
+            (Some(h), None) => CacheHits::Fixed(in_range(
+                cx,
+                &cp.join("hit_ratio"),
+                h,
+                0.0,
+                1.0,
+                "a fraction between 0 and 1",
+            )),
+            (None, Some(k)) => match crate::scenario::values::keys(k) {
+                Ok(k) => CacheHits::Keys(k),
+                Err(b) => {
+                    cx.err(&cp.join("keys"), b.message, b.hint.unwrap_or_default());
+                    CacheHits::Fixed(0.0)
+                }
+            },
+            (Some(_), Some(_)) => {
+                cx.err(
+                    &cp.join("hit_ratio"),
+                    "both `hit_ratio` and `keys`",
+                    "give `keys` (the hit ratio then emerges from the popularity of the requested resources and the ttl) or a fixed `hit_ratio`, not both",
+                );
+                CacheHits::Fixed(0.0)
+            }
+            (None, None) => {
+                cx.key_err(
+                    &cp,
+                    "a cache needs `keys` or `hit_ratio`",
+                    "cache = { ttl = \"300s\", keys = \"zipf(n=10000, s=1)\" } (the hit ratio emerges), or cache = { hit_ratio = 0.6 }",
+                );
+                CacheHits::Fixed(0.0)
+            }
+        };
         let hit_latency = dist(
             cx,
             &cp.join("hit_latency"),
@@ -420,7 +445,7 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi, account: Throttle) -> Option<Api> 
         );
         ApiCache {
             ttl,
-            hit_ratio: c.hit_ratio,
+            hits,
             hit_latency,
             size_gb,
         }

@@ -108,15 +108,12 @@ impl Service for Apis {
         let now = cx.now();
         let a = &mut w.apis[c.api as usize];
         a.authorized(c.identity, now);
-        match a.cache_lookup(c.route as usize) {
+        match a.cache_lookup(c.route as usize, now) {
             Some(hit) => {
                 if let Some(f) = w.frames.get_mut(to) {
                     if let FrameState::ApiCall(s) = &mut f.state {
                         s.phase = Phase::CacheHit;
                     }
-                }
-                if f_measured(w, to) {
-                    w.apis[c.api as usize].counters.cache_hits += 1;
                 }
                 cx.schedule(hit, Event::Step(to));
             }
@@ -183,12 +180,7 @@ pub fn call(w: &mut World, cx: &mut Cx, a: usize, route: usize, parent: FrameRef
             w.deliver(cx, parent, outcome);
             return;
         }
-        Admit::CacheHit(d) => {
-            if measured {
-                api.counters.cache_hits += 1;
-            }
-            (Phase::CacheHit, d, 0)
-        }
+        Admit::CacheHit(d) => (Phase::CacheHit, d, 0),
         Admit::Integrate(d) => (Phase::Integrate, d, 0),
         Admit::Authorize(d, identity) => (Phase::Authorize, d, identity),
     };
@@ -208,12 +200,6 @@ pub fn call(w: &mut World, cx: &mut Cx, a: usize, route: usize, parent: FrameRef
         Phase::Authorize if delay == 0 => authorize(w, cx, fr, state),
         _ => cx.schedule(delay, Event::Step(fr)),
     }
-}
-
-/// Whether frame `fr` started in the measured window.
-#[inline]
-fn f_measured(w: &World, fr: FrameRef) -> bool {
-    w.frames.get(fr).is_some_and(|f| f.start >= w.warmup)
 }
 
 /// Invokes the Lambda authorizer for call `c` (frame `fr`): a synchronous

@@ -22,6 +22,7 @@ use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime};
 use crate::metrics::SeriesId;
 use crate::model::{self, ApiType};
+use crate::services::cache::TtlCache;
 use crate::services::deadlines::Deadlines;
 use crate::services::token_bucket::TokenBucket;
 use crate::services::{registry::index_by, Outcome};
@@ -102,6 +103,8 @@ pub struct ApiCounters {
     pub throttled_by: [u64; 5],
     /// Cache hits.
     pub cache_hits: u64,
+    /// Lookups in the response cache (cacheable requests admitted).
+    pub cache_lookups: u64,
     /// Lambda-authorizer invocations.
     pub auth_invokes: u64,
     /// Lambda-authorizer results served from the authorizer cache.
@@ -119,10 +122,50 @@ impl ApiCounters {
             throttled: 0,
             throttled_by: [0; 5],
             cache_hits: 0,
+            cache_lookups: 0,
             auth_invokes: 0,
             auth_cache_hits: 0,
             by_outcome: [0; Outcome::COUNT],
             route_ok: vec![0; routes],
+        }
+    }
+}
+
+/// The response cache: what decides a hit, and the hit latency.
+struct ResponseCache {
+    hits: Hits,
+    latency: Dist,
+    /// Routes of the API (a cache entry is a resource of one route).
+    routes: u64,
+}
+
+enum Hits {
+    Fixed(f64),
+    Ttl(TtlCache, crate::dist::keys::Keys),
+}
+
+impl ResponseCache {
+    /// The cache `c` of `api`. With a key model, its capacity in entries
+    /// is the cache size over the largest cacheable response (at least
+    /// 1 KB) **\[A\]**: API Gateway publishes sizes in GB, not entries.
+    fn new(c: &model::ApiCache, api: &model::Api) -> Self {
+        let hits = match c.hits {
+            model::CacheHits::Fixed(h) => Hits::Fixed(h),
+            model::CacheHits::Keys(k) => {
+                let kb = api
+                    .routes
+                    .iter()
+                    .filter(|r| r.cacheable)
+                    .map(|r| r.response_kb)
+                    .fold(1.0, f64::max);
+                let entries = (c.size_gb * 1024.0 * 1024.0 / kb).clamp(1.0, f64::from(u32::MAX));
+                Hits::Ttl(TtlCache::new(c.ttl, entries as u32), k)
+            }
+        };
+        Self {
+            hits,
+            latency: c.hit_latency.clone(),
+            routes: api.routes.len().max(1) as u64,
         }
     }
 }
@@ -218,7 +261,7 @@ pub struct ApiGateway {
     keys: Option<Keys>,
     latency: Dist,
     auth: Option<Dist>,
-    cache: Option<(f64, Dist)>,
+    cache: Option<ResponseCache>,
     route_cacheable: Vec<bool>,
     keys_n: u32,
     identities: u32,
@@ -230,6 +273,13 @@ impl ApiGateway {
     /// Bytes allocated for calls in progress.
     pub fn footprint(&self) -> usize {
         self.deadlines.footprint()
+            + match &self.cache {
+                Some(ResponseCache {
+                    hits: Hits::Ttl(c, _),
+                    ..
+                }) => c.footprint(),
+                _ => 0,
+            }
     }
 
     /// Builds an API's state. `max_call_ns[f]` bounds how long a call to
@@ -312,10 +362,7 @@ impl ApiGateway {
             warmup,
             latency: cfg.latency.clone(),
             auth,
-            cache: cfg
-                .cache
-                .as_ref()
-                .map(|c| (c.hit_ratio, c.hit_latency.clone())),
+            cache: cfg.cache.as_ref().map(|c| ResponseCache::new(c, cfg)),
             route_cacheable: cfg.routes.iter().map(|r| r.cacheable).collect(),
             rng,
         }
@@ -351,24 +398,41 @@ impl ApiGateway {
             (None, None) => 0,
         };
         let before = overhead.saturating_add(auth);
-        match self.cache_lookup(route) {
+        match self.cache_lookup(route, now) {
             Some(hit) => Admit::CacheHit(before.saturating_add(hit)),
             None => Admit::Integrate(before),
         }
     }
 
-    /// Whether a cacheable route's response comes from the cache: the hit
-    /// latency \[ns\] if so.
+    /// Whether a cacheable route's response comes from the cache at
+    /// `now`: the hit latency \[ns\] if so.
     #[inline]
-    pub fn cache_lookup(&mut self, route: usize) -> Option<SimDuration> {
-        if self.route_cacheable[route] {
-            if let Some((hit_ratio, hit_latency)) = &self.cache {
-                if self.rng.random::<f64>() < *hit_ratio {
-                    return Some(hit_latency.sample_ns(&mut self.rng));
-                }
-            }
+    pub fn cache_lookup(&mut self, route: usize, now: SimTime) -> Option<SimDuration> {
+        let Self {
+            cache,
+            rng,
+            route_cacheable,
+            counters,
+            warmup,
+            ..
+        } = self;
+        if !route_cacheable[route] {
+            return None;
         }
-        None
+        let c = cache.as_mut()?;
+        let hit = match &mut c.hits {
+            Hits::Fixed(h) => rng.random::<f64>() < *h,
+            Hits::Ttl(ttl, keys) => match keys.sample_rank(rng) {
+                // One entry per (resource, route).
+                Some(rank) => ttl.lookup(now, rank * c.routes + route as u64),
+                None => false,
+            },
+        };
+        if now >= *warmup {
+            counters.cache_lookups += 1;
+            counters.cache_hits += u64::from(hit);
+        }
+        hit.then(|| c.latency.sample_ns(rng))
     }
 
     /// The authorizer allowed `identity` at `now`: caches the result.

@@ -23,6 +23,9 @@ pub struct ApiStats {
     pub billed_requests: u64,
     /// Answered from the response cache.
     pub cache_hits: u64,
+    /// Cache hits over lookups (cacheable requests admitted); null without
+    /// a cache or a lookup.
+    pub cache_hit_ratio: Option<f64>,
     /// Lambda-authorizer invocations.
     pub authorizer_invokes: u64,
     /// Lambda-authorizer results taken from the authorizer cache.
@@ -53,6 +56,7 @@ impl Default for ApiStats {
             throttled_by: IndexMap::new(),
             billed_requests: 0,
             cache_hits: 0,
+            cache_hit_ratio: None,
             authorizer_invokes: 0,
             authorizer_cache_hits: 0,
             data_out_gb: 0.0,
@@ -91,6 +95,8 @@ pub fn collect(a: &ApiGateway) -> ApiStats {
             .collect(),
         billed_requests: c.requests - c.throttled,
         cache_hits: c.cache_hits,
+        cache_hit_ratio: (c.cache_lookups > 0)
+            .then(|| c.cache_hits as f64 / c.cache_lookups as f64),
         authorizer_invokes: c.auth_invokes,
         authorizer_cache_hits: c.auth_cache_hits,
         data_out_gb: kb / (1024.0 * 1024.0),

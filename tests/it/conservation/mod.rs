@@ -357,7 +357,7 @@ fn api_cache_hits_skip_the_function() {
     a.routes[0].cacheable = true;
     a.cache = Some(ApiCache {
         ttl: DEFAULT_CACHE_TTL,
-        hit_ratio: h,
+        hits: CacheHits::Fixed(h),
         hit_latency: Dist::Const(0.002),
         size_gb: DEFAULT_CACHE_SIZE_GB,
     });

@@ -13,6 +13,8 @@ pub struct Cache {
     pub ttl_s: Option<u32>,
     /// hit ratio x 100
     pub hit_ratio: u32,
+    /// Instead of the hit ratio: Zipf over this many resources, s = 1.
+    pub keys: Option<u32>,
     pub hit_latency: Option<D>,
     pub size: Option<usize>,
 }
@@ -197,10 +199,12 @@ pub(super) fn api() -> impl Strategy<Value = Api> {
         0u32..=100,
         maybe(0.4, dist(5_000)),
         maybe(0.4, 0..CACHE_SIZES.len()),
+        maybe(0.3, 1u32..=100_000),
     )
-        .prop_map(|(ttl_s, hit_ratio, hit_latency, size)| Cache {
+        .prop_map(|(ttl_s, hit_ratio, hit_latency, size, keys)| Cache {
             ttl_s,
             hit_ratio,
+            keys,
             hit_latency,
             size,
         });
@@ -280,7 +284,10 @@ impl Scen {
             let _ = writeln!(t, "usage_plan = {{ {} }}", parts.join(", "));
         }
         if let (Some(c), true) = (&a.cache, a.rest()) {
-            let mut parts = vec![format!("hit_ratio = {}", dec(c.hit_ratio, 2))];
+            let mut parts = vec![match c.keys {
+                Some(n) => format!("keys = \"zipf(n={n}, s=1)\""),
+                None => format!("hit_ratio = {}", dec(c.hit_ratio, 2)),
+            }];
             if let Some(s) = c.ttl_s {
                 parts.push(format!("ttl = \"{s}s\""));
             }
