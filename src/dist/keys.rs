@@ -75,6 +75,18 @@ impl Keys {
         }
     }
 
+    /// Draws a key and returns its rank (1 = the most popular; 1..=n);
+    /// [`Keys::Many`] gives a 32-bit draw (its keys have no ranks).
+    #[inline]
+    pub fn sample_rank<R: Rng + ?Sized>(&self, rng: &mut R) -> u64 {
+        match self {
+            Keys::Many => u64::from(rng.random::<u32>()),
+            Keys::Uniform { n } if *n <= 1 => 1,
+            Keys::Uniform { n } => rng.random_range(1..=*n),
+            Keys::Zipf { n, sampler, .. } => (sampler.sample(rng) as u64).clamp(1, *n),
+        }
+    }
+
     /// The key of item `item` (a key hash) under this model, drawn from a
     /// stream seeded by the item and `salt`: an attribute of the item, the
     /// same every time the item is written (e.g. a secondary index's key).
