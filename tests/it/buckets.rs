@@ -73,12 +73,15 @@ pub fn conserved(r: &RunResult) {
                 "bucket {name}: {n:?}"
             );
         }
-        let sum = |f: fn(&slsim::services::bucket::RuleStats) -> u64| {
-            b.notify.iter().map(f).sum::<u64>()
-        };
+        let sum =
+            |f: fn(&slsim::services::bucket::RuleStats) -> u64| b.notify.iter().map(f).sum::<u64>();
         assert_eq!(b.notifications_sent, sum(|n| n.sent), "{name}");
         assert_eq!(b.notifications_delivered, sum(|n| n.delivered), "{name}");
-        assert_eq!(b.notifications_pending_end, sum(|n| n.pending_end), "{name}");
+        assert_eq!(
+            b.notifications_pending_end,
+            sum(|n| n.pending_end),
+            "{name}"
+        );
     }
     for (name, w) in &r.workloads {
         assert_eq!(
@@ -144,11 +147,9 @@ fn one_prefix_serves_3500_puts_per_second_and_four_serve_10000() {
         assert!(sent[s] > 9000.0, "second {s}: {}", sent[s]);
         assert_eq!(refused[s], sent[s] - f64::from(PUT_RATE), "second {s}");
     }
-    assert!(r
-        .findings
-        .iter()
-        .any(|f| f.component == "bucket b" && f.message.contains("spread keys over more prefixes")
-            && f.message.contains("100.0 % of the attempts")));
+    assert!(r.findings.iter().any(|f| f.component == "bucket b"
+        && f.message.contains("spread keys over more prefixes")
+        && f.message.contains("100.0 % of the attempts")));
 
     let r = run_with(Keys::Uniform { n: 4 });
     let b = &r.buckets["b"];
@@ -220,7 +221,10 @@ fn the_sdk_retries_503s_and_gives_up_after_three_attempts() {
 #[test]
 fn each_put_invokes_the_function_once_after_the_delay() {
     let mean = 2.0;
-    let mut b = bucket("photos", vec![Notify::new(BucketEvent::Put, Destination::Lambda(0))]);
+    let mut b = bucket(
+        "photos",
+        vec![Notify::new(BucketEvent::Put, Destination::Lambda(0))],
+    );
     b.notify_delay = Dist::Exp { mean };
     let (rate, until, t) = (50.0, 100.0, 200u64);
     let s = with_buckets(
@@ -241,7 +245,10 @@ fn each_put_invokes_the_function_once_after_the_delay() {
     let puts = b.by_op.put;
     assert!(puts > 4000, "{puts}");
     assert_eq!((b.succeeded, b.notifications_sent), (puts, puts));
-    assert_eq!((b.notifications_delivered, b.notifications_pending_end), (puts, 0));
+    assert_eq!(
+        (b.notifications_delivered, b.notifications_pending_end),
+        (puts, 0)
+    );
     let a = f.asynchronous.as_ref().expect("invoked asynchronously");
     assert_eq!((a.accepted, a.succeeded, f.invocations), (puts, puts, puts));
     let rule = &b.notify[0];
@@ -269,7 +276,14 @@ fn each_put_invokes_the_function_once_after_the_delay() {
     let lag = mean_time(inv) - mean_time(&put_series);
     let se = ((mean * mean + 2.0 / 12.0) / puts as f64).sqrt();
     // The notification follows the put's 10 ms round trip.
-    check("invocation lag after the put [s]", mean + 0.010, lag, puts, se, Z);
+    check(
+        "invocation lag after the put [s]",
+        mean + 0.010,
+        lag,
+        puts,
+        se,
+        Z,
+    );
 }
 
 /// Puts notify a queue (one message each), deletes a topic whose
@@ -291,7 +305,11 @@ fn puts_and_deletes_notify_queues_and_topics_with_filters() {
             "app",
             0,
             poisson_until(40.0, 250.0),
-            &[(BucketOp::Put, 0.6), (BucketOp::Delete, 0.3), (BucketOp::Get, 0.1)],
+            &[
+                (BucketOp::Put, 0.6),
+                (BucketOp::Delete, 0.3),
+                (BucketOp::Get, 0.1),
+            ],
         )],
         vec![],
         vec![
@@ -365,18 +383,23 @@ fn requests_storage_and_data_out_are_priced_per_the_fact_sheet() {
     assert!(b.billed.total() >= 9_990, "{b:?}");
     assert!(b.billed.get > 0 && b.billed.put > 0 && b.billed.list > 0 && b.billed.delete > 0);
     let scale = MONTH_SECONDS / r.measured_seconds;
-    let requests = ((b.billed.put + b.billed.list) as f64 * 0.005
-        + b.billed.get as f64 * 0.0004)
+    let requests = ((b.billed.put + b.billed.list) as f64 * 0.005 + b.billed.get as f64 * 0.0004)
         / 1000.0
         * scale;
     let storage = 100.0 * 0.023;
     let got = r.cost.by_component["site"];
     let s3 = r.cost.by_service["s3"];
-    assert!((s3 - (requests + storage)).abs() < 1e-9, "{s3} vs {requests} + {storage}");
+    assert!(
+        (s3 - (requests + storage)).abs() < 1e-9,
+        "{s3} vs {requests} + {storage}"
+    );
     // 100 KB per get, to the internet.
     assert!((b.gb_out_internet - b.billed.get as f64 * 1e-4).abs() < 1e-12);
     let dto = b.gb_out_internet * scale * 0.09;
-    assert!(b.gb_out_internet * scale < 10_240.0, "within the first tier");
+    assert!(
+        b.gb_out_internet * scale < 10_240.0,
+        "within the first tier"
+    );
     let got_dto = r.cost.by_service["data_transfer"];
     assert!((got_dto - dto).abs() < 1e-9 * dto, "{got_dto} vs {dto}");
     assert!((got - (requests + storage + dto)).abs() < 1e-9 * got);

@@ -406,7 +406,9 @@ fn randomized_buckets_over_seeds() {
         let mut f = lambda(
             "f",
             vec![
-                Step::Io(Dist::Exp { mean: u(0.001, 0.02) }),
+                Step::Io(Dist::Exp {
+                    mean: u(0.001, 0.02),
+                }),
                 call(BucketOp::Put),
                 call(BucketOp::Get),
             ],
@@ -440,7 +442,11 @@ fn randomized_buckets_over_seeds() {
         let mut s = scenario(
             simulation(120, 1, seed),
             vec![
-                workload("w", Target::Lambda(0), poisson_until(u(1000.0, 6000.0), until)),
+                workload(
+                    "w",
+                    Target::Lambda(0),
+                    poisson_until(u(1000.0, 6000.0), until),
+                ),
                 direct,
             ],
             vec![f, consumer],

@@ -114,6 +114,9 @@ pub struct Expect {
     /// summary.json must report.
     pub queues: Vec<String>,
     pub topics: Vec<String>,
+    /// The names of the scenario's buckets, each of which summary.json
+    /// must report.
+    pub buckets: Vec<String>,
     /// The names of the scenario's apis, each of which summary.json must
     /// report.
     pub apis: Vec<String>,
@@ -190,6 +193,7 @@ pub fn check(run: &Run, want: &Expect) -> Vec<String> {
     }
     p.extend(summary_checks(&json));
     p.extend(services::service_checks(&json, &want.queues, &want.topics));
+    p.extend(services::bucket_checks(&json, &want.buckets));
     p.extend(apis::api_checks(&json, &want.apis));
     p.extend(cost::cost_checks(&json, want.projection));
     let lat_rows = csv_rows(
