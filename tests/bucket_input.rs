@@ -51,6 +51,7 @@ name = "removed"
 
 [[topic]]
 name = "uploads"
+subscribers = ["removed"]
 "#;
 
 #[test]
@@ -153,7 +154,7 @@ const CASES: &[Case] = &[
     Case { name: "call without op", body: "[[lambda]]\nname = \"f\"\nsteps = [{ call = \"b\" }]\n\n[[bucket]]\nname = \"b\"\n", expect: &["bad.toml:6:", "a call to bucket `b` needs `op`", "\"get\" | \"put\" | \"list\" | \"delete\""] },
     Case { name: "unknown op", body: "[[lambda]]\nname = \"f\"\nsteps = [{ s3 = \"b\", op = \"gett\" }]\n\n[[bucket]]\nname = \"b\"\n", expect: &["bad.toml:6:", "steps[0].op", "`gett` is not an S3 operation", "did you mean `get`?"] },
     Case { name: "s3 alias to a table", body: "[[lambda]]\nname = \"f\"\nsteps = [{ s3 = \"d\", op = \"get\" }]\n\n[[table]]\nname = \"d\"\n", expect: &["bad.toml:6:", "steps[0].s3", "`d` is a table", "must be a bucket"] },
-    Case { name: "call and s3 together", body: "[[lambda]]\nname = \"f\"\nsteps = [{ s3 = \"b\", call = \"b\", op = \"get\" }]\n\n[[bucket]]\nname = \"b\"\n", expect: &["bad.toml:6:", "more than one of `call` and `s3`"] },
+    Case { name: "call and s3 together", body: "[[lambda]]\nname = \"f\"\nsteps = [{ s3 = \"b\", call = \"b\", op = \"get\" }]\n\n[[bucket]]\nname = \"b\"\n", expect: &["bad.toml:6:", "more than one of `call`, `s3`"] },
     Case { name: "size_kb above 5 TB", body: "[[lambda]]\nname = \"f\"\nsteps = [{ call = \"b\", op = \"put\", size_kb = 6e9 }]\n\n[[bucket]]\nname = \"b\"\n", expect: &["bad.toml:6:", "steps[0].size_kb", "out of range", "5 TB"] },
     Case { name: "size_kb on a delete", body: "[[lambda]]\nname = \"f\"\nsteps = [{ call = \"b\", op = \"delete\", size_kb = 6 }]\n\n[[bucket]]\nname = \"b\"\n", expect: &["bad.toml:6:", "`size_kb` does not apply to a delete"] },
     Case { name: "items on a bucket call", body: "[[lambda]]\nname = \"f\"\nsteps = [{ call = \"b\", op = \"get\", items = 2 }]\n\n[[bucket]]\nname = \"b\"\n", expect: &["bad.toml:6:", "`items` does not apply"] },

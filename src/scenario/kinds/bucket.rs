@@ -224,9 +224,8 @@ pub fn prefixes(cx: &mut Cx<'_>, p: &FieldPath, raw: &str) -> Option<Keys> {
         cx.err(
             p,
             format!(
-                "{} prefixes, above the limit of {}",
+                "{} prefixes, above the limit of 100,000 ({MAX_PREFIXES})",
                 numbers::show(n as f64),
-                numbers::show(MAX_PREFIXES as f64)
             ),
             "slsim keeps a rate window per prefix, at most 100,000 (S3 partitions a bucket into far fewer)",
         );
