@@ -7,8 +7,10 @@
 //! token in adaptive mode) → `SendNow` (the attempt) → after the round
 //! trip, `Served`, or after a 503 `Retry` (then `Send` after the SDK's
 //! backoff) or `GiveUp` (the error reaches the caller). As for DynamoDB,
-//! whether a refused attempt is retried is decided, and counted, when the
-//! bucket refuses it (docs/model.md, "SDK retries").
+//! whether a refused attempt is retried is decided when the bucket
+//! refuses it (docs/model.md, "SDK retries"); the 503 is counted (retried
+//! or given up) when it reaches the client, so that `slow_down = retries
+//! + failed` holds at any time.
 
 use indexmap::IndexMap;
 
@@ -127,6 +129,7 @@ impl Service for Buckets {
                 w.deliver(cx, parent, Outcome::at(End::Ok, Kind::Bucket, i));
             }
             Phase::Retry => {
+                w.buckets[i].on_slow_down(&c, true);
                 let Buckets { list, sdk } = &mut w.buckets;
                 let client = &mut sdk[c.slot as usize];
                 client.on_response(now, true);
@@ -143,6 +146,7 @@ impl Service for Buckets {
                 cx.schedule(backoff, Event::Step(fr));
             }
             Phase::GiveUp => {
+                w.buckets[i].on_slow_down(&c, false);
                 let end = if c.slot == NO_CLIENT {
                     // A direct request: the 503 is the answer.
                     End::Throttled
@@ -220,6 +224,7 @@ pub fn call(w: &mut World, cx: &mut Cx, req: BucketRequest, parent: FrameRef) {
             attempt: 0,
             measured,
             internet: req.internet,
+            quota_empty: false,
             cost: 0,
             slot: req.slot,
             prefix,
@@ -282,7 +287,7 @@ fn attempt(w: &mut World, cx: &mut Cx, fr: FrameRef) {
     let now = cx.now();
     let Buckets { list, sdk } = &mut w.buckets;
     let b = &mut list[c.bucket as usize];
-    let served = b.admit(now, c.prefix, c.op, c.measured);
+    let served = b.admit(now, c);
     let rtt = b.latency(c.op);
     if served {
         c.phase = Phase::Served;
@@ -294,12 +299,9 @@ fn attempt(w: &mut World, cx: &mut Cx, fr: FrameRef) {
                 Ok(cost) => {
                     c.cost = cost;
                     c.phase = Phase::Retry;
-                    if c.measured {
-                        b.counters.retries += 1;
-                    }
                 }
-                Err(GiveUp::QuotaEmpty) if c.measured => b.counters.quota_exhausted += 1,
-                Err(_) => {}
+                Err(GiveUp::QuotaEmpty) => c.quota_empty = true,
+                Err(GiveUp::AttemptsExhausted) => {}
             }
         }
     }

@@ -106,6 +106,8 @@ pub struct BucketCall {
     pub measured: bool,
     /// Bytes of a get go to the internet.
     pub internet: bool,
+    /// The SDK gave up because its retry quota was empty (in `GiveUp`).
+    pub quota_empty: bool,
     /// Quota tokens the last retry took (refunded on success).
     pub cost: u16,
     /// The caller's SDK client, or [`NO_CLIENT`].
@@ -143,7 +145,7 @@ pub struct BucketCounters {
     pub failed: u64,
     /// Of `failed`: the SDK's retry quota was empty.
     pub quota_exhausted: u64,
-    /// Attempts refused with 503 Slow Down.
+    /// 503 Slow Down responses that reached the client.
     pub slow_down: u64,
     /// Retries.
     pub retries: u64,
@@ -298,11 +300,13 @@ impl S3Bucket {
         (prefix, size)
     }
 
-    /// An attempt of `op` on `prefix` at `now`: whether the prefix's
-    /// one-second window for the operation's rate admits it (a refusal is
-    /// a 503 Slow Down). Counted when `measured`.
+    /// An attempt of request `c` at `now`: whether its prefix's one-second
+    /// window for the operation's rate admits it (a refusal is a 503 Slow
+    /// Down). A served attempt is billed and moves the object's bytes;
+    /// counted when the request is measured.
     #[inline]
-    pub fn admit(&mut self, now: SimTime, prefix: u32, op: BucketOp, measured: bool) -> bool {
+    pub fn admit(&mut self, now: SimTime, c: &BucketCall) -> bool {
+        let (prefix, op) = (c.prefix, c.op);
         let w = &mut self.windows[prefix as usize];
         let second = (now / SECONDS) as u32;
         if w.second != second {
@@ -321,37 +325,17 @@ impl S3Bucket {
         if ok {
             *used += 1;
         }
-        if measured {
-            let c = &mut self.prefix_counts[prefix as usize];
-            c[0] += 1;
-            if ok {
-                self.counters.served[op.index()] += 1;
-            } else {
-                c[1] += 1;
-                self.counters.slow_down += 1;
+        if c.measured {
+            let p = &mut self.prefix_counts[prefix as usize];
+            p[0] += 1;
+            if !ok {
+                p[1] += 1;
+                return false;
             }
-        }
-        ok
-    }
-
-    /// The round trip of an attempt of `op` \[ns\] (a 503's too \[A\]).
-    #[inline]
-    pub fn latency(&mut self, op: BucketOp) -> SimDuration {
-        self.latency[op.index()].sample_ns(&mut self.rng)
-    }
-
-    /// A request ended (counted when `measured`): served with `size_kb`
-    /// of object data, or failed.
-    pub fn on_end(&mut self, c: &BucketCall, ok: bool) {
-        if !c.measured {
-            return;
-        }
-        let k = &mut self.counters;
-        k.in_flight -= 1;
-        if ok {
-            k.succeeded += 1;
+            let k = &mut self.counters;
+            k.served[op.index()] += 1;
             let kb = f64::from(c.size_kb);
-            match c.op {
+            match op {
                 BucketOp::Put => k.kb_in += kb,
                 BucketOp::Get => {
                     k.kb_out += kb;
@@ -361,6 +345,40 @@ impl S3Bucket {
                 }
                 BucketOp::List | BucketOp::Delete => {}
             }
+        }
+        ok
+    }
+
+    /// The 503 of an attempt of request `c` reached the client (counted
+    /// when the request is measured): retried, or the request fails.
+    pub fn on_slow_down(&mut self, c: &BucketCall, retried: bool) {
+        if !c.measured {
+            return;
+        }
+        let k = &mut self.counters;
+        k.slow_down += 1;
+        if retried {
+            k.retries += 1;
+        } else if c.quota_empty {
+            k.quota_exhausted += 1;
+        }
+    }
+
+    /// The round trip of an attempt of `op` \[ns\] (a 503's too \[A\]).
+    #[inline]
+    pub fn latency(&mut self, op: BucketOp) -> SimDuration {
+        self.latency[op.index()].sample_ns(&mut self.rng)
+    }
+
+    /// A request ended (counted when measured): succeeded, or failed.
+    pub fn on_end(&mut self, c: &BucketCall, ok: bool) {
+        if !c.measured {
+            return;
+        }
+        let k = &mut self.counters;
+        k.in_flight -= 1;
+        if ok {
+            k.succeeded += 1;
         } else {
             k.failed += 1;
         }
@@ -439,6 +457,22 @@ mod tests {
     use crate::engine::{stream, MILLIS};
     use crate::model::bucket::Bucket;
 
+    fn call(prefix: u32, op: BucketOp) -> BucketCall {
+        BucketCall {
+            bucket: 0,
+            op,
+            phase: Phase::Send,
+            attempt: 0,
+            measured: true,
+            internet: false,
+            quota_empty: false,
+            cost: 0,
+            slot: NO_CLIENT,
+            prefix,
+            size_kb: 2.0,
+        }
+    }
+
     fn bucket(prefixes: u64) -> S3Bucket {
         use crate::metrics::series::Combine;
         let mut rec = crate::metrics::SeriesRecorder::new(10 * SECONDS, SECONDS, 1);
@@ -455,18 +489,20 @@ mod tests {
     #[test]
     fn each_prefix_admits_its_rate_per_second() {
         let mut b = bucket(2);
-        let put = |b: &mut S3Bucket, t, p| b.admit(t, p, BucketOp::Put, true);
+        let put = |b: &mut S3Bucket, t, p| b.admit(t, &call(p, BucketOp::Put));
         let admitted = (0..5000).filter(|&i| put(&mut b, i * 100_000, 0)).count();
         assert_eq!(admitted, PUT_RATE as usize);
         // Another prefix, and reads, have their own windows.
         assert!(put(&mut b, 600 * MILLIS, 1));
         let reads = (0..6000)
-            .filter(|&i| b.admit(500 * MILLIS + i, 0, BucketOp::Get, true))
+            .filter(|&i| b.admit(500 * MILLIS + i, &call(0, BucketOp::Get)))
             .count();
         assert_eq!(reads, GET_RATE as usize);
         // The next second starts over.
         assert!(put(&mut b, SECONDS, 0));
-        assert_eq!(b.counters.slow_down, 1500 + 500);
-        assert_eq!(b.prefix_counts[0][1], 2000);
+        assert_eq!(b.prefix_counts[0], [5000 + 6000 + 1, 1500 + 500]);
+        assert_eq!(b.counters.served, [5500, 3500 + 1 + 1, 0, 0]);
+        assert_eq!(b.counters.kb_in, 2.0 * 3502.0);
+        assert_eq!(b.counters.kb_out, 2.0 * 5500.0);
     }
 }

@@ -83,6 +83,8 @@ pub struct HotPrefix {
     pub attempts: u64,
     /// Of those, refused with 503 Slow Down.
     pub slow_down: u64,
+    /// Its share of the bucket's refused attempts.
+    pub slow_down_share: f64,
 }
 
 /// A bucket's figures, over the requests that arrived (and the events that
@@ -100,7 +102,8 @@ pub struct BucketStats {
     pub failed: u64,
     /// Requests in progress at the end.
     pub in_flight_end: u64,
-    /// Attempts refused with 503 Slow Down.
+    /// 503 Slow Down responses that reached the client (each retried or
+    /// ending its request).
     pub slow_down: u64,
     /// SDK retries after a 503.
     pub retries: u64,
@@ -194,6 +197,7 @@ pub fn collect(b: &S3Bucket) -> BucketStats {
 /// most 503s first, then most attempts, then lowest rank.
 fn hot_prefixes(counts: &[[u64; 2]], top: usize) -> Vec<HotPrefix> {
     let total: u64 = counts.iter().map(|c| c[0]).sum();
+    let refused: u64 = counts.iter().map(|c| c[1]).sum();
     let mut v: Vec<(usize, [u64; 2])> = counts
         .iter()
         .copied()
@@ -208,6 +212,11 @@ fn hot_prefixes(counts: &[[u64; 2]], top: usize) -> Vec<HotPrefix> {
             share: c[0] as f64 / total as f64,
             attempts: c[0],
             slow_down: c[1],
+            slow_down_share: if refused > 0 {
+                c[1] as f64 / refused as f64
+            } else {
+                0.0
+            },
         })
         .collect()
 }
@@ -267,7 +276,7 @@ pub fn findings(
                 p.prefix,
                 s.prefixes,
                 pct(p.share, 1.0),
-                pct(p.slow_down as f64, s.slow_down as f64)
+                pct(p.slow_down_share, 1.0)
             )
         });
         out.push(Finding {
@@ -299,6 +308,7 @@ mod tests {
         let ranks: Vec<u64> = h.iter().map(|p| p.prefix).collect();
         assert_eq!(ranks, vec![4, 2, 1]);
         assert!((h[0].share - 0.5).abs() < 1e-12);
+        assert!((h[0].slow_down_share - 0.5).abs() < 1e-12);
         assert!(hot_prefixes(&[[0, 0]], 3).is_empty());
     }
 }
