@@ -31,7 +31,7 @@ pub const REQUIRE_PROVENANCE: bool = true;
 /// Keys whose value may be `null` in summary.json (undefined statistics,
 /// optional markers). Any other `null` is an error: serde_json writes NaN
 /// and infinities as `null`, so an unexpected `null` hides one.
-const NULLABLE: [&str; 14] = [
+const NULLABLE: [&str; 15] = [
     "mean",
     "p50",
     "p90",
@@ -48,6 +48,8 @@ const NULLABLE: [&str; 14] = [
     // functions without a reservation; workloads without a warm success.
     "reserved_concurrency",
     "p99_warm_ms",
+    // bucket notification rules that sent nothing.
+    "mean_delay_ms",
 ];
 
 /// A hang guard only: a scenario of a few thousand requests runs in well
