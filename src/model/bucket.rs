@@ -257,8 +257,9 @@ impl Bucket {
 /// The AWS SDK's retries of S3 calls from a function: standard mode with
 /// the 2026 defaults for every service but DynamoDB: 3 attempts, a 50 ms
 /// base after transient errors and 1 s after throttling errors (a 503 Slow
-/// Down is one: botocore lists `SlowDown` among its throttling error
-/// codes), 20 s cap, the 2026 retry quota (aws-facts 5.4, "SDK (all,
+/// Down is one: \[NF\] the SDKs list `SlowDown` among their throttling
+/// error codes, e.g. aws-sdk-js-v3 `service-error-classification`
+/// `THROTTLING_ERROR_CODES`), 20 s cap, the 2026 retry quota (aws-facts 5.4, "SDK (all,
 /// standard mode)" and "SDK (2026 update)").
 pub fn s3_sdk_retry() -> SdkRetry {
     SdkRetry {
