@@ -10,7 +10,8 @@
 //! * the same scenario and seed give byte-identical files (but
 //!   `wall_seconds`);
 //! * conservation per queue, per function's asynchronous events, per topic
-//!   and subscription (`props/check/services.rs`);
+//!   and subscription, per bucket and notification rule
+//!   (`props/check/services.rs`);
 //! * per api: billed requests at most the admitted ones, 429s by cause
 //!   adding up to the throttles, authorizer and cache counts within the
 //!   admitted requests (`props/check/apis.rs`);
@@ -79,6 +80,7 @@ fn expect(s: &scen::Scen) -> check::Expect {
         overrides: args(s).1,
         queues: s.queue_names(),
         topics: s.topic_names(),
+        buckets: s.bucket_names(),
         apis: s.api_names(),
         projection: s.projection(),
     }
@@ -313,6 +315,25 @@ fn generator_covers_every_feature() {
             t.lines()
                 .any(|l| l.starts_with("start = ") && !l.contains('"'))
         }),
+        // S3 (issue 9).
+        ("bucket", |t| t.contains("[[bucket]]")),
+        ("workload to a bucket", |t| t.contains("\ntarget = \"bk")),
+        ("workload ops", |t| t.contains("\nops = { ")),
+        ("S3 call step", |t| t.contains("{ call = \"bk")),
+        ("S3 step by its s3 alias", |t| t.contains("{ s3 = \"bk")),
+        ("S3 step prefixes", |t| {
+            t.lines()
+                .any(|l| l.contains("= \"bk") && l.contains("prefixes = "))
+        }),
+        ("bucket prefixes", |t| t.contains("\nprefixes = ")),
+        ("bucket object_kb distribution", |t| {
+            t.contains("\nobject_kb = \"lognormal(")
+        }),
+        ("notify to a function", |t| line_has(t, "notify = ", "\"fn")),
+        ("notify on delete", |t| {
+            line_has(t, "notify = ", "on = \"delete\"")
+        }),
+        ("notify_delay", |t| t.contains("\nnotify_delay = ")),
     ];
     let mut missing = Vec::new();
     for (name, has) in features {
@@ -532,6 +553,7 @@ fn regressions_still_pass() {
             overrides: sets,
             queues: parsed.queues.iter().map(|q| q.name.clone()).collect(),
             topics: parsed.topics.iter().map(|t| t.name.clone()).collect(),
+            buckets: parsed.buckets.iter().map(|b| b.name.clone()).collect(),
             apis: parsed.apis.iter().map(|a| a.name.clone()).collect(),
             projection: parsed.simulation.cost.projection.as_str(),
         };

@@ -76,6 +76,7 @@ fn direct(simulation: Simulation, f: Lambda, rate: f64) -> Scenario {
         tables: vec![],
         queues: vec![],
         topics: vec![],
+        buckets: vec![],
         warnings: vec![],
     }
 }
@@ -209,6 +210,7 @@ pub fn todo(
         tables: vec![todos],
         queues: vec![],
         topics: vec![],
+        buckets: vec![],
         warnings: vec![],
     }
 }

@@ -29,6 +29,8 @@ pub struct PriceTable {
     pub data_transfer: DataTransferPrices,
     /// Amazon Cognito user pools.
     pub cognito: CognitoPrices,
+    /// Amazon S3.
+    pub s3: S3Prices,
 }
 
 /// One step of a tiered price.
@@ -165,6 +167,20 @@ pub struct CognitoPrices {
     pub free_mau_lite_essentials: f64,
 }
 
+/// Amazon S3 prices (S3 Standard).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct S3Prices {
+    /// Storage [USD per GB-month], tiered on the account's monthly GB.
+    pub storage_usd_per_gb_month: Vec<Tier>,
+    /// PUT, COPY, POST and LIST requests [USD per 1,000].
+    pub put_usd_per_thousand: f64,
+    /// GET requests [USD per 1,000].
+    pub get_usd_per_thousand: f64,
+    /// DELETE requests [USD per 1,000].
+    pub delete_usd_per_thousand: f64,
+}
+
 impl PriceTable {
     /// Checks that every tier list is non-empty, ascending and ends with an
     /// unbounded tier, and that no price is negative. Returns the first
@@ -199,6 +215,10 @@ impl PriceTable {
             (
                 "data_transfer.out_usd_per_gb",
                 &self.data_transfer.out_usd_per_gb,
+            ),
+            (
+                "s3.storage_usd_per_gb_month",
+                &self.s3.storage_usd_per_gb_month,
             ),
         ];
         for (name, list) in tiers {
@@ -288,6 +308,12 @@ impl PriceTable {
             (
                 "cognito.free_mau_lite_essentials",
                 self.cognito.free_mau_lite_essentials,
+            ),
+            ("s3.put_usd_per_thousand", self.s3.put_usd_per_thousand),
+            ("s3.get_usd_per_thousand", self.s3.get_usd_per_thousand),
+            (
+                "s3.delete_usd_per_thousand",
+                self.s3.delete_usd_per_thousand,
             ),
         ];
         let dax = self

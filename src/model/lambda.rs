@@ -250,6 +250,18 @@ pub enum Step {
         /// Message size \[KB\].
         size_kb: f64,
     },
+    /// An S3 request (the call lasts the bucket's latency for the
+    /// operation, plus the SDK's retries after 503 Slow Down).
+    Bucket {
+        /// `[[bucket]]` index.
+        bucket: usize,
+        /// Operation.
+        op: super::BucketOp,
+        /// Object size \[KB\]; `None`: the bucket's `object_kb`.
+        size_kb: Option<f64>,
+        /// Which prefixes the requests use; `None`: the bucket's.
+        prefixes: Option<Keys>,
+    },
 }
 
 impl Lambda {

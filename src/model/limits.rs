@@ -124,3 +124,18 @@ pub const MAX_RESPONSE_KB: f64 = 10.0 * 1024.0;
 /// Largest Cognito `mau`: a billion monthly active users (AWS publishes
 /// no bound in the fact sheet; beyond any user pool).
 pub const MAX_MAU: f64 = 1e9;
+
+/// Most partitioned prefixes of a bucket's key model (`prefixes`): one
+/// window and two counters each (32 bytes), so at most 3.2 MB per bucket
+/// (slsim's bound; S3 allows any number of prefixes, aws-facts 10.7).
+pub const MAX_PREFIXES: u64 = 100_000;
+/// Largest S3 object \[KB\]: 5 TB, S3's object size limit (\[NF\]
+/// <https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html>: 5 GB in one PUT, 5 TB by multipart upload);
+/// bounds a step's `size_kb` and the mean of `object_kb`.
+pub const MAX_OBJECT_KB: f64 = 5e9;
+/// Largest bucket `size_gb` \[GB\]: an exabyte, beyond any one bucket
+/// (S3 sets no bucket size limit).
+pub const MAX_BUCKET_GB: f64 = 1e9;
+/// Most notification rules of a bucket (slsim's bound: each served put
+/// draws every rule).
+pub const MAX_NOTIFY_RULES: usize = 100;

@@ -11,6 +11,7 @@
 //! Times are nanoseconds, rates per second, sizes in their named unit.
 
 pub mod api;
+pub mod bucket;
 pub mod cost;
 pub mod lambda;
 pub mod limits;
@@ -22,6 +23,7 @@ pub mod topic;
 pub mod workload;
 
 pub use api::*;
+pub use bucket::{Bucket, BucketEvent, BucketOp, Notify};
 pub use cost::{CostSettings, Projection};
 pub use lambda::*;
 pub use queue::{Queue, QueueType, Redrive, Trigger};
@@ -50,6 +52,8 @@ pub struct Scenario {
     pub queues: Vec<Queue>,
     /// `[[topic]]`, in file order.
     pub topics: Vec<Topic>,
+    /// `[[bucket]]`, in file order.
+    pub buckets: Vec<Bucket>,
     /// Warnings found by validation: the scenario runs, but probably not as
     /// meant (copied into the result's `warnings`).
     pub warnings: Vec<String>,
@@ -67,4 +71,8 @@ pub enum Target {
     /// `[[topic]]` index (a publish; the request succeeds when it is
     /// accepted).
     Topic(usize),
+    /// `[[bucket]]` index (a request with a presigned URL or temporary
+    /// credentials; the workload's `routes` hold its operation mix, by
+    /// [`BucketOp`] index).
+    Bucket(usize),
 }

@@ -15,7 +15,8 @@ pub struct Workload {
     /// Arrival process, already multiplied by `scale`.
     pub arrival: Arrival,
     /// Route mix: (route index in the target api's `routes`, probability);
-    /// probabilities sum to 1. Empty when the target is not an api.
+    /// probabilities sum to 1. For a bucket, the operation mix: ([`super::BucketOp`]
+    /// index, probability). Empty when the target is neither.
     pub routes: Vec<(usize, f64)>,
     /// Client retries on throttles and 5xx; `None`: no retries.
     pub retry: Option<ClientRetry>,
@@ -42,6 +43,7 @@ impl Workload {
             arrival,
             routes: match target {
                 Target::Api(_) => vec![(0, 1.0)],
+                Target::Bucket(_) => vec![(super::BucketOp::Get.index(), 1.0)],
                 Target::Lambda(_) | Target::Queue(_) | Target::Topic(_) => Vec::new(),
             },
             retry: None,

@@ -65,6 +65,13 @@ fn unreached_destinations(cx: &mut Cx<'_>, s: &Scenario) {
             }
         }
     }
+    for b in &s.buckets {
+        for r in &b.notify {
+            if let Destination::Lambda(g) = r.target {
+                mark(g);
+            }
+        }
+    }
     for (l, f) in s.lambdas.iter().enumerate() {
         let a = &f.async_invoke;
         if !invoked_async[l] && (a.on_success.is_some() || a.on_failure.is_some()) {

@@ -20,6 +20,7 @@
 //! Must not know: TOML, files, the CLI.
 
 pub mod api_gateway;
+pub mod bucket;
 pub mod cache;
 pub mod client;
 pub mod deadlines;
@@ -55,6 +56,7 @@ registry::services! {
     Table { field: tables, service: table::Tables, frames: [TableCall(table::TableCall)], section: tables },
     Queue { field: queues, service: queue::Queues, frames: [Batch(queue::Batch), Sending(queue::Sending)], section: queues },
     Topic { field: topics, service: topic::Topics, frames: [Delivery(topic::Delivery), Publishing(topic::Publishing)], section: topics },
+    Bucket { field: buckets, service: bucket::Buckets, frames: [BucketCall(bucket::BucketCall), Notice(bucket::Notice)], section: buckets },
 }
 
 /// The scheduler the flows schedule through.

@@ -133,8 +133,10 @@ impl Outcome {
         match (self.end, self.by) {
             (End::Ok, _) => "ok",
             (End::Throttled, Kind::Api) => "api_throttled",
+            (End::Throttled, Kind::Bucket) => "slow_down",
             (End::Throttled, _) => "throttled",
             (End::Failed, Kind::Table) => "table_error",
+            (End::Failed, Kind::Bucket) => "bucket_error",
             (End::Failed, Kind::Api) => "authorizer_error",
             (End::Failed, _) => "function_error",
             (End::TimedOut, Kind::Api) => "gateway_timeout",

@@ -41,6 +41,7 @@ impl Topology {
                 NodeKind::Table => "cylinder",
                 NodeKind::Queue => "cds",
                 NodeKind::Topic => "hexagon",
+                NodeKind::Bucket => "folder",
             };
             let _ = writeln!(
                 out,

@@ -42,6 +42,8 @@ pub enum NodeKind {
     Queue,
     /// `[[topic]]`.
     Topic,
+    /// `[[bucket]]`.
+    Bucket,
 }
 
 impl NodeKind {
@@ -54,6 +56,7 @@ impl NodeKind {
             NodeKind::Table => "table",
             NodeKind::Queue => "queue",
             NodeKind::Topic => "topic",
+            NodeKind::Bucket => "bucket",
         }
     }
 }
@@ -143,6 +146,13 @@ pub enum Origin {
         /// Index in that topic's `subscribers`.
         subscriber: usize,
     },
+    /// `bucket[bucket].notify[rule]`: an event notification.
+    Notify {
+        /// `[[bucket]]` index.
+        bucket: usize,
+        /// Index in that bucket's `notify`.
+        rule: usize,
+    },
     /// `lambda[lambda].destinations` (`on_success` or `on_failure`).
     Destination {
         /// `[[lambda]]` index.
@@ -216,6 +226,10 @@ pub fn build(s: &Scenario) -> Topology {
         NodeKind::Topic,
         s.topics.iter().map(|x| x.name.as_str()).collect(),
     );
+    let bk = add(
+        NodeKind::Bucket,
+        s.buckets.iter().map(|x| x.name.as_str()).collect(),
+    );
     let edge = |kind, label: &str, origin| Edge {
         kind,
         label: label.to_string(),
@@ -231,6 +245,7 @@ pub fn build(s: &Scenario) -> Topology {
             Target::Lambda(k) => (l.get(k), sync("", origin)),
             Target::Queue(k) => (q.get(k), send(origin)),
             Target::Topic(k) => (tp.get(k), publish(origin)),
+            Target::Bucket(k) => (bk.get(k), sync("", origin)),
         };
         if let Some(&to) = to {
             graph.add_edge(w[i], to, edge);
@@ -276,6 +291,11 @@ pub fn build(s: &Scenario) -> Topology {
                 Step::InvokeAsync { lambda } => {
                     if let Some(&to) = l.get(*lambda) {
                         graph.add_edge(l[i], to, edge(EdgeKind::Async, "invoke async", origin));
+                    }
+                }
+                Step::Bucket { bucket, op, .. } => {
+                    if let Some(&to) = bk.get(*bucket) {
+                        graph.add_edge(l[i], to, sync(op.name(), origin));
                     }
                 }
                 Step::Compute { .. } | Step::Io(_) | Step::Fail(_) => {}
@@ -332,6 +352,20 @@ pub fn build(s: &Scenario) -> Topology {
                     subscriber: k,
                 };
                 graph.add_edge(tp[i], to, edge(EdgeKind::Async, "dead-letter", origin));
+            }
+        }
+    }
+    for (i, b) in s.buckets.iter().enumerate() {
+        for (k, r) in b.notify.iter().enumerate() {
+            let origin = Origin::Notify { bucket: i, rule: k };
+            let label = format!("notify {}", r.on.name());
+            let (to, kind) = match r.target {
+                Destination::Lambda(f) => (l.get(f), EdgeKind::EventSource),
+                Destination::Queue(q2) => (q.get(q2), EdgeKind::Async),
+                Destination::Topic(t2) => (tp.get(t2), EdgeKind::Async),
+            };
+            if let Some(&to) = to {
+                graph.add_edge(bk[i], to, edge(kind, &label, origin));
             }
         }
     }

@@ -42,6 +42,7 @@ fn scenario(steps: Vec<Vec<Step>>) -> Scenario {
         )],
         queues: vec![],
         topics: vec![],
+        buckets: vec![],
         warnings: Vec::new(),
     }
 }

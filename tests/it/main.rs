@@ -20,13 +20,15 @@
 //! `determinism`, `scaling` (Lambda scale-up models), `dynamodb` (capacity), `partitions`, `on_demand`, `gsi`, `autoscale` (DynamoDB partitions and hot keys, on-demand limits, GSIs, transactions, large requests, auto scaling), `sdk_modes` (the SDK's retry modes end to end), `caches` (the TTL and LRU cache model against cache theory),
 //! `queues` (SQS and the event source mapping: Erlang C, redrive, ramp,
 //! FIFO, message conservation, cost), `topics` (SNS fan-out, filters,
-//! delivery retries and dead-letter queues, destinations, cost), `common` (scenario builders, closed
+//! delivery retries and dead-letter queues, destinations, cost), `buckets` (S3: the
+//! per-prefix rate limits and the SDK's retries of 503s, notifications, cost), `common` (scenario builders, closed
 //! forms, statistics).
 
 mod api_gateway;
 mod async_invoke;
 mod autoscale;
 mod caches;
+mod buckets;
 mod common;
 mod conservation;
 mod determinism;

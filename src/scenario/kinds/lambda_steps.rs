@@ -34,6 +34,11 @@ pub struct RawStep {
     pub transactional: Option<bool>,
     /// A Query or Scan of this GSI of the table.
     pub index: Option<String>,
+    /// `{ s3 = "<bucket>", op = ... }`: a call to a bucket (an alias of
+    /// `call`).
+    pub s3: Option<String>,
+    /// Prefix model of a bucket call.
+    pub prefixes: Option<String>,
 }
 
 impl Required for RawStep {}
@@ -47,6 +52,7 @@ pub fn step(cx: &mut Cx<'_>, p: &FieldPath, s: &RawStep) -> Option<Step> {
         ("io", s.io.is_some()),
         ("call", s.call.is_some()),
         ("fail", s.fail.is_some()),
+        ("s3", s.s3.is_some()),
     ]
     .iter()
     .filter(|(_, g)| *g)
@@ -72,6 +78,7 @@ pub fn step(cx: &mut Cx<'_>, p: &FieldPath, s: &RawStep) -> Option<Step> {
             ("keys", s.keys.is_some()),
             ("transactional", s.transactional.is_some()),
             ("index", s.index.is_some()),
+            ("prefixes", s.prefixes.is_some()),
         ] {
             if present && !allowed.contains(&f) {
                 cx.key_err(
@@ -135,13 +142,27 @@ fn call(
     s: &RawStep,
     extra: impl Fn(&mut Cx<'_>, &[&str]),
 ) -> Option<Step> {
-    let name = s.call.as_deref().unwrap_or("");
-    let (kind, idx) = cx.resolve(
-        &p.join("call"),
-        name,
-        &["table", "lambda", "queue", "topic"],
-        "a call step",
-    )?;
+    let (field, name, allowed): (_, _, &[&str]) = match &s.s3 {
+        Some(b) => ("s3", b.as_str(), &["bucket"]),
+        None => (
+            "call",
+            s.call.as_deref().unwrap_or(""),
+            &["table", "lambda", "queue", "topic", "bucket"],
+        ),
+    };
+    let (kind, idx) = cx.resolve(&p.join(field), name, allowed, "a call step")?;
+    if kind == "bucket" {
+        extra(cx, &["op", "size_kb", "prefixes"]);
+        return crate::scenario::kinds::bucket::call_step(
+            cx,
+            p,
+            idx,
+            name,
+            &s.op,
+            s.size_kb,
+            &s.prefixes,
+        );
+    }
     if kind == "topic" || kind == "queue" {
         extra(cx, &["size_kb"]);
         let size_kb = s.size_kb.unwrap_or(crate::model::queue::DEFAULT_MESSAGE_KB);

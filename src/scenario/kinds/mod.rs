@@ -134,6 +134,7 @@ macro_rules! kinds {
 // The list. A kind is its module (`kinds/<key>.rs`; `mod` lines stay out
 // of the macro so that rustfmt finds the files) and one line in `kinds!`.
 pub mod api;
+pub mod bucket;
 pub mod lambda;
 pub mod queue;
 pub mod table;
@@ -147,6 +148,7 @@ kinds! {
     table: RawTable => tables,
     queue: RawQueue => queues,
     topic: RawTopic => topics,
+    bucket: RawBucket => buckets,
 }
 
 /// Validates each component of one kind, then the kind as a whole.

@@ -31,6 +31,8 @@ pub struct RawWorkload {
     pub arrival: String,
     pub scale: Option<f64>,
     pub routes: Option<IndexMap<String, f64>>,
+    /// Operation mix of a workload aimed at a bucket.
+    pub ops: Option<IndexMap<String, f64>>,
     pub retry: Option<RawRetry>,
 }
 
@@ -66,7 +68,7 @@ fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, given: &Given<'_>) -> Op
     let target = cx.resolve(
         &p("target"),
         &r.target,
-        &["api", "lambda", "queue", "topic"],
+        &["api", "lambda", "queue", "topic", "bucket"],
         "a workload target",
     );
     let arrival = match values::arrival(&r.arrival) {
@@ -96,6 +98,17 @@ fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, given: &Given<'_>) -> Op
             &p("routes"),
             "routes only applies when the target is an api",
             "remove `routes`, or point `target` at an api",
+        ),
+        _ => {}
+    }
+    match (target, &r.ops) {
+        (Some(("bucket", _)), mix) => {
+            routes = super::bucket::op_mix(cx, &p("ops"), mix.as_ref());
+        }
+        (Some(_), Some(_)) => cx.key_err(
+            &p("ops"),
+            "ops only applies when the target is a bucket",
+            "remove `ops`, or point `target` at a bucket",
         ),
         _ => {}
     }
@@ -139,6 +152,7 @@ fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, given: &Given<'_>) -> Op
         ("api", k) => Target::Api(k),
         ("queue", k) => Target::Queue(k),
         ("topic", k) => Target::Topic(k),
+        ("bucket", k) => Target::Bucket(k),
         (_, k) => Target::Lambda(k),
     };
     if let Some(a) = &arrival {

@@ -48,6 +48,11 @@ impl Service for Clients {
                         .iter()
                         .map(|(r, _)| m.apis[a].routes[*r].route.clone())
                         .collect(),
+                    Target::Bucket(_) => w
+                        .routes
+                        .iter()
+                        .map(|(op, _)| crate::model::BucketOp::from_index(*op).name().to_string())
+                        .collect(),
                     _ => vec!["-".to_string()],
                 };
                 Client::new(
@@ -213,6 +218,10 @@ fn send(w: &mut World, cx: &mut Cx, fr: FrameRef, i: usize, route: u16) {
         Target::Lambda(f) => lambda::invoke(w, cx, f, fr),
         Target::Queue(q) => queue::send(w, cx, q, DEFAULT_MESSAGE_KB as f32, fr),
         Target::Topic(t) => crate::services::topic::call(w, cx, t, DEFAULT_MESSAGE_KB as f32, fr),
+        Target::Bucket(b) => {
+            let op = crate::model::BucketOp::from_index(c.route_api_index[route as usize] as usize);
+            crate::services::bucket::request(w, cx, b, op, fr)
+        }
     }
 }
 

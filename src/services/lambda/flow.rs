@@ -80,6 +80,19 @@ impl Service for Lambdas {
                 }
             }
         }
+        // Each S3 step's SDK client (the bucket service holds them, built
+        // in the same order).
+        let s3 = crate::services::bucket::sdk_clients(m);
+        for (i, f) in functions.iter_mut().enumerate() {
+            for step in &mut f.steps {
+                if let PreparedStep::Bucket(req) = step {
+                    req.slot = s3
+                        .slot(i, req.bucket as usize)
+                        .expect("sdk_clients gives every S3 step a client")
+                        as u32;
+                }
+            }
+        }
         let reserved: u32 = m
             .lambdas
             .iter()
@@ -333,6 +346,7 @@ fn start_call(w: &mut World, cx: &mut Cx, fr: FrameRef) {
                 w.deliver(cx, fr, throttled);
             }
         }
+        PreparedStep::Bucket(req) => crate::services::bucket::call(w, cx, req, fr),
         PreparedStep::Wait(_) | PreparedStep::Fail(_) => {
             unreachable!("plan stops only at call steps")
         }

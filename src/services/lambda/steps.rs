@@ -11,6 +11,7 @@ use super::Function;
 use crate::dist::Dist;
 use crate::engine::SimDuration;
 use crate::model::{self, Step};
+use crate::services::bucket::BucketRequest;
 use crate::services::table::TableRequest;
 
 /// One prepared step of an invocation.
@@ -47,6 +48,8 @@ pub enum PreparedStep {
         /// Function index.
         func: u16,
     },
+    /// An S3 request.
+    Bucket(BucketRequest),
 }
 
 /// What the next stretch of an invocation is.
@@ -112,6 +115,12 @@ pub fn prepare(cfg: &model::Lambda, tables: &[model::Table], cpu: f64) -> Vec<Pr
             Step::InvokeAsync { lambda } => PreparedStep::InvokeAsync {
                 func: *lambda as u16,
             },
+            Step::Bucket {
+                bucket,
+                op,
+                size_kb,
+                prefixes,
+            } => PreparedStep::Bucket(BucketRequest::new(*bucket, *op, *size_kb, *prefixes)),
         })
         .collect()
 }
@@ -134,7 +143,8 @@ impl Function {
                 | PreparedStep::Invoke { .. }
                 | PreparedStep::Send { .. }
                 | PreparedStep::Publish { .. }
-                | PreparedStep::InvokeAsync { .. } => {
+                | PreparedStep::InvokeAsync { .. }
+                | PreparedStep::Bucket(_) => {
                     return Plan::Call {
                         after,
                         step: i as u16,

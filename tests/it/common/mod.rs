@@ -63,6 +63,7 @@ pub fn scenario(sim: Simulation, workloads: Vec<Workload>, lambdas: Vec<Lambda>)
         tables: vec![],
         queues: vec![],
         topics: vec![],
+        buckets: vec![],
         warnings: vec![],
     }
 }

@@ -63,6 +63,29 @@ pub fn conserve(name: &str, s: &Scenario, r: &RunResult, end: End) {
             "{name}/{tname}: throttled = retried + gave up"
         );
     }
+    for (bname, b) in &r.buckets {
+        assert_eq!(
+            b.requests,
+            b.succeeded + b.failed + b.in_flight_end,
+            "{name}/{bname}: bucket requests {b:?}"
+        );
+        assert_eq!(
+            b.slow_down,
+            b.retries + b.failed,
+            "{name}/{bname}: 503s = retried + gave up"
+        );
+        for n in &b.notify {
+            assert_eq!(n.events, n.filtered + n.sent, "{name}/{bname}: {n:?}");
+            assert_eq!(
+                n.sent,
+                n.delivered + n.failed + n.pending_end,
+                "{name}/{bname}: notifications {n:?}"
+            );
+        }
+        if drained {
+            assert_eq!(b.in_flight_end, 0, "{name}/{bname}: drained");
+        }
+    }
     for (fname, f) in &r.functions {
         assert!(
             f.errors + f.timeouts <= f.invocations,

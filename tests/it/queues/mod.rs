@@ -51,6 +51,7 @@ pub fn with_queues(
     Scenario {
         queues,
         topics: vec![],
+        buckets: vec![],
         ..scenario(sim, workloads, lambdas)
     }
 }

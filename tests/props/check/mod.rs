@@ -31,7 +31,7 @@ pub const REQUIRE_PROVENANCE: bool = true;
 /// Keys whose value may be `null` in summary.json (undefined statistics,
 /// optional markers). Any other `null` is an error: serde_json writes NaN
 /// and infinities as `null`, so an unexpected `null` hides one.
-const NULLABLE: [&str; 16] = [
+const NULLABLE: [&str; 17] = [
     "mean",
     "p50",
     "p90",
@@ -52,6 +52,8 @@ const NULLABLE: [&str; 16] = [
     "p99_warm_ms",
     // tables and GSIs without auto scaling.
     "auto_scaling",
+    // bucket notification rules that sent nothing.
+    "mean_delay_ms",
 ];
 
 /// A hang guard only: a scenario of a few thousand requests runs in well
@@ -118,6 +120,9 @@ pub struct Expect {
     /// summary.json must report.
     pub queues: Vec<String>,
     pub topics: Vec<String>,
+    /// The names of the scenario's buckets, each of which summary.json
+    /// must report.
+    pub buckets: Vec<String>,
     /// The names of the scenario's apis, each of which summary.json must
     /// report.
     pub apis: Vec<String>,
@@ -194,6 +199,7 @@ pub fn check(run: &Run, want: &Expect) -> Vec<String> {
     }
     p.extend(summary_checks(&json));
     p.extend(services::service_checks(&json, &want.queues, &want.topics));
+    p.extend(services::bucket_checks(&json, &want.buckets));
     p.extend(apis::api_checks(&json, &want.apis));
     p.extend(cost::cost_checks(&json, want.projection));
     let lat_rows = csv_rows(

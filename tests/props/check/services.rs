@@ -9,7 +9,11 @@
 //! * per subscription: `matched + filtered = published` (the topic's),
 //!   `matched = delivered + failed_deliveries + pending_end`,
 //!   `failed_deliveries = dead_lettered + discarded`; the topic's totals are
-//!   the sums over its subscriptions.
+//!   the sums over its subscriptions;
+//! * per bucket (docs/model.md, "S3 buckets"): `requests = succeeded +
+//!   failed + in_flight_end`, `slow_down = retries + failed`, and per
+//!   notification rule `events = filtered + sent`, `sent = delivered +
+//!   failed + pending_end`; the bucket's totals are the rules' sums.
 //!
 //! Field names are those of a real run's summary.json; a missing field
 //! reads as `u64::MAX` and so breaks the identity it is in.
@@ -127,6 +131,58 @@ fn topic_checks(t: &Value, name: &str) -> Vec<String> {
                 "topic {name:?}: {total} {} != the sum of the subscriptions' {per_sub} ({s:?})",
                 t[total]
             ));
+        }
+    }
+    p
+}
+
+/// The bucket identities above, for the scenario's `buckets` (by name),
+/// each of which summary.json must report.
+pub fn bucket_checks(json: &Value, buckets: &[String]) -> Vec<String> {
+    let mut p = Vec::new();
+    for name in buckets {
+        let b = &json["buckets"][name];
+        if !b.is_object() {
+            p.push(format!("summary.json: no buckets.{name:?}"));
+            continue;
+        }
+        let at = format!("bucket {name:?}");
+        let ends = ["succeeded", "failed", "in_flight_end"];
+        identity(b, &at, &["requests"], &ends, &mut p);
+        identity(b, &at, &["slow_down"], &["retries", "failed"], &mut p);
+        let ops = ["get", "put", "list", "delete"];
+        if sum(&b["by_op"], &ops) != Some(u(b, "requests")) {
+            p.push(format!(
+                "{at}: by_op {} does not add up to requests",
+                b["by_op"]
+            ));
+        }
+        let rules = b["notify"].as_array();
+        if rules.is_none() {
+            p.push(format!("{at}: no `notify` list"));
+        }
+        for (k, r) in rules.into_iter().flatten().enumerate() {
+            let at = format!("{at} notify[{k}]");
+            identity(r, &at, &["events"], &["filtered", "sent"], &mut p);
+            let ends = ["delivered", "failed", "pending_end"];
+            identity(r, &at, &["sent"], &ends, &mut p);
+        }
+        for (total, per_rule) in [
+            ("notifications_sent", "sent"),
+            ("notifications_delivered", "delivered"),
+            ("notifications_failed", "failed"),
+            ("notifications_pending_end", "pending_end"),
+        ] {
+            let s = rules
+                .into_iter()
+                .flatten()
+                .try_fold(0u64, |a, r| a.checked_add(u(r, per_rule)));
+            if s != Some(u(b, total)) {
+                p.push(format!(
+                    "{at}: {total} {} != the sum of the rules' {per_rule} ({s:?})",
+                    b[total]
+                ));
+            }
         }
     }
     p

@@ -36,6 +36,15 @@ pub enum Step {
     Publish(usize, Option<u32>),
     /// probability x 1000
     Fail(u32),
+    /// An S3 call to a bucket later in the flow order (else io): choice,
+    /// op index, size in 0.1 KB, prefixes, written as `s3 = ...`.
+    S3(
+        usize,
+        usize,
+        Option<u32>,
+        Option<super::bucket::Prefixes>,
+        bool,
+    ),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -56,6 +65,14 @@ fn step() -> impl Strategy<Value = Step> {
         (0usize..6, maybe(0.4, prop_oneof![1u32..=100, 1u32..=2560]))
             .prop_map(|(k, kb)| Step::Publish(k, kb)),
         prop_oneof![0u32..=50, 0u32..=1000].prop_map(Step::Fail),
+        (
+            0usize..6,
+            0usize..4,
+            maybe(0.4, 1u32..=100_000),
+            maybe(0.4, super::bucket::prefixes()),
+            any::<bool>(),
+        )
+            .prop_map(|(k, op, kb, p, alias)| Step::S3(k, op, kb, p, alias)),
     ]
 }
 
@@ -272,6 +289,7 @@ impl Scen {
             Node::Fn(_) => k == 0,
             Node::Queue(q) => k == 1 && self.standard(q),
             Node::Topic(_) => k == 2,
+            Node::Bucket(_) => false,
         };
         self.later(Node::Fn(i), c, |n| of(n, kind))
             .or_else(|| self.later(Node::Fn(i), c, |n| (0..3).any(|k| of(n, k))))
@@ -325,7 +343,7 @@ impl Scen {
                 let target = self.later(Node::Fn(i), *k, |n| match n {
                     Node::Queue(_) => send,
                     Node::Topic(_) => !send,
-                    Node::Fn(_) => false,
+                    Node::Fn(_) | Node::Bucket(_) => false,
                 });
                 let Some(n) = target else {
                     return format!("{{ io = {} }}", q("const(3ms)"));
@@ -340,6 +358,27 @@ impl Scen {
                 }
             }
             Step::Fail(p) => format!("{{ fail = {} }}", dec(*p, 3)),
+            Step::S3(k, op, kb, prefixes, alias) => {
+                let target = self.later(Node::Fn(i), *k, |n| matches!(n, Node::Bucket(_)));
+                let Some(n) = target else {
+                    return format!("{{ io = {} }}", q("const(4ms)"));
+                };
+                let field = if *alias { "s3" } else { "call" };
+                let mut parts = vec![
+                    format!("{field} = {}", q(&self.node_name(n))),
+                    format!("op = {}", q(super::bucket::OPS[*op])),
+                ];
+                if let (Some(kb), 0 | 1) = (kb, op) {
+                    parts.push(format!("size_kb = {}", dec(*kb, 1)));
+                }
+                if let Some(p) = prefixes {
+                    parts.push(format!(
+                        "prefixes = {}",
+                        q(&super::bucket::render_prefixes(p))
+                    ));
+                }
+                format!("{{ {} }}", parts.join(", "))
+            }
         }
     }
 }

@@ -21,9 +21,10 @@
 //! One file per kind: `values` (distributions, arrivals), `sim` (and
 //! `[cost]`), `workload`, `api` (limits, usage plans, authorizers),
 //! `lambda` (steps, asynchronous settings), `table`, `queue` (and
-//! triggers), `topic`.
+//! triggers), `topic`, `bucket` (and its notification rules).
 
 mod api;
+mod bucket;
 mod lambda;
 mod queue;
 mod sim;
@@ -33,6 +34,7 @@ mod values;
 mod workload;
 
 use api::{api, Api};
+use bucket::{bucket, Bucket};
 use lambda::{lambda, Lambda};
 use proptest::collection::vec;
 use proptest::option::weighted as maybe;
@@ -53,6 +55,7 @@ pub struct Scen {
     pub tables: Vec<Table>,
     pub queues: Vec<Queue>,
     pub topics: Vec<Topic>,
+    pub buckets: Vec<Bucket>,
     /// `simulation.esm_max_concurrency` (5..=1250), if set.
     pub esm_max: Option<u32>,
     /// A long run (hours to days, few requests) instead of `sim`'s
@@ -94,6 +97,11 @@ pub fn scen() -> impl Strategy<Value = Scen> {
         ),
         maybe(0.15, 0u64..=i64::MAX as u64),
         prop::bool::weighted(0.25),
+        // About two thirds of the scenarios have no bucket.
+        (
+            prop_oneof![2 => Just(0usize), 1 => 1usize..=2],
+            vec(bucket(), 2),
+        ),
     )
         .prop_map(
             |(
@@ -101,9 +109,11 @@ pub fn scen() -> impl Strategy<Value = Scen> {
                 (nq, mut queues, nt, mut topics, esm_max, long),
                 cli_seed,
                 odd_names,
+                (nb, mut buckets),
             )| {
                 queues.truncate(nq);
                 topics.truncate(nt);
+                buckets.truncate(nb);
                 Scen {
                     sim,
                     workloads,
@@ -112,6 +122,7 @@ pub fn scen() -> impl Strategy<Value = Scen> {
                     tables,
                     queues,
                     topics,
+                    buckets,
                     esm_max,
                     long,
                     cli_seed,
@@ -134,6 +145,7 @@ pub enum Node {
     Fn(usize),
     Queue(usize),
     Topic(usize),
+    Bucket(usize),
 }
 
 impl Scen {
@@ -182,6 +194,13 @@ impl Scen {
         (0..self.topics.len()).map(|k| self.name("tp", k)).collect()
     }
 
+    /// The names of the buckets, as rendered.
+    pub fn bucket_names(&self) -> Vec<String> {
+        (0..self.buckets.len())
+            .map(|k| self.name("bk", k))
+            .collect()
+    }
+
     fn name(&self, kind: &str, i: usize) -> String {
         if self.odd_names {
             format!("{kind}{i}{}", ODD[i % ODD.len()])
@@ -195,6 +214,7 @@ impl Scen {
             Node::Fn(i) => self.name("fn", i),
             Node::Queue(k) => self.name("q", k),
             Node::Topic(k) => self.name("tp", k),
+            Node::Bucket(k) => self.name("bk", k),
         }
     }
 
@@ -205,23 +225,26 @@ impl Scen {
 
     /// The node's place in the flow order: function `i` sits at slot `i`;
     /// a queue or topic at the slot its `pos` picks, before that slot's
-    /// function (topics before queues, so a topic may deliver to a queue of
-    /// its slot).
+    /// function (buckets before topics before queues, so a bucket may
+    /// notify a topic or a queue of its slot, and a topic deliver to a
+    /// queue of its slot).
     pub fn rank(&self, n: Node) -> usize {
         let slots = self.lambdas.len() + 1;
         match n {
             Node::Fn(i) => 1000 * i + 500,
             Node::Topic(k) => 1000 * (self.topics[k].pos % slots) + 100 + k,
             Node::Queue(k) => 1000 * (self.queues[k].pos % slots) + 200 + k,
+            Node::Bucket(k) => 1000 * (self.buckets[k].pos % slots) + 50 + k,
         }
     }
 
-    /// Every node, functions first, then queues, then topics.
+    /// Every node, functions first, then queues, topics and buckets.
     fn nodes(&self) -> Vec<Node> {
         (0..self.lambdas.len())
             .map(Node::Fn)
             .chain((0..self.queues.len()).map(Node::Queue))
             .chain((0..self.topics.len()).map(Node::Topic))
+            .chain((0..self.buckets.len()).map(Node::Bucket))
             .collect()
     }
 
@@ -258,6 +281,9 @@ impl Scen {
         }
         for i in 0..self.topics.len() {
             self.render_topic(&mut t, i);
+        }
+        for i in 0..self.buckets.len() {
+            self.render_bucket(&mut t, i);
         }
         t
     }

@@ -82,7 +82,7 @@ impl Scen {
             let endpoint = self.later(me, s.target, |n| match n {
                 Node::Fn(_) => true,
                 Node::Queue(j) => self.standard(j),
-                Node::Topic(_) => false,
+                Node::Topic(_) | Node::Bucket(_) => false,
             });
             let Some(n) = endpoint.filter(|n| !used.contains(n)) else {
                 continue;

@@ -21,9 +21,11 @@ pub struct Workload {
     /// Target an api (`target` modulo the apis) when the scenario has one,
     /// so that the apis' limits, plans and authorizers see traffic.
     pub to_api: bool,
-    /// When set and the scenario has queues or topics: index into queues
-    /// then topics instead (modulo their total).
+    /// When set and the scenario has queues, topics or buckets: index into
+    /// queues, topics, then buckets instead (modulo their total).
     pub to_messages: Option<usize>,
+    /// Weight x 10 per operation of a bucket target (`None`: absent).
+    pub ops: Option<Vec<Option<u32>>>,
     pub arrival: Arrival,
     /// scale x 4
     pub scale: Option<u32>,
@@ -51,12 +53,14 @@ pub(super) fn workload() -> impl Strategy<Value = Workload> {
         maybe(0.5, retry),
         maybe(0.45, 0usize..6),
         prop::bool::weighted(0.5),
+        maybe(0.5, vec(maybe(0.7, 1u32..=100), 4)),
     )
         .prop_map(
-            |(target, arrival, scale, routes, retry, to_messages, to_api)| Workload {
+            |(target, arrival, scale, routes, retry, to_messages, to_api, ops)| Workload {
                 target,
                 to_api,
                 to_messages,
+                ops,
                 arrival,
                 scale,
                 routes,
@@ -69,7 +73,7 @@ impl Scen {
     pub(super) fn render_workload(&self, t: &mut String, i: usize) {
         let w = &self.workloads[i];
         let _ = writeln!(t, "\n[[workload]]\nname = {}", q(&self.name("wl", i)));
-        let messages = self.queues.len() + self.topics.len();
+        let messages = self.queues.len() + self.topics.len() + self.buckets.len();
         let targets = self.apis.len() + self.lambdas.len();
         let k = if w.to_api && !self.apis.is_empty() {
             w.target % self.apis.len()
@@ -79,12 +83,25 @@ impl Scen {
         match w.to_messages {
             Some(m) if messages > 0 => {
                 let m = m % messages;
-                let target = if m < self.queues.len() {
+                let (nq, nt) = (self.queues.len(), self.topics.len());
+                let target = if m < nq {
                     Node::Queue(m)
+                } else if m < nq + nt {
+                    Node::Topic(m - nq)
                 } else {
-                    Node::Topic(m - self.queues.len())
+                    Node::Bucket(m - nq - nt)
                 };
                 let _ = writeln!(t, "target = {}", q(&self.node_name(target)));
+                if let (Node::Bucket(_), Some(ws)) = (target, &w.ops) {
+                    let parts: Vec<String> = ws
+                        .iter()
+                        .zip(super::bucket::OPS)
+                        .filter_map(|(w, op)| w.map(|w| format!("{op} = {}", dec(w, 1))))
+                        .collect();
+                    if !parts.is_empty() {
+                        let _ = writeln!(t, "ops = {{ {} }}", parts.join(", "));
+                    }
+                }
             }
             _ if k < self.apis.len() => {
                 let _ = writeln!(t, "target = {}", q(&self.name("api", k)));
