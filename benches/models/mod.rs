@@ -76,6 +76,8 @@ fn direct(simulation: Simulation, f: Lambda, rate: f64) -> Scenario {
         tables: vec![],
         queues: vec![],
         topics: vec![],
+        services: vec![],
+        schedules: vec![],
         warnings: vec![],
     }
 }
@@ -209,6 +211,8 @@ pub fn todo(
         tables: vec![todos],
         queues: vec![],
         topics: vec![],
+        services: vec![],
+        schedules: vec![],
         warnings: vec![],
     }
 }

@@ -29,6 +29,8 @@ pub struct PriceTable {
     pub data_transfer: DataTransferPrices,
     /// Amazon Cognito user pools.
     pub cognito: CognitoPrices,
+    /// Amazon EventBridge (schedules).
+    pub eventbridge: EventBridgePrices,
 }
 
 /// One step of a tiered price.
@@ -165,6 +167,17 @@ pub struct CognitoPrices {
     pub free_mau_lite_essentials: f64,
 }
 
+/// EventBridge prices for schedules (scheduled rules are believed free,
+/// aws-facts 10.13: UNCONFIRMED).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EventBridgePrices {
+    /// EventBridge Scheduler invocations [USD per 1M].
+    pub scheduler_usd_per_million: f64,
+    /// Free tier [Scheduler invocations per month].
+    pub scheduler_free_invocations_per_month: f64,
+}
+
 impl PriceTable {
     /// Checks that every tier list is non-empty, ascending and ends with an
     /// unbounded tier, and that no price is negative. Returns the first
@@ -288,6 +301,14 @@ impl PriceTable {
             (
                 "cognito.free_mau_lite_essentials",
                 self.cognito.free_mau_lite_essentials,
+            ),
+            (
+                "eventbridge.scheduler_usd_per_million",
+                self.eventbridge.scheduler_usd_per_million,
+            ),
+            (
+                "eventbridge.scheduler_free_invocations_per_month",
+                self.eventbridge.scheduler_free_invocations_per_month,
             ),
         ];
         let dax = self

@@ -250,6 +250,12 @@ pub enum Step {
         /// Message size \[KB\].
         size_kb: f64,
     },
+    /// A call to an external service (SES, ...), retried by the SDK when
+    /// throttled.
+    External {
+        /// `[[service]]` index.
+        service: usize,
+    },
 }
 
 impl Lambda {

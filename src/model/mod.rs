@@ -15,7 +15,9 @@ pub mod cost;
 pub mod lambda;
 pub mod limits;
 pub mod queue;
+pub mod schedule;
 pub mod sdk_retry;
+pub mod service;
 pub mod simulation;
 pub mod table;
 pub mod topic;
@@ -31,6 +33,8 @@ pub use sdk_retry::{
 pub use simulation::*;
 pub use table::*;
 pub use topic::{Endpoint, Subscription, Topic};
+pub use schedule::{Schedule, ScheduleType, When};
+pub use service::ExternalService;
 pub use workload::*;
 
 /// A whole scenario.
@@ -50,6 +54,10 @@ pub struct Scenario {
     pub queues: Vec<Queue>,
     /// `[[topic]]`, in file order.
     pub topics: Vec<Topic>,
+    /// `[[service]]`, in file order.
+    pub services: Vec<ExternalService>,
+    /// `[[schedule]]`, in file order.
+    pub schedules: Vec<Schedule>,
     /// Warnings found by validation: the scenario runs, but probably not as
     /// meant (copied into the result's `warnings`).
     pub warnings: Vec<String>,

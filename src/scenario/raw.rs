@@ -21,6 +21,8 @@ pub struct RawSimulation {
     pub warmup: Option<String>,
     /// A time of day: a string (`"11:30"`) or a TOML local time (`11:30:00`).
     pub start: Option<toml::Value>,
+    /// A date: a string (`"2026-03-02"`) or a TOML local date.
+    pub start_date: Option<toml::Value>,
     pub seed: Option<i64>,
     pub account_concurrency: Option<i64>,
     pub esm_max_concurrency: Option<i64>,

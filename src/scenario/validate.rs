@@ -237,7 +237,8 @@ fn check_cycles(cx: &mut Cx<'_>, model: &Scenario) {
                 | Origin::Trigger { .. }
                 | Origin::DeadLetter { .. }
                 | Origin::Subscriber { .. }
-                | Origin::SubscriberDeadLetter { .. },
+                | Origin::SubscriberDeadLetter { .. }
+                | Origin::Schedule { .. },
             )
             | None => continue,
         };

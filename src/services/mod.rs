@@ -30,6 +30,8 @@ pub mod sdk_retry;
 pub mod table;
 pub mod token_bucket;
 pub mod topic;
+pub mod external;
+pub mod schedule;
 
 mod outcome;
 mod registry;
@@ -54,6 +56,8 @@ registry::services! {
     Table { field: tables, service: table::Tables, frames: [TableCall(table::TableCall)], section: tables },
     Queue { field: queues, service: queue::Queues, frames: [Batch(queue::Batch), Sending(queue::Sending)], section: queues },
     Topic { field: topics, service: topic::Topics, frames: [Delivery(topic::Delivery), Publishing(topic::Publishing)], section: topics },
+    External { field: externals, service: external::Externals, frames: [ExternalCall(external::ExternalCall)], section: services },
+    Schedule { field: schedules, service: schedule::Schedules, frames: [Firing(schedule::Firing)], section: schedules },
 }
 
 /// The scheduler the flows schedule through.

@@ -41,6 +41,8 @@ impl Topology {
                 NodeKind::Table => "cylinder",
                 NodeKind::Queue => "cds",
                 NodeKind::Topic => "hexagon",
+                NodeKind::Service => "box3d",
+                NodeKind::Schedule => "invhouse",
             };
             let _ = writeln!(
                 out,

@@ -1,9 +1,10 @@
 //! The architecture as one call graph: who calls whom, and how.
 //!
 //! Nodes are components (workloads, apis, lambdas, tables, queues,
-//! topics); edges are calls (workload -> target, api -> its Lambda
-//! authorizer, api route -> lambda,
-//! lambda step -> table, lambda, queue or topic, queue -> the lambda it
+//! topics, services, schedules); edges are calls (workload -> target, api
+//! -> its Lambda authorizer, api route -> lambda,
+//! lambda step -> table, lambda, queue, topic or service, schedule -> its
+//! target, queue -> the lambda it
 //! triggers, topic -> its subscribers, queue or subscription -> its
 //! dead-letter queue, lambda -> its destinations), each marked synchronous,
 //! asynchronous or event source and remembering the scenario field it
@@ -42,6 +43,10 @@ pub enum NodeKind {
     Queue,
     /// `[[topic]]`.
     Topic,
+    /// `[[service]]`.
+    Service,
+    /// `[[schedule]]`.
+    Schedule,
 }
 
 impl NodeKind {
@@ -54,6 +59,8 @@ impl NodeKind {
             NodeKind::Table => "table",
             NodeKind::Queue => "queue",
             NodeKind::Topic => "topic",
+            NodeKind::Service => "service",
+            NodeKind::Schedule => "schedule",
         }
     }
 }
@@ -150,6 +157,11 @@ pub enum Origin {
         /// `"on_success"` or `"on_failure"`.
         which: &'static str,
     },
+    /// `schedule[schedule].target`: the scheduled event.
+    Schedule {
+        /// `[[schedule]]` index.
+        schedule: usize,
+    },
 }
 
 /// A call from one component to another.
@@ -216,6 +228,14 @@ pub fn build(s: &Scenario) -> Topology {
         NodeKind::Topic,
         s.topics.iter().map(|x| x.name.as_str()).collect(),
     );
+    let sv = add(
+        NodeKind::Service,
+        s.services.iter().map(|x| x.name.as_str()).collect(),
+    );
+    let sc = add(
+        NodeKind::Schedule,
+        s.schedules.iter().map(|x| x.name.as_str()).collect(),
+    );
     let edge = |kind, label: &str, origin| Edge {
         kind,
         label: label.to_string(),
@@ -278,6 +298,11 @@ pub fn build(s: &Scenario) -> Topology {
                         graph.add_edge(l[i], to, edge(EdgeKind::Async, "invoke async", origin));
                     }
                 }
+                Step::External { service } => {
+                    if let Some(&to) = sv.get(*service) {
+                        graph.add_edge(l[i], to, sync("call", origin));
+                    }
+                }
                 Step::Compute { .. } | Step::Io(_) | Step::Fail(_) => {}
             }
         }
@@ -333,6 +358,17 @@ pub fn build(s: &Scenario) -> Topology {
                 };
                 graph.add_edge(tp[i], to, edge(EdgeKind::Async, "dead-letter", origin));
             }
+        }
+    }
+    for (i, sch) in s.schedules.iter().enumerate() {
+        let origin = Origin::Schedule { schedule: i };
+        let (to, e) = match sch.target {
+            Destination::Lambda(f) => (l.get(f), edge(EdgeKind::EventSource, "schedule", origin)),
+            Destination::Queue(k) => (q.get(k), send(origin)),
+            Destination::Topic(k) => (tp.get(k), publish(origin)),
+        };
+        if let Some(&to) = to {
+            graph.add_edge(sc[i], to, e);
         }
     }
     Topology { graph }

@@ -42,6 +42,8 @@ fn scenario(steps: Vec<Vec<Step>>) -> Scenario {
         )],
         queues: vec![],
         topics: vec![],
+        services: vec![],
+        schedules: vec![],
         warnings: Vec::new(),
     }
 }

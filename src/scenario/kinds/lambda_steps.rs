@@ -1,6 +1,7 @@
 //! The `steps` of a `[[lambda]]`: their raw struct and their validation
 //! into [`Step`]s (compute, io, fail, and calls, which resolve by the
-//! callee's kind: a table is a table operation, a lambda an invoke).
+//! callee's kind: a table is a table operation, a lambda an invoke, a
+//! service an external call).
 //!
 //! Must not know: how steps run.
 
@@ -139,9 +140,13 @@ fn call(
     let (kind, idx) = cx.resolve(
         &p.join("call"),
         name,
-        &["table", "lambda", "queue", "topic"],
+        &["table", "lambda", "queue", "topic", "service"],
         "a call step",
     )?;
+    if kind == "service" {
+        extra(cx, &[]);
+        return Some(Step::External { service: idx });
+    }
     if kind == "topic" || kind == "queue" {
         extra(cx, &["size_kb"]);
         let size_kb = s.size_kb.unwrap_or(crate::model::queue::DEFAULT_MESSAGE_KB);

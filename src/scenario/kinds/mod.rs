@@ -139,6 +139,8 @@ pub mod queue;
 pub mod table;
 pub mod topic;
 pub mod workload;
+pub mod service;
+pub mod schedule;
 
 kinds! {
     workload: RawWorkload => workloads,
@@ -147,6 +149,8 @@ kinds! {
     table: RawTable => tables,
     queue: RawQueue => queues,
     topic: RawTopic => topics,
+    service: RawService => services,
+    schedule: RawSchedule => schedules,
 }
 
 /// Validates each component of one kind, then the kind as a whole.

@@ -11,6 +11,7 @@ use super::Function;
 use crate::dist::Dist;
 use crate::engine::SimDuration;
 use crate::model::{self, Step};
+use crate::services::external::ExternalRequest;
 use crate::services::table::TableRequest;
 
 /// One prepared step of an invocation.
@@ -47,6 +48,8 @@ pub enum PreparedStep {
         /// Function index.
         func: u16,
     },
+    /// A call to an external service.
+    External(ExternalRequest),
 }
 
 /// What the next stretch of an invocation is.
@@ -112,6 +115,11 @@ pub fn prepare(cfg: &model::Lambda, tables: &[model::Table], cpu: f64) -> Vec<Pr
             Step::InvokeAsync { lambda } => PreparedStep::InvokeAsync {
                 func: *lambda as u16,
             },
+            // The SDK client's slot is set by `Lambdas::build`.
+            Step::External { service } => PreparedStep::External(ExternalRequest {
+                service: *service as u16,
+                slot: 0,
+            }),
         })
         .collect()
 }
@@ -134,7 +142,8 @@ impl Function {
                 | PreparedStep::Invoke { .. }
                 | PreparedStep::Send { .. }
                 | PreparedStep::Publish { .. }
-                | PreparedStep::InvokeAsync { .. } => {
+                | PreparedStep::InvokeAsync { .. }
+                | PreparedStep::External(_) => {
                     return Plan::Call {
                         after,
                         step: i as u16,

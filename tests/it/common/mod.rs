@@ -63,6 +63,8 @@ pub fn scenario(sim: Simulation, workloads: Vec<Workload>, lambdas: Vec<Lambda>)
         tables: vec![],
         queues: vec![],
         topics: vec![],
+        services: vec![],
+        schedules: vec![],
         warnings: vec![],
     }
 }

@@ -51,6 +51,8 @@ pub fn with_queues(
     Scenario {
         queues,
         topics: vec![],
+        services: vec![],
+        schedules: vec![],
         ..scenario(sim, workloads, lambdas)
     }
 }
