@@ -65,12 +65,17 @@ fn unreached_destinations(cx: &mut Cx<'_>, s: &Scenario) {
             }
         }
     }
+    for sc in &s.schedules {
+        if let Destination::Lambda(g) = sc.target {
+            mark(g);
+        }
+    }
     for (l, f) in s.lambdas.iter().enumerate() {
         let a = &f.async_invoke;
         if !invoked_async[l] && (a.on_success.is_some() || a.on_failure.is_some()) {
             cx.warn(
                 &crate::fp!["lambda", l, "destinations"],
-                "nothing invokes this function asynchronously (an async call, a topic subscription or another function's destination): its destinations are never used".to_string(),
+                "nothing invokes this function asynchronously (an async call, a topic subscription, a schedule or another function's destination): its destinations are never used".to_string(),
             );
         }
     }

@@ -20,7 +20,10 @@
 //! `determinism`, `scaling` (Lambda scale-up models), `dynamodb` (capacity), `partitions`, `on_demand`, `gsi` (DynamoDB partitions and hot keys, on-demand limits, GSIs, transactions, large requests), `sdk_modes` (the SDK's retry modes end to end),
 //! `queues` (SQS and the event source mapping: Erlang C, redrive, ramp,
 //! FIFO, message conservation, cost), `topics` (SNS fan-out, filters,
-//! delivery retries and dead-letter queues, destinations, cost), `common` (scenario builders, closed
+//! delivery retries and dead-letter queues, destinations, cost), `services`
+//! (external services: rate limit, daily quota, SDK retries, SES's price),
+//! `schedules` (EventBridge rates and cron on the run's calendar, flexible
+//! windows, billing), `common` (scenario builders, closed
 //! forms, statistics).
 
 mod api_gateway;
@@ -37,6 +40,8 @@ mod on_demand;
 mod partitions;
 mod queues;
 mod scaling;
+mod schedules;
 mod sdk_modes;
+mod services;
 mod theory;
 mod topics;

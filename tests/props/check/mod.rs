@@ -114,6 +114,10 @@ pub struct Expect {
     /// summary.json must report.
     pub queues: Vec<String>,
     pub topics: Vec<String>,
+    /// The names of the scenario's external services and schedules, each
+    /// of which summary.json must report.
+    pub services: Vec<String>,
+    pub schedules: Vec<String>,
     /// The names of the scenario's apis, each of which summary.json must
     /// report.
     pub apis: Vec<String>,
@@ -190,6 +194,11 @@ pub fn check(run: &Run, want: &Expect) -> Vec<String> {
     }
     p.extend(summary_checks(&json));
     p.extend(services::service_checks(&json, &want.queues, &want.topics));
+    p.extend(services::external_checks(
+        &json,
+        &want.services,
+        &want.schedules,
+    ));
     p.extend(apis::api_checks(&json, &want.apis));
     p.extend(cost::cost_checks(&json, want.projection));
     let lat_rows = csv_rows(

@@ -36,6 +36,8 @@ pub enum Step {
     Publish(usize, Option<u32>),
     /// probability x 1000
     Fail(u32),
+    /// A call to a service (modulo their number), else io.
+    Call(usize),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -56,6 +58,7 @@ fn step() -> impl Strategy<Value = Step> {
         (0usize..6, maybe(0.4, prop_oneof![1u32..=100, 1u32..=2560]))
             .prop_map(|(k, kb)| Step::Publish(k, kb)),
         prop_oneof![0u32..=50, 0u32..=1000].prop_map(Step::Fail),
+        (0usize..4).prop_map(Step::Call),
     ]
 }
 
@@ -340,6 +343,7 @@ impl Scen {
                 }
             }
             Step::Fail(p) => format!("{{ fail = {} }}", dec(*p, 3)),
+            Step::Call(k) => self.render_service_call(*k),
         }
     }
 }
