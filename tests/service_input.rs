@@ -67,6 +67,7 @@ name = "jobs"
 
 [[topic]]
 name = "news"
+subscribers = ["report"]
 "#;
 
 #[test]
@@ -153,19 +154,19 @@ const LAMBDA: &str = "\n[[lambda]]\nname = \"f\"\n";
 
 const CASES: &[Case] = &[
     // Targets and kinds.
-    Case { name: "unknown schedule target", body: "[[schedule]]\nname = \"s\"\nevery = \"5m\"\ntarget = \"reprot\"\n\n[[lambda]]\nname = \"report\"\n", expect: &["bad.toml:7:", "schedule[0].target", "`reprot` is not defined", "did you mean `report`?"] },
+    Case { name: "unknown schedule target", body: "[[schedule]]\nname = \"s\"\nevery = \"5m\"\ntarget = \"reprot\"\n\n[[lambda]]\nname = \"report\"\n", expect: &["bad.toml:7:", "schedule[0] \"s\" .target", "`reprot` is not defined", "did you mean `report`?"] },
     Case { name: "schedule target of the wrong kind", body: "[[schedule]]\nname = \"s\"\nevery = \"5m\"\ntarget = \"d\"\n\n[[table]]\nname = \"d\"\n", expect: &["bad.toml:7:", "`d` is a table", "must be a lambda, queue or topic"] },
     Case { name: "unknown service in a step", body: "[[lambda]]\nname = \"f\"\nsteps = [{ call = \"sse\" }]\n\n[[service]]\nname = \"ses\"\nlatency = \"const(1ms)\"\n", expect: &["bad.toml:6:", "steps[0].call", "`sse` is not defined", "did you mean `ses`?"] },
     Case { name: "op on a service call", body: "[[lambda]]\nname = \"f\"\nsteps = [{ call = \"ses\", op = \"put\" }]\n\n[[service]]\nname = \"ses\"\nlatency = \"const(1ms)\"\n", expect: &["bad.toml:6:", "`op` does not apply"] },
     Case { name: "schedule to a service", body: "[[schedule]]\nname = \"s\"\nevery = \"5m\"\ntarget = \"ses\"\n\n[[service]]\nname = \"ses\"\nlatency = \"const(1ms)\"\n", expect: &["bad.toml:7:", "`ses` is a service", "must be a lambda, queue or topic"] },
     // Rates.
-    Case { name: "rate below a minute", body: "[[schedule]]\nname = \"s\"\nevery = \"30s\"\ntarget = \"f\"\n", expect: &["bad.toml:6:", "schedule[0].every", "below EventBridge's minimum rate of 1 minute", "aws-facts 10.13"] },
+    Case { name: "rate below a minute", body: "[[schedule]]\nname = \"s\"\nevery = \"30s\"\ntarget = \"f\"\n", expect: &["bad.toml:6:", "schedule[0] \"s\" .every", "below EventBridge's minimum rate of 1 minute", "aws-facts 10.13"] },
     Case { name: "rate not whole minutes", body: "[[schedule]]\nname = \"s\"\nevery = \"90s\"\ntarget = \"f\"\n", expect: &["bad.toml:6:", "not a whole number of minutes"] },
-    Case { name: "bad rate", body: "[[schedule]]\nname = \"s\"\nevery = \"often\"\ntarget = \"f\"\n", expect: &["bad.toml:6:", "schedule[0].every"] },
+    Case { name: "bad rate", body: "[[schedule]]\nname = \"s\"\nevery = \"often\"\ntarget = \"f\"\n", expect: &["bad.toml:6:", "schedule[0] \"s\" .every"] },
     Case { name: "neither every nor cron", body: "[[schedule]]\nname = \"s\"\ntarget = \"f\"\n", expect: &["bad.toml:4:", "needs `every` or `cron`"] },
     Case { name: "both every and cron", body: "[[schedule]]\nname = \"s\"\nevery = \"5m\"\ncron = \"0 9 * * ? *\"\ntarget = \"f\"\n", expect: &["bad.toml:7:", "both `every` and `cron`"] },
     // Cron fields.
-    Case { name: "cron hour out of range", body: "[[schedule]]\nname = \"s\"\ncron = \"0 25 * * ? *\"\ntarget = \"f\"\n", expect: &["bad.toml:6:", "schedule[0].cron", "hours value 25 is out of range (allowed 0-23)", "hours takes 0-23"] },
+    Case { name: "cron hour out of range", body: "[[schedule]]\nname = \"s\"\ncron = \"0 25 * * ? *\"\ntarget = \"f\"\n", expect: &["bad.toml:6:", "schedule[0] \"s\" .cron", "hours value 25 is out of range (allowed 0-23)", "hours takes 0-23"] },
     Case { name: "cron with five fields", body: "[[schedule]]\nname = \"s\"\ncron = \"0 9 * * MON\"\ntarget = \"f\"\n", expect: &["bad.toml:6:", "has 5 fields, not 6", "minutes hours day-of-month month day-of-week year"] },
     Case { name: "cron with both day fields", body: "[[schedule]]\nname = \"s\"\ncron = \"0 9 * * MON *\"\ntarget = \"f\"\n", expect: &["bad.toml:6:", "are both given", "`?` in one of them"] },
     Case { name: "cron with a bad weekday", body: "[[schedule]]\nname = \"s\"\ncron = \"0 9 ? * MOM *\"\ntarget = \"f\"\n", expect: &["bad.toml:6:", "day-of-week `MOM` is not a value", "SUN-SAT"] },

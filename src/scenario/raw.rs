@@ -132,7 +132,7 @@ mod tests {
         assert!(f.contains(&"duration"));
         assert!(f.contains(&"timeseries_interval"));
         assert!(f.contains(&"api_rate_limit") && f.contains(&"api_burst"));
-        assert!(f.contains(&"start"));
-        assert_eq!(f.len(), 16);
+        assert!(f.contains(&"start") && f.contains(&"start_date"));
+        assert_eq!(f.len(), 17);
     }
 }
