@@ -7,7 +7,8 @@
 //! after a throttle `Retry` (then `Send` after the SDK's backoff) or
 //! `GiveUp`. Whether a throttled attempt is retried is decided, and
 //! counted, when the service throttles it, so that `throttled = retries +
-//! failed` holds at every moment.
+//! failed` holds at every moment; a call the SDK gives up on counts as
+//! failed (not in flight) from then on, its error one latency away.
 
 use indexmap::IndexMap;
 
@@ -126,9 +127,8 @@ impl Service for Externals {
             Phase::GiveUp => {
                 w.externals.sdk[c.slot as usize].on_response(cx.now(), true);
                 w.frames.free(fr);
-                if c.measured {
-                    w.externals[s].pending -= 1;
-                }
+                // Counted as failed (and no longer in flight) when the SDK
+                // gave up, in `attempt`.
                 // The SDK's error (the throttling exception): the
                 // caller's step fails; the message is not sent.
                 w.deliver(cx, parent, Outcome::at(End::Failed, Kind::External, s));
@@ -244,7 +244,9 @@ fn attempt(w: &mut World, cx: &mut Cx, fr: FrameRef) {
             Err(why) => {
                 c.phase = Phase::GiveUp;
                 if c.measured {
+                    // Failed from now on: its error is on its way.
                     k.failed += 1;
+                    d.pending -= 1;
                     match why {
                         GiveUp::AttemptsExhausted => k.gave_up_attempts += 1,
                         GiveUp::QuotaEmpty => k.gave_up_quota += 1,
