@@ -31,7 +31,7 @@ pub const REQUIRE_PROVENANCE: bool = true;
 /// Keys whose value may be `null` in summary.json (undefined statistics,
 /// optional markers). Any other `null` is an error: serde_json writes NaN
 /// and infinities as `null`, so an unexpected `null` hides one.
-const NULLABLE: [&str; 14] = [
+const NULLABLE: [&str; 22] = [
     "mean",
     "p50",
     "p90",
@@ -48,6 +48,16 @@ const NULLABLE: [&str; 14] = [
     // functions without a reservation; workloads without a warm success.
     "reserved_concurrency",
     "p99_warm_ms",
+    // services without a preset or a limit, limits never met; schedules
+    // that never fired in the measured window.
+    "preset",
+    "rate_limit",
+    "burst",
+    "daily_quota",
+    "first_rate_throttle_s",
+    "first_quota_throttle_s",
+    "quota_reached_s",
+    "first_fired_s",
 ];
 
 /// A hang guard only: a scenario of a few thousand requests runs in well
