@@ -293,7 +293,9 @@ fn generator_covers_every_feature() {
             blocks(t, "service").any(|b| b.contains("\ndaily_quota = "))
         }),
         ("ses preset", |t| t.contains("preset = \"ses\"")),
-        ("ses-sandbox preset", |t| t.contains("preset = \"ses-sandbox\"")),
+        ("ses-sandbox preset", |t| {
+            t.contains("preset = \"ses-sandbox\"")
+        }),
         ("schedule every", |t| {
             blocks(t, "schedule").any(|b| b.contains("\nevery = "))
         }),

@@ -96,13 +96,25 @@ fn services_and_schedules_parse_with_their_defaults() {
             burst: 10.0
         })
     );
-    assert_eq!((crm.daily_quota, crm.price_per_1000, crm.preset), (None, 0.5, None));
-    assert_eq!(format!("{:?}", crm.latency), format!("{:?}", Dist::Const(0.08)));
+    assert_eq!(
+        (crm.daily_quota, crm.price_per_1000, crm.preset),
+        (None, 0.5, None)
+    );
+    assert_eq!(
+        format!("{:?}", crm.latency),
+        format!("{:?}", Dist::Const(0.08))
+    );
     let sb = &s.services[2];
     assert_eq!(sb.rate_limit.map(|l| (l.rate, l.burst)), Some((1.0, 1.0)));
     assert_eq!(sb.daily_quota, Some(200));
-    assert!(matches!(s.lambdas[0].steps[0], Step::External { service: 0 }));
-    assert!(matches!(s.lambdas[0].steps[1], Step::External { service: 1 }));
+    assert!(matches!(
+        s.lambdas[0].steps[0],
+        Step::External { service: 0 }
+    ));
+    assert!(matches!(
+        s.lambdas[0].steps[1],
+        Step::External { service: 1 }
+    ));
     let nightly = &s.schedules[0];
     assert_eq!(nightly.target, Destination::Lambda(1));
     assert_eq!(
@@ -112,7 +124,13 @@ fn services_and_schedules_parse_with_their_defaults() {
     match &nightly.when {
         When::Cron(c) => {
             assert_eq!((c.minutes, c.hours), (1, 1 << 2));
-            assert!(matches!(c.days, Days::OfWeek { days: 0b0111_1100, .. }));
+            assert!(matches!(
+                c.days,
+                Days::OfWeek {
+                    days: 0b0111_1100,
+                    ..
+                }
+            ));
         }
         other => panic!("{other:?}"),
     }

@@ -27,14 +27,14 @@ pub use api::*;
 pub use cost::{CostSettings, Projection};
 pub use lambda::*;
 pub use queue::{Queue, QueueType, Redrive, Trigger};
+pub use schedule::{Schedule, ScheduleType, When};
 pub use sdk_retry::{
     Jitter, RetryQuota, SdkRetry, SdkRetryMode, MAX_RETRY_QUOTA, MAX_SDK_ATTEMPTS,
 };
+pub use service::ExternalService;
 pub use simulation::*;
 pub use table::*;
 pub use topic::{Endpoint, Subscription, Topic};
-pub use schedule::{Schedule, ScheduleType, When};
-pub use service::ExternalService;
 pub use workload::*;
 
 /// A whole scenario.

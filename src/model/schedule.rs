@@ -147,7 +147,8 @@ impl Cron {
     /// Whether the expression allows year `y`.
     pub fn year(&self, y: i64) -> bool {
         let i = y - FIRST_YEAR;
-        (0..=(LAST_YEAR - FIRST_YEAR)).contains(&i) && self.years[(i / 64) as usize] >> (i % 64) & 1 == 1
+        (0..=(LAST_YEAR - FIRST_YEAR)).contains(&i)
+            && self.years[(i / 64) as usize] >> (i % 64) & 1 == 1
     }
 }
 

@@ -189,7 +189,8 @@ pub fn clock_time(s: &str) -> Result<SimDuration, Bad> {
 /// expression may name) to days since 1970-01-01.
 pub fn calendar_date(s: &str) -> Result<i64, Bad> {
     use crate::model::schedule::{calendar, FIRST_YEAR, LAST_YEAR};
-    const FORM: &str = "write the date of t = 0 as \"YYYY-MM-DD\", e.g. start_date = \"2026-03-02\"";
+    const FORM: &str =
+        "write the date of t = 0 as \"YYYY-MM-DD\", e.g. start_date = \"2026-03-02\"";
     let t = s.trim();
     let parts: Vec<&str> = t.split('-').collect();
     let ok = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());

@@ -22,16 +22,16 @@
 pub mod api_gateway;
 pub mod client;
 pub mod deadlines;
+pub mod external;
 pub mod findings;
 pub mod frames;
 pub mod lambda;
 pub mod queue;
+pub mod schedule;
 pub mod sdk_retry;
 pub mod table;
 pub mod token_bucket;
 pub mod topic;
-pub mod external;
-pub mod schedule;
 
 mod outcome;
 mod registry;

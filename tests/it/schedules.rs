@@ -137,16 +137,25 @@ fn cron_expressions_fire_at_hand_computed_minutes() {
     let r = run(&s);
     conserve_schedules("cron", &r);
     let at = |day: usize, h: usize, m: usize| (day * 1440 + h * 60 + m) / 5;
-    let weekdays: Vec<usize> = (0..91)
-        .filter(|d| d % 7 < 5)
-        .map(|d| at(d, 9, 0))
-        .collect();
+    let weekdays: Vec<usize> = (0..91).filter(|d| d % 7 < 5).map(|d| at(d, 9, 0)).collect();
     let cases: [(&str, Vec<usize>); 5] = [
         ("weekdays", weekdays),
-        ("last-friday", vec![at(25, 10, 15), at(53, 10, 15), at(88, 10, 15)]),
-        ("last-weekday", vec![at(30, 12, 0), at(59, 12, 0), at(88, 12, 0)]),
-        ("first-monday", vec![at(0, 8, 0), at(35, 8, 0), at(63, 8, 0)]),
-        ("near-tenth", vec![at(9, 7, 30), at(39, 7, 30), at(70, 7, 30)]),
+        (
+            "last-friday",
+            vec![at(25, 10, 15), at(53, 10, 15), at(88, 10, 15)],
+        ),
+        (
+            "last-weekday",
+            vec![at(30, 12, 0), at(59, 12, 0), at(88, 12, 0)],
+        ),
+        (
+            "first-monday",
+            vec![at(0, 8, 0), at(35, 8, 0), at(63, 8, 0)],
+        ),
+        (
+            "near-tenth",
+            vec![at(9, 7, 30), at(39, 7, 30), at(70, 7, 30)],
+        ),
     ];
     assert_eq!(r.timeseries.interval_s, 300.0);
     for (name, want) in cases {
@@ -174,8 +183,7 @@ fn a_cron_on_another_start_date_and_clock_follows_the_calendar() {
         vec![cron("march", "0 0 * MAR ? *", Destination::Queue(0))],
         60,
     );
-    s.simulation.start_date =
-        slsim::model::schedule::calendar::days_from_civil(2026, 2, 28);
+    s.simulation.start_date = slsim::model::schedule::calendar::days_from_civil(2026, 2, 28);
     s.simulation.start = 23 * 3600 * SECONDS;
     let r = run(&s);
     assert_eq!(hits(&r, "march", "fired"), vec![60, 60 + 1440, 60 + 2880]);

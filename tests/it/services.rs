@@ -19,7 +19,11 @@ fn calling(svc: ExternalService, rate: f64, until_s: f64, duration_s: u64, seed:
     sim.account_concurrency = 5000;
     let mut s = scenario(
         sim,
-        vec![workload("w", Target::Lambda(0), poisson_until(rate, until_s))],
+        vec![workload(
+            "w",
+            Target::Lambda(0),
+            poisson_until(rate, until_s),
+        )],
         vec![f],
     );
     s.services = vec![svc];
@@ -121,7 +125,11 @@ fn a_rate_limit_serves_its_rate_and_the_sdk_accounts_for_every_throttle() {
         "{}",
         finding.message
     );
-    assert!(!finding.message.contains("daily quota"), "{}", finding.message);
+    assert!(
+        !finding.message.contains("daily quota"),
+        "{}",
+        finding.message
+    );
 }
 
 #[test]
@@ -160,7 +168,11 @@ fn a_daily_quota_holds_per_day_of_the_clock_and_is_named() {
         .iter()
         .find(|x| x.component == "service ses")
         .expect("a throttles finding");
-    for x in ["daily quota of 100", "3 day window", "Daily message quota exceeded"] {
+    for x in [
+        "daily quota of 100",
+        "3 day window",
+        "Daily message quota exceeded",
+    ] {
         assert!(finding.message.contains(x), "{x:?} in {}", finding.message);
     }
 }

@@ -136,11 +136,11 @@ macro_rules! kinds {
 pub mod api;
 pub mod lambda;
 pub mod queue;
+pub mod schedule;
+pub mod service;
 pub mod table;
 pub mod topic;
 pub mod workload;
-pub mod service;
-pub mod schedule;
 
 kinds! {
     workload: RawWorkload => workloads,

@@ -90,7 +90,8 @@ pub fn parse(text: &str) -> Result<Cron, CronError> {
             FORM.to_string(),
         ));
     }
-    let err = |field: &Field, msg: String| (format!("cron `{text}`: {} {msg}", field.name), hint(field));
+    let err =
+        |field: &Field, msg: String| (format!("cron `{text}`: {} {msg}", field.name), hint(field));
     let set = |field: &Field, s: &str| values(field, s).map_err(|m| err(field, m));
     let days = match (f[2], f[4]) {
         ("?", "?") => {
@@ -107,7 +108,8 @@ pub fn parse(text: &str) -> Result<Cron, CronError> {
                     "cron `{text}`: day-of-month `{}` and day-of-week `{}` are both given",
                     f[2], f[4]
                 ),
-                "AWS requires `?` in one of them, e.g. \"0 9 ? * MON-FRI *\" or \"0 9 1 * ? *\"".into(),
+                "AWS requires `?` in one of them, e.g. \"0 9 ? * MON-FRI *\" or \"0 9 1 * ? *\""
+                    .into(),
             ))
         }
     };
@@ -144,11 +146,10 @@ fn values(f: &Field, s: &str) -> Result<Vec<u32>, String> {
     for item in s.split(',') {
         let (range, step) = match item.split_once('/') {
             Some((r, n)) => {
-                let n: u32 = n
-                    .parse()
-                    .ok()
-                    .filter(|&n| n > 0)
-                    .ok_or_else(|| format!("step `{n}` in `{item}` is not a whole number > 0"))?;
+                let n: u32 =
+                    n.parse().ok().filter(|&n| n > 0).ok_or_else(|| {
+                        format!("step `{n}` in `{item}` is not a whole number > 0")
+                    })?;
                 (r, Some(n))
             }
             None => (item, None),
@@ -269,8 +270,12 @@ mod tests {
                 nth: 1 << 5
             }
         );
-        assert!(matches!(parse("0 0 15W * ? *").unwrap().days, Days::OfMonth { nearest_weekday, .. } if nearest_weekday == 1 << 15));
-        assert!(matches!(parse("0 0 ? * 6L *").unwrap().days, Days::OfWeek { last, .. } if last == 1 << 6));
+        assert!(
+            matches!(parse("0 0 15W * ? *").unwrap().days, Days::OfMonth { nearest_weekday, .. } if nearest_weekday == 1 << 15)
+        );
+        assert!(
+            matches!(parse("0 0 ? * 6L *").unwrap().days, Days::OfWeek { last, .. } if last == 1 << 6)
+        );
     }
 
     #[test]

@@ -12,7 +12,9 @@
 
 use indexmap::IndexMap;
 
-use super::{Admit, Dependency, ExternalCall, ExternalRequest, Externals, Phase, ServiceSeries, ServiceStats};
+use super::{
+    Admit, Dependency, ExternalCall, ExternalRequest, Externals, Phase, ServiceSeries, ServiceStats,
+};
 use crate::model::{Scenario, Step};
 use crate::services::sdk_retry::{ErrorKind, GiveUp, SdkClients};
 use crate::services::{
@@ -113,7 +115,8 @@ impl Service for Externals {
                 let Externals { list, sdk } = &mut w.externals;
                 let client = &mut sdk[c.slot as usize];
                 client.on_response(now, true);
-                let backoff = client.backoff(ErrorKind::Throttle, u32::from(c.attempt), &mut list[s].rng);
+                let backoff =
+                    client.backoff(ErrorKind::Throttle, u32::from(c.attempt), &mut list[s].rng);
                 if let Some(Frame {
                     state: FrameState::ExternalCall(c),
                     ..
@@ -151,7 +154,11 @@ impl Service for Externals {
         super::stats::text(stats, out);
     }
 
-    fn findings(stats: &IndexMap<String, ServiceStats>, cx: &FindingsCx<'_>, out: &mut Vec<Finding>) {
+    fn findings(
+        stats: &IndexMap<String, ServiceStats>,
+        cx: &FindingsCx<'_>,
+        out: &mut Vec<Finding>,
+    ) {
         super::stats::findings(stats, cx, out);
     }
 

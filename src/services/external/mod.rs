@@ -167,7 +167,12 @@ pub struct Dependency {
 
 impl Dependency {
     /// From the model; `clock` is `[simulation] start`.
-    pub fn new(s: &ExternalService, clock: SimDuration, rng: SimRng, series: ServiceSeries) -> Self {
+    pub fn new(
+        s: &ExternalService,
+        clock: SimDuration,
+        rng: SimRng,
+        series: ServiceSeries,
+    ) -> Self {
         Self {
             name: s.name.clone(),
             preset: s.preset,
@@ -223,13 +228,19 @@ impl Dependency {
                 if measured {
                     self.counters.throttled_rate += 1;
                 }
-                (self.series.throttled_rate, Some(&mut self.firsts.rate_throttle))
+                (
+                    self.series.throttled_rate,
+                    Some(&mut self.firsts.rate_throttle),
+                )
             }
             Admit::Quota => {
                 if measured {
                     self.counters.throttled_quota += 1;
                 }
-                (self.series.throttled_quota, Some(&mut self.firsts.quota_throttle))
+                (
+                    self.series.throttled_quota,
+                    Some(&mut self.firsts.quota_throttle),
+                )
             }
         };
         if let (true, Some(f)) = (measured, first) {

@@ -129,7 +129,11 @@ pub fn text(stats: &IndexMap<String, ServiceStats>, out: &mut String) {
 
 /// A finding per service that throttled: which limit, from when, and
 /// what the SDK made of it.
-pub fn findings(stats: &IndexMap<String, ServiceStats>, cx: &FindingsCx<'_>, out: &mut Vec<Finding>) {
+pub fn findings(
+    stats: &IndexMap<String, ServiceStats>,
+    cx: &FindingsCx<'_>,
+    out: &mut Vec<Finding>,
+) {
     for (name, s) in stats {
         if s.throttled == 0 {
             continue;
@@ -141,37 +145,49 @@ pub fn findings(stats: &IndexMap<String, ServiceStats>, cx: &FindingsCx<'_>, out
                 .map(|t| format!(", first used up at {}", clock(t)))
                 .unwrap_or_default();
             parts.push(format!(
-                "the daily quota of {} calls was reached in {} day window(s){when}: {} attempts throttled (\"Daily message quota exceeded\") from {}",
+                "the daily quota of {} calls was reached in {}{when}: {} throttled (\"Daily message quota exceeded\") from {}",
                 count(s.daily_quota.unwrap_or(0)),
-                s.quota_reached_days,
-                count(s.throttled_daily_quota),
+                plural(s.quota_reached_days, "day window"),
+                plural(s.throttled_daily_quota, "attempt"),
                 clock(s.first_quota_throttle_s.unwrap_or(0.0)),
             ));
         }
         if s.throttled_rate > 0 {
             parts.push(format!(
-                "the rate limit of {}/s (burst {}) was reached: {} attempts throttled (\"Maximum sending rate exceeded\") from {}{}",
+                "the rate limit of {}/s (burst {}) was reached: {} throttled (\"Maximum sending rate exceeded\") from {}{}",
                 crate::metrics::text::num(s.rate_limit.unwrap_or(0.0)),
                 crate::metrics::text::num(s.burst.unwrap_or(0.0)),
-                count(s.throttled_rate),
+                plural(s.throttled_rate, "attempt"),
                 clock(s.first_rate_throttle_s.unwrap_or(0.0)),
                 cx.during(name, "throttled_rate"),
             ));
         }
         let dropped = if s.failed > 0 {
             format!(
-                "; the SDK retried {} and gave up on {} calls ({} of the calls made), whose messages were not sent",
-                count(s.retries),
-                count(s.failed),
+                "; the SDK retried {} and gave up on {} ({} of the calls made), whose messages were not sent",
+                plural(s.retries, "attempt"),
+                plural(s.failed, "call"),
                 crate::services::findings::pct(s.failed as f64, s.calls as f64),
             )
         } else {
-            format!("; the SDK's {} retries got every call through", count(s.retries))
+            format!(
+                "; the SDK's retries ({}) got every call through",
+                count(s.retries)
+            )
         };
         out.push(Finding {
             topic: "throttles",
             component: format!("service {name}"),
             message: format!("{}{dropped}", parts.join("; ")),
         });
+    }
+}
+
+/// `"1 attempt"`, `"2 attempts"`, with digit groups.
+fn plural(n: u64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{} {what}s", count(n))
     }
 }

@@ -193,26 +193,69 @@ mod tests {
         // May 2026: the 1st is a Friday, the 31st a Sunday.
         let z0 = days_from_civil(2026, 5, 1) - 1;
         assert_eq!(last_weekday_of(z0, 31), 29);
-        assert_eq!(nearest_weekday_to(z0, 2, 31), 1, "Saturday the 2nd -> Friday");
+        assert_eq!(
+            nearest_weekday_to(z0, 2, 31),
+            1,
+            "Saturday the 2nd -> Friday"
+        );
         assert_eq!(nearest_weekday_to(z0, 3, 31), 4, "Sunday the 3rd -> Monday");
-        assert_eq!(nearest_weekday_to(z0, 31, 31), 29, "Sunday the 31st -> Friday");
+        assert_eq!(
+            nearest_weekday_to(z0, 31, 31),
+            29,
+            "Sunday the 31st -> Friday"
+        );
         // The second Tuesday (3#2) of May 2026 is the 12th; the last Friday
         // (6L) the 29th.
-        let nth = cron(&[0], &[9], Days::OfWeek { days: 0, last: 0, nth: 1 << (2 * 5 + 1) });
-        let last_fri = cron(&[0], &[9], Days::OfWeek { days: 0, last: 1 << 6, nth: 0 });
+        let nth = cron(
+            &[0],
+            &[9],
+            Days::OfWeek {
+                days: 0,
+                last: 0,
+                nth: 1 << (2 * 5 + 1),
+            },
+        );
+        let last_fri = cron(
+            &[0],
+            &[9],
+            Days::OfWeek {
+                days: 0,
+                last: 1 << 6,
+                nth: 0,
+            },
+        );
         let days = |c: &Cron| -> Vec<u32> {
-            (1..=31).filter(|&d| day_matches(c, z0 + i64::from(d))).collect()
+            (1..=31)
+                .filter(|&d| day_matches(c, z0 + i64::from(d)))
+                .collect()
         };
         assert_eq!(days(&nth), vec![12]);
         assert_eq!(days(&last_fri), vec![29]);
-        let l = cron(&[0], &[9], Days::OfMonth { days: 0, last: true, last_weekday: false, nearest_weekday: 0 });
+        let l = cron(
+            &[0],
+            &[9],
+            Days::OfMonth {
+                days: 0,
+                last: true,
+                last_weekday: false,
+                nearest_weekday: 0,
+            },
+        );
         assert_eq!(days(&l), vec![31]);
     }
 
     #[test]
     fn the_next_minute_skips_to_an_allowed_day_and_time() {
         // Weekdays at 09:00 and 17:30; from Saturday 2024-01-06 10:00.
-        let mut c = cron(&[0, 30], &[9, 17], Days::OfWeek { days: 0b0111_1100, last: 0, nth: 0 });
+        let mut c = cron(
+            &[0, 30],
+            &[9, 17],
+            Days::OfWeek {
+                days: 0b0111_1100,
+                last: 0,
+                nth: 0,
+            },
+        );
         c.minutes = 1; // :00 only
         let sat = days_from_civil(2024, 1, 6);
         let m = next_cron(&c, sat * 1440 + 600, i64::MAX / 2).unwrap();

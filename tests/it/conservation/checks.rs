@@ -82,7 +82,11 @@ pub fn conserve(name: &str, s: &Scenario, r: &RunResult, end: End) {
             .map(|l| r.functions[&l.name].invocations)
             .sum();
         if !warm {
-            assert!(st.calls <= callers, "{name}/{sname}: {} calls > {callers} invocations", st.calls);
+            assert!(
+                st.calls <= callers,
+                "{name}/{sname}: {} calls > {callers} invocations",
+                st.calls
+            );
         }
     }
     // Schedules: every firing is sent or in transit at the end.

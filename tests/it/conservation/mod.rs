@@ -335,7 +335,12 @@ fn randomized_over_seeds() {
                     burst: v(1.0, 2.0 * rate),
                 }),
                 daily_quota: (v(0.0, 1.0) < 0.3).then(|| v(10.0, 2000.0) as u64),
-                ..ExternalService::new("x", Dist::Exp { mean: v(0.001, 0.2) })
+                ..ExternalService::new(
+                    "x",
+                    Dist::Exp {
+                        mean: v(0.001, 0.2),
+                    },
+                )
             }];
             s.lambdas[0].steps.insert(1, Step::External { service: 0 });
         }
@@ -393,7 +398,11 @@ fn external_service_throttles_and_schedules() {
         ..ExternalService::new("ses", Dist::Const(0.05))
     }];
     s.queues = vec![Queue::new("q", QueueType::Standard)];
-    s.schedules = vec![Schedule::every("tick", schedule::MINUTE, Destination::Queue(0))];
+    s.schedules = vec![Schedule::every(
+        "tick",
+        schedule::MINUTE,
+        Destination::Queue(0),
+    )];
     let r = run(&s);
     conserve("external_service_throttles", &s, &r, End::Drained);
     let (x, f) = (&r.services["ses"], &r.functions["f"]);

@@ -149,7 +149,13 @@ pub fn external_checks(json: &Value, services: &[String], schedules: &[String]) 
             continue;
         }
         let at = format!("service {name:?}");
-        identity(s, &at, &["calls"], &["ok", "failed", "in_flight_end"], &mut p);
+        identity(
+            s,
+            &at,
+            &["calls"],
+            &["ok", "failed", "in_flight_end"],
+            &mut p,
+        );
         let causes = ["throttled_rate", "throttled_daily_quota"];
         identity(s, &at, &["throttled"], &causes, &mut p);
         identity(s, &at, &["throttled"], &["retries", "failed"], &mut p);
@@ -164,7 +170,11 @@ pub fn external_checks(json: &Value, services: &[String], schedules: &[String]) 
         }
         let at = format!("schedule {name:?}");
         identity(s, &at, &["fired"], &["delivered", "pending_end"], &mut p);
-        let billed = if s["type"] == "rule" { 0 } else { u(s, "delivered") };
+        let billed = if s["type"] == "rule" {
+            0
+        } else {
+            u(s, "delivered")
+        };
         if u(s, "billed_invocations") != billed {
             p.push(format!(
                 "{at}: billed_invocations {} != {billed}",

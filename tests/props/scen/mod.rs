@@ -203,12 +203,16 @@ impl Scen {
 
     /// The names of the services, as rendered.
     pub fn service_names(&self) -> Vec<String> {
-        (0..self.services.len()).map(|k| self.name("svc", k)).collect()
+        (0..self.services.len())
+            .map(|k| self.name("svc", k))
+            .collect()
     }
 
     /// The names of the schedules, as rendered.
     pub fn schedule_names(&self) -> Vec<String> {
-        (0..self.schedules.len()).map(|k| self.name("sch", k)).collect()
+        (0..self.schedules.len())
+            .map(|k| self.name("sch", k))
+            .collect()
     }
 
     /// The names of the topics, as rendered.

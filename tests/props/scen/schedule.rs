@@ -76,11 +76,19 @@ impl Scen {
         let long = self.long.is_some();
         match s.when {
             Ok(i) => {
-                let i = if long { SHORT_ONLY.0 + i % (EVERY.len() - SHORT_ONLY.0) } else { i };
+                let i = if long {
+                    SHORT_ONLY.0 + i % (EVERY.len() - SHORT_ONLY.0)
+                } else {
+                    i
+                };
                 let _ = writeln!(t, "every = {}", q(EVERY[i]));
             }
             Err(i) => {
-                let i = if long { SHORT_ONLY.1 + i % (CRONS.len() - SHORT_ONLY.1) } else { i };
+                let i = if long {
+                    SHORT_ONLY.1 + i % (CRONS.len() - SHORT_ONLY.1)
+                } else {
+                    i
+                };
                 let _ = writeln!(t, "cron = {}", q(CRONS[i]));
             }
         }

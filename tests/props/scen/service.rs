@@ -33,14 +33,16 @@ pub(super) fn service() -> impl Strategy<Value = Service> {
         maybe(0.4, prop_oneof![1u32..=20, 1u32..=100_000]),
         maybe(0.3, 0u32..=10_000),
     )
-        .prop_map(|(latency, preset, rate, burst, daily_quota, price)| Service {
-            latency,
-            preset,
-            rate,
-            burst,
-            daily_quota,
-            price,
-        })
+        .prop_map(
+            |(latency, preset, rate, burst, daily_quota, price)| Service {
+                latency,
+                preset,
+                rate,
+                burst,
+                daily_quota,
+                price,
+            },
+        )
 }
 
 impl Scen {
@@ -50,7 +52,10 @@ impl Scen {
         let _ = writeln!(t, "latency = {}", q(&s.latency.render()));
         // The SES preset needs both limits; the sandbox takes neither.
         let (rate, quota) = match s.preset {
-            1 => (Some(s.rate.unwrap_or(140)), Some(s.daily_quota.unwrap_or(50))),
+            1 => (
+                Some(s.rate.unwrap_or(140)),
+                Some(s.daily_quota.unwrap_or(50)),
+            ),
             2 => (None, None),
             _ => (s.rate, s.daily_quota),
         };
