@@ -21,7 +21,7 @@ start_date = 2026-03-02
 
 [[lambda]]
 name = "welcome"
-steps = [{ call = "ses" }, { call = "crm" }]
+steps = [{ call = "ses" }, { call = "crm" }, { call = "sandbox" }]
 
 [[lambda]]
 name = "report"
@@ -225,4 +225,18 @@ fn service_and_schedule_mistakes_are_rejected_with_located_messages() {
         (c.name, text, c.expect)
     }));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn a_service_nobody_calls_warns() {
+    let text = format!("{SIM}\n[[service]]\nname = \"ses\"\nlatency = \"const(1ms)\"\n");
+    let s = scenario::parse_str(&text, "w.toml", &[]).unwrap();
+    let all = s.warnings.join("\n");
+    for x in [
+        "w.toml:5:",
+        "no function calls service `ses`",
+        "{ call = \"ses\" }",
+    ] {
+        assert!(all.contains(x), "missing {x:?} in\n{all}");
+    }
 }
