@@ -312,7 +312,7 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
     {
         cx.warn(
             &p("sdk_retry"),
-            "`sdk_retry` has no effect: the function makes no DynamoDB or service calls (it applies to its table and service call steps only)",
+            "`sdk_retry` has no effect: the function makes no DynamoDB calls and no service calls (it applies to its table and service call steps only)",
         );
     }
     if cx.problems.len() > before {
