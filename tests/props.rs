@@ -81,6 +81,8 @@ fn expect(s: &scen::Scen) -> check::Expect {
         queues: s.queue_names(),
         topics: s.topic_names(),
         buckets: s.bucket_names(),
+        services: s.service_names(),
+        schedules: s.schedule_names(),
         apis: s.api_names(),
         projection: s.projection(),
     }
@@ -283,6 +285,39 @@ fn generator_covers_every_feature() {
             })
         }),
         ("log_kb", |t| t.contains("\nlog_kb = ")),
+        // External services and schedules (issue 9).
+        ("service", |t| t.contains("[[service]]")),
+        ("service call step", |t| t.contains("{ call = \"svc")),
+        ("service rate_limit", |t| {
+            blocks(t, "service").any(|b| b.contains("\nrate_limit = "))
+        }),
+        ("service daily_quota", |t| {
+            blocks(t, "service").any(|b| b.contains("\ndaily_quota = "))
+        }),
+        ("ses preset", |t| t.contains("preset = \"ses\"")),
+        ("ses-sandbox preset", |t| {
+            t.contains("preset = \"ses-sandbox\"")
+        }),
+        ("schedule every", |t| {
+            blocks(t, "schedule").any(|b| b.contains("\nevery = "))
+        }),
+        ("schedule cron", |t| {
+            blocks(t, "schedule").any(|b| b.contains("\ncron = "))
+        }),
+        ("schedule to a function", |t| {
+            blocks(t, "schedule").any(|b| b.contains("\ntarget = \"fn"))
+        }),
+        ("schedule to a queue", |t| {
+            blocks(t, "schedule").any(|b| b.contains("\ntarget = \"q"))
+        }),
+        ("schedule to a topic", |t| {
+            blocks(t, "schedule").any(|b| b.contains("\ntarget = \"tp"))
+        }),
+        ("scheduled rule", |t| t.contains("type = \"rule\"")),
+        ("flexible window", |t| {
+            t.contains("flexible_window = ") && !t.contains("flexible_window = \"off\"")
+        }),
+        ("start_date", |t| t.contains("\nstart_date = ")),
         // Cost (issue 7).
         ("projection once", |t| t.contains("projection = \"once\"")),
         ("projection repeat", |t| {
@@ -554,6 +589,8 @@ fn regressions_still_pass() {
             queues: parsed.queues.iter().map(|q| q.name.clone()).collect(),
             topics: parsed.topics.iter().map(|t| t.name.clone()).collect(),
             buckets: parsed.buckets.iter().map(|b| b.name.clone()).collect(),
+            services: parsed.services.iter().map(|s| s.name.clone()).collect(),
+            schedules: parsed.schedules.iter().map(|s| s.name.clone()).collect(),
             apis: parsed.apis.iter().map(|a| a.name.clone()).collect(),
             projection: parsed.simulation.cost.projection.as_str(),
         };

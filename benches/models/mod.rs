@@ -77,6 +77,8 @@ fn direct(simulation: Simulation, f: Lambda, rate: f64) -> Scenario {
         queues: vec![],
         topics: vec![],
         buckets: vec![],
+        services: vec![],
+        schedules: vec![],
         warnings: vec![],
     }
 }
@@ -211,6 +213,8 @@ pub fn todo(
         queues: vec![],
         topics: vec![],
         buckets: vec![],
+        services: vec![],
+        schedules: vec![],
         warnings: vec![],
     }
 }

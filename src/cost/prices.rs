@@ -31,6 +31,8 @@ pub struct PriceTable {
     pub cognito: CognitoPrices,
     /// Amazon S3.
     pub s3: S3Prices,
+    /// Amazon EventBridge (schedules).
+    pub eventbridge: EventBridgePrices,
 }
 
 /// One step of a tiered price.
@@ -181,6 +183,17 @@ pub struct S3Prices {
     pub delete_usd_per_thousand: f64,
 }
 
+/// EventBridge prices for schedules (scheduled rules are believed free,
+/// aws-facts 10.13: UNCONFIRMED).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EventBridgePrices {
+    /// EventBridge Scheduler invocations [USD per 1M].
+    pub scheduler_usd_per_million: f64,
+    /// Free tier [Scheduler invocations per month].
+    pub scheduler_free_invocations_per_month: f64,
+}
+
 impl PriceTable {
     /// Checks that every tier list is non-empty, ascending and ends with an
     /// unbounded tier, and that no price is negative. Returns the first
@@ -314,6 +327,14 @@ impl PriceTable {
             (
                 "s3.delete_usd_per_thousand",
                 self.s3.delete_usd_per_thousand,
+            ),
+            (
+                "eventbridge.scheduler_usd_per_million",
+                self.eventbridge.scheduler_usd_per_million,
+            ),
+            (
+                "eventbridge.scheduler_free_invocations_per_month",
+                self.eventbridge.scheduler_free_invocations_per_month,
             ),
         ];
         let dax = self

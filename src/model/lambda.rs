@@ -262,6 +262,12 @@ pub enum Step {
         /// Which prefixes the requests use; `None`: the bucket's.
         prefixes: Option<Keys>,
     },
+    /// A call to an external service (SES, ...), retried by the SDK when
+    /// throttled.
+    External {
+        /// `[[service]]` index.
+        service: usize,
+    },
 }
 
 impl Lambda {

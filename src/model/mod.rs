@@ -16,7 +16,9 @@ pub mod cost;
 pub mod lambda;
 pub mod limits;
 pub mod queue;
+pub mod schedule;
 pub mod sdk_retry;
+pub mod service;
 pub mod simulation;
 pub mod table;
 pub mod topic;
@@ -27,9 +29,11 @@ pub use bucket::{Bucket, BucketEvent, BucketOp, Notify};
 pub use cost::{CostSettings, Projection};
 pub use lambda::*;
 pub use queue::{Queue, QueueType, Redrive, Trigger};
+pub use schedule::{Schedule, ScheduleType, When};
 pub use sdk_retry::{
     Jitter, RetryQuota, SdkRetry, SdkRetryMode, MAX_RETRY_QUOTA, MAX_SDK_ATTEMPTS,
 };
+pub use service::ExternalService;
 pub use simulation::*;
 pub use table::*;
 pub use topic::{Endpoint, Subscription, Topic};
@@ -54,6 +58,10 @@ pub struct Scenario {
     pub topics: Vec<Topic>,
     /// `[[bucket]]`, in file order.
     pub buckets: Vec<Bucket>,
+    /// `[[service]]`, in file order.
+    pub services: Vec<ExternalService>,
+    /// `[[schedule]]`, in file order.
+    pub schedules: Vec<Schedule>,
     /// Warnings found by validation: the scenario runs, but probably not as
     /// meant (copied into the result's `warnings`).
     pub warnings: Vec<String>,

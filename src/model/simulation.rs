@@ -8,6 +8,10 @@ pub const REGIONS: &[&str] = &["us-east-1"];
 pub const DEFAULT_REGION: &str = "us-east-1";
 /// Default Lambda account concurrency per Region (aws-facts 1.1: 1,000).
 pub const DEFAULT_ACCOUNT_CONCURRENCY: u32 = 1000;
+/// Default `start_date` \[days since 1970-01-01\]: 2024-01-01, a Monday
+/// \[A\] (any date would do; a Monday makes a week of the run read Monday
+/// to Sunday).
+pub const DEFAULT_START_DATE: i64 = 19_723;
 /// Default `max_events`: two billion, minutes of wall time at the
 /// simulator's speed.
 pub const DEFAULT_MAX_EVENTS: u64 = 2_000_000_000;
@@ -26,6 +30,9 @@ pub struct Simulation {
     /// to the workloads' arrivals, see `Arrival::at_clock`). Times in the
     /// results stay measured from t = 0.
     pub start: SimDuration,
+    /// Date of t = 0 \[days since 1970-01-01\] (UTC): the calendar of cron
+    /// schedules (day of month, month, year, day of week).
+    pub start_date: i64,
     /// Master seed.
     pub seed: u64,
     /// Lambda account concurrency limit, shared by all functions.
@@ -95,6 +102,7 @@ impl Simulation {
             duration,
             warmup: 0,
             start: 0,
+            start_date: DEFAULT_START_DATE,
             seed: 1,
             account_concurrency: DEFAULT_ACCOUNT_CONCURRENCY,
             scaling: ScalingModel::PerFunction,

@@ -21,6 +21,8 @@ pub struct RawSimulation {
     pub warmup: Option<String>,
     /// A time of day: a string (`"11:30"`) or a TOML local time (`11:30:00`).
     pub start: Option<toml::Value>,
+    /// A date: a string (`"2026-03-02"`) or a TOML local date.
+    pub start_date: Option<toml::Value>,
     pub seed: Option<i64>,
     pub account_concurrency: Option<i64>,
     pub esm_max_concurrency: Option<i64>,
@@ -130,7 +132,7 @@ mod tests {
         assert!(f.contains(&"duration"));
         assert!(f.contains(&"timeseries_interval"));
         assert!(f.contains(&"api_rate_limit") && f.contains(&"api_burst"));
-        assert!(f.contains(&"start"));
-        assert_eq!(f.len(), 16);
+        assert!(f.contains(&"start") && f.contains(&"start_date"));
+        assert_eq!(f.len(), 17);
     }
 }

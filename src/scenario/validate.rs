@@ -238,7 +238,8 @@ fn check_cycles(cx: &mut Cx<'_>, model: &Scenario) {
                 | Origin::DeadLetter { .. }
                 | Origin::Subscriber { .. }
                 | Origin::SubscriberDeadLetter { .. }
-                | Origin::Notify { .. },
+                | Origin::Notify { .. }
+                | Origin::Schedule { .. },
             )
             | None => continue,
         };

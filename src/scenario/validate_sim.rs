@@ -60,6 +60,10 @@ pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulat
         .start
         .as_ref()
         .map_or(d.start, |v| clock(cx, &p("start"), v));
+    let start_date = r
+        .start_date
+        .as_ref()
+        .map_or(d.start_date, |v| date(cx, &p("start_date"), v));
     let seed = int_in(
         cx,
         &p("seed"),
@@ -172,6 +176,7 @@ pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulat
         duration,
         warmup,
         start,
+        start_date,
         seed,
         account_concurrency,
         esm_max_concurrency,
@@ -205,6 +210,20 @@ fn clock(cx: &mut Cx<'_>, path: &crate::scenario::locate::FieldPath, v: &toml::V
     values::clock_time(&text).unwrap_or_else(|b| {
         cx.err(path, b.message, b.hint.unwrap_or_default());
         0
+    })
+}
+
+/// `start_date`: a date, as a string or a TOML local date \[days since
+/// 1970-01-01\]; the default after reporting a problem.
+fn date(cx: &mut Cx<'_>, path: &crate::scenario::locate::FieldPath, v: &toml::Value) -> i64 {
+    let text = match v {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt.to_string(),
+        _ => String::new(),
+    };
+    values::calendar_date(&text).unwrap_or_else(|b| {
+        cx.err(path, b.message, b.hint.unwrap_or_default());
+        DEFAULT_START_DATE
     })
 }
 

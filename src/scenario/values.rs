@@ -185,6 +185,38 @@ pub fn clock_time(s: &str) -> Result<SimDuration, Bad> {
     Ok(ns)
 }
 
+/// Parses a date `"YYYY-MM-DD"` (years 1970..=2199, the years a cron
+/// expression may name) to days since 1970-01-01.
+pub fn calendar_date(s: &str) -> Result<i64, Bad> {
+    use crate::model::schedule::{calendar, FIRST_YEAR, LAST_YEAR};
+    const FORM: &str =
+        "write the date of t = 0 as \"YYYY-MM-DD\", e.g. start_date = \"2026-03-02\"";
+    let t = s.trim();
+    let parts: Vec<&str> = t.split('-').collect();
+    let ok = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    let [y, m, d] = parts.as_slice() else {
+        return Err(bad(format!("`{s}` is not a date"), FORM));
+    };
+    if !(ok(y, 4) && ok(m, 2) && ok(d, 2)) {
+        return Err(bad(format!("`{s}` is not a date"), FORM));
+    }
+    let (y, m, d) = (
+        y.parse::<i64>().unwrap_or(0),
+        m.parse::<u32>().unwrap_or(0),
+        d.parse::<u32>().unwrap_or(0),
+    );
+    if !(FIRST_YEAR..=LAST_YEAR).contains(&y) {
+        return Err(bad(
+            format!("year {y} is out of range (allowed {FIRST_YEAR}..={LAST_YEAR})"),
+            "the years a cron expression may name (AWS: 1970-2199)",
+        ));
+    }
+    if !(1..=12).contains(&m) || d == 0 || d > calendar::days_in_month(y, m) {
+        return Err(bad(format!("`{s}` is not a date of the calendar"), FORM));
+    }
+    Ok(calendar::days_from_civil(y, m, d))
+}
+
 /// Parses a duration to nanoseconds.
 pub fn duration(s: &str) -> Result<SimDuration, Bad> {
     duration_secs(s).map(secs_to_ns)

@@ -21,6 +21,28 @@ pub fn check(cx: &mut Cx<'_>, raws: &Raws, s: &Scenario) {
     triggered_queues(cx, s);
     silent_topics(cx, s);
     unreached_destinations(cx, s);
+    uncalled_services(cx, s);
+}
+
+/// A service no function calls: it is listed but never used.
+fn uncalled_services(cx: &mut Cx<'_>, s: &Scenario) {
+    use crate::model::Step;
+    for (i, svc) in s.services.iter().enumerate() {
+        let called = s.lambdas.iter().any(|f| {
+            f.steps
+                .iter()
+                .any(|st| matches!(st, Step::External { service } if *service == i))
+        });
+        if !called {
+            cx.warn(
+                &crate::fp!["service", i, "name"],
+                format!(
+                    "no function calls service `{}`: add a step {{ call = \"{}\" }} to a [[lambda]]",
+                    svc.name, svc.name
+                ),
+            );
+        }
+    }
 }
 
 /// A topic with no subscriber: every message published to it is lost.
@@ -72,12 +94,17 @@ fn unreached_destinations(cx: &mut Cx<'_>, s: &Scenario) {
             }
         }
     }
+    for sc in &s.schedules {
+        if let Destination::Lambda(g) = sc.target {
+            mark(g);
+        }
+    }
     for (l, f) in s.lambdas.iter().enumerate() {
         let a = &f.async_invoke;
         if !invoked_async[l] && (a.on_success.is_some() || a.on_failure.is_some()) {
             cx.warn(
                 &crate::fp!["lambda", l, "destinations"],
-                "nothing invokes this function asynchronously (an async call, a topic subscription or another function's destination): its destinations are never used".to_string(),
+                "nothing invokes this function asynchronously (an async call, a topic subscription, a schedule or another function's destination): its destinations are never used".to_string(),
             );
         }
     }

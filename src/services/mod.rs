@@ -24,10 +24,12 @@ pub mod bucket;
 pub mod cache;
 pub mod client;
 pub mod deadlines;
+pub mod external;
 pub mod findings;
 pub mod frames;
 pub mod lambda;
 pub mod queue;
+pub mod schedule;
 pub mod sdk_retry;
 pub mod table;
 pub mod token_bucket;
@@ -57,6 +59,8 @@ registry::services! {
     Queue { field: queues, service: queue::Queues, frames: [Batch(queue::Batch), Sending(queue::Sending)], section: queues },
     Topic { field: topics, service: topic::Topics, frames: [Delivery(topic::Delivery), Publishing(topic::Publishing)], section: topics },
     Bucket { field: buckets, service: bucket::Buckets, frames: [BucketCall(bucket::BucketCall), Notice(bucket::Notice)], section: buckets },
+    External { field: externals, service: external::Externals, frames: [ExternalCall(external::ExternalCall)], section: services },
+    Schedule { field: schedules, service: schedule::Schedules, frames: [Firing(schedule::Firing)], section: schedules },
 }
 
 /// The scheduler the flows schedule through.

@@ -403,6 +403,31 @@ impl SdkClients {
         s
     }
 
+    /// The clients of every (function, callee) pair that `callee` picks
+    /// out of the functions' steps (the callee's index, e.g. a
+    /// `[[service]]`), created at time 0 with the policy `policy(function,
+    /// callee)` gives; [`SdkClients::slot`] finds them as for tables.
+    pub fn build_by(
+        m: &Scenario,
+        callee: impl Fn(&Step) -> Option<usize>,
+        policy: impl Fn(&crate::model::Lambda, usize) -> SdkRetry,
+    ) -> Self {
+        let mut s = Self::default();
+        for f in &m.lambdas {
+            s.starts.push(s.pairs.len() as u32);
+            let first = s.pairs.len();
+            for k in f.steps.iter().filter_map(&callee) {
+                if s.pairs[first..].iter().any(|&(x, _)| x as usize == k) {
+                    continue;
+                }
+                s.pairs.push((k as u32, s.clients.len() as u32));
+                s.clients.push(SdkClient::new(&policy(f, k), 0));
+            }
+        }
+        s.starts.push(s.pairs.len() as u32);
+        s
+    }
+
     /// The slot of function `function`'s client for table `table`; `None`
     /// when its steps never call that table. Linear in the function's
     /// distinct tables: look it up once, when preparing the step.

@@ -42,6 +42,8 @@ impl Topology {
                 NodeKind::Queue => "cds",
                 NodeKind::Topic => "hexagon",
                 NodeKind::Bucket => "folder",
+                NodeKind::Service => "box3d",
+                NodeKind::Schedule => "invhouse",
             };
             let _ = writeln!(
                 out,

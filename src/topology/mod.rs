@@ -1,9 +1,10 @@
 //! The architecture as one call graph: who calls whom, and how.
 //!
 //! Nodes are components (workloads, apis, lambdas, tables, queues,
-//! topics); edges are calls (workload -> target, api -> its Lambda
-//! authorizer, api route -> lambda,
-//! lambda step -> table, lambda, queue or topic, queue -> the lambda it
+//! topics, services, schedules); edges are calls (workload -> target, api
+//! -> its Lambda authorizer, api route -> lambda,
+//! lambda step -> table, lambda, queue, topic or service, schedule -> its
+//! target, queue -> the lambda it
 //! triggers, topic -> its subscribers, queue or subscription -> its
 //! dead-letter queue, lambda -> its destinations), each marked synchronous,
 //! asynchronous or event source and remembering the scenario field it
@@ -44,6 +45,10 @@ pub enum NodeKind {
     Topic,
     /// `[[bucket]]`.
     Bucket,
+    /// `[[service]]`.
+    Service,
+    /// `[[schedule]]`.
+    Schedule,
 }
 
 impl NodeKind {
@@ -57,6 +62,8 @@ impl NodeKind {
             NodeKind::Queue => "queue",
             NodeKind::Topic => "topic",
             NodeKind::Bucket => "bucket",
+            NodeKind::Service => "service",
+            NodeKind::Schedule => "schedule",
         }
     }
 }
@@ -160,6 +167,11 @@ pub enum Origin {
         /// `"on_success"` or `"on_failure"`.
         which: &'static str,
     },
+    /// `schedule[schedule].target`: the scheduled event.
+    Schedule {
+        /// `[[schedule]]` index.
+        schedule: usize,
+    },
 }
 
 /// A call from one component to another.
@@ -230,6 +242,14 @@ pub fn build(s: &Scenario) -> Topology {
         NodeKind::Bucket,
         s.buckets.iter().map(|x| x.name.as_str()).collect(),
     );
+    let sv = add(
+        NodeKind::Service,
+        s.services.iter().map(|x| x.name.as_str()).collect(),
+    );
+    let sc = add(
+        NodeKind::Schedule,
+        s.schedules.iter().map(|x| x.name.as_str()).collect(),
+    );
     let edge = |kind, label: &str, origin| Edge {
         kind,
         label: label.to_string(),
@@ -296,6 +316,11 @@ pub fn build(s: &Scenario) -> Topology {
                 Step::Bucket { bucket, op, .. } => {
                     if let Some(&to) = bk.get(*bucket) {
                         graph.add_edge(l[i], to, sync(op.name(), origin));
+                    }
+                }
+                Step::External { service } => {
+                    if let Some(&to) = sv.get(*service) {
+                        graph.add_edge(l[i], to, sync("call", origin));
                     }
                 }
                 Step::Compute { .. } | Step::Io(_) | Step::Fail(_) => {}
@@ -367,6 +392,17 @@ pub fn build(s: &Scenario) -> Topology {
             if let Some(&to) = to {
                 graph.add_edge(bk[i], to, edge(kind, &label, origin));
             }
+        }
+    }
+    for (i, sch) in s.schedules.iter().enumerate() {
+        let origin = Origin::Schedule { schedule: i };
+        let (to, e) = match sch.target {
+            Destination::Lambda(f) => (l.get(f), edge(EdgeKind::EventSource, "schedule", origin)),
+            Destination::Queue(k) => (q.get(k), send(origin)),
+            Destination::Topic(k) => (tp.get(k), publish(origin)),
+        };
+        if let Some(&to) = to {
+            graph.add_edge(sc[i], to, e);
         }
     }
     Topology { graph }

@@ -43,6 +43,8 @@ fn scenario(steps: Vec<Vec<Step>>) -> Scenario {
         queues: vec![],
         topics: vec![],
         buckets: vec![],
+        services: vec![],
+        schedules: vec![],
         warnings: Vec::new(),
     }
 }

@@ -21,14 +21,17 @@
 //! `queues` (SQS and the event source mapping: Erlang C, redrive, ramp,
 //! FIFO, message conservation, cost), `topics` (SNS fan-out, filters,
 //! delivery retries and dead-letter queues, destinations, cost), `buckets` (S3: the
-//! per-prefix rate limits and the SDK's retries of 503s, notifications, cost), `common` (scenario builders, closed
+//! per-prefix rate limits and the SDK's retries of 503s, notifications, cost), `services`
+//! (external services: rate limit, daily quota, SDK retries, SES's price),
+//! `schedules` (EventBridge rates and cron on the run's calendar, flexible
+//! windows, billing), `common` (scenario builders, closed
 //! forms, statistics).
 
 mod api_gateway;
 mod async_invoke;
 mod autoscale;
-mod caches;
 mod buckets;
+mod caches;
 mod common;
 mod conservation;
 mod determinism;
@@ -41,6 +44,8 @@ mod on_demand;
 mod partitions;
 mod queues;
 mod scaling;
+mod schedules;
 mod sdk_modes;
+mod services;
 mod theory;
 mod topics;

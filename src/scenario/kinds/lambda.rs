@@ -305,10 +305,14 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         .sdk_retry
         .as_ref()
         .map(|s| sdk_retry::sdk_retry(cx, &p("sdk_retry"), s));
-    if sdk_retry.is_some() && !steps.iter().any(|s| matches!(s, Step::Table { .. })) {
+    if sdk_retry.is_some()
+        && !steps
+            .iter()
+            .any(|s| matches!(s, Step::Table { .. } | Step::External { .. }))
+    {
         cx.warn(
             &p("sdk_retry"),
-            "`sdk_retry` has no effect: the function makes no DynamoDB calls (it applies to its table call steps only)",
+            "`sdk_retry` has no effect: the function makes no DynamoDB calls and no service calls (it applies to its table and service call steps only)",
         );
     }
     if cx.problems.len() > before {

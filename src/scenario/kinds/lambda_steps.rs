@@ -1,6 +1,7 @@
 //! The `steps` of a `[[lambda]]`: their raw struct and their validation
 //! into [`Step`]s (compute, io, fail, and calls, which resolve by the
-//! callee's kind: a table is a table operation, a lambda an invoke).
+//! callee's kind: a table is a table operation, a lambda an invoke, a
+//! service an external call).
 //!
 //! Must not know: how steps run.
 
@@ -147,7 +148,7 @@ fn call(
         None => (
             "call",
             s.call.as_deref().unwrap_or(""),
-            &["table", "lambda", "queue", "topic", "bucket"],
+            &["table", "lambda", "queue", "topic", "bucket", "service"],
         ),
     };
     let (kind, idx) = cx.resolve(&p.join(field), name, allowed, "a call step")?;
@@ -162,6 +163,10 @@ fn call(
             s.size_kb,
             &s.prefixes,
         );
+    }
+    if kind == "service" {
+        extra(cx, &[]);
+        return Some(Step::External { service: idx });
     }
     if kind == "topic" || kind == "queue" {
         extra(cx, &["size_kb"]);

@@ -137,6 +137,8 @@ pub mod api;
 pub mod bucket;
 pub mod lambda;
 pub mod queue;
+pub mod schedule;
+pub mod service;
 pub mod table;
 pub mod topic;
 pub mod workload;
@@ -149,6 +151,8 @@ kinds! {
     queue: RawQueue => queues,
     topic: RawTopic => topics,
     bucket: RawBucket => buckets,
+    service: RawService => services,
+    schedule: RawSchedule => schedules,
 }
 
 /// Validates each component of one kind, then the kind as a whole.

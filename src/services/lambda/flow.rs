@@ -93,6 +93,19 @@ impl Service for Lambdas {
                 }
             }
         }
+        // Each service step's SDK client (the external services hold
+        // them, built in the same order).
+        let sdk = crate::services::external::clients(m);
+        for (i, f) in functions.iter_mut().enumerate() {
+            for step in &mut f.steps {
+                if let PreparedStep::External(req) = step {
+                    req.slot = sdk
+                        .slot(i, req.service as usize)
+                        .expect("external::clients gives every service step a client")
+                        as u32;
+                }
+            }
+        }
         let reserved: u32 = m
             .lambdas
             .iter()
@@ -328,6 +341,7 @@ fn start_call(w: &mut World, cx: &mut Cx, fr: FrameRef) {
         PreparedStep::Publish { topic, size_kb } => {
             crate::services::topic::call(w, cx, topic as usize, size_kb, fr)
         }
+        PreparedStep::External(req) => crate::services::external::call(w, cx, req, fr),
         PreparedStep::InvokeAsync { func } => {
             // Accepted at once (202) within the request-rate limits: the
             // caller goes on.

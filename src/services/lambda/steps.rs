@@ -12,6 +12,7 @@ use crate::dist::Dist;
 use crate::engine::SimDuration;
 use crate::model::{self, Step};
 use crate::services::bucket::BucketRequest;
+use crate::services::external::ExternalRequest;
 use crate::services::table::TableRequest;
 
 /// One prepared step of an invocation.
@@ -50,6 +51,8 @@ pub enum PreparedStep {
     },
     /// An S3 request.
     Bucket(BucketRequest),
+    /// A call to an external service.
+    External(ExternalRequest),
 }
 
 /// What the next stretch of an invocation is.
@@ -121,6 +124,11 @@ pub fn prepare(cfg: &model::Lambda, tables: &[model::Table], cpu: f64) -> Vec<Pr
                 size_kb,
                 prefixes,
             } => PreparedStep::Bucket(BucketRequest::new(*bucket, *op, *size_kb, *prefixes)),
+            // The SDK client's slot is set by `Lambdas::build`.
+            Step::External { service } => PreparedStep::External(ExternalRequest {
+                service: *service as u16,
+                slot: 0,
+            }),
         })
         .collect()
 }
@@ -144,7 +152,8 @@ impl Function {
                 | PreparedStep::Send { .. }
                 | PreparedStep::Publish { .. }
                 | PreparedStep::InvokeAsync { .. }
-                | PreparedStep::Bucket(_) => {
+                | PreparedStep::Bucket(_)
+                | PreparedStep::External(_) => {
                     return Plan::Call {
                         after,
                         step: i as u16,

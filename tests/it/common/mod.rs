@@ -64,6 +64,8 @@ pub fn scenario(sim: Simulation, workloads: Vec<Workload>, lambdas: Vec<Lambda>)
         queues: vec![],
         topics: vec![],
         buckets: vec![],
+        services: vec![],
+        schedules: vec![],
         warnings: vec![],
     }
 }

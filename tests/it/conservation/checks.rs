@@ -86,6 +86,34 @@ pub fn conserve(name: &str, s: &Scenario, r: &RunResult, end: End) {
             assert_eq!(b.in_flight_end, 0, "{name}/{bname}: drained");
         }
     }
+    // External services: every call ends ok, failed or in flight; every
+    // throttled attempt is retried or fails its call.
+    crate::services::conserve_services(name, r);
+    for (sname, st) in &r.services {
+        if drained && !warm {
+            assert_eq!(st.in_flight_end, 0, "{name}/{sname}: drained");
+        }
+        // Each call comes from one invocation of a function that calls it.
+        let callers: u64 = s
+            .lambdas
+            .iter()
+            .filter(|l| {
+                l.steps.iter().any(|x| {
+                    matches!(x, Step::External { service } if s.services[*service].name == *sname)
+                })
+            })
+            .map(|l| r.functions[&l.name].invocations)
+            .sum();
+        if !warm {
+            assert!(
+                st.calls <= callers,
+                "{name}/{sname}: {} calls > {callers} invocations",
+                st.calls
+            );
+        }
+    }
+    // Schedules: every firing is sent or in transit at the end.
+    crate::schedules::conserve_schedules(name, r);
     for (fname, f) in &r.functions {
         assert!(
             f.errors + f.timeouts <= f.invocations,

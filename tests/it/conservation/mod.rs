@@ -322,6 +322,36 @@ fn randomized_over_seeds() {
             t.sdk_retry = sdk_retry(u(1.0, 5.0) as u32);
             s.tables = vec![t];
         }
+        // An external service after the first step and a schedule
+        // publishing to a topic nobody subscribes, drawn from their own
+        // stream so that the draws above stay those of earlier versions.
+        let mut g2 = slsim::engine::stream(seed + seed_offset(), "conservation", "services");
+        let mut v = |lo: f64, hi: f64| lo + (hi - lo) * g2.random::<f64>();
+        if v(0.0, 1.0) < 0.5 {
+            let rate = v(1.0, 100.0);
+            s.services = vec![ExternalService {
+                rate_limit: Some(service::RateLimit {
+                    rate,
+                    burst: v(1.0, 2.0 * rate),
+                }),
+                daily_quota: (v(0.0, 1.0) < 0.3).then(|| v(10.0, 2000.0) as u64),
+                ..ExternalService::new(
+                    "x",
+                    Dist::Exp {
+                        mean: v(0.001, 0.2),
+                    },
+                )
+            }];
+            s.lambdas[0].steps.insert(1, Step::External { service: 0 });
+        }
+        if v(0.0, 1.0) < 0.5 {
+            s.topics = vec![Topic::new("news", vec![])];
+            s.schedules = vec![Schedule::every(
+                "tick",
+                schedule::MINUTE * v(1.0, 3.0) as u64,
+                Destination::Topic(0),
+            )];
+        }
         let r = run(&s);
         let end = if drained { End::Drained } else { End::Any };
         conserve(&format!("random seed {seed}"), &s, &r, end);
@@ -345,6 +375,43 @@ fn randomized_over_seeds() {
     }
     eprintln!("randomized conservation: ok/throttled/failed/timed out/in flight/retries/sdk retries/sdk give-ups = {seen:?}");
     assert!(seen.iter().all(|&n| n > 0), "{seen:?}");
+}
+
+/// A function calling a rate-limited external service: the invocations
+/// that fail are those whose call the SDK gave up on, and every call and
+/// throttle is accounted for; a schedule's firings all end.
+#[test]
+fn external_service_throttles_and_schedules() {
+    let f = lambda(
+        "f",
+        vec![
+            Step::Io(Dist::Exp { mean: 0.02 }),
+            Step::External { service: 0 },
+        ],
+    );
+    let mut s = direct(f, 30.0);
+    s.services = vec![ExternalService {
+        rate_limit: Some(service::RateLimit {
+            rate: 10.0,
+            burst: 20.0,
+        }),
+        ..ExternalService::new("ses", Dist::Const(0.05))
+    }];
+    s.queues = vec![Queue::new("q", QueueType::Standard)];
+    s.schedules = vec![Schedule::every(
+        "tick",
+        schedule::MINUTE,
+        Destination::Queue(0),
+    )];
+    let r = run(&s);
+    conserve("external_service_throttles", &s, &r, End::Drained);
+    let (x, f) = (&r.services["ses"], &r.functions["f"]);
+    assert!(x.throttled > 0 && x.failed > 0 && x.retries > 0, "{x:?}");
+    assert_eq!(f.errors, x.failed);
+    assert_eq!(x.calls, f.invocations);
+    let t = &r.schedules["tick"];
+    assert_eq!(t.fired, 7, "minutes 0..=6 of a 400 s run");
+    assert_eq!(r.queues["q"].sent, t.delivered);
 }
 
 /// API response cache: a fraction `hit_ratio` of admitted GET requests is

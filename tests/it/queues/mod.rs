@@ -52,6 +52,8 @@ pub fn with_queues(
         queues,
         topics: vec![],
         buckets: vec![],
+        services: vec![],
+        schedules: vec![],
         ..scenario(sim, workloads, lambdas)
     }
 }

@@ -31,7 +31,7 @@ pub const REQUIRE_PROVENANCE: bool = true;
 /// Keys whose value may be `null` in summary.json (undefined statistics,
 /// optional markers). Any other `null` is an error: serde_json writes NaN
 /// and infinities as `null`, so an unexpected `null` hides one.
-const NULLABLE: [&str; 17] = [
+const NULLABLE: [&str; 25] = [
     "mean",
     "p50",
     "p90",
@@ -54,6 +54,16 @@ const NULLABLE: [&str; 17] = [
     "auto_scaling",
     // bucket notification rules that sent nothing.
     "mean_delay_ms",
+    // services without a preset or a limit, limits never met; schedules
+    // that never fired in the measured window.
+    "preset",
+    "rate_limit",
+    "burst",
+    "daily_quota",
+    "first_rate_throttle_s",
+    "first_quota_throttle_s",
+    "quota_reached_s",
+    "first_fired_s",
 ];
 
 /// A hang guard only: a scenario of a few thousand requests runs in well
@@ -123,6 +133,10 @@ pub struct Expect {
     /// The names of the scenario's buckets, each of which summary.json
     /// must report.
     pub buckets: Vec<String>,
+    /// The names of the scenario's external services and schedules, each
+    /// of which summary.json must report.
+    pub services: Vec<String>,
+    pub schedules: Vec<String>,
     /// The names of the scenario's apis, each of which summary.json must
     /// report.
     pub apis: Vec<String>,
@@ -200,6 +214,11 @@ pub fn check(run: &Run, want: &Expect) -> Vec<String> {
     p.extend(summary_checks(&json));
     p.extend(services::service_checks(&json, &want.queues, &want.topics));
     p.extend(services::bucket_checks(&json, &want.buckets));
+    p.extend(services::external_checks(
+        &json,
+        &want.services,
+        &want.schedules,
+    ));
     p.extend(apis::api_checks(&json, &want.apis));
     p.extend(cost::cost_checks(&json, want.projection));
     let lat_rows = csv_rows(

@@ -14,6 +14,11 @@
 //!   failed + in_flight_end`, `slow_down = retries + failed`, and per
 //!   notification rule `events = filtered + sent`, `sent = delivered +
 //!   failed + pending_end`; the bucket's totals are the rules' sums.
+//! * per external service: `calls = ok + failed + in_flight_end`,
+//!   `throttled = throttled_rate + throttled_daily_quota = retries +
+//!   failed`, `failed = gave_up_attempts + gave_up_quota`;
+//! * per schedule: `fired = delivered + pending_end`, and a Scheduler's
+//!   billed invocations are its deliveries (a rule's none).
 //!
 //! Field names are those of a real run's summary.json; a missing field
 //! reads as `u64::MAX` and so breaks the identity it is in.
@@ -183,6 +188,54 @@ pub fn bucket_checks(json: &Value, buckets: &[String]) -> Vec<String> {
                     b[total]
                 ));
             }
+        }
+    }
+    p
+}
+
+/// The identities of external services and schedules, for the scenario's
+/// `services` and `schedules` (by name), each of which summary.json must
+/// report.
+pub fn external_checks(json: &Value, services: &[String], schedules: &[String]) -> Vec<String> {
+    let mut p = Vec::new();
+    for name in services {
+        let s = &json["services"][name];
+        if !s.is_object() {
+            p.push(format!("summary.json: no services.{name:?}"));
+            continue;
+        }
+        let at = format!("service {name:?}");
+        identity(
+            s,
+            &at,
+            &["calls"],
+            &["ok", "failed", "in_flight_end"],
+            &mut p,
+        );
+        let causes = ["throttled_rate", "throttled_daily_quota"];
+        identity(s, &at, &["throttled"], &causes, &mut p);
+        identity(s, &at, &["throttled"], &["retries", "failed"], &mut p);
+        let gave_up = ["gave_up_attempts", "gave_up_quota"];
+        identity(s, &at, &["failed"], &gave_up, &mut p);
+    }
+    for name in schedules {
+        let s = &json["schedules"][name];
+        if !s.is_object() {
+            p.push(format!("summary.json: no schedules.{name:?}"));
+            continue;
+        }
+        let at = format!("schedule {name:?}");
+        identity(s, &at, &["fired"], &["delivered", "pending_end"], &mut p);
+        let billed = if s["type"] == "rule" {
+            0
+        } else {
+            u(s, "delivered")
+        };
+        if u(s, "billed_invocations") != billed {
+            p.push(format!(
+                "{at}: billed_invocations {} != {billed}",
+                s["billed_invocations"]
+            ));
         }
     }
     p

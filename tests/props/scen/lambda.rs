@@ -45,6 +45,8 @@ pub enum Step {
         Option<super::bucket::Prefixes>,
         bool,
     ),
+    /// A call to a service (modulo their number), else io.
+    Call(usize),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -73,6 +75,7 @@ fn step() -> impl Strategy<Value = Step> {
             any::<bool>(),
         )
             .prop_map(|(k, op, kb, p, alias)| Step::S3(k, op, kb, p, alias)),
+        (0usize..4).prop_map(Step::Call),
     ]
 }
 
@@ -379,6 +382,7 @@ impl Scen {
                 }
                 format!("{{ {} }}", parts.join(", "))
             }
+            Step::Call(k) => self.render_service_call(*k),
         }
     }
 }

@@ -22,11 +22,15 @@
 //! `[cost]`), `workload`, `api` (limits, usage plans, authorizers),
 //! `lambda` (steps, asynchronous settings), `table`, `queue` (and
 //! triggers), `topic`, `bucket` (and its notification rules).
+//! triggers), `topic`, `service` (external services and calls to them),
+//! `schedule` (EventBridge schedules and `start_date`).
 
 mod api;
 mod bucket;
 mod lambda;
 mod queue;
+mod schedule;
+mod service;
 mod sim;
 mod table;
 mod topic;
@@ -40,6 +44,8 @@ use proptest::collection::vec;
 use proptest::option::weighted as maybe;
 use proptest::prelude::*;
 use queue::{queue, Queue};
+use schedule::{schedule, start_date, Schedule};
+use service::{service, Service};
 use sim::{long, simulation, Long, Simulation};
 use table::{table, Table};
 use topic::{topic, Topic};
@@ -56,6 +62,10 @@ pub struct Scen {
     pub queues: Vec<Queue>,
     pub topics: Vec<Topic>,
     pub buckets: Vec<Bucket>,
+    pub services: Vec<Service>,
+    pub schedules: Vec<Schedule>,
+    /// `[simulation] start_date`, an index into the schedule module's dates.
+    pub start_date: Option<usize>,
     /// `simulation.esm_max_concurrency` (5..=1250), if set.
     pub esm_max: Option<u32>,
     /// A long run (hours to days, few requests) instead of `sim`'s
@@ -102,6 +112,15 @@ pub fn scen() -> impl Strategy<Value = Scen> {
             prop_oneof![2 => Just(0usize), 1 => 1usize..=2],
             vec(bucket(), 2),
         ),
+        (
+            // About half the scenarios have no service, and half no
+            // schedule.
+            prop_oneof![1 => Just(0usize), 1 => 1usize..=2],
+            vec(service(), 2),
+            prop_oneof![1 => Just(0usize), 1 => 1usize..=2],
+            vec(schedule(), 2),
+            start_date(),
+        ),
     )
         .prop_map(
             |(
@@ -110,10 +129,13 @@ pub fn scen() -> impl Strategy<Value = Scen> {
                 cli_seed,
                 odd_names,
                 (nb, mut buckets),
+                (ns, mut services, nsch, mut schedules, start_date),
             )| {
                 queues.truncate(nq);
                 topics.truncate(nt);
                 buckets.truncate(nb);
+                services.truncate(ns);
+                schedules.truncate(nsch);
                 Scen {
                     sim,
                     workloads,
@@ -123,6 +145,9 @@ pub fn scen() -> impl Strategy<Value = Scen> {
                     queues,
                     topics,
                     buckets,
+                    services,
+                    schedules,
+                    start_date,
                     esm_max,
                     long,
                     cli_seed,
@@ -187,6 +212,20 @@ impl Scen {
     /// The names of the apis, as rendered.
     pub fn api_names(&self) -> Vec<String> {
         (0..self.apis.len()).map(|k| self.name("api", k)).collect()
+    }
+
+    /// The names of the services, as rendered.
+    pub fn service_names(&self) -> Vec<String> {
+        (0..self.services.len())
+            .map(|k| self.name("svc", k))
+            .collect()
+    }
+
+    /// The names of the schedules, as rendered.
+    pub fn schedule_names(&self) -> Vec<String> {
+        (0..self.schedules.len())
+            .map(|k| self.name("sch", k))
+            .collect()
     }
 
     /// The names of the topics, as rendered.
@@ -284,6 +323,12 @@ impl Scen {
         }
         for i in 0..self.buckets.len() {
             self.render_bucket(&mut t, i);
+        }
+        for i in 0..self.services.len() {
+            self.render_service(&mut t, i);
+        }
+        for i in 0..self.schedules.len() {
+            self.render_schedule(&mut t, i);
         }
         t
     }

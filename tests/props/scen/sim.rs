@@ -203,6 +203,7 @@ impl Scen {
         for p in s.api_account.iter().flat_map(Limit::parts) {
             let _ = writeln!(t, "api_{p}");
         }
+        self.render_start_date(t);
         if let Some(once) = s.once {
             let p = if once { "once" } else { "repeat" };
             let _ = writeln!(t, "\n[cost]\nprojection = {}", q(p));
