@@ -410,3 +410,53 @@ fn bad_cost_and_bill_fields_are_rejected_with_location_and_hint() {
     let failures = rejected::failures(cases);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Data transfer out is one bill for the account: an API's responses and a
+/// bucket's direct gets share the free 100 GB and the tiers (aws-facts
+/// 10.2), so the month's DTO is tiered(api + bucket - 100 GB), split in
+/// proportion to each one's GB.
+#[test]
+fn api_responses_and_bucket_gets_share_one_data_transfer_allowance() {
+    let text = r#"[simulation]
+duration = "10m"
+seed = 3
+free_tier = true
+
+[[workload]]
+name = "readers"
+target = "api"
+arrival = "constant(rate=20)"
+
+[[workload]]
+name = "downloads"
+target = "files"
+arrival = "constant(rate=4)"
+
+[[api]]
+name = "api"
+type = "http"
+routes = [{ route = "GET /x", target = "fn", response_kb = 64 }]
+
+[[lambda]]
+name = "fn"
+steps = [{ compute = "const(5ms)" }]
+
+[[bucket]]
+name = "files"
+object_kb = 500
+"#;
+    let (_, r) = run(text, &[]);
+    let scale = MONTH_SECONDS / r.measured_seconds;
+    let api_gb = r.apis["api"].data_out_gb * scale;
+    let bucket_gb = r.buckets["files"].gb_out_internet * scale;
+    // Both above the allowance alone, so a separate allowance each would
+    // bill less; together in the first tier ($0.09/GB up to 10 TB).
+    assert!(api_gb > 100.0 && bucket_gb > 100.0, "{api_gb} {bucket_gb}");
+    assert!(api_gb + bucket_gb < 10_240.0, "{api_gb} {bucket_gb}");
+    let want = (api_gb + bucket_gb - 100.0) * 0.09;
+    let got = r.cost.by_service["data_transfer"];
+    assert!(close(got, want), "{got} vs {want}");
+    let api_share = want * api_gb / (api_gb + bucket_gb);
+    let rows = &r.cost.by_component;
+    assert!(close(rows["files"] - r.cost.by_service["s3"], want - api_share));
+}

@@ -1,14 +1,17 @@
 //! Pricing a run: every billed kind's bill for the measured window,
 //! projected to a month (see `cost` for the method).
 //!
-//! Besides each kind's own bill (the registry's `bills`), two bills that
-//! need the scenario's settings: the DAX clusters' nodes (after
-//! `dynamodb`) and the functions' log ingestion (after `lambda`).
+//! Besides each kind's own bill (the registry's `bills`), three bills
+//! that span kinds or need the scenario's settings: data transfer out to
+//! the internet (APIs' responses and buckets' direct gets together: AWS
+//! applies the free 100 GB and the tiers to the account's month, after
+//! `api_gateway`, else `s3`), the DAX clusters' nodes (after `dynamodb`)
+//! and the functions' log ingestion (after `lambda`).
 
 use super::RunResult;
 use crate::cost::{Bill, BillSettings, CostReport, PriceTable, Pricing};
 use crate::model::Projection;
-use crate::services::{lambda, table};
+use crate::services::{api_gateway, lambda, table};
 
 /// The cost report of a run from its figures alone: the window repeated to
 /// fill the month, without the charges that need the scenario (DAX nodes,
@@ -64,9 +67,38 @@ fn bills(result: &RunResult, p: &Pricing<'_>) -> Vec<Bill> {
         let at = after(&v, "lambda");
         v.insert(at, b);
     }
+    if let Some(b) = data_transfer_bill(result, p) {
+        let at = v
+            .iter()
+            .position(|b| b.service == "api_gateway")
+            .or_else(|| v.iter().position(|b| b.service == "s3"))
+            .map_or(v.len(), |i| i + 1);
+        v.insert(at, b);
+    }
     if let Some(b) = table::cost::dax_bill(&result.tables, p) {
         let at = after(&v, "dynamodb");
         v.insert(at, b);
     }
     v
+}
+
+/// Data transfer out to the internet of every API (responses) and bucket
+/// (a workload's direct gets), priced together (one free allowance, one
+/// set of tiers); `None` when nothing left AWS.
+fn data_transfer_bill(result: &RunResult, p: &Pricing<'_>) -> Option<Bill> {
+    let apis = result.apis.iter().map(|(n, a)| (n, a.data_out_gb));
+    let buckets = result.buckets.iter().map(|(n, b)| (n, b.gb_out_internet));
+    let (names, gb): (Vec<&String>, Vec<f64>) = apis
+        .chain(buckets)
+        .map(|(n, g)| (n, g * p.scale))
+        .unzip();
+    if !gb.iter().any(|&g| g > 0.0) {
+        return None;
+    }
+    let costs =
+        api_gateway::cost::data_transfer_costs(&gb, &p.prices.data_transfer, p.free_tier);
+    Some(Bill {
+        service: "data_transfer",
+        components: names.into_iter().cloned().zip(costs).collect(),
+    })
 }

@@ -1,9 +1,10 @@
 //! What the APIs cost: API Gateway's requests (tiered per API type, free
 //! tier; throttled requests are not charged) and the response cache by the
 //! hour; data transfer out of the responses; the monthly active users of
-//! the Cognito user pools behind the APIs' authorizers. Three bills
-//! (`api_gateway`, `data_transfer`, `cognito`), the last two only when
-//! there is something to bill.
+//! the Cognito user pools behind the APIs' authorizers. Two bills
+//! (`api_gateway`, and `cognito` when some API has a user pool); the data
+//! transfer out is priced here but billed by `sim::price`, jointly with
+//! the buckets' (AWS tiers the account's month, not each service's).
 
 use indexmap::IndexMap;
 
@@ -12,19 +13,11 @@ use crate::cost::prices::{CognitoPrices, DataTransferPrices};
 use crate::cost::{billable_fraction, tiered, ApiGatewayPrices, Bill, Pricing, MONTH_HOURS};
 use crate::model::{ApiType, CognitoPlan};
 
-/// The monthly bills of every API: API Gateway, then data transfer out
-/// and Cognito when some API has any.
+/// The monthly bills of every API: API Gateway, then Cognito when some
+/// API has a user pool.
 pub fn bills(stats: &IndexMap<String, ApiStats>, p: &Pricing<'_>) -> Vec<Bill> {
     let mut out = vec![bill(stats, p)];
     let names = || stats.keys().cloned();
-    let gb: Vec<f64> = stats.values().map(|a| a.data_out_gb * p.scale).collect();
-    if gb.iter().any(|&g| g > 0.0) {
-        let costs = data_transfer_costs(&gb, &p.prices.data_transfer, p.free_tier);
-        out.push(Bill {
-            service: "data_transfer",
-            components: names().zip(costs).collect(),
-        });
-    }
     let pools: Vec<Option<(CognitoPlan, f64)>> = stats
         .values()
         .map(|a| a.cognito_plan.zip(a.cognito_mau.map(|m| m * p.always_on())))
@@ -57,9 +50,10 @@ pub fn bill(stats: &IndexMap<String, ApiStats>, p: &Pricing<'_>) -> Bill {
     }
 }
 
-/// Monthly data-transfer-out cost of each API's responses \[USD\], from
-/// its monthly GB out: the free allowance (when `free_tier`) and the tiers
-/// apply to the sum over APIs, split back in proportion.
+/// Monthly data-transfer-out cost of each source (an API's responses, a
+/// bucket's direct gets) \[USD\], from its monthly GB out: the free
+/// allowance (when `free_tier`) and the tiers apply to the sum over all
+/// sources, split back in proportion.
 pub fn data_transfer_costs(gb: &[f64], p: &DataTransferPrices, free_tier: bool) -> Vec<f64> {
     let total: f64 = gb.iter().sum();
     let free = if free_tier { p.free_gb_per_month } else { 0.0 };

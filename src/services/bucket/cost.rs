@@ -3,8 +3,8 @@
 //! (PUT, COPY, POST and LIST per 1,000; GET per 1,000; DELETE free; only
 //! served attempts: a 503 Slow Down is not billed \[A\]); and the data a
 //! workload's direct gets send to the internet, as data transfer out
-//! (aws-facts 10.2; the same tiers as API responses). Two bills, `s3` and,
-//! when there is any, `data_transfer`.
+//! (aws-facts 10.2; the same tiers as API responses, priced jointly with
+//! them in `sim::price`). One bill, `s3`.
 //!
 //! S3's free tier is for an account's first 12 months (not in the fact
 //! sheet) and is not applied; nor is storage grown by the run's puts: the
@@ -15,10 +15,9 @@ use indexmap::IndexMap;
 use super::BucketStats;
 use crate::cost::prices::S3Prices;
 use crate::cost::{tiered, Bill, Pricing};
-use crate::services::api_gateway::cost::data_transfer_costs;
 
-/// The monthly bills of every bucket: S3, then data transfer out when
-/// some bucket sent data to the internet.
+/// The monthly bills of every bucket: S3 (their data transfer out is
+/// priced with the APIs' in `sim::price`).
 pub fn bills(stats: &IndexMap<String, BucketStats>, p: &Pricing<'_>) -> Vec<Bill> {
     let names = || stats.keys().cloned();
     let usage: Vec<S3Usage> = stats
@@ -30,22 +29,10 @@ pub fn bills(stats: &IndexMap<String, BucketStats>, p: &Pricing<'_>) -> Vec<Bill
             storage_gb: b.size_gb * p.always_on(),
         })
         .collect();
-    let mut out = vec![Bill {
+    vec![Bill {
         service: "s3",
         components: names().zip(s3_costs(&usage, &p.prices.s3)).collect(),
-    }];
-    let gb: Vec<f64> = stats
-        .values()
-        .map(|b| b.gb_out_internet * p.scale)
-        .collect();
-    if gb.iter().any(|&g| g > 0.0) {
-        let costs = data_transfer_costs(&gb, &p.prices.data_transfer, p.free_tier);
-        out.push(Bill {
-            service: "data_transfer",
-            components: names().zip(costs).collect(),
-        });
-    }
-    out
+    }]
 }
 
 /// One bucket's monthly usage.
