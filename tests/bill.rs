@@ -458,5 +458,8 @@ object_kb = 500
     assert!(close(got, want), "{got} vs {want}");
     let api_share = want * api_gb / (api_gb + bucket_gb);
     let rows = &r.cost.by_component;
-    assert!(close(rows["files"] - r.cost.by_service["s3"], want - api_share));
+    assert!(close(
+        rows["files"] - r.cost.by_service["s3"],
+        want - api_share
+    ));
 }

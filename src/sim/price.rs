@@ -88,15 +88,12 @@ fn bills(result: &RunResult, p: &Pricing<'_>) -> Vec<Bill> {
 fn data_transfer_bill(result: &RunResult, p: &Pricing<'_>) -> Option<Bill> {
     let apis = result.apis.iter().map(|(n, a)| (n, a.data_out_gb));
     let buckets = result.buckets.iter().map(|(n, b)| (n, b.gb_out_internet));
-    let (names, gb): (Vec<&String>, Vec<f64>) = apis
-        .chain(buckets)
-        .map(|(n, g)| (n, g * p.scale))
-        .unzip();
+    let (names, gb): (Vec<&String>, Vec<f64>) =
+        apis.chain(buckets).map(|(n, g)| (n, g * p.scale)).unzip();
     if !gb.iter().any(|&g| g > 0.0) {
         return None;
     }
-    let costs =
-        api_gateway::cost::data_transfer_costs(&gb, &p.prices.data_transfer, p.free_tier);
+    let costs = api_gateway::cost::data_transfer_costs(&gb, &p.prices.data_transfer, p.free_tier);
     Some(Bill {
         service: "data_transfer",
         components: names.into_iter().cloned().zip(costs).collect(),

@@ -549,3 +549,37 @@ fn randomized_buckets_over_seeds() {
     eprintln!("randomized buckets: ok/SDK give-ups/retries/direct 503s/delivered/lost/filtered = {seen:?}");
     assert!(seen.iter().all(|&n| n > 0), "{seen:?}");
 }
+
+/// Every bundled scenario (MyTodoList, MyBlog, ...), at most two hours: every
+/// request, message, record and notification ends in exactly one state,
+/// whatever the kinds it uses; and the same seed gives the same figures.
+#[test]
+fn bundled_scenarios_conserve() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.iter().any(|p| p.ends_with("myblog.toml")));
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut s = slsim::scenario::parse_str(&text, &name, &[]).unwrap();
+        if s.simulation.duration > 2 * 3600 * SECONDS {
+            let sets = ["simulation.duration=\"2h\"".to_string()];
+            s = slsim::scenario::parse_str(&text, &name, &sets).unwrap();
+        }
+        let r = run(&s);
+        conserve(&name, &s, &r, End::Any);
+        if name == "myblog.toml" {
+            let again = run(&s);
+            assert_eq!(
+                serde_json::to_string(&r.workloads).unwrap(),
+                serde_json::to_string(&again.workloads).unwrap(),
+                "{name}: same seed, same figures"
+            );
+        }
+    }
+}
