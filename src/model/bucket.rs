@@ -9,7 +9,7 @@ use crate::dist::keys::Keys;
 use crate::dist::Dist;
 use crate::engine::SECONDS;
 
-use super::{Destination, SdkRetry, SdkRetryMode};
+use super::{Destination, SdkRetry};
 
 /// An S3 operation as a request makes it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -262,18 +262,8 @@ impl Bucket {
 /// `THROTTLING_ERROR_CODES`), 20 s cap, the 2026 retry quota (aws-facts 5.4, "SDK (all,
 /// standard mode)" and "SDK (2026 update)").
 pub fn s3_sdk_retry() -> SdkRetry {
-    SdkRetry {
-        max_attempts: S3_MAX_ATTEMPTS,
-        base: S3_TRANSIENT_BASE,
-        ..SdkRetry::mode(SdkRetryMode::Standard2026)
-    }
+    SdkRetry::other_services()
 }
-
-/// The SDK's default attempts for S3 (aws-facts 5.4: standard mode, 3).
-pub const S3_MAX_ATTEMPTS: u32 = 3;
-/// The SDK's base backoff after a transient error for services other than
-/// DynamoDB since 2026 \[ns\] (aws-facts 5.4, "SDK (2026 update)": 50 ms).
-pub const S3_TRANSIENT_BASE: u64 = 50 * crate::engine::MILLIS;
 
 /// Seconds in a window of the per-prefix rates \[ns\].
 pub const RATE_WINDOW: u64 = SECONDS;

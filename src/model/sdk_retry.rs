@@ -257,6 +257,19 @@ impl SdkRetry {
         Self::mode(SdkRetryMode::Standard2026)
     }
 
+    /// The SDK's current default for services other than DynamoDB (S3,
+    /// SES, ...): standard mode since the 2026 update with 3 attempts and a
+    /// 50 ms base for transient errors (1 s after a throttling error, 20 s
+    /// cap, full jitter, 5 quota tokens a throttling retry) (aws-facts 5.4,
+    /// rows "SDK (all, standard mode)" and "SDK (2026 update)").
+    pub fn other_services() -> Self {
+        Self {
+            max_attempts: OTHER_SERVICES_MAX_ATTEMPTS,
+            base: OTHER_SERVICES_TRANSIENT_BASE,
+            ..Self::standard()
+        }
+    }
+
     /// The policy of function `lambda`'s requests to `table`: the
     /// function's `sdk_retry` when it sets one (the retry settings belong
     /// to the SDK client in the function's code), else the table's. The
@@ -272,6 +285,13 @@ impl SdkRetry {
         base.saturating_mul(1u64 << n.min(63)).min(self.max_backoff)
     }
 }
+
+/// The SDK's default attempts for services other than DynamoDB (aws-facts
+/// 5.4: standard mode, 3).
+pub const OTHER_SERVICES_MAX_ATTEMPTS: u32 = 3;
+/// The SDK's base backoff after a transient error for services other than
+/// DynamoDB since 2026 \[ns\] (aws-facts 5.4, "SDK (2026 update)": 50 ms).
+pub const OTHER_SERVICES_TRANSIENT_BASE: u64 = 50 * crate::engine::MILLIS;
 
 impl Default for SdkRetry {
     fn default() -> Self {

@@ -9,7 +9,7 @@
 //! (`services::external`).
 
 use crate::dist::Dist;
-use crate::engine::{SimDuration, MILLIS, SECONDS};
+use crate::engine::{SimDuration, SECONDS};
 
 use super::SdkRetry;
 
@@ -98,11 +98,7 @@ pub const MAX_PRICE_PER_1000: f64 = 1e6;
 /// after a throttling error) (aws-facts 5.4, rows "SDK (all, standard
 /// mode)" and "SDK (2026 update)").
 pub fn default_sdk_retry() -> SdkRetry {
-    SdkRetry {
-        max_attempts: 3,
-        base: 50 * MILLIS,
-        ..SdkRetry::standard()
-    }
+    SdkRetry::other_services()
 }
 
 impl ExternalService {

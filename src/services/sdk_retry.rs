@@ -369,38 +369,14 @@ impl SdkClients {
     /// The clients of every (function, table) pair in `m`, created at
     /// time 0.
     pub fn build(m: &Scenario) -> Self {
-        Self::build_with(m, |f, step| match step {
-            Step::Table { table, .. } => Some((*table, *SdkRetry::for_call(f, &m.tables[*table]))),
-            _ => None,
-        })
-    }
-
-    /// The clients of every (function, target) pair in `m` that
-    /// `target_of` finds in the functions' steps (the target's index and
-    /// the client's policy, taken from the pair's first step), created at
-    /// time 0; e.g. the S3 calls' clients, one per (function, bucket).
-    pub fn build_with(
-        m: &Scenario,
-        target_of: impl Fn(&crate::model::Lambda, &Step) -> Option<(usize, SdkRetry)>,
-    ) -> Self {
-        let mut s = Self::default();
-        for f in &m.lambdas {
-            s.starts.push(s.pairs.len() as u32);
-            let first = s.pairs.len();
-            for step in &f.steps {
-                let Some((target, policy)) = target_of(f, step) else {
-                    continue;
-                };
-                let t = target as u32;
-                if s.pairs[first..].iter().any(|&(x, _)| x == t) {
-                    continue;
-                }
-                s.pairs.push((t, s.clients.len() as u32));
-                s.clients.push(SdkClient::new(&policy, 0));
-            }
-        }
-        s.starts.push(s.pairs.len() as u32);
-        s
+        Self::build_by(
+            m,
+            |step| match step {
+                Step::Table { table, .. } => Some(*table),
+                _ => None,
+            },
+            |f, table| *SdkRetry::for_call(f, &m.tables[table]),
+        )
     }
 
     /// The clients of every (function, callee) pair that `callee` picks

@@ -222,6 +222,41 @@ fn the_sdk_retries_503s_and_gives_up_after_three_attempts() {
     assert_eq!(w.status.get("function_error").copied(), Some(b.failed));
 }
 
+/// A function's own `sdk_retry` governs its S3 calls too: with one attempt
+/// (no retries) every 503 fails its request at once, so the failed
+/// requests are exactly the 503s.
+#[test]
+fn a_function_sdk_retry_replaces_s3s_default() {
+    let (rate, warm, t) = (4_000.0, 10u64, 40u64);
+    let mut sim = simulation(t, warm, 43);
+    sim.account_concurrency = 20_000;
+    let put = Step::Bucket {
+        bucket: 0,
+        op: BucketOp::Put,
+        size_kb: Some(10.0),
+        prefixes: None,
+    };
+    let mut f = instant("uploader", vec![put]);
+    f.provisioned_concurrency = 6_000;
+    f.sdk_retry = Some(SdkRetry {
+        max_attempts: 1,
+        ..SdkRetry::other_services()
+    });
+    let s = with_buckets(
+        sim,
+        vec![workload("w", Target::Lambda(0), Arrival::Poisson { rate })],
+        vec![f],
+        vec![],
+        vec![bucket("b", vec![])],
+    );
+    let r = run(&s);
+    conserved(&r);
+    let b = &r.buckets["b"];
+    assert!(b.slow_down > 0, "{b:?}");
+    assert_eq!(b.retries, 0, "{b:?}");
+    assert_eq!(b.failed, b.slow_down, "{b:?}");
+}
+
 /// Each put notifies the function once: one asynchronous invocation per
 /// put, arriving after the notification delay (mean 2 s, exponential).
 #[test]

@@ -306,13 +306,16 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         .as_ref()
         .map(|s| sdk_retry::sdk_retry(cx, &p("sdk_retry"), s));
     if sdk_retry.is_some()
-        && !steps
-            .iter()
-            .any(|s| matches!(s, Step::Table { .. } | Step::External { .. }))
+        && !steps.iter().any(|s| {
+            matches!(
+                s,
+                Step::Table { .. } | Step::External { .. } | Step::Bucket { .. }
+            )
+        })
     {
         cx.warn(
             &p("sdk_retry"),
-            "`sdk_retry` has no effect: the function makes no DynamoDB calls and no service calls (it applies to its table and service call steps only)",
+            "`sdk_retry` has no effect: the function makes no DynamoDB, service or S3 calls (it applies to its table, service and S3 call steps only)",
         );
     }
     if cx.problems.len() > before {

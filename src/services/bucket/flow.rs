@@ -197,12 +197,17 @@ impl Service for Buckets {
 }
 
 /// The SDK clients of the functions' S3 calls: one per (function,
-/// bucket), with S3's default retries ([`s3_sdk_retry`]).
+/// bucket), with the function's `sdk_retry` when it sets one, else S3's
+/// default retries ([`s3_sdk_retry`]).
 pub fn sdk_clients(m: &Scenario) -> SdkClients {
-    SdkClients::build_with(m, |_, step| match step {
-        Step::Bucket { bucket, .. } => Some((*bucket, s3_sdk_retry())),
-        _ => None,
-    })
+    SdkClients::build_by(
+        m,
+        |step| match step {
+            Step::Bucket { bucket, .. } => Some(*bucket),
+            _ => None,
+        },
+        |f, _| f.sdk_retry.unwrap_or_else(s3_sdk_retry),
+    )
 }
 
 /// A request `req` by frame `parent` (a call step): it draws its prefix
