@@ -323,7 +323,8 @@ pub fn build(s: &Scenario) -> Topology {
                         graph.add_edge(l[i], to, sync("call", origin));
                     }
                 }
-                Step::Compute { .. } | Step::Io(_) | Step::Fail(_) => {}
+                // Streams are not in the call graph yet.
+                Step::PutRecords(_) | Step::Compute { .. } | Step::Io(_) | Step::Fail(_) => {}
             }
         }
         for (k, tr) in f.triggers.iter().enumerate() {

@@ -91,9 +91,20 @@ impl Kind for RawLambda {
             &self.triggers,
             given,
         );
+        let stream_triggers = super::stream::triggers(
+            cx,
+            &crate::fp!["lambda", i, "triggers"],
+            &self.triggers,
+            given,
+        );
         lambda(cx, i, self, given)
             .zip(triggers)
-            .map(|(l, triggers)| Lambda { triggers, ..l })
+            .zip(stream_triggers)
+            .map(|((l, triggers), stream_triggers)| Lambda {
+                triggers,
+                stream_triggers,
+                ..l
+            })
     }
 
     fn check_all(cx: &mut Cx<'_>, all: &[Option<Self>], given: &Given<'_>) {
@@ -333,6 +344,7 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         snap_start,
         steps,
         triggers: Vec::new(),
+        stream_triggers: Vec::new(),
         async_invoke,
         log_kb,
         sdk_retry,
