@@ -506,9 +506,13 @@ fn batch_done(w: &mut World, cx: &mut Cx, fr: FrameRef, outcome: Outcome) {
     if outcome.end == End::Ok {
         let lane = &mut st.lanes[l];
         let mut done = 0u64;
+        if lane.buf.front().is_some_and(|r| r.born < lane.last_done) {
+            st.counters.out_of_order += 1;
+        }
         for _ in 0..b.n {
             let r = lane.buf.pop_front().expect("a batch's records are in its lane");
             done += u64::from(r.measured);
+            lane.last_done = r.born;
         }
         lane.inflight = 0;
         st.counters.processed += done;

@@ -57,6 +57,9 @@ pub struct Lane {
     pub inflight: u32,
     /// Since when the lane's batch has been failing \[ns\].
     pub blocked_since: Option<SimTime>,
+    /// Arrival of the last record the lane processed \[ns\] (the order
+    /// check).
+    pub last_done: SimTime,
 }
 
 /// A shard's write window: what it accepted in the current second.
@@ -154,6 +157,9 @@ pub struct Counters {
     pub iterator_age_max: SimDuration,
     /// Lane time spent blocked by a failing batch \[ns\].
     pub blocked: SimDuration,
+    /// Processed batches whose first record arrived before the lane's
+    /// last processed one (a check: always 0).
+    pub out_of_order: u64,
 }
 
 /// Time-series handles of a stream.

@@ -81,6 +81,9 @@ pub struct StreamStats {
     /// Lane time blocked by a failing batch \[s\] (lanes: shards ×
     /// parallelization factor).
     pub blocked_shard_s: f64,
+    /// Processed batches that began before their lane's last processed
+    /// record (an order check: 0).
+    pub batches_out_of_order: u64,
     /// Kinesis PUT payload units (25 KB per record, rounded up).
     pub put_units: u64,
     /// Data accepted \[GB\].
@@ -153,6 +156,7 @@ pub fn collect(s: &mut KStream, c: &mut Collect<'_>) -> StreamStats {
         splits: k.splits,
         iterator_age_max_ms: k.iterator_age_max as f64 / MILLIS as f64,
         blocked_shard_s: ns_to_secs(k.blocked),
+        batches_out_of_order: k.out_of_order,
         put_units: k.put_units,
         gb_in: k.kb_in / (1024.0 * 1024.0),
         hours: ns_to_secs(c.measured) / 3600.0,
@@ -193,14 +197,14 @@ pub fn text(stats: &IndexMap<String, StreamStats>, out: &mut String) {
     t.render(out);
 }
 
-/// Iterator age over a minute, or throttled producers.
+/// Iterator age of 30 s or more \[A\], or throttled producers.
 pub fn findings(
     stats: &IndexMap<String, StreamStats>,
     cx: &FindingsCx<'_>,
     out: &mut Vec<Finding>,
 ) {
     for (name, s) in stats {
-        if s.iterator_age_max_ms >= 60_000.0 {
+        if s.iterator_age_max_ms >= 30_000.0 {
             let why = if s.failed_batches + s.throttled_batches > 0 {
                 format!(
                     "a failing batch blocked its shard ({} failed and {} throttled batches, {} retries, lanes blocked {:.0} s in all)",
