@@ -89,6 +89,31 @@ impl Kind for RawStream {
             put_latency,
         })
     }
+
+    /// One mapping per stream: a second function reading the same stream
+    /// is not supported yet (each would need its own iterator).
+    fn check_all(cx: &mut Cx<'_>, _all: &[Option<Self>], given: &Given<'_>) {
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        for (i, l) in given.raws.lambdas.iter().enumerate() {
+            let Some(l) = l else { continue };
+            for (k, t) in l.triggers.iter().enumerate() {
+                if !is_stream_source(cx, &t.source) {
+                    continue;
+                }
+                match seen.iter().find(|(src, _)| *src == t.source) {
+                    Some((_, first)) => cx.err(
+                        &crate::fp!["lambda", i, "triggers", k, "source"],
+                        format!(
+                            "`{}` is already read by function `{first}`: slsim supports one function per stream",
+                            t.source
+                        ),
+                        "read the stream with one function, or give each consumer its own stream",
+                    ),
+                    None => seen.push((&t.source, &l.name)),
+                }
+            }
+        }
+    }
 }
 
 /// A PutRecords step to stream `idx` (its `records`, `size_kb` and `keys`
