@@ -93,8 +93,22 @@ fn streams_and_stream_triggers_parse_with_their_defaults() {
         (DEFAULT_BATCH_SIZE, 0, 1)
     );
     assert!(d.trim_horizon && !d.bisect_on_error);
-    assert_eq!((d.max_retry_attempts, d.max_record_age, d.on_failure), (None, None, None));
+    assert_eq!(
+        (d.max_retry_attempts, d.max_record_age, d.on_failure),
+        (None, None, None)
+    );
     assert_eq!(KINESIS_POLL, SECONDS);
+    // The graph draws the puts, the polls and the on-failure destination.
+    let dot = slsim::topology::to_dot(&s);
+    for x in [
+        "\"collect\" -> \"clicks\" [label=\"put records\"]",
+        "\"clicks\" -> \"aggregate\" [label=\"poll\", style=dotted]",
+        "\"counts\" -> \"board\" [label=\"poll\", style=dotted]",
+        "\"clicks\" -> \"bad\" [label=\"on_failure\", style=dashed]",
+        "shape=rarrow",
+    ] {
+        assert!(dot.contains(x), "{x:?} in\n{dot}");
+    }
 }
 
 struct Case {

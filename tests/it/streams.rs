@@ -41,7 +41,11 @@ fn kinesis(
     sim.account_concurrency = 5000;
     let mut s = scenario(
         sim,
-        vec![workload("w", Target::Lambda(0), poisson_until(rate, until_s))],
+        vec![workload(
+            "w",
+            Target::Lambda(0),
+            poisson_until(rate, until_s),
+        )],
         vec![prod, c],
     );
     s.streams = vec![Stream {
@@ -247,10 +251,18 @@ fn a_tables_writes_are_its_streams_records() {
     assert_eq!(st.throttled_puts, 0);
     // One record per successful put (the gets add none).
     let ok = r.functions["prod"].invocations - r.functions["prod"].errors;
-    assert!(st.records_in <= ok && st.records_in + 5 >= ok, "{} vs {ok}", st.records_in);
+    assert!(
+        st.records_in <= ok && st.records_in + 5 >= ok,
+        "{} vs {ok}",
+        st.records_in
+    );
     assert_eq!(st.records_processed, st.records_in);
     // Polled 4 times a second: batches start within 250 ms.
-    assert!(st.iterator_age_max_ms <= 300.0, "{}", st.iterator_age_max_ms);
+    assert!(
+        st.iterator_age_max_ms <= 300.0,
+        "{}",
+        st.iterator_age_max_ms
+    );
     assert!(r.functions["cons"].max_concurrency <= 3);
 }
 
@@ -274,7 +286,10 @@ fn same_seed_same_streams() {
         ));
         r.wall_seconds = 0.0;
         conserve_streams("det", &r);
-        (serde_json::to_string(&r).unwrap(), format!("{:?}", r.timeseries))
+        (
+            serde_json::to_string(&r).unwrap(),
+            format!("{:?}", r.timeseries),
+        )
     };
     let (a, b) = (go(), go());
     assert_eq!(a, b);

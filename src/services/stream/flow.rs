@@ -11,16 +11,15 @@
 use indexmap::IndexMap;
 
 use super::{
-    KStream, Mapping, PutCall, PutPhase, StreamBatch, StreamPut, StreamSeries, StreamStats,
-    Streams,
+    KStream, Mapping, PutCall, PutPhase, StreamBatch, StreamPut, StreamSeries, StreamStats, Streams,
 };
 use crate::engine::MILLIS;
 use crate::model::stream::OnFailure;
 use crate::model::{Scenario, Step, StreamMode, StreamSource};
 use crate::services::sdk_retry::{ErrorKind, SdkClients};
 use crate::services::{
-    lambda, Build, Collect, Cx, End, Event, Finding, FindingsCx, Frame, FrameRef, FrameState,
-    Kind, Outcome, Service, Timer, World,
+    lambda, Build, Collect, Cx, End, Event, Finding, FindingsCx, Frame, FrameRef, FrameState, Kind,
+    Outcome, Service, Timer, World,
 };
 
 /// Timer: stream `index`'s mapping polls its lanes.
@@ -365,11 +364,7 @@ fn arm(w: &mut World, cx: &mut Cx, s: usize, now: bool) {
     if st.mapping.is_none() {
         return;
     }
-    let at = if now {
-        t
-    } else {
-        (t / st.poll + 1) * st.poll
-    };
+    let at = if now { t } else { (t / st.poll + 1) * st.poll };
     if st.poll_at.is_none_or(|p| p > at) {
         st.poll_at = Some(at);
         cx.schedule_at(at, Timer::event(Kind::Stream, POLL, s, 0));
@@ -473,7 +468,8 @@ fn invoke_batch(w: &mut World, cx: &mut Cx, fr: FrameRef) {
     let st = &mut w.streams[s];
     let last = st.lanes[l].buf[n as usize - 1].born;
     let age = now.saturating_sub(last);
-    w.rec.max(st.series.iterator_age, now, age as f64 / MILLIS as f64);
+    w.rec
+        .max(st.series.iterator_age, now, age as f64 / MILLIS as f64);
     if now >= w.warmup {
         let c = &mut st.counters;
         c.batches += 1;
@@ -510,7 +506,10 @@ fn batch_done(w: &mut World, cx: &mut Cx, fr: FrameRef, outcome: Outcome) {
             st.counters.out_of_order += 1;
         }
         for _ in 0..b.n {
-            let r = lane.buf.pop_front().expect("a batch's records are in its lane");
+            let r = lane
+                .buf
+                .pop_front()
+                .expect("a batch's records are in its lane");
             done += u64::from(r.measured);
             lane.last_done = r.born;
         }
@@ -535,7 +534,10 @@ fn batch_done(w: &mut World, cx: &mut Cx, fr: FrameRef, outcome: Outcome) {
         let lane = &mut st.lanes[l];
         let mut gone = 0u64;
         for _ in 0..b.n {
-            let r = lane.buf.pop_front().expect("a batch's records are in its lane");
+            let r = lane
+                .buf
+                .pop_front()
+                .expect("a batch's records are in its lane");
             gone += u64::from(r.measured);
         }
         lane.inflight = 0;
@@ -575,7 +577,12 @@ fn retry_batch(w: &mut World, cx: &mut Cx, fr: FrameRef, b: StreamBatch) {
     let max_age = st.mapping.as_ref().map_or(u64::MAX, |m| m.max_age);
     let lane = &mut st.lanes[l];
     let (mut n, mut old, mut measured) = (b.n, 0u32, 0u64);
-    while n > 0 && lane.buf.front().is_some_and(|r| now.saturating_sub(r.born) >= max_age) {
+    while n > 0
+        && lane
+            .buf
+            .front()
+            .is_some_and(|r| now.saturating_sub(r.born) >= max_age)
+    {
         let r = lane.buf.pop_front().expect("front exists");
         n -= 1;
         old += 1;

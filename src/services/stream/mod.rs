@@ -236,7 +236,11 @@ impl KStream {
             shards,
             retention,
             put_latency: m::Stream::default_put_latency(),
-            poll: if kinesis { m::KINESIS_POLL } else { m::DDB_POLL },
+            poll: if kinesis {
+                m::KINESIS_POLL
+            } else {
+                m::DDB_POLL
+            },
             lanes: (0..shards).map(|_| Lane::default()).collect(),
             windows: vec![Window::default(); if kinesis { shards as usize } else { 0 }],
             mapping: None,
@@ -364,8 +368,7 @@ impl KStream {
                 .lanes
                 .iter()
                 .map(|l| {
-                    std::mem::size_of::<Lane>()
-                        + l.buf.capacity() * std::mem::size_of::<Record>()
+                    std::mem::size_of::<Lane>() + l.buf.capacity() * std::mem::size_of::<Record>()
                 })
                 .sum::<usize>()
     }
@@ -451,3 +454,72 @@ pub struct Streams {
 }
 
 index_by!(Streams, list, KStream);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::SeriesRecorder;
+
+    fn stream(shards: u32) -> KStream {
+        let mut rec = SeriesRecorder::new(10 * SECONDS, SECONDS, 5);
+        let mut id =
+            |m: &str| rec.register("s", m, "count", crate::metrics::series::Combine::Sum, 1.0);
+        let series = StreamSeries {
+            records_in: id("a"),
+            processed: id("b"),
+            iterator_age: id("c"),
+            throttled: id("d"),
+            discarded: id("e"),
+        };
+        let m = m::Stream::new("s", shards);
+        KStream::kinesis(&m, crate::engine::stream(1, "s", "t"), series)
+    }
+
+    #[test]
+    fn a_shard_admits_1000_records_or_1_mb_a_second() {
+        let mut s = stream(1);
+        assert!(s.admit(0, 0, 500, 1.0));
+        assert!(s.admit(SECONDS - 1, 0, 500, 1.0));
+        assert!(!s.admit(SECONDS - 1, 0, 1, 1.0), "the 1,001st record");
+        assert!(s.admit(SECONDS, 0, 1000, 1.0), "a new second");
+        // 1 MB: 4 records of 256 KB, not 5.
+        assert!(s.admit(2 * SECONDS, 0, 4, 256.0));
+        assert!(!s.admit(2 * SECONDS, 0, 1, 1.0));
+    }
+
+    #[test]
+    fn keys_spread_over_shards_and_lanes_and_stay_put() {
+        let mut s = stream(4);
+        let t = StreamTrigger {
+            parallelization_factor: 3,
+            ..StreamTrigger::new(m::StreamSource::Kinesis(0))
+        };
+        s.attach(Mapping::new(&t, 0, s.retention));
+        assert_eq!(s.lanes.len(), 12);
+        let mut seen = [0u32; 12];
+        for k in 0..12_000u32 {
+            let key = crate::dist::keys::key_hash(u64::from(k));
+            let l = s.lane_of(key);
+            assert_eq!(l / 3, s.shard_of(key));
+            assert_eq!(l, s.lane_of(key));
+            seen[l] += 1;
+        }
+        // About 1,000 each (binomial sd ~30).
+        assert!(seen.iter().all(|&n| (800..1200).contains(&n)), "{seen:?}");
+    }
+
+    #[test]
+    fn appends_keep_order_and_trim_past_the_retention() {
+        let mut s = stream(1);
+        s.append(0, 7, 2, 1.0, true);
+        s.append(SECONDS, 7, 1, 1.0, true);
+        let born: Vec<u64> = s.lanes[0].buf.iter().map(|r| r.born).collect();
+        assert_eq!(born, [0, 0, SECONDS]);
+        // A day later the first three are trimmed by the next append.
+        s.append(s.retention + SECONDS, 7, 1, 1.0, true);
+        assert_eq!(s.lanes[0].buf.len(), 1);
+        assert_eq!(s.counters.expired, 3);
+        assert_eq!(s.counters.records_in, 4);
+        assert_eq!(s.counters.put_units, 4);
+    }
+}
