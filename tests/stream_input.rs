@@ -98,6 +98,12 @@ fn streams_and_stream_triggers_parse_with_their_defaults() {
         (None, None, None)
     );
     assert_eq!(KINESIS_POLL, SECONDS);
+    // Nobody writes to `elastic`.
+    let all = s.warnings.join("\n");
+    assert!(
+        all.contains("no function writes to stream `elastic`") && !all.contains("`clicks`"),
+        "{all}"
+    );
     // The graph draws the puts, the polls and the on-failure destination.
     let dot = slsim::topology::to_dot(&s);
     for x in [

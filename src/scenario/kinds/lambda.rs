@@ -319,7 +319,12 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
     if sdk_retry.is_some()
         && !steps
             .iter()
-            .any(|s| matches!(s, Step::Table { .. } | Step::External { .. }))
+            .any(|s| {
+                matches!(
+                    s,
+                    Step::Table { .. } | Step::External { .. } | Step::PutRecords(_)
+                )
+            })
     {
         cx.warn(
             &p("sdk_retry"),
