@@ -254,7 +254,7 @@ pub fn build(s: &Scenario) -> Topology {
         NodeKind::Schedule,
         s.schedules.iter().map(|x| x.name.as_str()).collect(),
     );
-    let st = add(
+    let sm = add(
         NodeKind::Stream,
         s.streams.iter().map(|x| x.name.as_str()).collect(),
     );
@@ -332,7 +332,7 @@ pub fn build(s: &Scenario) -> Topology {
                     }
                 }
                 Step::PutRecords(p) => {
-                    if let Some(&to) = st.get(p.stream) {
+                    if let Some(&to) = sm.get(p.stream) {
                         graph.add_edge(l[i], to, sync("put records", origin));
                     }
                 }
@@ -351,7 +351,7 @@ pub fn build(s: &Scenario) -> Topology {
         // Stream triggers: `trigger` is the index in `stream_triggers`.
         for (k, tr) in f.stream_triggers.iter().enumerate() {
             let from = match tr.source {
-                crate::model::StreamSource::Kinesis(x) => st.get(x),
+                crate::model::StreamSource::Kinesis(x) => sm.get(x),
                 crate::model::StreamSource::Table(x) => t.get(x),
             };
             let Some(&from) = from else { continue };

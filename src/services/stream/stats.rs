@@ -191,7 +191,7 @@ pub fn text(stats: &IndexMap<String, StreamStats>, out: &mut String) {
             thousands(s.records_expired),
             thousands(s.records_to_destination),
             thousands(s.records_in_stream_end + s.records_in_flight_end),
-            format!("{:.0} ms", s.iterator_age_max_ms),
+            format!("{} ms", thousands(s.iterator_age_max_ms.round() as u64)),
         ]);
     }
     t.render(out);
