@@ -216,6 +216,7 @@ pub fn todo(
         buckets: vec![],
         services: vec![],
         schedules: vec![],
+        streams: vec![],
         warnings: vec![],
     }
 }

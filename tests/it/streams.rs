@@ -298,3 +298,34 @@ fn same_seed_same_streams() {
     assert!(s["splits"].as_u64().unwrap() > 0);
     assert!(s["records_processed"].as_u64().unwrap() > 0);
 }
+
+/// A provisioned stream's month: its shards for 730 hours at $0.015 and
+/// its records at $0.014 per million 25 KB units, the window repeated; on
+/// demand, the stream-hour and the GB written (prices/us-east-1.toml).
+#[test]
+fn kinesis_bills_shard_hours_and_put_units() {
+    let month_s = 730.0 * 3600.0;
+    let mut s = kinesis(200.0, 30.0, 30, 3, vec![], None);
+    if let Step::PutRecords(p) = &mut s.lambdas[0].steps[0] {
+        p.size_kb = 30.0;
+    }
+    let r = run(&s);
+    let st = &r.streams["events"];
+    assert_eq!(st.put_units, 2 * st.records_in, "30 KB = 2 units of 25 KB");
+    let want = 3.0 * 730.0 * 0.015 + st.put_units as f64 * (month_s / 30.0) * 0.014 / 1e6;
+    let got = r.cost.by_service["kinesis"];
+    assert!((got - want).abs() < 1e-9 * want, "{got} vs {want}");
+    s.streams[0].mode = StreamMode::OnDemand;
+    let r = run(&s);
+    let st = &r.streams["events"];
+    let gb = st.records_in as f64 * 30.0 / (1024.0 * 1024.0);
+    let want = 730.0 * 0.04 + gb * (month_s / 30.0) * 0.08;
+    let got = r.cost.by_service["kinesis"];
+    assert!((got - want).abs() < 1e-9 * want, "{got} vs {want}");
+    // DynamoDB streams read by Lambda are free: no line without Kinesis.
+    let mut t = table("t", Capacity::Provisioned { rcu: 10.0, wcu: 10.0 });
+    t.stream = true;
+    let mut d = scenario(simulation(10, 0, 1), vec![], vec![lambda("f", vec![])]);
+    d.tables = vec![t];
+    assert!(!run(&d).cost.by_service.contains_key("kinesis"));
+}
