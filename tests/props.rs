@@ -318,6 +318,17 @@ fn generator_covers_every_feature() {
             t.contains("flexible_window = ") && !t.contains("flexible_window = \"off\"")
         }),
         ("start_date", |t| t.contains("\nstart_date = ")),
+        // Streams.
+        ("stream", |t| t.contains("[[stream]]")),
+        ("on-demand stream", |t| {
+            blocks(t, "stream").any(|b| b.contains("\nmode = \"on-demand\""))
+        }),
+        ("put records step", |t| t.contains("{ call = \"st")),
+        ("stream trigger", |t| t.contains("{ source = \"st")),
+        ("parallelization factor", |t| {
+            t.contains("parallelization_factor = ")
+        }),
+        ("bisect on error", |t| t.contains("bisect_on_error = true")),
         // Cost (issue 7).
         ("projection once", |t| t.contains("projection = \"once\"")),
         ("projection repeat", |t| {

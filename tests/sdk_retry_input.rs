@@ -107,7 +107,7 @@ fn a_function_sdk_retry_without_table_calls_is_a_warning() {
     assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
     assert!(s.warnings[0].contains("sdk_retry"), "{:?}", s.warnings);
     assert!(
-        s.warnings[0].contains("no DynamoDB, service or S3 calls"),
+        s.warnings[0].contains("no DynamoDB, service, S3 or Kinesis calls"),
         "{:?}",
         s.warnings
     );

@@ -79,6 +79,7 @@ fn direct(simulation: Simulation, f: Lambda, rate: f64) -> Scenario {
         buckets: vec![],
         services: vec![],
         schedules: vec![],
+        streams: vec![],
         warnings: vec![],
     }
 }
@@ -215,6 +216,7 @@ pub fn todo(
         buckets: vec![],
         services: vec![],
         schedules: vec![],
+        streams: vec![],
         warnings: vec![],
     }
 }

@@ -33,6 +33,8 @@ pub struct PriceTable {
     pub s3: S3Prices,
     /// Amazon EventBridge (schedules).
     pub eventbridge: EventBridgePrices,
+    /// Amazon Kinesis Data Streams.
+    pub kinesis: KinesisPrices,
 }
 
 /// One step of a tiered price.
@@ -194,6 +196,21 @@ pub struct EventBridgePrices {
     pub scheduler_free_invocations_per_month: f64,
 }
 
+/// Kinesis Data Streams prices (aws-facts 6 and 10.9; partly
+/// UNCONFIRMED, see `prices/us-east-1.toml`).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct KinesisPrices {
+    /// A provisioned shard [USD per hour].
+    pub shard_hour_usd: f64,
+    /// PUT payload units of 25 KB [USD per 1M].
+    pub put_units_usd_per_million: f64,
+    /// An on-demand stream [USD per hour].
+    pub on_demand_stream_hour_usd: f64,
+    /// Data written on demand [USD per GB].
+    pub on_demand_usd_per_gb_in: f64,
+}
+
 impl PriceTable {
     /// Checks that every tier list is non-empty, ascending and ends with an
     /// unbounded tier, and that no price is negative. Returns the first
@@ -335,6 +352,19 @@ impl PriceTable {
             (
                 "eventbridge.scheduler_free_invocations_per_month",
                 self.eventbridge.scheduler_free_invocations_per_month,
+            ),
+            ("kinesis.shard_hour_usd", self.kinesis.shard_hour_usd),
+            (
+                "kinesis.put_units_usd_per_million",
+                self.kinesis.put_units_usd_per_million,
+            ),
+            (
+                "kinesis.on_demand_stream_hour_usd",
+                self.kinesis.on_demand_stream_hour_usd,
+            ),
+            (
+                "kinesis.on_demand_usd_per_gb_in",
+                self.kinesis.on_demand_usd_per_gb_in,
             ),
         ];
         let dax = self

@@ -102,6 +102,8 @@ pub struct Lambda {
     pub steps: Vec<Step>,
     /// Event source mappings: queues polled for batches to invoke it with.
     pub triggers: Vec<Trigger>,
+    /// Event source mappings reading streams (Kinesis, DynamoDB).
+    pub stream_triggers: Vec<super::StreamTrigger>,
     /// How asynchronous invocations of this function are retried and
     /// where their results go.
     pub async_invoke: AsyncInvoke,
@@ -268,6 +270,9 @@ pub enum Step {
         /// `[[service]]` index.
         service: usize,
     },
+    /// A PutRecords call to a Kinesis stream (retried by the SDK when a
+    /// shard's write limit throttles it).
+    PutRecords(super::PutRecords),
 }
 
 impl Lambda {
@@ -289,6 +294,7 @@ impl Lambda {
             snap_start: false,
             steps,
             triggers: Vec::new(),
+            stream_triggers: Vec::new(),
             async_invoke: AsyncInvoke::default(),
             log_kb: DEFAULT_LOG_KB,
             sdk_retry: None,

@@ -20,6 +20,7 @@ pub mod schedule;
 pub mod sdk_retry;
 pub mod service;
 pub mod simulation;
+pub mod stream;
 pub mod table;
 pub mod topic;
 pub mod workload;
@@ -35,6 +36,7 @@ pub use sdk_retry::{
 };
 pub use service::ExternalService;
 pub use simulation::*;
+pub use stream::{OnFailure, PutRecords, Stream, StreamMode, StreamSource, StreamTrigger};
 pub use table::*;
 pub use topic::{Endpoint, Subscription, Topic};
 pub use workload::*;
@@ -62,6 +64,8 @@ pub struct Scenario {
     pub services: Vec<ExternalService>,
     /// `[[schedule]]`, in file order.
     pub schedules: Vec<Schedule>,
+    /// `[[stream]]`, in file order.
+    pub streams: Vec<Stream>,
     /// Warnings found by validation: the scenario runs, but probably not as
     /// meant (copied into the result's `warnings`).
     pub warnings: Vec<String>,

@@ -103,6 +103,9 @@ pub struct Table {
     pub gsis: Vec<Gsi>,
     /// Auto scaling of the provisioned capacity; `None`: fixed.
     pub auto_scaling: Option<AutoScaling>,
+    /// A DynamoDB stream (`stream = true`): every successful write adds
+    /// one record to it, one shard per partition at the start.
+    pub stream: bool,
 }
 
 /// A global secondary index.
@@ -378,6 +381,7 @@ impl Table {
             max_units: (DEFAULT_MAX_UNITS, DEFAULT_MAX_UNITS),
             gsis: Vec::new(),
             auto_scaling: None,
+            stream: false,
         }
     }
 

@@ -22,6 +22,28 @@ pub fn check(cx: &mut Cx<'_>, raws: &Raws, s: &Scenario) {
     silent_topics(cx, s);
     unreached_destinations(cx, s);
     uncalled_services(cx, s);
+    unwritten_streams(cx, s);
+}
+
+/// A Kinesis stream no function writes to: nothing ever reaches it.
+fn unwritten_streams(cx: &mut Cx<'_>, s: &Scenario) {
+    use crate::model::Step;
+    for (i, st) in s.streams.iter().enumerate() {
+        let written = s.lambdas.iter().any(|f| {
+            f.steps
+                .iter()
+                .any(|x| matches!(x, Step::PutRecords(p) if p.stream == i))
+        });
+        if !written {
+            cx.warn(
+                &crate::fp!["stream", i, "name"],
+                format!(
+                    "no function writes to stream `{}`: add a step {{ call = \"{}\", records = 1 }} to a [[lambda]] (its shards are still billed)",
+                    st.name, st.name
+                ),
+            );
+        }
+    }
 }
 
 /// A service no function calls: it is listed but never used.

@@ -31,6 +31,7 @@ pub mod lambda;
 pub mod queue;
 pub mod schedule;
 pub mod sdk_retry;
+pub mod stream;
 pub mod table;
 pub mod token_bucket;
 pub mod topic;
@@ -61,6 +62,7 @@ registry::services! {
     Bucket { field: buckets, service: bucket::Buckets, frames: [BucketCall(bucket::BucketCall), Notice(bucket::Notice)], section: buckets },
     External { field: externals, service: external::Externals, frames: [ExternalCall(external::ExternalCall)], section: services },
     Schedule { field: schedules, service: schedule::Schedules, frames: [Firing(schedule::Firing)], section: schedules },
+    Stream { field: streams, service: stream::Streams, frames: [PutCall(stream::PutCall), StreamBatch(stream::StreamBatch)], section: streams },
 }
 
 /// The scheduler the flows schedule through.

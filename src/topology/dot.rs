@@ -44,6 +44,7 @@ impl Topology {
                 NodeKind::Bucket => "folder",
                 NodeKind::Service => "box3d",
                 NodeKind::Schedule => "invhouse",
+                NodeKind::Stream => "rarrow",
             };
             let _ = writeln!(
                 out,

@@ -1,11 +1,11 @@
 //! The architecture as one call graph: who calls whom, and how.
 //!
 //! Nodes are components (workloads, apis, lambdas, tables, queues,
-//! topics, services, schedules); edges are calls (workload -> target, api
+//! topics, services, schedules, streams); edges are calls (workload -> target, api
 //! -> its Lambda authorizer, api route -> lambda,
-//! lambda step -> table, lambda, queue, topic or service, schedule -> its
-//! target, queue -> the lambda it
-//! triggers, topic -> its subscribers, queue or subscription -> its
+//! lambda step -> table, lambda, queue, topic, service or stream, schedule
+//! -> its target, queue, stream or streamed table -> the lambda it
+//! triggers (and the trigger's on-failure destination), topic -> its subscribers, queue or subscription -> its
 //! dead-letter queue, lambda -> its destinations), each marked synchronous,
 //! asynchronous or event source and remembering the scenario field it
 //! comes from.
@@ -49,6 +49,9 @@ pub enum NodeKind {
     Service,
     /// `[[schedule]]`.
     Schedule,
+    /// `[[stream]]` (Kinesis; a table's DynamoDB stream is its table's
+    /// node).
+    Stream,
 }
 
 impl NodeKind {
@@ -64,6 +67,7 @@ impl NodeKind {
             NodeKind::Bucket => "bucket",
             NodeKind::Service => "service",
             NodeKind::Schedule => "schedule",
+            NodeKind::Stream => "stream",
         }
     }
 }
@@ -250,6 +254,10 @@ pub fn build(s: &Scenario) -> Topology {
         NodeKind::Schedule,
         s.schedules.iter().map(|x| x.name.as_str()).collect(),
     );
+    let sm = add(
+        NodeKind::Stream,
+        s.streams.iter().map(|x| x.name.as_str()).collect(),
+    );
     let edge = |kind, label: &str, origin| Edge {
         kind,
         label: label.to_string(),
@@ -323,6 +331,11 @@ pub fn build(s: &Scenario) -> Topology {
                         graph.add_edge(l[i], to, sync("call", origin));
                     }
                 }
+                Step::PutRecords(p) => {
+                    if let Some(&to) = sm.get(p.stream) {
+                        graph.add_edge(l[i], to, sync("put records", origin));
+                    }
+                }
                 Step::Compute { .. } | Step::Io(_) | Step::Fail(_) => {}
             }
         }
@@ -333,6 +346,27 @@ pub fn build(s: &Scenario) -> Topology {
                     trigger: k,
                 };
                 graph.add_edge(from, l[i], edge(EdgeKind::EventSource, "poll", origin));
+            }
+        }
+        // Stream triggers: `trigger` is the index in `stream_triggers`.
+        for (k, tr) in f.stream_triggers.iter().enumerate() {
+            let from = match tr.source {
+                crate::model::StreamSource::Kinesis(x) => sm.get(x),
+                crate::model::StreamSource::Table(x) => t.get(x),
+            };
+            let Some(&from) = from else { continue };
+            let origin = Origin::Trigger {
+                lambda: i,
+                trigger: k,
+            };
+            graph.add_edge(from, l[i], edge(EdgeKind::EventSource, "poll", origin));
+            let to = match tr.on_failure {
+                Some(crate::model::OnFailure::Queue(x)) => q.get(x),
+                Some(crate::model::OnFailure::Topic(x)) => tp.get(x),
+                None => None,
+            };
+            if let Some(&to) = to {
+                graph.add_edge(from, to, edge(EdgeKind::Async, "on_failure", origin));
             }
         }
         let dests = [

@@ -47,5 +47,6 @@ mod scaling;
 mod schedules;
 mod sdk_modes;
 mod services;
+mod streams;
 mod theory;
 mod topics;

@@ -91,9 +91,20 @@ impl Kind for RawLambda {
             &self.triggers,
             given,
         );
+        let stream_triggers = super::stream::triggers(
+            cx,
+            &crate::fp!["lambda", i, "triggers"],
+            &self.triggers,
+            given,
+        );
         lambda(cx, i, self, given)
             .zip(triggers)
-            .map(|(l, triggers)| Lambda { triggers, ..l })
+            .zip(stream_triggers)
+            .map(|((l, triggers), stream_triggers)| Lambda {
+                triggers,
+                stream_triggers,
+                ..l
+            })
     }
 
     fn check_all(cx: &mut Cx<'_>, all: &[Option<Self>], given: &Given<'_>) {
@@ -309,13 +320,16 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         && !steps.iter().any(|s| {
             matches!(
                 s,
-                Step::Table { .. } | Step::External { .. } | Step::Bucket { .. }
+                Step::Table { .. }
+                    | Step::External { .. }
+                    | Step::Bucket { .. }
+                    | Step::PutRecords(_)
             )
         })
     {
         cx.warn(
             &p("sdk_retry"),
-            "`sdk_retry` has no effect: the function makes no DynamoDB, service or S3 calls (it applies to its table, service and S3 call steps only)",
+            "`sdk_retry` has no effect: the function makes no DynamoDB, service, S3 or Kinesis calls (it applies to its table, service, S3 and stream call steps only)",
         );
     }
     if cx.problems.len() > before {
@@ -336,6 +350,7 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         snap_start,
         steps,
         triggers: Vec::new(),
+        stream_triggers: Vec::new(),
         async_invoke,
         log_kb,
         sdk_retry,

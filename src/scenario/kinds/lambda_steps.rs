@@ -40,6 +40,8 @@ pub struct RawStep {
     pub s3: Option<String>,
     /// Prefix model of a bucket call.
     pub prefixes: Option<String>,
+    /// Records per PutRecords call to a stream.
+    pub records: Option<i64>,
 }
 
 impl Required for RawStep {}
@@ -80,6 +82,7 @@ pub fn step(cx: &mut Cx<'_>, p: &FieldPath, s: &RawStep) -> Option<Step> {
             ("transactional", s.transactional.is_some()),
             ("index", s.index.is_some()),
             ("prefixes", s.prefixes.is_some()),
+            ("records", s.records.is_some()),
         ] {
             if present && !allowed.contains(&f) {
                 cx.key_err(
@@ -148,7 +151,9 @@ fn call(
         None => (
             "call",
             s.call.as_deref().unwrap_or(""),
-            &["table", "lambda", "queue", "topic", "bucket", "service"],
+            &[
+                "table", "lambda", "queue", "topic", "bucket", "service", "stream",
+            ],
         ),
     };
     let (kind, idx) = cx.resolve(&p.join(field), name, allowed, "a call step")?;
@@ -163,6 +168,10 @@ fn call(
             s.size_kb,
             &s.prefixes,
         );
+    }
+    if kind == "stream" {
+        extra(cx, &["records", "size_kb", "keys"]);
+        return crate::scenario::kinds::stream::put_step(cx, p, idx, s.records, s.size_kb, &s.keys);
     }
     if kind == "service" {
         extra(cx, &[]);

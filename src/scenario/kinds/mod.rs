@@ -139,6 +139,7 @@ pub mod lambda;
 pub mod queue;
 pub mod schedule;
 pub mod service;
+pub mod stream;
 pub mod table;
 pub mod topic;
 pub mod workload;
@@ -153,6 +154,7 @@ kinds! {
     bucket: RawBucket => buckets,
     service: RawService => services,
     schedule: RawSchedule => schedules,
+    stream: RawStream => streams,
 }
 
 /// Validates each component of one kind, then the kind as a whole.

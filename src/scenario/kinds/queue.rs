@@ -43,6 +43,13 @@ pub struct RawTrigger {
     pub max_concurrency: Option<i64>,
     pub min_concurrency: Option<i64>,
     pub report_batch_item_failures: Option<bool>,
+    // Stream triggers only (`kinds/stream.rs`).
+    pub parallelization_factor: Option<i64>,
+    pub starting_position: Option<String>,
+    pub bisect_on_error: Option<bool>,
+    pub max_retry_attempts: Option<i64>,
+    pub max_record_age: Option<String>,
+    pub on_failure: Option<String>,
 }
 
 impl Required for RawQueue {
@@ -232,7 +239,13 @@ pub fn triggers(
     let out: Vec<Trigger> = raws
         .iter()
         .enumerate()
-        .filter_map(|(k, t)| trigger(cx, &path.join(k), t, given))
+        .filter(|(_, t)| !super::stream::is_stream_source(&*cx, &t.source))
+        .collect::<Vec<_>>()
+        .into_iter()
+        .filter_map(|(k, t)| {
+            super::stream::queue_trigger_extras(cx, &path.join(k), t);
+            trigger(cx, &path.join(k), t, given)
+        })
         .collect();
     (cx.problems.len() == before).then_some(out)
 }
@@ -258,7 +271,12 @@ fn trigger(cx: &mut Cx<'_>, p: &FieldPath, r: &RawTrigger, given: &Given<'_>) ->
         );
         return None;
     }
-    let source = cx.resolve(&p.join("source"), &r.source, &["queue"], "a trigger source");
+    let source = cx.resolve(
+        &p.join("source"),
+        &r.source,
+        &["queue", "stream", "table"],
+        "a trigger source",
+    );
     let kind = source
         .and_then(|(_, k)| type_of(given, k))
         .unwrap_or(QueueType::Standard);

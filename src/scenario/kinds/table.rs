@@ -60,7 +60,7 @@ pub struct RawTable {
     pub gsi: Option<Vec<gsi::RawGsi>>,
     /// Auto scaling of the provisioned capacity.
     pub auto_scaling: Option<RawAutoScaling>,
-    /// Only `false` is supported yet.
+    /// A DynamoDB stream of the table's writes.
     pub stream: Option<bool>,
 }
 
@@ -111,13 +111,6 @@ impl Kind for RawTable {
 fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable, clock: SimDuration) -> Option<Table> {
     let before = cx.problems.len();
     let p = |f: &str| crate::fp!["table", i, f];
-    if r.stream == Some(true) {
-        cx.key_err(
-            &p("stream"),
-            "table `stream = true` is not supported yet in this version of slsim",
-            "remove it",
-        );
-    }
     let provisioned = choice(
         cx,
         &p("capacity"),
@@ -302,6 +295,7 @@ fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable, clock: SimDuration) -> Option<
         max_units,
         gsis,
         auto_scaling,
+        stream: r.stream.unwrap_or(false),
     };
     if let Some(n) = partitions {
         let (r, w) = t.warm_throughput();

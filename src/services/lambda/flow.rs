@@ -106,6 +106,19 @@ impl Service for Lambdas {
                 }
             }
         }
+        // Each PutRecords step's SDK client (the streams hold them, built
+        // in the same order).
+        let sdk = crate::services::stream::clients(m);
+        for (i, f) in functions.iter_mut().enumerate() {
+            for step in &mut f.steps {
+                if let PreparedStep::PutRecords(req) = step {
+                    req.slot = sdk
+                        .slot(i, req.stream as usize)
+                        .expect("stream::clients gives every PutRecords step a client")
+                        as u32;
+                }
+            }
+        }
         let reserved: u32 = m
             .lambdas
             .iter()
@@ -361,6 +374,7 @@ fn start_call(w: &mut World, cx: &mut Cx, fr: FrameRef) {
             }
         }
         PreparedStep::Bucket(req) => crate::services::bucket::call(w, cx, req, fr),
+        PreparedStep::PutRecords(req) => crate::services::stream::put(w, cx, req, fr),
         PreparedStep::Wait(_) | PreparedStep::Fail(_) => {
             unreachable!("plan stops only at call steps")
         }

@@ -53,6 +53,8 @@ pub enum PreparedStep {
     Bucket(BucketRequest),
     /// A call to an external service.
     External(ExternalRequest),
+    /// A PutRecords call to a Kinesis stream.
+    PutRecords(crate::services::stream::StreamPut),
 }
 
 /// What the next stretch of an invocation is.
@@ -129,6 +131,14 @@ pub fn prepare(cfg: &model::Lambda, tables: &[model::Table], cpu: f64) -> Vec<Pr
                 service: *service as u16,
                 slot: 0,
             }),
+            // The SDK client's slot is set by `Lambdas::build`.
+            Step::PutRecords(p) => PreparedStep::PutRecords(crate::services::stream::StreamPut {
+                stream: p.stream as u16,
+                records: p.records as u16,
+                kb: p.size_kb as f32,
+                keys: p.keys,
+                slot: 0,
+            }),
         })
         .collect()
 }
@@ -153,7 +163,8 @@ impl Function {
                 | PreparedStep::Publish { .. }
                 | PreparedStep::InvokeAsync { .. }
                 | PreparedStep::Bucket(_)
-                | PreparedStep::External(_) => {
+                | PreparedStep::External(_)
+                | PreparedStep::PutRecords(_) => {
                     return Plan::Call {
                         after,
                         step: i as u16,

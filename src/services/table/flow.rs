@@ -128,6 +128,12 @@ impl Service for Tables {
             Phase::Served => {
                 w.tables.sdk[c.slot as usize].on_success(cx.now(), c.cost);
                 w.frames.free(fr);
+                if !c.read && c.index == 0 {
+                    // A successful write: its records in the table's
+                    // stream, if it has one.
+                    let (t, key, items, kb) = (c.table as usize, c.key, c.items, c.item_kb);
+                    crate::services::stream::table_write(w, cx, t, key, items.max(1), kb);
+                }
                 w.deliver(
                     cx,
                     parent,

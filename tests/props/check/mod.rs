@@ -31,7 +31,7 @@ pub const REQUIRE_PROVENANCE: bool = true;
 /// Keys whose value may be `null` in summary.json (undefined statistics,
 /// optional markers). Any other `null` is an error: serde_json writes NaN
 /// and infinities as `null`, so an unexpected `null` hides one.
-const NULLABLE: [&str; 25] = [
+const NULLABLE: [&str; 27] = [
     "mean",
     "p50",
     "p90",
@@ -64,6 +64,10 @@ const NULLABLE: [&str; 25] = [
     "first_quota_throttle_s",
     "quota_reached_s",
     "first_fired_s",
+    // streams: a DynamoDB stream has no capacity mode; a stream nobody
+    // reads has no consumer.
+    "mode",
+    "consumer",
 ];
 
 /// A hang guard only: a scenario of a few thousand requests runs in well
@@ -213,6 +217,7 @@ pub fn check(run: &Run, want: &Expect) -> Vec<String> {
     }
     p.extend(summary_checks(&json));
     p.extend(services::service_checks(&json, &want.queues, &want.topics));
+    p.extend(services::stream_checks(&json));
     p.extend(services::bucket_checks(&json, &want.buckets));
     p.extend(services::external_checks(
         &json,

@@ -240,3 +240,54 @@ pub fn external_checks(json: &Value, services: &[String], schedules: &[String]) 
     }
     p
 }
+
+/// Per stream in summary.json (docs/model.md, "Streams"): `records_in =
+/// records_processed + records_failed + records_expired +
+/// records_in_stream_end + records_in_flight_end`, `puts = puts_ok +
+/// puts_failed + puts_in_flight_end`, `throttled_puts = put_retries +
+/// puts_failed`, no batch out of order, and no more records to the
+/// destination than were discarded.
+pub fn stream_checks(json: &Value) -> Vec<String> {
+    let mut p = Vec::new();
+    for (name, s) in json["streams"].as_object().into_iter().flatten() {
+        let at = format!("streams.{name}");
+        identity(
+            s,
+            &at,
+            &["records_in"],
+            &[
+                "records_processed",
+                "records_failed",
+                "records_expired",
+                "records_in_stream_end",
+                "records_in_flight_end",
+            ],
+            &mut p,
+        );
+        identity(
+            s,
+            &at,
+            &["puts"],
+            &["puts_ok", "puts_failed", "puts_in_flight_end"],
+            &mut p,
+        );
+        identity(
+            s,
+            &at,
+            &["throttled_puts"],
+            &["put_retries", "puts_failed"],
+            &mut p,
+        );
+        if u(s, "batches_out_of_order") != 0 {
+            p.push(format!("{at}: batches out of order"));
+        }
+        if u(s, "records_to_destination")
+            > u(s, "records_failed").saturating_add(u(s, "records_expired"))
+        {
+            p.push(format!(
+                "{at}: more records to the destination than discarded"
+            ));
+        }
+    }
+    p
+}

@@ -47,6 +47,8 @@ pub enum Step {
     ),
     /// A call to a service (modulo their number), else io.
     Call(usize),
+    /// A PutRecords call to a stream (its records), else io.
+    Put(usize, Option<u32>),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -76,6 +78,7 @@ fn step() -> impl Strategy<Value = Step> {
         )
             .prop_map(|(k, op, kb, p, alias)| Step::S3(k, op, kb, p, alias)),
         (0usize..4).prop_map(Step::Call),
+        (0usize..4, maybe(0.4, 1u32..=500)).prop_map(|(k, n)| Step::Put(k, n)),
     ]
 }
 
@@ -383,6 +386,7 @@ impl Scen {
                 format!("{{ {} }}", parts.join(", "))
             }
             Step::Call(k) => self.render_service_call(*k),
+            Step::Put(k, n) => self.render_put(i, *k, *n),
         }
     }
 }

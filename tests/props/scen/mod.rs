@@ -23,7 +23,8 @@
 //! `lambda` (steps, asynchronous settings), `table`, `queue` (and
 //! triggers), `topic`, `bucket` (and its notification rules).
 //! triggers), `topic`, `service` (external services and calls to them),
-//! `schedule` (EventBridge schedules and `start_date`).
+//! `schedule` (EventBridge schedules and `start_date`), `stream` (Kinesis
+//! streams, PutRecords steps and stream triggers).
 
 mod api;
 mod bucket;
@@ -32,6 +33,7 @@ mod queue;
 mod schedule;
 mod service;
 mod sim;
+mod stream;
 mod table;
 mod topic;
 mod values;
@@ -47,6 +49,7 @@ use queue::{queue, Queue};
 use schedule::{schedule, start_date, Schedule};
 use service::{service, Service};
 use sim::{long, simulation, Long, Simulation};
+use stream::{stream, Stream};
 use table::{table, Table};
 use topic::{topic, Topic};
 use workload::{workload, Workload};
@@ -64,6 +67,7 @@ pub struct Scen {
     pub buckets: Vec<Bucket>,
     pub services: Vec<Service>,
     pub schedules: Vec<Schedule>,
+    pub streams: Vec<Stream>,
     /// `[simulation] start_date`, an index into the schedule module's dates.
     pub start_date: Option<usize>,
     /// `simulation.esm_max_concurrency` (5..=1250), if set.
@@ -121,6 +125,11 @@ pub fn scen() -> impl Strategy<Value = Scen> {
             vec(schedule(), 2),
             start_date(),
         ),
+        // About two thirds of the scenarios have no stream.
+        (
+            prop_oneof![2 => Just(0usize), 1 => 1usize..=2],
+            vec(stream(), 2),
+        ),
     )
         .prop_map(
             |(
@@ -130,7 +139,9 @@ pub fn scen() -> impl Strategy<Value = Scen> {
                 odd_names,
                 (nb, mut buckets),
                 (ns, mut services, nsch, mut schedules, start_date),
+                (nst, mut streams),
             )| {
+                streams.truncate(nst);
                 queues.truncate(nq);
                 topics.truncate(nt);
                 buckets.truncate(nb);
@@ -147,6 +158,7 @@ pub fn scen() -> impl Strategy<Value = Scen> {
                     buckets,
                     services,
                     schedules,
+                    streams,
                     start_date,
                     esm_max,
                     long,
@@ -329,6 +341,9 @@ impl Scen {
         }
         for i in 0..self.schedules.len() {
             self.render_schedule(&mut t, i);
+        }
+        for i in 0..self.streams.len() {
+            self.render_stream(&mut t, i);
         }
         t
     }

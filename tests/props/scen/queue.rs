@@ -164,12 +164,13 @@ impl Scen {
         let sources: Vec<usize> = (0..self.queues.len())
             .filter(|&k| self.rank(Node::Queue(k)) < me)
             .collect();
-        if sources.is_empty() {
-            return;
-        }
         let mut used = Vec::new();
-        let mut lines = Vec::new();
-        for tr in &self.lambdas[i].triggers {
+        let mut lines = self.stream_triggers(i);
+        for tr in self.lambdas[i]
+            .triggers
+            .iter()
+            .filter(|_| !sources.is_empty())
+        {
             let k = sources[tr.source % sources.len()];
             if used.contains(&k) {
                 continue;
