@@ -323,7 +323,13 @@ fn kinesis_bills_shard_hours_and_put_units() {
     let got = r.cost.by_service["kinesis"];
     assert!((got - want).abs() < 1e-9 * want, "{got} vs {want}");
     // DynamoDB streams read by Lambda are free: no line without Kinesis.
-    let mut t = table("t", Capacity::Provisioned { rcu: 10.0, wcu: 10.0 });
+    let mut t = table(
+        "t",
+        Capacity::Provisioned {
+            rcu: 10.0,
+            wcu: 10.0,
+        },
+    );
     t.stream = true;
     let mut d = scenario(simulation(10, 0, 1), vec![], vec![lambda("f", vec![])]);
     d.tables = vec![t];

@@ -317,14 +317,12 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         .as_ref()
         .map(|s| sdk_retry::sdk_retry(cx, &p("sdk_retry"), s));
     if sdk_retry.is_some()
-        && !steps
-            .iter()
-            .any(|s| {
-                matches!(
-                    s,
-                    Step::Table { .. } | Step::External { .. } | Step::PutRecords(_)
-                )
-            })
+        && !steps.iter().any(|s| {
+            matches!(
+                s,
+                Step::Table { .. } | Step::External { .. } | Step::PutRecords(_)
+            )
+        })
     {
         cx.warn(
             &p("sdk_retry"),
