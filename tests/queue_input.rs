@@ -111,7 +111,7 @@ const CASES: &[Case] = &[
     Case { name: "dead letter to a function", body: "[[queue]]\nname = \"q\"\nmax_receive_count = 3\ndead_letter = \"f\"\n\n[[lambda]]\nname = \"f\"\n", expect: &["bad.toml:7:", "`f` is a lambda", "must be a queue"] },
     Case { name: "groups on a standard queue", body: "[[queue]]\nname = \"q\"\ngroups = 4\n", expect: &["bad.toml:6:", ".groups", "only applies to FIFO"] },
     Case { name: "groups above a million", body: "[[queue]]\nname = \"q\"\ntype = \"fifo\"\ngroups = 2000000\n", expect: &["bad.toml:7:", "groups 2000000 is out of range (allowed 1..=1000000)"] },
-    Case { name: "trigger on a table", body: "[[lambda]]\nname = \"f\"\ntriggers = [{ source = \"t\" }]\n\n[[table]]\nname = \"t\"\n", expect: &["bad.toml:6:", "triggers[0].source", "`t` is a table", "must be a queue"] },
+    Case { name: "trigger on a table without a stream", body: "[[lambda]]\nname = \"f\"\ntriggers = [{ source = \"t\" }]\n\n[[table]]\nname = \"t\"\n", expect: &["bad.toml:6:", "triggers[0].source", "table `t` has no stream", "stream = true"] },
     Case { name: "trigger without source", body: "[[lambda]]\nname = \"f\"\ntriggers = [{ batch_size = 5 }]\n", expect: &["bad.toml:6:", "missing field `source`"] },
     Case { name: "misspelt trigger field", body: "[[lambda]]\nname = \"f\"\ntriggers = [{ source = \"q\", batch_sise = 5 }]\n\n[[queue]]\nname = \"q\"\n", expect: &["bad.toml:6:", "batch_sise", "did you mean `batch_size`?"] },
     Case { name: "batch size above 10000", body: "[[lambda]]\nname = \"f\"\ntriggers = [{ source = \"q\", batch_size = 20000, batch_window = \"1s\" }]\n\n[[queue]]\nname = \"q\"\n", expect: &["bad.toml:6:", "batch_size 20000 is out of range (allowed 1..=10000)"] },

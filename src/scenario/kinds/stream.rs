@@ -286,9 +286,8 @@ fn trigger(
             "-1 (retry until the records expire, the default) or 0 to 10000 (aws-facts 10.9)",
         ) as u32),
     };
-    let max_record_age = match r.max_record_age.as_deref() {
-        None => None,
-        Some(_) => Some(dur_in(
+    let max_record_age = r.max_record_age.as_ref().map(|_| {
+        dur_in(
             cx,
             &p.join("max_record_age"),
             &r.max_record_age,
@@ -296,8 +295,8 @@ fn trigger(
             (secs(s::RECORD_AGE_S.0), secs(s::RECORD_AGE_S.1)),
             "60s..=604800s",
             "60 s to 7 days (aws-facts 10.9); omit it to keep records until the stream's retention",
-        )),
-    };
+        )
+    });
     let on_failure = r.on_failure.as_deref().and_then(|name| {
         match cx.resolve(
             &p.join("on_failure"),
