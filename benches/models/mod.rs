@@ -183,8 +183,9 @@ pub fn todo(
         read_latency: Dist::lognormal_median_sigma(ms(5.0), 0.4),
         write_latency: Dist::lognormal_median_sigma(ms(8.0), 0.4),
         dax: Some(Dax {
-            hit_ratio: 0.85,
+            hit_ratio: Some(0.85),
             ttl: DEFAULT_DAX_TTL,
+            query_ttl: DEFAULT_DAX_TTL,
             hit_latency: Dist::lognormal_median_sigma(ms(0.8), 0.3),
         }),
         sdk_retry: SdkRetry {

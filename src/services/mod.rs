@@ -22,6 +22,7 @@
 pub mod api_gateway;
 pub mod bucket;
 pub mod cache;
+pub mod caches;
 pub mod client;
 pub mod deadlines;
 pub mod external;

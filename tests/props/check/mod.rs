@@ -31,7 +31,7 @@ pub const REQUIRE_PROVENANCE: bool = true;
 /// Keys whose value may be `null` in summary.json (undefined statistics,
 /// optional markers). Any other `null` is an error: serde_json writes NaN
 /// and infinities as `null`, so an unexpected `null` hides one.
-const NULLABLE: [&str; 25] = [
+const NULLABLE: [&str; 26] = [
     "mean",
     "p50",
     "p90",
@@ -44,6 +44,8 @@ const NULLABLE: [&str; 25] = [
     "stopped_early",
     // apis: no cache, or no cacheable request in the window.
     "cache_hit_ratio",
+    // caches: no lookup in the window.
+    "hit_ratio",
     // queues: no message at the head ever sampled; no batch.
     "oldest_age_s_max",
     "mean_batch_size",
