@@ -79,6 +79,7 @@ fn direct(simulation: Simulation, f: Lambda, rate: f64) -> Scenario {
         buckets: vec![],
         services: vec![],
         schedules: vec![],
+        cdns: vec![],
         warnings: vec![],
     }
 }
@@ -216,6 +217,7 @@ pub fn todo(
         buckets: vec![],
         services: vec![],
         schedules: vec![],
+        cdns: vec![],
         warnings: vec![],
     }
 }

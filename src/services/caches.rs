@@ -146,7 +146,9 @@ impl CacheSummary {
 /// caches, then DAX clusters, each in model order.
 pub fn caches(s: &Sections) -> Vec<CacheSummary> {
     let mut v = Vec::new();
-    // CDN: added with the kind.
+    for (name, c) in &s.cdns {
+        v.push(CacheSummary::new("cdn", name, true, &c.cache));
+    }
     for (name, a) in &s.apis {
         if let Some((emergent, f)) = &a.cache {
             v.push(CacheSummary::new("api", name, *emergent, f));

@@ -23,6 +23,7 @@ pub mod api_gateway;
 pub mod bucket;
 pub mod cache;
 pub mod caches;
+pub mod cdn;
 pub mod client;
 pub mod deadlines;
 pub mod external;
@@ -62,6 +63,7 @@ registry::services! {
     Bucket { field: buckets, service: bucket::Buckets, frames: [BucketCall(bucket::BucketCall), Notice(bucket::Notice)], section: buckets },
     External { field: externals, service: external::Externals, frames: [ExternalCall(external::ExternalCall)], section: services },
     Schedule { field: schedules, service: schedule::Schedules, frames: [Firing(schedule::Firing)], section: schedules },
+    Cdn { field: cdns, service: cdn::Cdns, frames: [CdnCall(cdn::CdnCall)], section: cdns },
 }
 
 /// The scheduler the flows schedule through.

@@ -44,6 +44,7 @@ impl Topology {
                 NodeKind::Bucket => "folder",
                 NodeKind::Service => "box3d",
                 NodeKind::Schedule => "invhouse",
+                NodeKind::Cdn => "tab",
             };
             let _ = writeln!(
                 out,

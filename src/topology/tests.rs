@@ -45,6 +45,7 @@ fn scenario(steps: Vec<Vec<Step>>) -> Scenario {
         buckets: vec![],
         services: vec![],
         schedules: vec![],
+        cdns: vec![],
         warnings: Vec::new(),
     }
 }

@@ -135,6 +135,7 @@ macro_rules! kinds {
 // of the macro so that rustfmt finds the files) and one line in `kinds!`.
 pub mod api;
 pub mod bucket;
+pub mod cdn;
 pub mod lambda;
 pub mod queue;
 pub mod schedule;
@@ -153,6 +154,7 @@ kinds! {
     bucket: RawBucket => buckets,
     service: RawService => services,
     schedule: RawSchedule => schedules,
+    cdn: RawCdn => cdns,
 }
 
 /// Validates each component of one kind, then the kind as a whole.

@@ -66,6 +66,7 @@ pub fn scenario(sim: Simulation, workloads: Vec<Workload>, lambdas: Vec<Lambda>)
         buckets: vec![],
         services: vec![],
         schedules: vec![],
+        cdns: vec![],
         warnings: vec![],
     }
 }

@@ -54,6 +54,7 @@ pub fn with_queues(
         buckets: vec![],
         services: vec![],
         schedules: vec![],
+        cdns: vec![],
         ..scenario(sim, workloads, lambdas)
     }
 }
