@@ -360,8 +360,14 @@ impl PriceTable {
                 "eventbridge.scheduler_free_invocations_per_month",
                 self.eventbridge.scheduler_free_invocations_per_month,
             ),
-            ("cloudfront.https_usd_per_10k", self.cloudfront.https_usd_per_10k),
-            ("cloudfront.free_gb_per_month", self.cloudfront.free_gb_per_month),
+            (
+                "cloudfront.https_usd_per_10k",
+                self.cloudfront.https_usd_per_10k,
+            ),
+            (
+                "cloudfront.free_gb_per_month",
+                self.cloudfront.free_gb_per_month,
+            ),
             (
                 "cloudfront.free_requests_per_month",
                 self.cloudfront.free_requests_per_month,

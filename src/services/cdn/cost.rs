@@ -148,6 +148,9 @@ mod tests {
         let req = 1e7 * 0.01 / 1e4;
         assert!((c[0] + c[1] - dto - req).abs() < 1e-6, "{c:?}");
         assert!((c[1] - 3.0 * c[0]).abs() < 1e-6, "{c:?}");
-        assert_eq!(cdn_costs(&[CdnUsage::default()], &prices(), true), vec![0.0]);
+        assert_eq!(
+            cdn_costs(&[CdnUsage::default()], &prices(), true),
+            vec![0.0]
+        );
     }
 }

@@ -188,12 +188,10 @@ impl CloudFront {
                 .routes
                 .iter()
                 .map(|r| {
-                    let size = c
-                        .object_kb
-                        .clone()
-                        .unwrap_or(Dist::constant(r.response_kb));
+                    let size = c.object_kb.clone().unwrap_or(Dist::constant(r.response_kb));
                     let method = r.route.split_whitespace().next().unwrap_or("");
-                    let get = method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD");
+                    let get =
+                        method.eq_ignore_ascii_case("GET") || method.eq_ignore_ascii_case("HEAD");
                     (size, get)
                 })
                 .unzip(),
@@ -216,7 +214,9 @@ impl CloudFront {
             keys: c.keys,
             sizes,
             cacheable,
-            edges: (0..c.edges).map(|_| TtlCache::new(c.ttl, capacity)).collect(),
+            edges: (0..c.edges)
+                .map(|_| TtlCache::new(c.ttl, capacity))
+                .collect(),
             shield: c.origin_shield.then(|| TtlCache::new(c.ttl, 0)),
             hit_latency: c.hit_latency.clone(),
             origin_latency: c.origin_latency.clone(),
@@ -313,7 +313,14 @@ impl CloudFront {
         s
     }
 
-    fn lookup(&mut self, now: SimTime, measured: bool, hit: bool, kb: f64, rec: &mut SeriesRecorder) {
+    fn lookup(
+        &mut self,
+        now: SimTime,
+        measured: bool,
+        hit: bool,
+        kb: f64,
+        rec: &mut SeriesRecorder,
+    ) {
         self.series.cache.lookup(rec, now, hit);
         if !hit {
             self.series.cache.origin(rec, now);

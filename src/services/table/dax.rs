@@ -145,7 +145,14 @@ impl DaxCache {
         table(key, fill, cache_key)
     }
 
-    fn lookup(&mut self, now: SimTime, measured: bool, hit: bool, kb: f64, rec: &mut SeriesRecorder) {
+    fn lookup(
+        &mut self,
+        now: SimTime,
+        measured: bool,
+        hit: bool,
+        kb: f64,
+        rec: &mut SeriesRecorder,
+    ) {
         self.series.lookup(rec, now, hit);
         if !hit {
             self.series.origin(rec, now);

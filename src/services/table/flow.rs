@@ -20,8 +20,8 @@ use crate::model::Capacity;
 
 use super::partitions::HotSeries;
 use super::{
-    Attempt, DaxCache, DaxFill, DynamoDbTable, Phase, TableCall, TableRequest, TableSeries, TableSeriesExtra,
-    TableStats, Tables,
+    Attempt, DaxCache, DaxFill, DynamoDbTable, Phase, TableCall, TableRequest, TableSeries,
+    TableSeriesExtra, TableStats, Tables,
 };
 use crate::model::Scenario;
 use crate::services::caches::CacheSeries;

@@ -14,7 +14,6 @@
 //! (`crate::services::sdk_retry`, one client per calling function and
 //! table), taken in `flow.rs`.
 
-
 mod autoscale;
 mod capacity;
 pub mod cost;
@@ -40,8 +39,8 @@ use crate::services::registry::index_by;
 use crate::services::sdk_retry::{GiveUp, SdkClients};
 
 use capacity::{Settings, Throughput, Verdict};
-pub use dax::{DaxCache, DaxFill};
 use dax::DaxStart;
+pub use dax::{DaxCache, DaxFill};
 use gsi::GsiState;
 use partitions::{HotSeries, READ, WRITE};
 
