@@ -272,7 +272,10 @@ fn finish(w: &mut World, cx: &mut Cx, fr: FrameRef, outcome: Outcome) {
         let a = &mut w.apis[c.api as usize];
         if frame.start >= w.warmup {
             a.counters.by_outcome[outcome.index()] += 1;
-            if outcome.is_ok() {
+            // A response to CloudFront (an origin fetch) is not data
+            // transfer out to the internet (aws-facts 10.8: AWS-origin
+            // fetches are free); CloudFront bills what it sends on.
+            if outcome.is_ok() && frame.parent.kind != Kind::Cdn {
                 a.counters.route_ok[c.route as usize] += 1;
             }
         }

@@ -113,7 +113,8 @@ pub struct ApiCounters {
     pub auth_cache_hits: u64,
     /// Responses by outcome, by [`Outcome::index`].
     pub by_outcome: [u64; Outcome::COUNT],
-    /// Successful responses per route (for data transfer out).
+    /// Successful responses per route sent to the internet (not to
+    /// CloudFront), for data transfer out.
     pub route_ok: Vec<u64>,
 }
 
