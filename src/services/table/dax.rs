@@ -55,7 +55,10 @@ pub enum DaxStart {
 
 enum Hits {
     Fixed(f64),
-    Caches { items: TtlCache, queries: TtlCache },
+    Caches {
+        items: Box<TtlCache>,
+        queries: Box<TtlCache>,
+    },
 }
 
 /// A table's DAX cluster at run time.
@@ -74,8 +77,8 @@ impl DaxCache {
         let hits = match d.hit_ratio {
             Some(h) => Hits::Fixed(h),
             None => Hits::Caches {
-                items: TtlCache::new(d.ttl, 0),
-                queries: TtlCache::new(d.query_ttl, 0),
+                items: Box::new(TtlCache::new(d.ttl, 0)),
+                queries: Box::new(TtlCache::new(d.query_ttl, 0)),
             },
         };
         Self {
