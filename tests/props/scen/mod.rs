@@ -22,11 +22,12 @@
 //! `[cost]`), `workload`, `api` (limits, usage plans, authorizers),
 //! `lambda` (steps, asynchronous settings), `table`, `queue` (and
 //! triggers), `topic`, `bucket` (and its notification rules).
-//! triggers), `topic`, `service` (external services and calls to them),
+//! triggers), `topic`, `cdn` (CloudFront in front of a bucket or an api), `service` (external services and calls to them),
 //! `schedule` (EventBridge schedules and `start_date`).
 
 mod api;
 mod bucket;
+mod cdn;
 mod lambda;
 mod queue;
 mod schedule;
@@ -39,6 +40,7 @@ mod workload;
 
 use api::{api, Api};
 use bucket::{bucket, Bucket};
+use cdn::{cdn, Cdn};
 use lambda::{lambda, Lambda};
 use proptest::collection::vec;
 use proptest::option::weighted as maybe;
@@ -64,6 +66,9 @@ pub struct Scen {
     pub buckets: Vec<Bucket>,
     pub services: Vec<Service>,
     pub schedules: Vec<Schedule>,
+    /// A CloudFront distribution (rendered when there is a bucket or an
+    /// api for its origin).
+    pub cdn: Option<Cdn>,
     /// `[simulation] start_date`, an index into the schedule module's dates.
     pub start_date: Option<usize>,
     /// `simulation.esm_max_concurrency` (5..=1250), if set.
@@ -121,6 +126,7 @@ pub fn scen() -> impl Strategy<Value = Scen> {
             vec(schedule(), 2),
             start_date(),
         ),
+        maybe(0.3, cdn()),
     )
         .prop_map(
             |(
@@ -130,6 +136,7 @@ pub fn scen() -> impl Strategy<Value = Scen> {
                 odd_names,
                 (nb, mut buckets),
                 (ns, mut services, nsch, mut schedules, start_date),
+                cdn,
             )| {
                 queues.truncate(nq);
                 topics.truncate(nt);
@@ -147,6 +154,7 @@ pub fn scen() -> impl Strategy<Value = Scen> {
                     buckets,
                     services,
                     schedules,
+                    cdn,
                     start_date,
                     esm_max,
                     long,
@@ -330,6 +338,7 @@ impl Scen {
         for i in 0..self.schedules.len() {
             self.render_schedule(&mut t, i);
         }
+        self.render_cdn(&mut t);
         t
     }
 }
