@@ -19,7 +19,7 @@
 
 use rand::Rng;
 
-use super::TableRequest;
+use super::{TableCall, TableRequest};
 use crate::dist::keys::key_hash;
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime};
@@ -194,6 +194,38 @@ impl DaxCache {
         match &self.hits {
             Hits::Fixed(_) => 0,
             Hits::Caches { items, queries } => items.footprint() + queries.footprint(),
+        }
+    }
+}
+
+impl super::DynamoDbTable {
+    /// A new request `req` at `now`: answered by DAX after `Err(delay)`
+    /// \[ns\] (no capacity used), or `Ok(call)`, its first attempt with the
+    /// hash of the partition key its attempts use (drawn only for requests
+    /// that reach the table).
+    #[inline]
+    pub fn start(
+        &mut self,
+        req: &TableRequest,
+        now: SimTime,
+        measured: bool,
+        rec: &mut SeriesRecorder,
+    ) -> Result<TableCall, SimDuration> {
+        let Some(dax) = &mut self.dax else {
+            return Ok(TableCall::new(req, req.keys.sample(&mut self.rng)));
+        };
+        match dax.start(req, now, measured, &mut self.rng, rec) {
+            DaxStart::Hit(latency) => {
+                if measured {
+                    self.counters.dax_hits += 1;
+                }
+                Err(latency)
+            }
+            DaxStart::Table { key, fill, rank } => Ok(TableCall {
+                fill,
+                rank,
+                ..TableCall::new(req, key)
+            }),
         }
     }
 }

@@ -39,7 +39,6 @@ use crate::services::registry::index_by;
 use crate::services::sdk_retry::{GiveUp, SdkClients};
 
 use capacity::{Settings, Throughput, Verdict};
-use dax::DaxStart;
 pub use dax::{DaxCache, DaxFill};
 use gsi::GsiState;
 use partitions::{HotSeries, READ, WRITE};
@@ -369,36 +368,6 @@ impl DynamoDbTable {
             self.counters.reads += 1;
         } else {
             self.counters.writes += 1;
-        }
-    }
-
-    /// A new request `req` at `now`: answered by DAX after `Err(delay)`
-    /// \[ns\] (no capacity used), or `Ok(call)`, its first attempt with the
-    /// hash of the partition key its attempts use (drawn only for requests
-    /// that reach the table).
-    #[inline]
-    pub fn start(
-        &mut self,
-        req: &TableRequest,
-        now: SimTime,
-        measured: bool,
-        rec: &mut SeriesRecorder,
-    ) -> Result<TableCall, SimDuration> {
-        let Some(dax) = &mut self.dax else {
-            return Ok(TableCall::new(req, req.keys.sample(&mut self.rng)));
-        };
-        match dax.start(req, now, measured, &mut self.rng, rec) {
-            DaxStart::Hit(latency) => {
-                if measured {
-                    self.counters.dax_hits += 1;
-                }
-                Err(latency)
-            }
-            DaxStart::Table { key, fill, rank } => Ok(TableCall {
-                fill,
-                rank,
-                ..TableCall::new(req, key)
-            }),
         }
     }
 
