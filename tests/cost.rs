@@ -370,6 +370,7 @@ fn empty_result(measured_seconds: f64) -> RunResult {
         warnings: vec![],
         timeseries_interval_s: 60.0,
         sections: Default::default(),
+        caches: Vec::new(),
         cost: Default::default(),
         findings: Vec::new(),
         timeseries: Default::default(),

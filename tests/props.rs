@@ -347,6 +347,21 @@ fn generator_covers_every_feature() {
             line_has(t, "auto_scaling = ", "update_delay = ")
         }),
         ("dax nodes", |t| line_has(t, "dax = ", " nodes = ")),
+        // CloudFront and the common cache model (issue 9).
+        ("cdn to a bucket", |t| {
+            blocks(t, "cdn").any(|b| b.contains("\norigin = \"bk"))
+        }),
+        ("cdn to an api", |t| {
+            blocks(t, "cdn").any(|b| b.contains("\norigin = \"api"))
+        }),
+        ("cdn origin shield", |t| t.contains("origin_shield = true")),
+        ("cdn edges", |t| {
+            blocks(t, "cdn").any(|b| b.contains("\nedges = "))
+        }),
+        ("workload to a cdn", |t| {
+            blocks(t, "workload").any(|b| b.contains("\ntarget = \"cdn"))
+        }),
+        ("dax emergent", |t| line_has(t, "dax = ", "item_ttl = ")),
         // Traffic shapes (issue 7).
         ("diurnal offset", |t| {
             line_has(t, "arrival = \"diurnal(", "offset=")

@@ -172,6 +172,7 @@ fn sample() -> RunResult {
             tables,
             ..Default::default()
         },
+        caches: Vec::new(),
         cost: Default::default(),
         findings: Vec::new(),
         timeseries: TimeSeries {

@@ -69,7 +69,9 @@ fn undefined_references_in_a_big_file_are_located_and_guessed_a_bounded_number_o
     assert_eq!(guessed, 100);
     let listed = hints
         .iter()
-        .filter(|h| h.contains("defined api, lambda, queue, topic or bucket names: `a0`, `a1`"))
+        .filter(|h| {
+            h.contains("defined api, lambda, queue, topic, bucket or cdn names: `a0`, `a1`")
+        })
         .count();
     assert_eq!(listed, 2400);
 }

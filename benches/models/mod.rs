@@ -80,6 +80,7 @@ fn direct(simulation: Simulation, f: Lambda, rate: f64) -> Scenario {
         services: vec![],
         schedules: vec![],
         streams: vec![],
+        cdns: vec![],
         warnings: vec![],
     }
 }
@@ -184,8 +185,9 @@ pub fn todo(
         read_latency: Dist::lognormal_median_sigma(ms(5.0), 0.4),
         write_latency: Dist::lognormal_median_sigma(ms(8.0), 0.4),
         dax: Some(Dax {
-            hit_ratio: 0.85,
+            hit_ratio: Some(0.85),
             ttl: DEFAULT_DAX_TTL,
+            query_ttl: DEFAULT_DAX_TTL,
             hit_latency: Dist::lognormal_median_sigma(ms(0.8), 0.3),
         }),
         sdk_retry: SdkRetry {
@@ -217,6 +219,7 @@ pub fn todo(
         services: vec![],
         schedules: vec![],
         streams: vec![],
+        cdns: vec![],
         warnings: vec![],
     }
 }

@@ -35,6 +35,8 @@ pub struct PriceTable {
     pub eventbridge: EventBridgePrices,
     /// Amazon Kinesis Data Streams.
     pub kinesis: KinesisPrices,
+    /// Amazon CloudFront (and S3 Transfer Acceleration for uploads).
+    pub cloudfront: CloudFrontPrices,
 }
 
 /// One step of a tiered price.
@@ -211,6 +213,27 @@ pub struct KinesisPrices {
     pub on_demand_usd_per_gb_in: f64,
 }
 
+/// Amazon CloudFront prices (pay-as-you-go, North America and Europe).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CloudFrontPrices {
+    /// HTTPS requests [USD per 10,000].
+    pub https_usd_per_10k: f64,
+    /// Data transfer out to the internet [USD per GB], tiered on the
+    /// monthly GB after the free allowance.
+    pub out_usd_per_gb: Vec<Tier>,
+    /// Free data transfer out [GB per month].
+    pub free_gb_per_month: f64,
+    /// Free requests [per month].
+    pub free_requests_per_month: f64,
+    /// Requests reaching the origin shield [USD per 10,000].
+    pub origin_shield_usd_per_10k: f64,
+    /// Uploads through CloudFront to the origin [USD per GB].
+    pub to_origin_usd_per_gb: f64,
+    /// Uploads with S3 Transfer Acceleration [USD per GB].
+    pub transfer_acceleration_usd_per_gb: f64,
+}
+
 impl PriceTable {
     /// Checks that every tier list is non-empty, ascending and ends with an
     /// unbounded tier, and that no price is negative. Returns the first
@@ -250,6 +273,7 @@ impl PriceTable {
                 "s3.storage_usd_per_gb_month",
                 &self.s3.storage_usd_per_gb_month,
             ),
+            ("cloudfront.out_usd_per_gb", &self.cloudfront.out_usd_per_gb),
         ];
         for (name, list) in tiers {
             check_tiers(list).map_err(|e| format!("{name}: {e}"))?;
@@ -365,6 +389,30 @@ impl PriceTable {
             (
                 "kinesis.on_demand_usd_per_gb_in",
                 self.kinesis.on_demand_usd_per_gb_in,
+            ),
+            (
+                "cloudfront.https_usd_per_10k",
+                self.cloudfront.https_usd_per_10k,
+            ),
+            (
+                "cloudfront.free_gb_per_month",
+                self.cloudfront.free_gb_per_month,
+            ),
+            (
+                "cloudfront.free_requests_per_month",
+                self.cloudfront.free_requests_per_month,
+            ),
+            (
+                "cloudfront.origin_shield_usd_per_10k",
+                self.cloudfront.origin_shield_usd_per_10k,
+            ),
+            (
+                "cloudfront.to_origin_usd_per_gb",
+                self.cloudfront.to_origin_usd_per_gb,
+            ),
+            (
+                "cloudfront.transfer_acceleration_usd_per_gb",
+                self.cloudfront.transfer_acceleration_usd_per_gb,
             ),
         ];
         let dax = self

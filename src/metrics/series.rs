@@ -143,6 +143,17 @@ impl SeriesRecorder {
         }
     }
 
+    /// Sets every bucket of `dst` to `num / den` (0 where `den` is 0): a
+    /// ratio per interval, e.g. a cache's hit ratio, once the run is over.
+    pub fn ratio(&mut self, dst: SeriesId, num: SeriesId, den: SeriesId) {
+        let n = self.buckets;
+        for b in 0..n {
+            let d = self.data[den.0 as usize * n + b];
+            let v = self.data[num.0 as usize * n + b];
+            self.data[dst.0 as usize * n + b] = if d > 0.0 { v / d } else { 0.0 };
+        }
+    }
+
     /// Sets every bucket to `v` (a limit that holds for the whole run).
     pub fn fill(&mut self, id: SeriesId, v: f64) {
         let from = id.0 as usize * self.buckets;

@@ -12,6 +12,7 @@
 
 pub mod api;
 pub mod bucket;
+pub mod cdn;
 pub mod cost;
 pub mod lambda;
 pub mod limits;
@@ -27,6 +28,7 @@ pub mod workload;
 
 pub use api::*;
 pub use bucket::{Bucket, BucketEvent, BucketOp, Notify};
+pub use cdn::{Cdn, CdnOrigin};
 pub use cost::{CostSettings, Projection};
 pub use lambda::*;
 pub use queue::{Queue, QueueType, Redrive, Trigger};
@@ -66,6 +68,8 @@ pub struct Scenario {
     pub schedules: Vec<Schedule>,
     /// `[[stream]]`, in file order.
     pub streams: Vec<Stream>,
+    /// `[[cdn]]`, in file order.
+    pub cdns: Vec<Cdn>,
     /// Warnings found by validation: the scenario runs, but probably not as
     /// meant (copied into the result's `warnings`).
     pub warnings: Vec<String>,
@@ -87,4 +91,7 @@ pub enum Target {
     /// credentials; the workload's `routes` hold its operation mix, by
     /// [`BucketOp`] index).
     Bucket(usize),
+    /// `[[cdn]]` index (through CloudFront to its origin; the workload's
+    /// `routes` hold the origin's route or operation mix).
+    Cdn(usize),
 }

@@ -325,10 +325,17 @@ impl Default for DaxNodes {
 /// DAX cluster in front of a table.
 #[derive(Clone, Debug)]
 pub struct Dax {
-    /// Fraction of eventually consistent reads answered from the cache.
-    pub hit_ratio: f64,
-    /// Item cache TTL \[ns\].
+    /// `Some`: this fraction of eventually consistent reads is answered
+    /// from the cache (the hit ratio is an input). `None`: the hit ratio
+    /// emerges from the calls' key models and the TTLs: a GetItem hits
+    /// when its item was fetched or written through within `ttl`, a Query
+    /// or Scan when the same query was answered within `query_ttl`
+    /// (`services::cache`, docs/model.md "Caches").
+    pub hit_ratio: Option<f64>,
+    /// Item cache TTL (`record-ttl-millis`) \[ns\].
     pub ttl: SimDuration,
+    /// Query cache TTL (`query-ttl-millis`) \[ns\].
+    pub query_ttl: SimDuration,
     /// Latency of a cache hit \[s\].
     pub hit_latency: Dist,
 }
@@ -345,8 +352,15 @@ pub const DEFAULT_INITIAL_WRITE_PEAK: f64 = 2000.0;
 pub const ON_DEMAND_PEAK_WINDOW: SimDuration = 30 * 60 * SECONDS;
 /// Default burst credit \[s of capacity\] (aws-facts 5.2: 300 s).
 pub const DEFAULT_BURST_SECONDS: f64 = 300.0;
-/// DAX item-cache TTL default \[ns\] (aws-facts 5.5: 5 min).
+/// DAX item-cache TTL default \[ns\] (aws-facts 5.5: 5 min; 10.1:
+/// `record-ttl-millis` 300,000 ms).
 pub const DEFAULT_DAX_TTL: SimDuration = 300 * SECONDS;
+/// Longest DAX TTL slsim accepts \[ns\]: 30 days **\[A\]** (AWS publishes
+/// no maximum; a longer TTL keeps items for the whole of any run).
+pub const MAX_DAX_TTL: SimDuration = 30 * 86_400 * SECONDS;
+/// DAX query-cache TTL default \[ns\] (aws-facts 10.1: `query-ttl-millis`
+/// 300,000 ms).
+pub const DEFAULT_DAX_QUERY_TTL: SimDuration = 300 * SECONDS;
 
 impl Table {
     /// Default read latency: a lognormal with median 4 ms and p99 12 ms. An

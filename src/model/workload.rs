@@ -42,7 +42,8 @@ impl Workload {
             target,
             arrival,
             routes: match target {
-                Target::Api(_) => vec![(0, 1.0)],
+                // The first route of an api, or a get (through a cdn too).
+                Target::Api(_) | Target::Cdn(_) => vec![(0, 1.0)],
                 Target::Bucket(_) => vec![(super::BucketOp::Get.index(), 1.0)],
                 Target::Lambda(_) | Target::Queue(_) | Target::Topic(_) => Vec::new(),
             },

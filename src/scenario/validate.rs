@@ -239,7 +239,9 @@ fn check_cycles(cx: &mut Cx<'_>, model: &Scenario) {
                 | Origin::Subscriber { .. }
                 | Origin::SubscriberDeadLetter { .. }
                 | Origin::Notify { .. }
-                | Origin::Schedule { .. },
+                | Origin::Schedule { .. }
+                // Nothing calls a cdn but a workload.
+                | Origin::CdnOrigin { .. },
             )
             | None => continue,
         };

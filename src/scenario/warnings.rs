@@ -278,8 +278,9 @@ fn small_dax_clusters(cx: &mut Cx<'_>, s: &Scenario) {
     }
 }
 
-/// `ttl` of an api cache with a fixed `hit_ratio` (with `keys` the ttl
-/// decides the hits) or of a DAX cluster: accepted, not used.
+/// `ttl` of an api cache or a DAX cluster with a fixed `hit_ratio` (with
+/// `keys`, or without `hit_ratio` for DAX, the ttl decides the hits):
+/// accepted, not used.
 fn unused_ttls(cx: &mut Cx<'_>, raws: &Raws) {
     let note = "is not used by the model yet: hits follow `hit_ratio` alone, whatever the ttl";
     for (i, a) in raws.apis.iter().enumerate() {
@@ -296,7 +297,7 @@ fn unused_ttls(cx: &mut Cx<'_>, raws: &Raws) {
     for (i, t) in raws.tables.iter().enumerate() {
         if t.as_ref()
             .and_then(|t| t.dax.as_ref())
-            .is_some_and(|d| d.ttl.is_some())
+            .is_some_and(|d| d.hit_ratio.is_some() && (d.ttl.is_some() || d.item_ttl.is_some()))
         {
             cx.warn(
                 &crate::fp!["table", i, "dax", "ttl"],

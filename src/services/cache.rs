@@ -109,12 +109,51 @@ impl TtlCache {
     }
 
     /// A request for `key` at `now`: true if the cache answers it (a
-    /// fresh entry); else the object is fetched and cached from `now`.
+    /// fresh entry); else the object is fetched and cached from `now`
+    /// ([`TtlCache::probe`] then, on a miss, [`TtlCache::fill`]).
     #[inline]
     pub fn lookup(&mut self, now: SimTime, key: u64) -> bool {
-        if self.ttl == 0 {
+        let hit = self.probe(now, key);
+        if !hit {
+            self.fill(now, key);
+        }
+        hit
+    }
+
+    /// A request for `key` at `now`, counted: true if a fresh entry
+    /// answers it (a hit refreshes its recency, not its expiry). A miss
+    /// caches nothing: the caller fills the entry when the origin's answer
+    /// arrives ([`TtlCache::fill`]), so that an origin error is not cached.
+    #[inline]
+    pub fn probe(&mut self, now: SimTime, key: u64) -> bool {
+        if self.capacity == 0 {
+            self.drop_expired(now);
+        }
+        let hit = match self.map.get(&key) {
+            Some(&slot) => {
+                let hit = self.slots[slot as usize].expires > now;
+                if hit && self.capacity > 0 {
+                    self.touch(slot);
+                }
+                hit
+            }
+            None => false,
+        };
+        if hit {
+            self.hits += 1;
+        } else {
             self.misses += 1;
-            return false;
+        }
+        hit
+    }
+
+    /// Caches `key` at `now` (an origin's answer, or a write-through): a
+    /// new entry, or the entry's expiry set to `now + ttl`. Nothing with a
+    /// zero TTL.
+    #[inline]
+    pub fn fill(&mut self, now: SimTime, key: u64) {
+        if self.ttl == 0 {
+            return;
         }
         if self.capacity == 0 {
             self.drop_expired(now);
@@ -122,23 +161,15 @@ impl TtlCache {
         let expires = now.saturating_add(self.ttl);
         if let Some(&slot) = self.map.get(&key) {
             let e = &mut self.slots[slot as usize];
-            let hit = e.expires > now;
-            if !hit {
-                e.expires = expires;
-            }
+            let old = e.expires;
+            e.expires = expires;
             if self.capacity > 0 {
                 self.touch(slot);
-            } else if !hit {
+            } else if old != expires {
                 self.expiring.push_back((expires, slot));
             }
-            if hit {
-                self.hits += 1;
-            } else {
-                self.misses += 1;
-            }
-            return hit;
+            return;
         }
-        self.misses += 1;
         if self.capacity > 0 && self.map.len() >= self.capacity as usize {
             self.evict();
         }
@@ -164,7 +195,21 @@ impl TtlCache {
         } else {
             self.expiring.push_back((expires, slot));
         }
-        false
+    }
+
+    /// Drops `key`'s entry, if any (a delete written through).
+    pub fn invalidate(&mut self, key: u64) {
+        let Some(slot) = self.map.remove(&key) else {
+            return;
+        };
+        if self.capacity > 0 {
+            self.unlink(slot);
+        }
+        // Without a capacity, the slot's record in the expiry queue is
+        // skipped when it comes due (its key no longer maps to it, or a
+        // new entry in the slot has another expiry; one with the same
+        // expiry is due then anyway).
+        self.free.push(slot);
     }
 
     /// Drops the entries expired by `now` (no capacity: the queue is in
@@ -280,6 +325,33 @@ mod tests {
         assert!(c.lookup(5, 3));
         assert!(!c.lookup(6, 2));
         assert_eq!(c.len(), 2);
+    }
+
+    #[test]
+    fn a_probe_caches_nothing_until_the_fill() {
+        let mut c = TtlCache::new(10 * SECONDS, 0);
+        assert!(!c.probe(0, 7));
+        assert!(!c.probe(SECONDS, 7), "not filled yet");
+        c.fill(2 * SECONDS, 7);
+        assert!(c.probe(11 * SECONDS, 7));
+        assert!(!c.probe(12 * SECONDS, 7), "expired 10 s after the fill");
+        // A write-through refreshes a fresh entry.
+        c.fill(12 * SECONDS, 7);
+        c.fill(20 * SECONDS, 7);
+        assert!(c.probe(29 * SECONDS, 7));
+        c.invalidate(7);
+        assert!(!c.probe(29 * SECONDS, 7));
+        assert_eq!((c.hits, c.misses), (2, 4));
+        // The invalidated slot's old records do not drop a new entry.
+        c.fill(30 * SECONDS, 8);
+        assert!(c.probe(35 * SECONDS, 8));
+        let mut l = TtlCache::new(100 * SECONDS, 2);
+        l.fill(0, 1);
+        l.fill(1, 2);
+        l.invalidate(1);
+        l.fill(2, 3);
+        assert_eq!(l.evictions, 0);
+        assert!(l.probe(3, 2) && l.probe(3, 3) && !l.probe(3, 1));
     }
 
     #[test]

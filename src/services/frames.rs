@@ -175,6 +175,7 @@ mod tests {
                     table: 0,
                     read: true,
                     transactional: false,
+                    op: crate::model::TableOp::Get,
                     index: 0,
                     units: 1.0,
                     items: 1,

@@ -22,6 +22,8 @@
 pub mod api_gateway;
 pub mod bucket;
 pub mod cache;
+pub mod caches;
+pub mod cdn;
 pub mod client;
 pub mod deadlines;
 pub mod external;
@@ -63,6 +65,7 @@ registry::services! {
     External { field: externals, service: external::Externals, frames: [ExternalCall(external::ExternalCall)], section: services },
     Schedule { field: schedules, service: schedule::Schedules, frames: [Firing(schedule::Firing)], section: schedules },
     Stream { field: streams, service: stream::Streams, frames: [PutCall(stream::PutCall), StreamBatch(stream::StreamBatch)], section: streams },
+    Cdn { field: cdns, service: cdn::Cdns, frames: [CdnCall(cdn::CdnCall)], section: cdns },
 }
 
 /// The scheduler the flows schedule through.

@@ -94,6 +94,11 @@ pub trait Service: Sized + Send {
 
     /// Components of this kind in the model.
     fn count(m: &Scenario) -> usize;
+    /// Time series the kind registers for `m`: [`Service::SERIES`] per
+    /// component unless some components register more (a cache's).
+    fn series(m: &Scenario) -> usize {
+        Self::SERIES * Self::count(m)
+    }
     /// Builds the kind's state (registering its series in order).
     fn build(b: &mut Build<'_>) -> Self;
     /// Name of component `i`.
@@ -223,7 +228,7 @@ macro_rules! services {
         impl World {
             /// Time series the model's components register.
             pub fn series_planned(m: &Scenario) -> usize {
-                0 $(+ <$svc as Service>::SERIES * <$svc as Service>::count(m))*
+                0 $(+ <$svc as Service>::series(m))*
             }
 
             /// Builds every kind's state.

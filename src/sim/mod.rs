@@ -191,6 +191,7 @@ impl Run {
             stopped_early: None,
             warnings: self.warnings.clone(),
             timeseries_interval_s: ns_to_secs(self.world.rec.interval()),
+            caches: crate::services::caches::caches(&sections),
             sections,
             cost: Default::default(),
             findings: Vec::new(),

@@ -43,6 +43,10 @@ pub struct RunResult {
     /// `tables` (one section per service kind, in registry order).
     #[serde(flatten)]
     pub sections: Sections,
+    /// Every cache (CloudFront distributions, API response caches, DAX
+    /// clusters) with the same figures, so that they can be compared:
+    /// lookups, hits, hit ratio, origin requests, bytes.
+    pub caches: Vec<crate::services::caches::CacheSummary>,
     /// Cost of the measured window and its monthly projection.
     pub cost: CostReport,
     /// Statements computed from the figures: where failures began, which

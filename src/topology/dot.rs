@@ -45,6 +45,7 @@ impl Topology {
                 NodeKind::Service => "box3d",
                 NodeKind::Schedule => "invhouse",
                 NodeKind::Stream => "rarrow",
+                NodeKind::Cdn => "tab",
             };
             let _ = writeln!(
                 out,

@@ -52,6 +52,8 @@ pub enum NodeKind {
     /// `[[stream]]` (Kinesis; a table's DynamoDB stream is its table's
     /// node).
     Stream,
+    /// `[[cdn]]`.
+    Cdn,
 }
 
 impl NodeKind {
@@ -68,6 +70,7 @@ impl NodeKind {
             NodeKind::Service => "service",
             NodeKind::Schedule => "schedule",
             NodeKind::Stream => "stream",
+            NodeKind::Cdn => "cdn",
         }
     }
 }
@@ -176,6 +179,11 @@ pub enum Origin {
         /// `[[schedule]]` index.
         schedule: usize,
     },
+    /// `cdn[cdn].origin`: requests the edge sends to the origin.
+    CdnOrigin {
+        /// `[[cdn]]` index.
+        cdn: usize,
+    },
 }
 
 /// A call from one component to another.
@@ -258,6 +266,10 @@ pub fn build(s: &Scenario) -> Topology {
         NodeKind::Stream,
         s.streams.iter().map(|x| x.name.as_str()).collect(),
     );
+    let cd = add(
+        NodeKind::Cdn,
+        s.cdns.iter().map(|x| x.name.as_str()).collect(),
+    );
     let edge = |kind, label: &str, origin| Edge {
         kind,
         label: label.to_string(),
@@ -274,6 +286,7 @@ pub fn build(s: &Scenario) -> Topology {
             Target::Queue(k) => (q.get(k), send(origin)),
             Target::Topic(k) => (tp.get(k), publish(origin)),
             Target::Bucket(k) => (bk.get(k), sync("", origin)),
+            Target::Cdn(k) => (cd.get(k), sync("", origin)),
         };
         if let Some(&to) = to {
             graph.add_edge(w[i], to, edge);
@@ -437,6 +450,16 @@ pub fn build(s: &Scenario) -> Topology {
         };
         if let Some(&to) = to {
             graph.add_edge(sc[i], to, e);
+        }
+    }
+    for (i, c) in s.cdns.iter().enumerate() {
+        let origin = Origin::CdnOrigin { cdn: i };
+        let to = match c.origin {
+            crate::model::CdnOrigin::Bucket(k) => bk.get(k),
+            crate::model::CdnOrigin::Api(k) => a.get(k),
+        };
+        if let Some(&to) = to {
+            graph.add_edge(cd[i], to, sync("origin", origin));
         }
     }
     Topology { graph }

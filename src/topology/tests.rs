@@ -46,6 +46,7 @@ fn scenario(steps: Vec<Vec<Step>>) -> Scenario {
         services: vec![],
         schedules: vec![],
         streams: vec![],
+        cdns: vec![],
         warnings: Vec::new(),
     }
 }

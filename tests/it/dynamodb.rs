@@ -136,8 +136,9 @@ fn capacity_units_and_dax() {
     let mut t = table("t", Capacity::Provisioned { rcu: 1e4, wcu: 1e4 });
     t.consistency = Consistency::Eventual;
     t.dax = Some(Dax {
-        hit_ratio: h,
+        hit_ratio: Some(h),
         ttl: DEFAULT_DAX_TTL,
+        query_ttl: DEFAULT_DAX_TTL,
         hit_latency: slsim::dist::Dist::Const(0.001),
     });
     let mut s = scenario(

@@ -32,6 +32,7 @@ mod async_invoke;
 mod autoscale;
 mod buckets;
 mod caches;
+mod cdn;
 mod common;
 mod conservation;
 mod determinism;

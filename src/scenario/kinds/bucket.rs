@@ -238,7 +238,7 @@ pub fn prefixes(cx: &mut Cx<'_>, p: &FieldPath, raw: &str) -> Option<Keys> {
 /// with a unit (`"2MB"`), or a distribution whose size parameters are KB
 /// numbers or sizes (`"lognormal(median=200KB, sigma=1)"`). Its mean is
 /// at most [`MAX_OBJECT_KB`].
-fn object_kb(cx: &mut Cx<'_>, p: &FieldPath, raw: &RawSize) -> Option<Dist> {
+pub fn object_kb(cx: &mut Cx<'_>, p: &FieldPath, raw: &RawSize) -> Option<Dist> {
     let d = match raw {
         RawSize::Kb(kb) => Ok(Dist::constant(*kb)),
         RawSize::Text(s) if !s.contains('(') => size_kb(s).map(Dist::constant),

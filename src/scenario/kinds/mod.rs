@@ -135,6 +135,7 @@ macro_rules! kinds {
 // of the macro so that rustfmt finds the files) and one line in `kinds!`.
 pub mod api;
 pub mod bucket;
+pub mod cdn;
 pub mod lambda;
 pub mod queue;
 pub mod schedule;
@@ -155,6 +156,7 @@ kinds! {
     service: RawService => services,
     schedule: RawSchedule => schedules,
     stream: RawStream => streams,
+    cdn: RawCdn => cdns,
 }
 
 /// Validates each component of one kind, then the kind as a whole.

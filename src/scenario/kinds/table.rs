@@ -16,7 +16,7 @@ use crate::scenario::context::Cx;
 use crate::scenario::locate::FieldPath;
 use crate::scenario::raw::Required;
 use crate::scenario::shape::{strip_each, strip_sub};
-use crate::scenario::validate::{choice, dist, dur, in_range, int_in};
+use crate::scenario::validate::{choice, dist, dur_in, in_range, int_in};
 
 #[path = "table_autoscale.rs"]
 mod autoscale;
@@ -68,8 +68,12 @@ pub struct RawTable {
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawDax {
-    pub hit_ratio: f64,
+    /// A fixed hit ratio; without it the hit ratio emerges.
+    pub hit_ratio: Option<f64>,
+    /// The item cache TTL (older name of `item_ttl`).
     pub ttl: Option<String>,
+    pub item_ttl: Option<String>,
+    pub query_ttl: Option<String>,
     pub hit_latency: Option<String>,
     /// Node type, e.g. `"dax.r5.large"` (cost).
     pub node_type: Option<String>,
@@ -80,9 +84,7 @@ pub struct RawDax {
 impl Required for RawTable {
     const REQUIRED: &'static [&'static str] = &["name"];
 }
-impl Required for RawDax {
-    const REQUIRED: &'static [&'static str] = &["hit_ratio"];
-}
+impl Required for RawDax {}
 
 impl Kind for RawTable {
     type Model = Table;
@@ -224,15 +226,32 @@ fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable, clock: SimDuration) -> Option<
     let dax = r.dax.as_ref().map(|d| {
         let dp = p("dax");
         dax_nodes = dax_cluster(cx, &dp, d);
-        in_range(
-            cx,
-            &dp.join("hit_ratio"),
-            d.hit_ratio,
-            0.0,
-            1.0,
-            "a fraction between 0 and 1",
-        );
-        let ttl = dur(cx, &dp.join("ttl"), &d.ttl, DEFAULT_DAX_TTL);
+        if let Some(h) = d.hit_ratio {
+            in_range(
+                cx,
+                &dp.join("hit_ratio"),
+                h,
+                0.0,
+                1.0,
+                "a fraction between 0 and 1; omit it for a hit ratio that emerges from the calls' keys and item_ttl",
+            );
+        }
+        if d.ttl.is_some() && d.item_ttl.is_some() {
+            cx.key_err(
+                &dp.join("ttl"),
+                "both `ttl` and `item_ttl`",
+                "`ttl` is the older name of `item_ttl`: keep one",
+            );
+        }
+        const TTL_HINT: &str = "the time an item (or a query's result) stays in the cache; 0 caches nothing (AWS's 0, keep until evicted, is not modelled)";
+        let ttl_in = |cx: &mut Cx<'_>, f: &str, raw: &Option<String>, d| {
+            dur_in(cx, &dp.join(f), raw, d, (0, MAX_DAX_TTL), "0s..=30d", TTL_HINT)
+        };
+        let ttl = match &d.ttl {
+            Some(_) => ttl_in(cx, "ttl", &d.ttl, DEFAULT_DAX_TTL),
+            None => ttl_in(cx, "item_ttl", &d.item_ttl, DEFAULT_DAX_TTL),
+        };
+        let query_ttl = ttl_in(cx, "query_ttl", &d.query_ttl, DEFAULT_DAX_QUERY_TTL);
         let hit_latency = dist(
             cx,
             &dp.join("hit_latency"),
@@ -242,6 +261,7 @@ fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable, clock: SimDuration) -> Option<
         Dax {
             hit_ratio: d.hit_ratio,
             ttl,
+            query_ttl,
             hit_latency,
         }
     });

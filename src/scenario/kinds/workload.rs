@@ -68,7 +68,7 @@ fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, given: &Given<'_>) -> Op
     let target = cx.resolve(
         &p("target"),
         &r.target,
-        &["api", "lambda", "queue", "topic", "bucket"],
+        &["api", "lambda", "queue", "topic", "bucket", "cdn"],
         "a workload target",
     );
     let arrival = match values::arrival(&r.arrival) {
@@ -88,7 +88,12 @@ fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, given: &Given<'_>) -> Op
         "scale multiplies the arrival rate; 1.0 = as written",
     );
     let mut routes = Vec::new();
-    match (target, &r.routes) {
+    // A cdn takes its origin's routes (an api) or operations (a bucket).
+    let via = match target {
+        Some(("cdn", k)) => super::cdn::origin_of(cx, given, k),
+        t => t,
+    };
+    match (via, &r.routes) {
         (Some(("api", a)), mix) => {
             if let Some(Some(api)) = given.raws.apis.get(a) {
                 routes = route_mix(cx, &p("routes"), api, mix.as_ref());
@@ -96,18 +101,18 @@ fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, given: &Given<'_>) -> Op
         }
         (Some(_), Some(_)) => cx.key_err(
             &p("routes"),
-            "routes only applies when the target is an api",
+            "routes only applies when the target is an api (or a cdn in front of one)",
             "remove `routes`, or point `target` at an api",
         ),
         _ => {}
     }
-    match (target, &r.ops) {
+    match (via, &r.ops) {
         (Some(("bucket", _)), mix) => {
             routes = super::bucket::op_mix(cx, &p("ops"), mix.as_ref());
         }
         (Some(_), Some(_)) => cx.key_err(
             &p("ops"),
-            "ops only applies when the target is a bucket",
+            "ops only applies when the target is a bucket (or a cdn in front of one)",
             "remove `ops`, or point `target` at a bucket",
         ),
         _ => {}
@@ -153,6 +158,7 @@ fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, given: &Given<'_>) -> Op
         ("queue", k) => Target::Queue(k),
         ("topic", k) => Target::Topic(k),
         ("bucket", k) => Target::Bucket(k),
+        ("cdn", k) => Target::Cdn(k),
         (_, k) => Target::Lambda(k),
     };
     if let Some(a) = &arrival {

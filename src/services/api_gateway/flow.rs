@@ -7,6 +7,7 @@ use indexmap::IndexMap;
 
 use super::{Admit, ApiCall, ApiGateway, ApiSeries, ApiStats, Apis, Phase};
 use crate::model::Scenario;
+use crate::services::caches::CacheSeries;
 use crate::services::lambda;
 use crate::services::token_bucket::TokenBucket;
 use crate::services::{
@@ -27,6 +28,12 @@ impl Service for Apis {
         m.apis.len()
     }
 
+    /// An API with a response cache registers the cache's series too.
+    fn series(m: &Scenario) -> usize {
+        Self::SERIES * m.apis.len()
+            + CacheSeries::COUNT * m.apis.iter().filter(|a| a.cache.is_some()).count()
+    }
+
     fn build(b: &mut Build<'_>) -> Self {
         let m = b.model;
         let max_call: Vec<_> = m.lambdas.iter().map(lambda::longest_call).collect();
@@ -45,7 +52,11 @@ impl Service for Apis {
                 let limit = b.max(&a.name, "rate_limit", "requests/s");
                 b.rec
                     .fill(limit, a.stage.map_or(acc.rate, |s| s.rate.min(acc.rate)));
-                ApiGateway::new(a, rng, keys, &max_call, b.warmup, series)
+                let mut g = ApiGateway::new(a, rng, keys, &max_call, b.warmup, series);
+                if a.cache.is_some() {
+                    g.set_cache_series(CacheSeries::register(b, &a.name));
+                }
+                g
             })
             .collect();
         Apis {
@@ -108,7 +119,7 @@ impl Service for Apis {
         let now = cx.now();
         let a = &mut w.apis[c.api as usize];
         a.authorized(c.identity, now);
-        match a.cache_lookup(c.route as usize, now) {
+        match a.cache_lookup(c.route as usize, now, &mut w.rec) {
             Some(hit) => {
                 if let Some(f) = w.frames.get_mut(to) {
                     if let FrameState::ApiCall(s) = &mut f.state {
@@ -138,7 +149,10 @@ impl Service for Apis {
         }
     }
 
-    fn stats(&mut self, _c: &mut Collect<'_>) -> IndexMap<String, ApiStats> {
+    fn stats(&mut self, c: &mut Collect<'_>) -> IndexMap<String, ApiStats> {
+        for a in &self.list {
+            a.finish_cache(c.rec);
+        }
         self.list
             .iter()
             .map(|a| (a.name.clone(), super::stats::collect(a)))
@@ -168,7 +182,7 @@ pub fn call(w: &mut World, cx: &mut Cx, a: usize, route: usize, parent: FrameRef
         api.counters.requests += 1;
     }
     w.rec.add(api.series.requests, now, 1.0);
-    let (phase, delay, identity) = match api.admit(route, now, &mut apis.account) {
+    let (phase, delay, identity) = match api.admit(route, now, &mut apis.account, &mut w.rec) {
         Admit::Throttled(by) => {
             let outcome = Outcome::new(End::Throttled, Kind::Api);
             w.rec.add(api.series.throttled, now, 1.0);
@@ -258,7 +272,10 @@ fn finish(w: &mut World, cx: &mut Cx, fr: FrameRef, outcome: Outcome) {
         let a = &mut w.apis[c.api as usize];
         if frame.start >= w.warmup {
             a.counters.by_outcome[outcome.index()] += 1;
-            if outcome.is_ok() {
+            // A response to CloudFront (an origin fetch) is not data
+            // transfer out to the internet (aws-facts 10.8: AWS-origin
+            // fetches are free); CloudFront bills what it sends on.
+            if outcome.is_ok() && frame.parent.kind != Kind::Cdn {
                 a.counters.route_ok[c.route as usize] += 1;
             }
         }

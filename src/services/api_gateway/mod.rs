@@ -21,8 +21,10 @@ pub use stats::ApiStats;
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime};
 use crate::metrics::SeriesId;
+use crate::metrics::SeriesRecorder;
 use crate::model::{self, ApiType};
 use crate::services::cache::TtlCache;
+use crate::services::caches::{CacheFigures, CacheSeries};
 use crate::services::deadlines::Deadlines;
 use crate::services::token_bucket::TokenBucket;
 use crate::services::{registry::index_by, Outcome};
@@ -111,7 +113,8 @@ pub struct ApiCounters {
     pub auth_cache_hits: u64,
     /// Responses by outcome, by [`Outcome::index`].
     pub by_outcome: [u64; Outcome::COUNT],
-    /// Successful responses per route (for data transfer out).
+    /// Successful responses per route sent to the internet (not to
+    /// CloudFront), for data transfer out.
     pub route_ok: Vec<u64>,
 }
 
@@ -135,6 +138,10 @@ impl ApiCounters {
 struct ResponseCache {
     hits: Hits,
     latency: Dist,
+    /// Figures in the `caches` section.
+    figures: CacheFigures,
+    /// Its series (set by the build).
+    series: Option<CacheSeries>,
     /// Routes of the API (a cache entry is a resource of one route).
     routes: u64,
 }
@@ -165,6 +172,8 @@ impl ResponseCache {
         Self {
             hits,
             latency: c.hit_latency.clone(),
+            figures: CacheFigures::default(),
+            series: None,
             routes: api.routes.len().max(1) as u64,
         }
     }
@@ -372,7 +381,13 @@ impl ApiGateway {
     /// route, stage, then the `account`'s shared bucket), then the
     /// overhead, the authorizer and the response cache.
     #[inline]
-    pub fn admit(&mut self, route: usize, now: SimTime, account: &mut TokenBucket) -> Admit {
+    pub fn admit(
+        &mut self,
+        route: usize,
+        now: SimTime,
+        account: &mut TokenBucket,
+        rec: &mut SeriesRecorder,
+    ) -> Admit {
         if let Err(by) = self.throttle(route, now, account) {
             return Admit::Throttled(by);
         }
@@ -398,7 +413,7 @@ impl ApiGateway {
             (None, None) => 0,
         };
         let before = overhead.saturating_add(auth);
-        match self.cache_lookup(route, now) {
+        match self.cache_lookup(route, now, rec) {
             Some(hit) => Admit::CacheHit(before.saturating_add(hit)),
             None => Admit::Integrate(before),
         }
@@ -407,11 +422,17 @@ impl ApiGateway {
     /// Whether a cacheable route's response comes from the cache at
     /// `now`: the hit latency \[ns\] if so.
     #[inline]
-    pub fn cache_lookup(&mut self, route: usize, now: SimTime) -> Option<SimDuration> {
+    pub fn cache_lookup(
+        &mut self,
+        route: usize,
+        now: SimTime,
+        rec: &mut SeriesRecorder,
+    ) -> Option<SimDuration> {
         let Self {
             cache,
             rng,
             route_cacheable,
+            route_response_kb,
             counters,
             warmup,
             ..
@@ -428,11 +449,44 @@ impl ApiGateway {
                 None => false,
             },
         };
+        if let Some(s) = &c.series {
+            s.lookup(rec, now, hit);
+            if !hit {
+                s.origin(rec, now);
+            }
+        }
         if now >= *warmup {
             counters.cache_lookups += 1;
             counters.cache_hits += u64::from(hit);
+            let kb = route_response_kb[route];
+            c.figures.lookup(hit, kb);
+            if !hit {
+                c.figures.origin(kb);
+            }
         }
         hit.then(|| c.latency.sample_ns(rng))
+    }
+
+    /// Sets the response cache's series (nothing without a cache).
+    pub fn set_cache_series(&mut self, series: CacheSeries) {
+        if let Some(c) = &mut self.cache {
+            c.series = Some(series);
+        }
+    }
+
+    /// The response cache's figures: whether its hit ratio emerges, and
+    /// its counters; `None` without a cache.
+    pub fn cache_figures(&self) -> Option<(bool, CacheFigures)> {
+        self.cache
+            .as_ref()
+            .map(|c| (matches!(c.hits, Hits::Ttl(..)), c.figures))
+    }
+
+    /// Computes the cache's hit-ratio series (at the end of the run).
+    pub fn finish_cache(&self, rec: &mut SeriesRecorder) {
+        if let Some(s) = self.cache.as_ref().and_then(|c| c.series.as_ref()) {
+            s.finish(rec);
+        }
     }
 
     /// The authorizer allowed `identity` at `now`: caches the result.

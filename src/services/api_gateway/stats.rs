@@ -46,6 +46,10 @@ pub struct ApiStats {
     pub kind: ApiType,
     /// Cache size \[GB\], 0 without cache (for pricing).
     pub cache_size_gb: f64,
+    /// The response cache's figures (whether its hit ratio emerged, and
+    /// its counters), reported in the `caches` section.
+    #[serde(skip)]
+    pub cache: Option<(bool, crate::services::caches::CacheFigures)>,
 }
 
 impl Default for ApiStats {
@@ -57,6 +61,7 @@ impl Default for ApiStats {
             billed_requests: 0,
             cache_hits: 0,
             cache_hit_ratio: None,
+            cache: None,
             authorizer_invokes: 0,
             authorizer_cache_hits: 0,
             data_out_gb: 0.0,
@@ -95,6 +100,7 @@ pub fn collect(a: &ApiGateway) -> ApiStats {
             .collect(),
         billed_requests: c.requests - c.throttled,
         cache_hits: c.cache_hits,
+        cache: a.cache_figures(),
         cache_hit_ratio: (c.cache_lookups > 0)
             .then(|| c.cache_hits as f64 / c.cache_lookups as f64),
         authorizer_invokes: c.auth_invokes,

@@ -53,6 +53,20 @@ impl Service for Clients {
                         .iter()
                         .map(|(op, _)| crate::model::BucketOp::from_index(*op).name().to_string())
                         .collect(),
+                    Target::Cdn(d) => match m.cdns[d].origin {
+                        crate::model::CdnOrigin::Api(a) => w
+                            .routes
+                            .iter()
+                            .map(|(r, _)| m.apis[a].routes[*r].route.clone())
+                            .collect(),
+                        crate::model::CdnOrigin::Bucket(_) => w
+                            .routes
+                            .iter()
+                            .map(|(op, _)| {
+                                crate::model::BucketOp::from_index(*op).name().to_string()
+                            })
+                            .collect(),
+                    },
                     _ => vec!["-".to_string()],
                 };
                 Client::new(
@@ -221,6 +235,10 @@ fn send(w: &mut World, cx: &mut Cx, fr: FrameRef, i: usize, route: u16) {
         Target::Bucket(b) => {
             let op = crate::model::BucketOp::from_index(c.route_api_index[route as usize] as usize);
             crate::services::bucket::request(w, cx, b, op, fr)
+        }
+        Target::Cdn(d) => {
+            let r = c.route_api_index[route as usize] as usize;
+            crate::services::cdn::request(w, cx, d, r, fr)
         }
     }
 }

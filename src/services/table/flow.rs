@@ -20,10 +20,11 @@ use crate::model::Capacity;
 
 use super::partitions::HotSeries;
 use super::{
-    Attempt, DynamoDbTable, Phase, TableCall, TableRequest, TableSeries, TableSeriesExtra,
-    TableStats, Tables,
+    Attempt, DaxCache, DaxFill, DynamoDbTable, Phase, TableCall, TableRequest, TableSeries,
+    TableSeriesExtra, TableStats, Tables,
 };
 use crate::model::Scenario;
+use crate::services::caches::CacheSeries;
 use crate::services::sdk_retry::{ErrorKind, SdkClients};
 use crate::services::{
     Build, Collect, Cx, End, Event, Frame, FrameRef, FrameState, Kind, Outcome, Service, World,
@@ -37,6 +38,12 @@ impl Service for Tables {
 
     fn count(m: &Scenario) -> usize {
         m.tables.len()
+    }
+
+    /// A table with DAX in front registers its cache's series too.
+    fn series(m: &Scenario) -> usize {
+        Self::SERIES * m.tables.len()
+            + CacheSeries::COUNT * m.tables.iter().filter(|t| has_dax(t)).count()
     }
 
     fn build(b: &mut Build<'_>) -> Self {
@@ -88,7 +95,12 @@ impl Service for Tables {
                 };
                 let rng = b.rng(&t.name, "table");
                 let times = (b.warmup, b.end);
-                DynamoDbTable::new(t, rng, series, extra, times, &mut b.rec)
+                let dax = t
+                    .dax
+                    .as_ref()
+                    .filter(|_| has_dax(t))
+                    .map(|d| DaxCache::new(d, CacheSeries::register(b, &t.name)));
+                DynamoDbTable::new(t, rng, series, extra, dax, times, &mut b.rec)
             })
             .collect();
         Tables {
@@ -127,6 +139,11 @@ impl Service for Tables {
             Phase::SendNow => attempt(w, cx, fr),
             Phase::Served => {
                 w.tables.sdk[c.slot as usize].on_success(cx.now(), c.cost);
+                if c.fill != DaxFill::None {
+                    if let Some(d) = &mut w.tables[c.table as usize].dax {
+                        d.served(cx.now(), c.fill, c.rank);
+                    }
+                }
                 w.frames.free(fr);
                 if !c.read && c.index == 0 {
                     // A successful write: its records in the table's
@@ -214,6 +231,12 @@ impl Service for Tables {
     }
 }
 
+/// Whether DAX answers a table's reads: it has a cluster and its reads are
+/// eventually consistent (strongly consistent reads bypass DAX).
+fn has_dax(t: &crate::model::Table) -> bool {
+    t.dax.is_some() && t.consistency == crate::model::Consistency::Eventual
+}
+
 /// A request `req` by frame `parent` (a call step): DAX may answer it;
 /// else it draws its partition key and sends its first attempt.
 #[inline]
@@ -224,11 +247,14 @@ pub fn call(w: &mut World, cx: &mut Cx, req: TableRequest, parent: FrameRef) {
     if measured {
         t.on_request(req.read);
     }
-    let first = t.start(&req, measured);
-    let mut call = TableCall::new(&req, *first.as_ref().unwrap_or(&0));
-    if first.is_err() {
-        call.phase = Phase::DaxHit;
-    }
+    let first = t.start(&req, now, measured, &mut w.rec);
+    let call = match first {
+        Ok(c) => c,
+        Err(_) => TableCall {
+            phase: Phase::DaxHit,
+            ..TableCall::new(&req, 0)
+        },
+    };
     let fr = w.frames.alloc(Frame {
         parent,
         start: now,

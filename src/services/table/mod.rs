@@ -14,11 +14,10 @@
 //! (`crate::services::sdk_retry`, one client per calling function and
 //! table), taken in `flow.rs`.
 
-use rand::Rng;
-
 mod autoscale;
 mod capacity;
 pub mod cost;
+mod dax;
 mod findings;
 mod flow;
 mod gsi;
@@ -40,6 +39,7 @@ use crate::services::registry::index_by;
 use crate::services::sdk_retry::{GiveUp, SdkClients};
 
 use capacity::{Settings, Throughput, Verdict};
+pub use dax::{DaxCache, DaxFill};
 use gsi::GsiState;
 use partitions::{HotSeries, READ, WRITE};
 
@@ -122,6 +122,8 @@ pub struct TableRequest {
     pub read: bool,
     /// TransactGetItems / TransactWriteItems (bypasses DAX).
     pub transactional: bool,
+    /// The operation (DAX's item cache or query cache).
+    pub op: TableOp,
     /// 0: the table; `g + 1`: a Query or Scan of GSI `g`.
     pub index: u8,
     /// Capacity units per attempt (on the table, or the GSI read).
@@ -160,6 +162,7 @@ impl TableRequest {
             table: table as u16,
             read: op.is_read(),
             transactional,
+            op,
             index: index.map_or(0, |g| g as u8 + 1),
             units: capacity_units(op, items, item_kb, consistency, transactional) as f32,
             items: items.max(1),
@@ -197,6 +200,10 @@ pub struct TableCall {
     pub items: u32,
     /// Size of one item \[KB\].
     pub item_kb: f32,
+    /// What DAX does once the table has served the request.
+    pub fill: DaxFill,
+    /// The DAX cache key (the item's rank, or the query's).
+    pub rank: u64,
 }
 
 impl TableCall {
@@ -215,6 +222,8 @@ impl TableCall {
             key,
             items: req.items,
             item_kb: req.item_kb,
+            fill: DaxFill::None,
+            rank: 0,
         }
     }
 }
@@ -249,7 +258,8 @@ pub struct DynamoDbTable {
     gsis: Vec<GsiState>,
     read_latency: Dist,
     write_latency: Dist,
-    dax: Option<(f64, Dist)>,
+    /// DAX in front (eventually consistent tables only).
+    pub dax: Option<DaxCache>,
     /// Latencies, DAX, keys and the SDK's backoff draws.
     pub rng: SimRng,
 }
@@ -309,6 +319,7 @@ impl DynamoDbTable {
         rng: SimRng,
         series: TableSeries,
         extra: TableSeriesExtra,
+        dax: Option<DaxCache>,
         (warmup, end): (SimTime, SimTime),
         rec: &mut SeriesRecorder,
     ) -> Self {
@@ -345,10 +356,7 @@ impl DynamoDbTable {
             gsis,
             read_latency: cfg.read_latency.clone(),
             write_latency: cfg.write_latency.clone(),
-            dax: match (&cfg.dax, cfg.consistency) {
-                (Some(d), Consistency::Eventual) => Some((d.hit_ratio, d.hit_latency.clone())),
-                _ => None,
-            },
+            dax,
             rng,
         }
     }
@@ -361,24 +369,6 @@ impl DynamoDbTable {
         } else {
             self.counters.writes += 1;
         }
-    }
-
-    /// A new request `req`: answered by DAX after `Err(delay)` \[ns\] (no
-    /// capacity used), or `Ok(key)`, the hash of the partition key its
-    /// attempts use (drawn only for requests that reach the table).
-    #[inline]
-    pub fn start(&mut self, req: &TableRequest, measured: bool) -> Result<u32, SimDuration> {
-        if req.read && !req.transactional {
-            if let Some((hit_ratio, hit_latency)) = &self.dax {
-                if self.rng.random::<f64>() < *hit_ratio {
-                    if measured {
-                        self.counters.dax_hits += 1;
-                    }
-                    return Err(hit_latency.sample_ns(&mut self.rng));
-                }
-            }
-        }
-        Ok(req.keys.sample(&mut self.rng))
     }
 
     /// One attempt of request `c` at the table (its attempt number is
@@ -485,11 +475,15 @@ impl DynamoDbTable {
     /// series of an auto-scaled table (end of the run).
     pub fn finish(&mut self, rec: &mut SeriesRecorder) {
         self.base.finish(rec);
+        if let Some(d) = &self.dax {
+            d.finish(rec);
+        }
     }
 
     /// Bytes held by what grows (partitions after splits).
     pub fn footprint(&self) -> usize {
         self.base.parts.footprint()
+            + self.dax.as_ref().map_or(0, DaxCache::footprint)
             + self
                 .gsis
                 .iter()

@@ -168,6 +168,10 @@ pub struct TableStats {
     pub rate_limited: u64,
     /// Reads answered by DAX.
     pub dax_hits: u64,
+    /// DAX's figures (whether its hit ratio emerged, and its counters),
+    /// reported in the `caches` section.
+    #[serde(skip)]
+    pub dax: Option<(bool, crate::services::caches::CacheFigures)>,
     /// Read capacity consumed by the table (not its GSIs) [read units].
     pub consumed_rcu: f64,
     /// Write capacity consumed by the table (not its GSIs) [write units].
@@ -273,6 +277,7 @@ pub fn collect(t: &mut DynamoDbTable, end: SimTime, measured: SimDuration) -> Ta
         quota_exhausted: k.quota_exhausted,
         rate_limited: k.rate_limited,
         dax_hits: k.dax_hits,
+        dax: t.dax.as_ref().map(|d| (d.emergent(), d.figures)),
         consumed_rcu: k.consumed_rcu,
         consumed_wcu: k.consumed_wcu,
         mode: t.mode,

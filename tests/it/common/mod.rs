@@ -67,6 +67,7 @@ pub fn scenario(sim: Simulation, workloads: Vec<Workload>, lambdas: Vec<Lambda>)
         services: vec![],
         schedules: vec![],
         streams: vec![],
+        cdns: vec![],
         warnings: vec![],
     }
 }

@@ -55,6 +55,7 @@ pub fn with_queues(
         services: vec![],
         schedules: vec![],
         streams: vec![],
+        cdns: vec![],
         ..scenario(sim, workloads, lambdas)
     }
 }

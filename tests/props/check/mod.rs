@@ -31,7 +31,7 @@ pub const REQUIRE_PROVENANCE: bool = true;
 /// Keys whose value may be `null` in summary.json (undefined statistics,
 /// optional markers). Any other `null` is an error: serde_json writes NaN
 /// and infinities as `null`, so an unexpected `null` hides one.
-const NULLABLE: [&str; 27] = [
+const NULLABLE: [&str; 30] = [
     "mean",
     "p50",
     "p90",
@@ -44,6 +44,10 @@ const NULLABLE: [&str; 27] = [
     "stopped_early",
     // apis: no cache, or no cacheable request in the window.
     "cache_hit_ratio",
+    // caches: no lookup in the window; cdns: no lookup, no shield.
+    "hit_ratio",
+    "edge_hit_ratio",
+    "shield_hit_ratio",
     // queues: no message at the head ever sampled; no batch.
     "oldest_age_s_max",
     "mean_batch_size",
@@ -219,6 +223,7 @@ pub fn check(run: &Run, want: &Expect) -> Vec<String> {
     p.extend(services::service_checks(&json, &want.queues, &want.topics));
     p.extend(services::stream_checks(&json));
     p.extend(services::bucket_checks(&json, &want.buckets));
+    p.extend(services::cache_checks(&json));
     p.extend(services::external_checks(
         &json,
         &want.services,

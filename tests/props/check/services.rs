@@ -291,3 +291,34 @@ pub fn stream_checks(json: &Value) -> Vec<String> {
     }
     p
 }
+
+/// Every cdn in summary.json (docs/model.md, "Caches", CloudFront):
+/// `requests = lookups + forwarded`, `lookups = edge_hits + edge_misses`,
+/// `edge_misses = shield_hits + origin_fetches`, `requests = succeeded +
+/// failed + in_flight_end`, `origin_requests = origin_fetches +
+/// forwarded`; and every entry of `caches`: `lookups = hits +
+/// origin_requests`.
+pub fn cache_checks(json: &Value) -> Vec<String> {
+    let mut p = Vec::new();
+    for (name, c) in json["cdns"].as_object().into_iter().flatten() {
+        let at = format!("cdn {name:?}");
+        identity(c, &at, &["requests"], &["lookups", "forwarded"], &mut p);
+        identity(c, &at, &["lookups"], &["edge_hits", "edge_misses"], &mut p);
+        let misses = ["shield_hits", "origin_fetches"];
+        identity(c, &at, &["edge_misses"], &misses, &mut p);
+        let ends = ["succeeded", "failed", "in_flight_end"];
+        identity(c, &at, &["requests"], &ends, &mut p);
+        let origin = ["origin_fetches", "forwarded"];
+        identity(c, &at, &["origin_requests"], &origin, &mut p);
+    }
+    match json["caches"].as_array() {
+        None => p.push("summary.json: no `caches` list".to_string()),
+        Some(list) => {
+            for (k, c) in list.iter().enumerate() {
+                let at = format!("caches[{k}] {}", c["name"]);
+                identity(c, &at, &["lookups"], &["hits", "origin_requests"], &mut p);
+            }
+        }
+    }
+    p
+}

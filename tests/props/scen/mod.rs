@@ -22,12 +22,13 @@
 //! `[cost]`), `workload`, `api` (limits, usage plans, authorizers),
 //! `lambda` (steps, asynchronous settings), `table`, `queue` (and
 //! triggers), `topic`, `bucket` (and its notification rules).
-//! triggers), `topic`, `service` (external services and calls to them),
-//! `schedule` (EventBridge schedules and `start_date`), `stream` (Kinesis
-//! streams, PutRecords steps and stream triggers).
+//! triggers), `topic`, `cdn` (CloudFront in front of a bucket or an api), `service`
+//! (external services and calls to them), `schedule` (EventBridge schedules and
+//! `start_date`), `stream` (Kinesis streams, PutRecords steps and stream triggers).
 
 mod api;
 mod bucket;
+mod cdn;
 mod lambda;
 mod queue;
 mod schedule;
@@ -41,6 +42,7 @@ mod workload;
 
 use api::{api, Api};
 use bucket::{bucket, Bucket};
+use cdn::{cdn, Cdn};
 use lambda::{lambda, Lambda};
 use proptest::collection::vec;
 use proptest::option::weighted as maybe;
@@ -68,6 +70,9 @@ pub struct Scen {
     pub services: Vec<Service>,
     pub schedules: Vec<Schedule>,
     pub streams: Vec<Stream>,
+    /// A CloudFront distribution (rendered when there is a bucket or an
+    /// api for its origin).
+    pub cdn: Option<Cdn>,
     /// `[simulation] start_date`, an index into the schedule module's dates.
     pub start_date: Option<usize>,
     /// `simulation.esm_max_concurrency` (5..=1250), if set.
@@ -130,6 +135,7 @@ pub fn scen() -> impl Strategy<Value = Scen> {
             prop_oneof![2 => Just(0usize), 1 => 1usize..=2],
             vec(stream(), 2),
         ),
+        maybe(0.3, cdn()),
     )
         .prop_map(
             |(
@@ -140,6 +146,7 @@ pub fn scen() -> impl Strategy<Value = Scen> {
                 (nb, mut buckets),
                 (ns, mut services, nsch, mut schedules, start_date),
                 (nst, mut streams),
+                cdn,
             )| {
                 streams.truncate(nst);
                 queues.truncate(nq);
@@ -159,6 +166,7 @@ pub fn scen() -> impl Strategy<Value = Scen> {
                     services,
                     schedules,
                     streams,
+                    cdn,
                     start_date,
                     esm_max,
                     long,
@@ -345,6 +353,7 @@ impl Scen {
         for i in 0..self.streams.len() {
             self.render_stream(&mut t, i);
         }
+        self.render_cdn(&mut t);
         t
     }
 }

@@ -78,10 +78,13 @@ impl Auto {
 /// A table's `dax` cluster.
 #[derive(Clone, Debug)]
 pub struct Dax {
-    /// hit ratio x 100
-    pub hit_ratio: u32,
-    /// ttl [s]
+    /// hit ratio x 100 (`None`: the hit ratio emerges from the keys and
+    /// the TTLs).
+    pub hit_ratio: Option<u32>,
+    /// ttl [s] (`item_ttl` without a hit ratio)
     pub ttl_s: Option<u32>,
+    /// query_ttl [s]
+    pub query_ttl_s: Option<u32>,
     pub hit_latency: Option<D>,
     /// Index into [`DAX_NODE_TYPES`].
     pub node_type: Option<usize>,
@@ -91,19 +94,23 @@ pub struct Dax {
 
 fn dax() -> impl Strategy<Value = Dax> {
     (
-        0u32..=100,
+        maybe(0.5, 0u32..=100),
         maybe(0.5, 0u32..=3600),
         maybe(0.5, dist(2_000)),
         maybe(0.5, 0..DAX_NODE_TYPES.len()),
         maybe(0.5, 1u32..=11),
+        maybe(0.3, 0u32..=3600),
     )
-        .prop_map(|(hit_ratio, ttl_s, hit_latency, node_type, nodes)| Dax {
-            hit_ratio,
-            ttl_s,
-            hit_latency,
-            node_type,
-            nodes,
-        })
+        .prop_map(
+            |(hit_ratio, ttl_s, hit_latency, node_type, nodes, query_ttl_s)| Dax {
+                hit_ratio,
+                ttl_s,
+                query_ttl_s,
+                hit_latency,
+                node_type,
+                nodes,
+            },
+        )
 }
 
 pub(super) fn table() -> impl Strategy<Value = Table> {
@@ -191,9 +198,19 @@ impl Scen {
             let _ = writeln!(t, "write_latency = {}", q(&d.render()));
         }
         if let Some(d) = &tb.dax {
-            let mut parts = vec![format!("hit_ratio = {}", dec(d.hit_ratio, 2))];
-            if let Some(s) = d.ttl_s {
-                parts.push(format!("ttl = \"{s}s\""));
+            let mut parts = Vec::new();
+            match (d.hit_ratio, d.ttl_s) {
+                (Some(h), ttl) => {
+                    parts.push(format!("hit_ratio = {}", dec(h, 2)));
+                    if let Some(s) = ttl {
+                        parts.push(format!("ttl = \"{s}s\""));
+                    }
+                }
+                (None, Some(s)) => parts.push(format!("item_ttl = \"{s}s\"")),
+                (None, None) => {}
+            }
+            if let Some(s) = d.query_ttl_s {
+                parts.push(format!("query_ttl = \"{s}s\""));
             }
             if let Some(l) = &d.hit_latency {
                 parts.push(format!("hit_latency = {}", q(&l.render())));

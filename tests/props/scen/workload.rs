@@ -32,6 +32,8 @@ pub struct Workload {
     /// Weight x 10 per route index of the target api (`None`: route absent).
     pub routes: Option<Vec<Option<u32>>>,
     pub retry: Option<Retry>,
+    /// Target the cdn when the scenario renders one.
+    pub to_cdn: bool,
 }
 
 pub(super) fn workload() -> impl Strategy<Value = Workload> {
@@ -54,9 +56,11 @@ pub(super) fn workload() -> impl Strategy<Value = Workload> {
         maybe(0.45, 0usize..6),
         prop::bool::weighted(0.5),
         maybe(0.5, vec(maybe(0.7, 1u32..=100), 4)),
+        prop::bool::weighted(0.5),
     )
         .prop_map(
-            |(target, arrival, scale, routes, retry, to_messages, to_api, ops)| Workload {
+            |(target, arrival, scale, routes, retry, to_messages, to_api, ops, to_cdn)| Workload {
+                to_cdn,
                 target,
                 to_api,
                 to_messages,
@@ -70,6 +74,36 @@ pub(super) fn workload() -> impl Strategy<Value = Workload> {
 }
 
 impl Scen {
+    /// `ops` of a workload aimed at a bucket (directly or through a cdn).
+    fn render_ops(&self, t: &mut String, w: &Workload) {
+        if let Some(ws) = &w.ops {
+            let parts: Vec<String> = ws
+                .iter()
+                .zip(super::bucket::OPS)
+                .filter_map(|(w, op)| w.map(|w| format!("{op} = {}", dec(w, 1))))
+                .collect();
+            if !parts.is_empty() {
+                let _ = writeln!(t, "ops = {{ {} }}", parts.join(", "));
+            }
+        }
+    }
+
+    /// `routes` of a workload aimed at api `k` (directly or through a cdn).
+    fn render_routes(&self, t: &mut String, w: &Workload, k: usize) {
+        if let Some(ws) = &w.routes {
+            let n = self.apis[k].routes.len();
+            let parts: Vec<String> = ws
+                .iter()
+                .take(n)
+                .enumerate()
+                .filter_map(|(r, w)| w.map(|w| format!("{} = {}", q(&self.route(k, r)), dec(w, 1))))
+                .collect();
+            if !parts.is_empty() {
+                let _ = writeln!(t, "routes = {{ {} }}", parts.join(", "));
+            }
+        }
+    }
+
     pub(super) fn render_workload(&self, t: &mut String, i: usize) {
         let w = &self.workloads[i];
         let _ = writeln!(t, "\n[[workload]]\nname = {}", q(&self.name("wl", i)));
@@ -80,8 +114,15 @@ impl Scen {
         } else {
             w.target % targets
         };
-        match w.to_messages {
-            Some(m) if messages > 0 => {
+        match (w.to_messages, self.cdn_origin()) {
+            (_, Some(origin)) if w.to_cdn => {
+                let _ = writeln!(t, "target = {}", q(&self.name("cdn", 0)));
+                match origin {
+                    Ok(_) => self.render_ops(t, w),
+                    Err(a) => self.render_routes(t, w, a),
+                }
+            }
+            (Some(m), _) if messages > 0 => {
                 let m = m % messages;
                 let (nq, nt) = (self.queues.len(), self.topics.len());
                 let target = if m < nq {
@@ -92,33 +133,13 @@ impl Scen {
                     Node::Bucket(m - nq - nt)
                 };
                 let _ = writeln!(t, "target = {}", q(&self.node_name(target)));
-                if let (Node::Bucket(_), Some(ws)) = (target, &w.ops) {
-                    let parts: Vec<String> = ws
-                        .iter()
-                        .zip(super::bucket::OPS)
-                        .filter_map(|(w, op)| w.map(|w| format!("{op} = {}", dec(w, 1))))
-                        .collect();
-                    if !parts.is_empty() {
-                        let _ = writeln!(t, "ops = {{ {} }}", parts.join(", "));
-                    }
+                if let Node::Bucket(_) = target {
+                    self.render_ops(t, w);
                 }
             }
             _ if k < self.apis.len() => {
                 let _ = writeln!(t, "target = {}", q(&self.name("api", k)));
-                if let Some(ws) = &w.routes {
-                    let n = self.apis[k].routes.len();
-                    let parts: Vec<String> = ws
-                        .iter()
-                        .take(n)
-                        .enumerate()
-                        .filter_map(|(r, w)| {
-                            w.map(|w| format!("{} = {}", q(&self.route(k, r)), dec(w, 1)))
-                        })
-                        .collect();
-                    if !parts.is_empty() {
-                        let _ = writeln!(t, "routes = {{ {} }}", parts.join(", "));
-                    }
-                }
+                self.render_routes(t, w, k);
             }
             _ => {
                 let f = k - self.apis.len();
