@@ -13,6 +13,7 @@
 pub mod api;
 pub mod bucket;
 pub mod cost;
+pub mod geo;
 pub mod lambda;
 pub mod limits;
 pub mod queue;

@@ -103,6 +103,9 @@ pub struct Table {
     pub gsis: Vec<Gsi>,
     /// Auto scaling of the provisioned capacity; `None`: fixed.
     pub auto_scaling: Option<AutoScaling>,
+    /// A global table's replicas in other Regions (`replicas`,
+    /// `replication_lag`); `None`: a single-Region table.
+    pub global: Option<super::geo::GlobalTable>,
 }
 
 /// A global secondary index.
@@ -378,6 +381,7 @@ impl Table {
             max_units: (DEFAULT_MAX_UNITS, DEFAULT_MAX_UNITS),
             gsis: Vec::new(),
             auto_scaling: None,
+            global: None,
         }
     }
 

@@ -135,6 +135,7 @@ macro_rules! kinds {
 // of the macro so that rustfmt finds the files) and one line in `kinds!`.
 pub mod api;
 pub mod bucket;
+pub mod geo;
 pub mod lambda;
 pub mod queue;
 pub mod schedule;

@@ -62,6 +62,10 @@ pub struct RawTable {
     pub auto_scaling: Option<RawAutoScaling>,
     /// Only `false` is supported yet.
     pub stream: Option<bool>,
+    /// Global table: Regions holding a replica.
+    pub replicas: Option<Vec<String>>,
+    /// Global table: delay of a replicated write.
+    pub replication_lag: Option<String>,
 }
 
 /// `dax = { ... }` of a table.
@@ -102,7 +106,15 @@ impl Kind for RawTable {
     }
 
     fn validate(&self, cx: &mut Cx<'_>, i: usize, given: &Given<'_>) -> Option<Table> {
-        table(cx, i, self, given.simulation.start)
+        let global = super::geo::global(
+            cx,
+            &crate::fp!["table", i],
+            &self.replicas,
+            &self.replication_lag,
+            given.simulation,
+        );
+        let t = table(cx, i, self, given.simulation.start)?;
+        Some(Table { global, ..t })
     }
 }
 
@@ -302,6 +314,7 @@ fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable, clock: SimDuration) -> Option<
         max_units,
         gsis,
         auto_scaling,
+        global: None,
     };
     if let Some(n) = partitions {
         let (r, w) = t.warm_throughput();

@@ -31,7 +31,7 @@ pub const REQUIRE_PROVENANCE: bool = true;
 /// Keys whose value may be `null` in summary.json (undefined statistics,
 /// optional markers). Any other `null` is an error: serde_json writes NaN
 /// and infinities as `null`, so an unexpected `null` hides one.
-const NULLABLE: [&str; 25] = [
+const NULLABLE: [&str; 27] = [
     "mean",
     "p50",
     "p90",
@@ -64,6 +64,9 @@ const NULLABLE: [&str; 25] = [
     "first_quota_throttle_s",
     "quota_reached_s",
     "first_fired_s",
+    // workloads without a location; single-Region tables.
+    "location",
+    "replication",
 ];
 
 /// A hang guard only: a scenario of a few thousand requests runs in well
