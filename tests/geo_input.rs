@@ -58,7 +58,10 @@ fn a_global_scenario_parses_with_its_defaults() {
     // The home Region written out is the same as not written.
     assert_eq!(s.lambdas[1].region, None);
     let g = s.tables[0].global.as_ref().unwrap();
-    assert_eq!(g.replicas, vec![kr.unwrap(), Region::parse("eu-west-1").unwrap()]);
+    assert_eq!(
+        g.replicas,
+        vec![kr.unwrap(), Region::parse("eu-west-1").unwrap()]
+    );
     assert_eq!(g.lag.mean(), default_replication_lag().mean());
     assert!(s.tables[1].global.is_none());
     let s = scenario::parse_str(
@@ -79,22 +82,22 @@ fn bad_geography_is_rejected_with_a_hint() {
         (
             "unknown location",
             GOOD.replace("location = \"seoul\"", "location = \"seol\""),
-            &["workload[0].location", "unknown location `seol`", "did you mean `seoul`"],
+            &["workload[0]", ".location", "unknown location `seol`", "did you mean `seoul`"],
         ),
         (
             "unknown region",
             GOOD.replace("region = \"ap-northeast-2\"\nroutes", "region = \"ap-northeast-3\"\nroutes"),
-            &["api[0].region", "unknown region `ap-northeast-3`", "ap-northeast-2"],
+            &["api[0]", ".region", "unknown region `ap-northeast-3`", "ap-northeast-2"],
         ),
         (
             "replica in the home Region",
             GOOD.replace("[\"ap-northeast-2\", \"eu-west-1\"]", "[\"us-east-1\"]"),
-            &["table[0].replicas[0]", "home Region", "list only the other Regions"],
+            &["table[0]", ".replicas[0]", "home Region", "list only the other Regions"],
         ),
         (
             "replica twice",
             GOOD.replace("\"eu-west-1\"]", "\"ap-northeast-2\"]"),
-            &["table[0].replicas[1]", "listed twice"],
+            &["table[0]", ".replicas[1]", "listed twice"],
         ),
         (
             "too many replicas",
@@ -102,38 +105,38 @@ fn bad_geography_is_rejected_with_a_hint() {
                 "[\"ap-northeast-2\", \"eu-west-1\"]",
                 "[\"ap-northeast-2\", \"ap-northeast-1\", \"ap-southeast-1\", \"ap-southeast-2\", \"ap-south-1\", \"eu-central-1\", \"eu-west-2\", \"eu-west-1\", \"sa-east-1\", \"us-west-2\", \"us-west-1\"]",
             ),
-            &["table[0].replicas", "11 replicas, above the limit of 10"],
+            &["table[0]", ".replicas", "11 replicas, above the limit of 10"],
         ),
         (
             "empty replicas",
             GOOD.replace("[\"ap-northeast-2\", \"eu-west-1\"]", "[]"),
-            &["table[0].replicas", "replicas is empty"],
+            &["table[0]", ".replicas", "replicas is empty"],
         ),
         (
             "bad lag",
             GOOD.replace("\"eu-west-1\"]", "\"eu-west-1\"]\nreplication_lag = \"lognormal(median=2s)\""),
-            &["table[0].replication_lag"],
+            &["table[0]", ".replication_lag"],
         ),
         (
             "lag too long",
             GOOD.replace("\"eu-west-1\"]", "\"eu-west-1\"]\nreplication_lag = \"const(2h)\""),
-            &["table[0].replication_lag", "above the limit of 1h"],
+            &["table[0]", ".replication_lag", "above the limit of 1h"],
         ),
         (
             "lag without replicas",
             GOOD.replace("name = \"plain\"", "name = \"plain\"\nreplication_lag = \"const(1s)\""),
-            &["table[1].replication_lag", "needs replicas"],
+            &["table[1]", ".replication_lag", "needs replicas"],
         ),
         (
             "api and function in different Regions",
             GOOD.replace("name = \"read-kr\"\nregion = \"ap-northeast-2\"", "name = \"read-kr\""),
-            &["api[0].routes[0].target", "function `read-kr` is in us-east-1, the api in ap-northeast-2"],
+            &["api[0]", ".routes[0].target", "function `read-kr` is in us-east-1, the api in ap-northeast-2"],
         ),
         (
             "no round trip in the table",
             GOOD.replace("region = \"ap-northeast-2\"", "region = \"eu-west-1\"")
                 .replace("location = \"seoul\"", "location = \"frankfurt\""),
-            &["workload[0].location", "no figure from frankfurt to eu-west-1"],
+            &["workload[0]", ".location", "no figure from frankfurt to eu-west-1"],
         ),
     ];
     let failures = rejected::failures(cases);

@@ -222,7 +222,10 @@ mod tests {
         let dub = Region::parse("eu-west-1").unwrap();
         assert_eq!(fra.rtt_ms(dub), None);
         assert_eq!(fra.rtt_ms(fra), Some(EDGE_RTT_MS));
-        assert_eq!(Location::parse("sao-paulo").unwrap().region().name(), "sa-east-1");
+        assert_eq!(
+            Location::parse("sao-paulo").unwrap().region().name(),
+            "sa-east-1"
+        );
         assert!(Location::parse("paris").is_none());
         assert_eq!(rtt_to_edge(seoul), 5 * MILLIS);
     }

@@ -191,8 +191,16 @@ fn every_write_is_replicated_to_every_replica_and_priced_per_rwru() {
         assert_eq!(rep.replicas.len(), 2);
         for (region, x) in &rep.replicas {
             assert_eq!(x.replicated_writes, t.writes, "{name} {region}");
-            assert_eq!(x.replicated_write_units, replicated * t.writes as f64, "{name} {region}");
-            assert_eq!(x.replicated_writes, x.arrived + x.pending_end, "{name} {region}");
+            assert_eq!(
+                x.replicated_write_units,
+                replicated * t.writes as f64,
+                "{name} {region}"
+            );
+            assert_eq!(
+                x.replicated_writes,
+                x.arrived + x.pending_end,
+                "{name} {region}"
+            );
         }
         // The bill: the same table without replicas, plus rWRU x $0.625/M
         // (aws-facts 10.12), projected to the month.
@@ -201,21 +209,40 @@ fn every_write_is_replicated_to_every_replica_and_priced_per_rwru() {
         let expected = rwru * scale * 0.625 / 1e6;
         let got = r.cost.by_component[name] - single.cost.by_component[name];
         eprintln!("CHECK | {name} replicated writes usd | {expected} | {got} | {rwru} | exact |");
-        assert!((got - expected).abs() <= 1e-9 * expected, "{name}: {got} vs {expected}");
+        assert!(
+            (got - expected).abs() <= 1e-9 * expected,
+            "{name}: {got} vs {expected}"
+        );
     }
 }
 
 #[test]
 fn provisioned_replicas_pay_the_source_wcu_per_rwcu_hour() {
     let cap = "capacity = \"provisioned\"\nrcu = 10\nwcu = 2000";
-    let r = run(&parse_str(&writer(cap, "\"ap-northeast-2\", \"eu-west-1\", \"us-west-2\"", "", ""), "w.toml", &[]).unwrap());
+    let r = run(&parse_str(
+        &writer(
+            cap,
+            "\"ap-northeast-2\", \"eu-west-1\", \"us-west-2\"",
+            "",
+            "",
+        ),
+        "w.toml",
+        &[],
+    )
+    .unwrap());
     let single = run(&parse_str(&writer(cap, "", "", ""), "w.toml", &[]).unwrap());
     // 3 replicas x 2,000 WCU x 730 h x $0.00065 (aws-facts 10.12).
     let expected = 3.0 * 2000.0 * MONTH_HOURS * 0.00065;
     let got = r.cost.by_component["put"] - single.cost.by_component["put"];
-    assert!((got - expected).abs() <= 1e-9 * expected, "{got} vs {expected}");
+    assert!(
+        (got - expected).abs() <= 1e-9 * expected,
+        "{got} vs {expected}"
+    );
     let rep = r.tables["put"].replication.as_ref().unwrap();
-    assert_eq!(rep.replicas["us-west-2"].replicated_writes, r.tables["put"].writes);
+    assert_eq!(
+        rep.replicas["us-west-2"].replicated_writes,
+        r.tables["put"].writes
+    );
 }
 
 #[test]

@@ -114,9 +114,20 @@ impl Kind for RawApi {
     }
 
     fn validate(&self, cx: &mut Cx<'_>, i: usize, g: &Given<'_>) -> Option<Api> {
-        let region = super::geo::region(cx, &crate::fp!["api", i, "region"], &self.region, g.simulation);
+        let region = super::geo::region(
+            cx,
+            &crate::fp!["api", i, "region"],
+            &self.region,
+            g.simulation,
+        );
         let a = api(cx, i, self, g.simulation.api_account)?;
-        same_region(cx, i, &a, region, g);
+        let unknown = self
+            .region
+            .as_deref()
+            .is_some_and(|r| crate::model::geo::Region::parse(r).is_none());
+        if !unknown {
+            same_region(cx, i, &a, region, g);
+        }
         Some(Api { region, ..a })
     }
 }
@@ -532,8 +543,15 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi, account: Throttle) -> Option<Api> 
 
 /// Every route's function is in the api's Region (slsim does not model a
 /// cross-Region integration).
-fn same_region(cx: &mut Cx<'_>, i: usize, a: &Api, region: Option<crate::model::geo::Region>, g: &Given<'_>) {
-    let name = |r: Option<crate::model::geo::Region>| r.map_or(g.simulation.region.as_str(), |r| r.name());
+fn same_region(
+    cx: &mut Cx<'_>,
+    i: usize,
+    a: &Api,
+    region: Option<crate::model::geo::Region>,
+    g: &Given<'_>,
+) {
+    let name =
+        |r: Option<crate::model::geo::Region>| r.map_or(g.simulation.region.as_str(), |r| r.name());
     for (k, route) in a.routes.iter().enumerate() {
         let Some(Some(f)) = g.raws.lambdas.get(route.target) else {
             continue;
@@ -543,7 +561,10 @@ fn same_region(cx: &mut Cx<'_>, i: usize, a: &Api, region: Option<crate::model::
             .as_deref()
             .and_then(crate::model::geo::Region::parse)
             .filter(|r| r.name() != g.simulation.region);
-        if f.region.is_some() && fr.is_none() && f.region.as_deref() != Some(g.simulation.region.as_str()) {
+        if f.region.is_some()
+            && fr.is_none()
+            && f.region.as_deref() != Some(g.simulation.region.as_str())
+        {
             continue; // an unknown Region: the function's own error
         }
         if fr != region {

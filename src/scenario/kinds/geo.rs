@@ -156,6 +156,8 @@ pub fn global(
 mod tests {
     #[test]
     fn default_lag_is_finite() {
-        assert!(crate::model::geo::default_replication_lag().mean().is_finite());
+        assert!(crate::model::geo::default_replication_lag()
+            .mean()
+            .is_finite());
     }
 }

@@ -180,10 +180,24 @@ fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, given: &Given<'_>) -> Op
 
 /// The RTT table has a figure from `l` to the Region of the workload's
 /// target (an api's or a function's `region`, else the home Region).
-fn reachable(cx: &mut Cx<'_>, path: &FieldPath, l: geo::Location, t: (&str, usize), given: &Given<'_>) {
+fn reachable(
+    cx: &mut Cx<'_>,
+    path: &FieldPath,
+    l: geo::Location,
+    t: (&str, usize),
+    given: &Given<'_>,
+) {
     let raw = match t {
-        ("api", k) => given.raws.apis.get(k).and_then(|a| a.as_ref()?.region.clone()),
-        ("lambda", k) => given.raws.lambdas.get(k).and_then(|f| f.as_ref()?.region.clone()),
+        ("api", k) => given
+            .raws
+            .apis
+            .get(k)
+            .and_then(|a| a.as_ref()?.region.clone()),
+        ("lambda", k) => given
+            .raws
+            .lambdas
+            .get(k)
+            .and_then(|f| f.as_ref()?.region.clone()),
         _ => None,
     };
     let name = raw.unwrap_or_else(|| given.simulation.region.clone());

@@ -180,7 +180,10 @@ impl Service for Clients {
 /// table's p50 from its location to its target's Region (an api's or a
 /// function's `region`, else the home Region); 0 without a location
 /// (docs/model.md, "Global users and global tables").
-fn network_rtt(m: &crate::model::Scenario, w: &crate::model::Workload) -> crate::engine::SimDuration {
+fn network_rtt(
+    m: &crate::model::Scenario,
+    w: &crate::model::Workload,
+) -> crate::engine::SimDuration {
     use crate::model::geo::Region;
     let Some(l) = w.location else { return 0 };
     let region = match w.target {

@@ -102,7 +102,11 @@ impl Service for Tables {
     }
 
     fn footprint(&self) -> usize {
-        self.list.iter().map(DynamoDbTable::footprint).sum::<usize>() + self.geo.footprint()
+        self.list
+            .iter()
+            .map(DynamoDbTable::footprint)
+            .sum::<usize>()
+            + self.geo.footprint()
     }
 
     fn owner(f: &FrameState) -> usize {
@@ -235,7 +239,10 @@ pub fn call(w: &mut World, cx: &mut Cx, req: TableRequest, parent: FrameRef) {
     match first {
         // Answered by DAX: the frame ends after the hit latency (and the
         // round trip from a caller in another Region).
-        Err(hit) => cx.schedule(hit + w.tables.geo.slot_rtt[req.slot as usize], Event::Step(fr)),
+        Err(hit) => cx.schedule(
+            hit + w.tables.geo.slot_rtt[req.slot as usize],
+            Event::Step(fr),
+        ),
         Ok(_) => send(w, cx, fr),
     }
 }

@@ -115,7 +115,14 @@ impl Replication {
     /// standard write units (a transaction's replicated writes are
     /// standard writes \[A\]); counted when `measured`.
     #[inline]
-    pub fn on_write(&mut self, table: usize, now: SimTime, items: u32, item_kb: f32, measured: bool) {
+    pub fn on_write(
+        &mut self,
+        table: usize,
+        now: SimTime,
+        items: u32,
+        item_kb: f32,
+        measured: bool,
+    ) {
         let Some(Some(g)) = self.tables.get_mut(table) else {
             return;
         };
