@@ -103,7 +103,9 @@ impl Region {
             .map(|i| Region(i as u8))
     }
 
-    /// Its name, e.g. `"us-east-1"`.
+    /// Its name, e.g. `"us-east-1"` (its row's proxy Region: the row's
+    /// `name` is the place's).
+    #[allow(clippy::misnamed_getters)]
     pub fn name(self) -> &'static str {
         PLACES[self.0 as usize].region
     }

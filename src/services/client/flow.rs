@@ -55,7 +55,7 @@ impl Service for Clients {
                         .collect(),
                     _ => vec!["-".to_string()],
                 };
-                Client::new(
+                let mut c = Client::new(
                     w,
                     route_names,
                     b.rng(&w.name, "arrivals"),
@@ -63,8 +63,9 @@ impl Service for Clients {
                     series,
                     quantiles,
                     b.end,
-                    network_rtt(m, w),
-                )
+                );
+                c.rtt = network_rtt(m, w);
+                c
             })
             .collect();
         Clients { list }

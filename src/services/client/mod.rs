@@ -126,7 +126,7 @@ pub struct Client {
     /// Where the clients are.
     pub location: Option<model::geo::Location>,
     /// Network round trip added to every attempt \[ns\] (0 without a
-    /// location).
+    /// location; set by the build from the target's Region).
     pub rtt: SimDuration,
     arrival: Arrival,
     /// End of the simulation: no arrival is drawn past it.
@@ -147,7 +147,6 @@ impl Client {
         series: ClientSeries,
         quantiles: IntervalQuantiles,
         end: SimTime,
-        rtt: SimDuration,
     ) -> Self {
         let mut acc = 0.0;
         let mut route_cdf: Vec<f64> = cfg
@@ -173,7 +172,7 @@ impl Client {
             quantiles,
             series,
             location: cfg.location,
-            rtt,
+            rtt: 0,
             arrival: cfg.arrival.clone(),
             end,
             route_cdf,
