@@ -74,6 +74,26 @@ fn a_global_scenario_parses_with_its_defaults() {
     )
     .unwrap();
     assert!(matches!(s.tables[0].global.as_ref().unwrap().lag, Dist::Const(v) if v == 2.0));
+    assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+}
+
+#[test]
+fn a_function_in_another_region_that_calls_more_than_tables_is_warned_about() {
+    let s = scenario::parse_str(
+        &GOOD.replace(
+            "steps = [{ call = \"items\", op = \"get\" }]",
+            "steps = [{ call = \"items\", op = \"get\" }, { call = \"read-us\" }]",
+        ),
+        "good.toml",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+    let w = &s.warnings[0];
+    assert!(
+        w.contains("lambda[0]") && w.contains("ap-northeast-2") && w.contains("home Region"),
+        "{w}"
+    );
 }
 
 #[test]

@@ -22,6 +22,33 @@ pub fn check(cx: &mut Cx<'_>, raws: &Raws, s: &Scenario) {
     silent_topics(cx, s);
     unreached_destinations(cx, s);
     uncalled_services(cx, s);
+    remote_functions(cx, s);
+}
+
+/// A function in another Region than the home Region that does more than
+/// compute and call tables: its other calls are modelled as from the home
+/// Region (docs/model.md, "Global users and global tables").
+fn remote_functions(cx: &mut Cx<'_>, s: &Scenario) {
+    use crate::model::Step;
+    for (i, f) in s.lambdas.iter().enumerate() {
+        let Some(r) = f.region else { continue };
+        let other = f.steps.iter().any(|st| {
+            !matches!(
+                st,
+                Step::Compute { .. } | Step::Io(_) | Step::Table { .. } | Step::Fail(_)
+            )
+        });
+        if other || !f.triggers.is_empty() {
+            cx.warn(
+                &crate::fp!["lambda", i, "region"],
+                format!(
+                    "function `{}` is in {}, but only its DynamoDB calls and its clients' round trip depend on that: its other calls and triggers are modelled as in the home Region",
+                    f.name,
+                    r.name()
+                ),
+            );
+        }
+    }
 }
 
 /// A service no function calls: it is listed but never used.

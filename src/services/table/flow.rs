@@ -239,10 +239,7 @@ pub fn call(w: &mut World, cx: &mut Cx, req: TableRequest, parent: FrameRef) {
     match first {
         // Answered by DAX: the frame ends after the hit latency (and the
         // round trip from a caller in another Region).
-        Err(hit) => cx.schedule(
-            hit + w.tables.geo.slot_rtt[req.slot as usize],
-            Event::Step(fr),
-        ),
+        Err(hit) => cx.schedule(hit + w.tables.geo.rtt(req.slot), Event::Step(fr)),
         Ok(_) => send(w, cx, fr),
     }
 }
@@ -306,5 +303,5 @@ fn attempt(w: &mut World, cx: &mut Cx, fr: FrameRef) {
     };
     // A caller in another Region than the table (and its replicas) waits
     // the inter-Region round trip on every attempt.
-    cx.schedule(rtt + geo.slot_rtt[c.slot as usize], Event::Step(fr));
+    cx.schedule(rtt + geo.rtt(c.slot), Event::Step(fr));
 }

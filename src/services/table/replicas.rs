@@ -110,6 +110,12 @@ impl Replication {
         }
     }
 
+    /// The round trip added to each attempt of SDK client `slot` \[ns\].
+    #[inline]
+    pub fn rtt(&self, slot: u32) -> SimDuration {
+        self.slot_rtt.get(slot as usize).copied().unwrap_or(0)
+    }
+
     /// Table `table` served a write of `items` items of `item_kb` \[KB\]
     /// at `now`: one replicated write per replica, of the same size in
     /// standard write units (a transaction's replicated writes are
