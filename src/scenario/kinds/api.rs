@@ -126,7 +126,7 @@ impl Kind for RawApi {
             .as_deref()
             .is_some_and(|r| crate::model::geo::Region::parse(r).is_none());
         if !unknown {
-            same_region(cx, i, &a, region, g);
+            super::geo::same_region(cx, i, &a, region, g);
         }
         Some(Api { region, ..a })
     }
@@ -539,47 +539,6 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi, account: Throttle) -> Option<Api> 
         routes,
         region: None,
     })
-}
-
-/// Every route's function is in the api's Region (slsim does not model a
-/// cross-Region integration).
-fn same_region(
-    cx: &mut Cx<'_>,
-    i: usize,
-    a: &Api,
-    region: Option<crate::model::geo::Region>,
-    g: &Given<'_>,
-) {
-    let name =
-        |r: Option<crate::model::geo::Region>| r.map_or(g.simulation.region.as_str(), |r| r.name());
-    for (k, route) in a.routes.iter().enumerate() {
-        let Some(Some(f)) = g.raws.lambdas.get(route.target) else {
-            continue;
-        };
-        let fr = f
-            .region
-            .as_deref()
-            .and_then(crate::model::geo::Region::parse)
-            .filter(|r| r.name() != g.simulation.region);
-        if f.region.is_some()
-            && fr.is_none()
-            && f.region.as_deref() != Some(g.simulation.region.as_str())
-        {
-            continue; // an unknown Region: the function's own error
-        }
-        if fr != region {
-            cx.err(
-                &crate::fp!["api", i, "routes", k, "target"],
-                format!(
-                    "function `{}` is in {}, the api in {}",
-                    f.name,
-                    name(fr),
-                    name(region)
-                ),
-                "slsim models an api and its functions in one Region: give both the same `region`",
-            );
-        }
-    }
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 //! `replication_lag`, validated against the RTT table of
 //! `model::geo` (aws-facts §10.11).
 //!
+//! Also the check that an api and its routes' functions share a Region.
+//!
 //! Must not know: how round trips are used at run time.
 
 use crate::model::geo::{self, GlobalTable, Location, Region};
@@ -150,6 +152,47 @@ pub fn global(
         replicas: list,
         lag,
     })
+}
+
+/// Every route's function is in the api's Region (slsim does not model a
+/// cross-Region integration).
+pub fn same_region(
+    cx: &mut Cx<'_>,
+    i: usize,
+    a: &crate::model::Api,
+    region: Option<crate::model::geo::Region>,
+    g: &super::Given<'_>,
+) {
+    let name =
+        |r: Option<crate::model::geo::Region>| r.map_or(g.simulation.region.as_str(), |r| r.name());
+    for (k, route) in a.routes.iter().enumerate() {
+        let Some(Some(f)) = g.raws.lambdas.get(route.target) else {
+            continue;
+        };
+        let fr = f
+            .region
+            .as_deref()
+            .and_then(crate::model::geo::Region::parse)
+            .filter(|r| r.name() != g.simulation.region);
+        if f.region.is_some()
+            && fr.is_none()
+            && f.region.as_deref() != Some(g.simulation.region.as_str())
+        {
+            continue; // an unknown Region: the function's own error
+        }
+        if fr != region {
+            cx.err(
+                &crate::fp!["api", i, "routes", k, "target"],
+                format!(
+                    "function `{}` is in {}, the api in {}",
+                    f.name,
+                    name(fr),
+                    name(region)
+                ),
+                "slsim models an api and its functions in one Region: give both the same `region`",
+            );
+        }
+    }
 }
 
 #[cfg(test)]
