@@ -116,6 +116,12 @@ pub struct DynamoDbPrices {
     pub rcu_usd_per_hour: f64,
     /// Provisioned write capacity [USD per WCU-hour].
     pub wcu_usd_per_hour: f64,
+    /// Global tables: replicated write request units on demand [USD per
+    /// 1M rWRU].
+    pub replicated_write_request_usd_per_million: f64,
+    /// Global tables: provisioned replicated write capacity [USD per
+    /// rWCU-hour].
+    pub rwcu_usd_per_hour: f64,
     /// Table storage [USD per GB-month].
     pub storage_usd_per_gb_month: f64,
     /// Free tier [GB of storage per month, all tables together].

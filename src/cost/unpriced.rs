@@ -28,6 +28,10 @@ pub const UNPRICED: &[Unpriced] = &[
         applies: |s| s.tables.iter().any(|t| t.size_gb.is_none()),
     },
     Unpriced {
+        what: "global tables' replica storage, reads and read capacity (aws-facts 10.12)",
+        applies: |s| s.tables.iter().any(|t| t.global.is_some()),
+    },
+    Unpriced {
         what: "CloudWatch metrics and alarms, X-Ray, KMS (if used)",
         applies: |_| true,
     },

@@ -36,6 +36,10 @@ pub struct Api {
     pub usage_plan: Option<UsagePlan>,
     /// Routes, in file order.
     pub routes: Vec<ApiRoute>,
+    /// The Region of its stage (`region`); `None`: the home Region. Its
+    /// routes' functions are in the same Region (docs/model.md, "Global
+    /// users and global tables").
+    pub region: Option<super::geo::Region>,
 }
 
 /// API Gateway response cache.
@@ -262,6 +266,7 @@ impl Api {
             cache: None,
             usage_plan: None,
             routes,
+            region: None,
         }
     }
 }

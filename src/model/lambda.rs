@@ -113,6 +113,11 @@ pub struct Lambda {
     /// The SDK retry policy of this function's DynamoDB requests; `None`:
     /// each table's own ([`super::SdkRetry::for_call`]).
     pub sdk_retry: Option<super::SdkRetry>,
+    /// The Region it is deployed in (`region`); `None`: the home Region
+    /// (`[simulation] region`). Only its DynamoDB calls and a client's
+    /// round trip depend on it (docs/model.md, "Global users and global
+    /// tables").
+    pub region: Option<super::geo::Region>,
 }
 
 /// Default log output per invocation \[KB\]: Lambda's START, END and
@@ -298,6 +303,7 @@ impl Lambda {
             async_invoke: AsyncInvoke::default(),
             log_kb: DEFAULT_LOG_KB,
             sdk_retry: None,
+            region: None,
         }
     }
 }

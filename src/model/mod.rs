@@ -14,6 +14,7 @@ pub mod api;
 pub mod bucket;
 pub mod cdn;
 pub mod cost;
+pub mod geo;
 pub mod lambda;
 pub mod limits;
 pub mod queue;

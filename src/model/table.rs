@@ -106,6 +106,9 @@ pub struct Table {
     /// A DynamoDB stream (`stream = true`): every successful write adds
     /// one record to it, one shard per partition at the start.
     pub stream: bool,
+    /// A global table's replicas in other Regions (`replicas`,
+    /// `replication_lag`); `None`: a single-Region table.
+    pub global: Option<super::geo::GlobalTable>,
 }
 
 /// A global secondary index.
@@ -396,6 +399,7 @@ impl Table {
             gsis: Vec::new(),
             auto_scaling: None,
             stream: false,
+            global: None,
         }
     }
 

@@ -20,6 +20,10 @@ pub struct Workload {
     pub routes: Vec<(usize, f64)>,
     /// Client retries on throttles and 5xx; `None`: no retries.
     pub retry: Option<ClientRetry>,
+    /// Where the clients are (`location`); `None`: in the home Region, with
+    /// no network round trip added \[A\] (docs/model.md, "Global users
+    /// and global tables").
+    pub location: Option<super::geo::Location>,
 }
 
 /// Largest client `retry.max_attempts` accepted.
@@ -48,6 +52,7 @@ impl Workload {
                 Target::Lambda(_) | Target::Queue(_) | Target::Topic(_) => Vec::new(),
             },
             retry: None,
+            location: None,
         }
     }
 }

@@ -23,6 +23,7 @@ pub fn check(cx: &mut Cx<'_>, raws: &Raws, s: &Scenario) {
     unreached_destinations(cx, s);
     uncalled_services(cx, s);
     unwritten_streams(cx, s);
+    remote_functions(cx, s);
 }
 
 /// A Kinesis stream no function writes to: nothing ever reaches it.
@@ -40,6 +41,32 @@ fn unwritten_streams(cx: &mut Cx<'_>, s: &Scenario) {
                 format!(
                     "no function writes to stream `{}`: add a step {{ call = \"{}\", records = 1 }} to a [[lambda]] (its shards are still billed)",
                     st.name, st.name
+                ),
+            );
+        }
+    }
+}
+
+/// A function in another Region than the home Region that does more than
+/// compute and call tables: its other calls are modelled as from the home
+/// Region (docs/model.md, "Global users and global tables").
+fn remote_functions(cx: &mut Cx<'_>, s: &Scenario) {
+    use crate::model::Step;
+    for (i, f) in s.lambdas.iter().enumerate() {
+        let Some(r) = f.region else { continue };
+        let other = f.steps.iter().any(|st| {
+            !matches!(
+                st,
+                Step::Compute { .. } | Step::Io(_) | Step::Table { .. } | Step::Fail(_)
+            )
+        });
+        if other || !f.triggers.is_empty() {
+            cx.warn(
+                &crate::fp!["lambda", i, "region"],
+                format!(
+                    "function `{}` is in {}, but only its DynamoDB calls and its clients' round trip depend on that: its other calls and triggers are modelled as in the home Region",
+                    f.name,
+                    r.name()
                 ),
             );
         }

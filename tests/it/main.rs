@@ -38,6 +38,7 @@ mod conservation;
 mod determinism;
 mod dynamodb;
 mod findings;
+mod geo;
 mod gsi;
 mod guards;
 mod lambda_limits;

@@ -31,6 +31,8 @@ pub struct RawApi {
     pub cache: Option<RawApiCache>,
     pub usage_plan: Option<RawUsagePlan>,
     pub routes: Vec<RawRoute>,
+    /// The Region of its stage (default: the home Region).
+    pub region: Option<String>,
 }
 
 /// `auth = "<latency>"` (an authorizer API Gateway runs itself) or
@@ -112,7 +114,21 @@ impl Kind for RawApi {
     }
 
     fn validate(&self, cx: &mut Cx<'_>, i: usize, g: &Given<'_>) -> Option<Api> {
-        api(cx, i, self, g.simulation.api_account)
+        let region = super::geo::region(
+            cx,
+            &crate::fp!["api", i, "region"],
+            &self.region,
+            g.simulation,
+        );
+        let a = api(cx, i, self, g.simulation.api_account)?;
+        let unknown = self
+            .region
+            .as_deref()
+            .is_some_and(|r| crate::model::geo::Region::parse(r).is_none());
+        if !unknown {
+            super::geo::same_region(cx, i, &a, region, g);
+        }
+        Some(Api { region, ..a })
     }
 }
 
@@ -521,6 +537,7 @@ fn api(cx: &mut Cx<'_>, i: usize, r: &RawApi, account: Throttle) -> Option<Api> 
         cache,
         usage_plan,
         routes,
+        region: None,
     })
 }
 

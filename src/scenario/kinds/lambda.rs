@@ -60,6 +60,8 @@ pub struct RawLambda {
     /// The SDK retry policy of the function's DynamoDB requests (overrides
     /// each table's).
     pub sdk_retry: Option<RawSdkRetry>,
+    /// The Region it is deployed in (default: the home Region).
+    pub region: Option<String>,
 }
 
 impl Required for RawLambda {
@@ -332,6 +334,7 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
             "`sdk_retry` has no effect: the function makes no DynamoDB, service, S3 or Kinesis calls (it applies to its table, service, S3 and stream call steps only)",
         );
     }
+    let region = super::geo::region(cx, &p("region"), &r.region, sim);
     if cx.problems.len() > before {
         return None;
     }
@@ -354,5 +357,6 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         async_invoke,
         log_kb,
         sdk_retry,
+        region,
     })
 }

@@ -136,6 +136,7 @@ macro_rules! kinds {
 pub mod api;
 pub mod bucket;
 pub mod cdn;
+pub mod geo;
 pub mod lambda;
 pub mod queue;
 pub mod schedule;

@@ -62,6 +62,10 @@ pub struct RawTable {
     pub auto_scaling: Option<RawAutoScaling>,
     /// A DynamoDB stream of the table's writes.
     pub stream: Option<bool>,
+    /// Global table: Regions holding a replica.
+    pub replicas: Option<Vec<String>>,
+    /// Global table: delay of a replicated write.
+    pub replication_lag: Option<String>,
 }
 
 /// `dax = { ... }` of a table.
@@ -104,7 +108,15 @@ impl Kind for RawTable {
     }
 
     fn validate(&self, cx: &mut Cx<'_>, i: usize, given: &Given<'_>) -> Option<Table> {
-        table(cx, i, self, given.simulation.start)
+        let global = super::geo::global(
+            cx,
+            &crate::fp!["table", i],
+            &self.replicas,
+            &self.replication_lag,
+            given.simulation,
+        );
+        let t = table(cx, i, self, given.simulation.start)?;
+        Some(Table { global, ..t })
     }
 }
 
@@ -316,6 +328,7 @@ fn table(cx: &mut Cx<'_>, i: usize, r: &RawTable, clock: SimDuration) -> Option<
         gsis,
         auto_scaling,
         stream: r.stream.unwrap_or(false),
+        global: None,
     };
     if let Some(n) = partitions {
         let (r, w) = t.warm_throughput();

@@ -10,6 +10,7 @@ use toml::Value;
 use super::api::RawApi;
 use super::{Given, Kind};
 use crate::dist::Dist;
+use crate::model::geo;
 use crate::model::limits;
 use crate::model::*;
 use crate::scenario::context::Cx;
@@ -34,6 +35,8 @@ pub struct RawWorkload {
     /// Operation mix of a workload aimed at a bucket.
     pub ops: Option<IndexMap<String, f64>>,
     pub retry: Option<RawRetry>,
+    /// Where the clients are (a place of the RTT table).
+    pub location: Option<String>,
 }
 
 /// `retry = { ... }` of a workload.
@@ -153,6 +156,10 @@ fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, given: &Given<'_>) -> Op
             backoff,
         }
     });
+    let location = super::geo::location(cx, &p("location"), &r.location);
+    if let (Some(l), Some(t)) = (location, target) {
+        reachable(cx, &p("location"), l, t, given);
+    }
     let target = match target? {
         ("api", k) => Target::Api(k),
         ("queue", k) => Target::Queue(k),
@@ -173,7 +180,50 @@ fn workload(cx: &mut Cx<'_>, i: usize, r: &RawWorkload, given: &Given<'_>) -> Op
         arrival: arrival?.scaled(scale),
         routes,
         retry,
+        location,
     })
+}
+
+/// The RTT table has a figure from `l` to the Region of the workload's
+/// target (an api's or a function's `region`, else the home Region).
+fn reachable(
+    cx: &mut Cx<'_>,
+    path: &FieldPath,
+    l: geo::Location,
+    t: (&str, usize),
+    given: &Given<'_>,
+) {
+    let raw = match t {
+        ("api", k) => given
+            .raws
+            .apis
+            .get(k)
+            .and_then(|a| a.as_ref()?.region.clone()),
+        ("lambda", k) => given
+            .raws
+            .lambdas
+            .get(k)
+            .and_then(|f| f.as_ref()?.region.clone()),
+        _ => None,
+    };
+    let name = raw.unwrap_or_else(|| given.simulation.region.clone());
+    let Some(r) = geo::Region::parse(&name) else {
+        if raw_is_home(&name, given) {
+            super::geo::home(cx, path, given.simulation);
+        }
+        return; // an unknown Region: the target's own error
+    };
+    if l.rtt_to(r).is_none() {
+        cx.err(
+            path,
+            format!("the round-trip table has no figure from {} to {}", l.name(), name),
+            "it gives round trips to us-east-1 and ap-northeast-2 only (aws-facts 10.11): move the target to one of them, or the clients",
+        );
+    }
+}
+
+fn raw_is_home(name: &str, given: &Given<'_>) -> bool {
+    name == given.simulation.region
 }
 
 /// The arrival rates after `scale` stay within the limits (each rate was

@@ -69,7 +69,7 @@ impl Service for Clients {
                     },
                     _ => vec!["-".to_string()],
                 };
-                Client::new(
+                let mut c = Client::new(
                     w,
                     route_names,
                     b.rng(&w.name, "arrivals"),
@@ -77,7 +77,9 @@ impl Service for Clients {
                     series,
                     quantiles,
                     b.end,
-                )
+                );
+                c.rtt = network_rtt(m, w);
+                c
             })
             .collect();
         Clients { list }
@@ -148,6 +150,9 @@ impl Service for Clients {
         }
         let (route, measured) = (r.route, r.measured);
         let cold = r.cold;
+        // The first request's way out and the final answer's way back
+        // (a retry's round trip is in its wait).
+        let latency = now - start + c.rtt;
         w.frames.free(to);
         let series = if outcome.is_ok() {
             c.series.ok
@@ -156,10 +161,10 @@ impl Service for Clients {
         };
         w.rec.add(series, now, 1.0);
         if outcome.is_ok() {
-            c.quantiles.record(now, now - start, &mut w.rec);
+            c.quantiles.record(now, latency, &mut w.rec);
         }
         if measured {
-            c.finish(route, outcome, now - start, cold);
+            c.finish(route, outcome, latency, cold);
         }
     }
 
@@ -184,6 +189,27 @@ impl Service for Clients {
     ) {
         super::findings::findings(stats, cx, out);
     }
+}
+
+/// The network round trip of workload `w`'s requests \[ns\]: the RTT
+/// table's p50 from its location to its target's Region (an api's or a
+/// function's `region`, else the home Region); 0 without a location
+/// (docs/model.md, "Global users and global tables").
+fn network_rtt(
+    m: &crate::model::Scenario,
+    w: &crate::model::Workload,
+) -> crate::engine::SimDuration {
+    use crate::model::geo::Region;
+    let Some(l) = w.location else { return 0 };
+    let region = match w.target {
+        Target::Api(a) => m.apis[a].region,
+        Target::Lambda(f) => m.lambdas[f].region,
+        _ => None,
+    };
+    region
+        .or_else(|| Region::parse(&m.simulation.region))
+        .and_then(|r| l.rtt_to(r))
+        .unwrap_or(0)
 }
 
 #[inline]

@@ -123,6 +123,11 @@ pub struct Client {
     pub quantiles: IntervalQuantiles,
     /// Series handles.
     pub series: ClientSeries,
+    /// Where the clients are.
+    pub location: Option<model::geo::Location>,
+    /// Network round trip added to every attempt \[ns\] (0 without a
+    /// location; set by the build from the target's Region).
+    pub rtt: SimDuration,
     arrival: Arrival,
     /// End of the simulation: no arrival is drawn past it.
     end: SimTime,
@@ -166,6 +171,8 @@ impl Client {
             cold_latency: LatencyHistogram::new(),
             quantiles,
             series,
+            location: cfg.location,
+            rtt: 0,
             arrival: cfg.arrival.clone(),
             end,
             route_cdf,
@@ -223,7 +230,9 @@ impl Client {
             return None;
         }
         let (max, backoff) = self.retry.as_ref()?;
-        (attempt < *max).then(|| backoff.sample_ns(&mut self.rng))
+        // The error travels back and the retry out again: one more round
+        // trip of the network besides the backoff.
+        (attempt < *max).then(|| backoff.sample_ns(&mut self.rng) + self.rtt)
     }
 
     /// Records a final outcome of a measured request that took `latency`.

@@ -40,6 +40,12 @@ pub struct WorkloadStats {
     /// p99 latency of the succeeded requests that met no cold start \[ms\];
     /// `None` without such requests.
     pub p99_warm_ms: Option<f64>,
+    /// Where the clients are (`location`); `None`: in the home Region.
+    pub location: Option<&'static str>,
+    /// Network round trip added to every attempt \[ms\]: the RTT table's
+    /// p50 from the location to the target's Region (aws-facts 10.11); 0
+    /// without a location.
+    pub network_rtt_ms: f64,
     /// Failed requests by final status (as in `status`) and where the
     /// failure began (reported through the findings).
     #[serde(skip)]
@@ -117,6 +123,8 @@ pub fn collect(c: &Client) -> WorkloadStats {
         routes,
         cold_succeeded: c.cold_latency.count(),
         p99_warm_ms: latency.percentile_without(&c.cold_latency, 99.0),
+        location: c.location.map(|l| l.name()),
+        network_rtt_ms: c.rtt as f64 / crate::engine::MILLIS as f64,
         causes,
     }
 }

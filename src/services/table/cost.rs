@@ -51,12 +51,33 @@ pub fn bill(stats: &IndexMap<String, TableStats>, p: &Pricing<'_>) -> Bill {
                     write_units: (t.consumed_wcu + gsi(|g| g.consumed_wcu)) * p.scale,
                 },
             };
-            table_cost(&usage, &p.prices.dynamodb) + storage
+            table_cost(&usage, &p.prices.dynamodb)
+                + replica_cost(t, p.scale, p.always_on(), &p.prices.dynamodb)
+                + storage
         })
         .collect::<Vec<f64>>();
     Bill {
         service: "dynamodb",
         components: stats.keys().cloned().zip(costs).collect(),
+    }
+}
+
+/// Monthly cost of a global table's replicated writes \[USD\] (aws-facts
+/// 10.12): on demand, the replicated write request units (`scale`
+/// projects the window to the month); provisioned, each replica's write
+/// capacity, the source's (billed) WCU \[A\], by the rWCU-hour, kept
+/// `on` of the month. A replica's reads, read capacity and storage are
+/// not priced (docs/model.md, "Global users and global tables").
+pub fn replica_cost(t: &TableStats, scale: f64, on: f64, p: &DynamoDbPrices) -> f64 {
+    let Some(r) = &t.replication else { return 0.0 };
+    match t.mode {
+        CapacityMode::OnDemand => {
+            r.write_units() * scale * p.replicated_write_request_usd_per_million / 1e6
+        }
+        CapacityMode::Provisioned => {
+            let (_, wcu) = billed(t.auto_scaling.as_ref(), t.rcu, t.wcu);
+            wcu * r.replicas.len() as f64 * on * p.rwcu_usd_per_hour * MONTH_HOURS
+        }
     }
 }
 

@@ -19,6 +19,7 @@ use indexmap::IndexMap;
 use crate::model::Capacity;
 
 use super::partitions::HotSeries;
+use super::replicas::Replication;
 use super::{
     Attempt, DaxCache, DaxFill, DynamoDbTable, Phase, TableCall, TableRequest, TableSeries,
     TableSeriesExtra, TableStats, Tables,
@@ -103,10 +104,9 @@ impl Service for Tables {
                 DynamoDbTable::new(t, rng, series, extra, dax, times, &mut b.rec)
             })
             .collect();
-        Tables {
-            list,
-            sdk: SdkClients::build(b.model),
-        }
+        let sdk = SdkClients::build(b.model);
+        let geo = Replication::build(b.model, &sdk, b.end, |name| b.rng(name, "replication"));
+        Tables { list, sdk, geo }
     }
 
     fn name(&self, i: usize) -> &str {
@@ -114,7 +114,11 @@ impl Service for Tables {
     }
 
     fn footprint(&self) -> usize {
-        self.list.iter().map(DynamoDbTable::footprint).sum()
+        self.list
+            .iter()
+            .map(DynamoDbTable::footprint)
+            .sum::<usize>()
+            + self.geo.footprint()
     }
 
     fn owner(f: &FrameState) -> usize {
@@ -167,7 +171,7 @@ impl Service for Tables {
             }
             Phase::Retry => {
                 let now = cx.now();
-                let Tables { list, sdk } = &mut w.tables;
+                let Tables { list, sdk, .. } = &mut w.tables;
                 let client = &mut sdk[c.slot as usize];
                 client.on_response(now, true);
                 let backoff = client.backoff(
@@ -202,11 +206,15 @@ impl Service for Tables {
     fn on_reply(_w: &mut World, _cx: &mut Cx, _to: FrameRef, _outcome: Outcome) {}
 
     fn stats(&mut self, c: &mut Collect<'_>) -> IndexMap<String, TableStats> {
+        let geo = &self.geo;
         self.list
             .iter_mut()
-            .map(|t| {
+            .enumerate()
+            .map(|(i, t)| {
                 t.finish(c.rec);
-                (t.name.clone(), super::stats::collect(t, c.end, c.measured))
+                let mut s = super::stats::collect(t, c.end, c.measured);
+                s.replication = geo.stats(i);
+                (t.name.clone(), s)
             })
             .collect()
     }
@@ -261,8 +269,9 @@ pub fn call(w: &mut World, cx: &mut Cx, req: TableRequest, parent: FrameRef) {
         state: FrameState::TableCall(call),
     });
     match first {
-        // Answered by DAX: the frame ends after the hit latency.
-        Err(hit) => cx.schedule(hit, Event::Step(fr)),
+        // Answered by DAX: the frame ends after the hit latency (and the
+        // round trip from a caller in another Region).
+        Err(hit) => cx.schedule(hit + w.tables.geo.rtt(req.slot), Event::Step(fr)),
         Ok(_) => send(w, cx, fr),
     }
 }
@@ -301,11 +310,14 @@ fn attempt(w: &mut World, cx: &mut Cx, fr: FrameRef) {
     };
     let now = cx.now();
     let measured = now >= w.warmup;
-    let Tables { list, sdk } = &mut w.tables;
+    let Tables { list, sdk, geo } = &mut w.tables;
     let t = &mut list[c.table as usize];
     let rtt = match t.attempt(now, c, measured, &mut w.rec) {
         Attempt::Served(rtt) => {
             c.phase = Phase::Served;
+            if !c.read && c.index == 0 {
+                geo.on_write(c.table as usize, now, c.items, c.item_kb, measured);
+            }
             rtt
         }
         Attempt::Throttled(rtt) => {
@@ -321,5 +333,7 @@ fn attempt(w: &mut World, cx: &mut Cx, fr: FrameRef) {
             rtt
         }
     };
-    cx.schedule(rtt, Event::Step(fr));
+    // A caller in another Region than the table (and its replicas) waits
+    // the inter-Region round trip on every attempt.
+    cx.schedule(rtt + geo.rtt(c.slot), Event::Step(fr));
 }

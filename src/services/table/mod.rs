@@ -22,6 +22,7 @@ mod findings;
 mod flow;
 mod gsi;
 mod partitions;
+pub mod replicas;
 mod stats;
 
 pub use crate::model::ON_DEMAND_PEAK_WINDOW;
@@ -234,6 +235,8 @@ pub struct Tables {
     pub list: Vec<DynamoDbTable>,
     /// One SDK client per (function, table) pair.
     pub sdk: SdkClients,
+    /// Global tables' replicas and the callers' cross-Region round trips.
+    pub geo: replicas::Replication,
 }
 
 index_by!(Tables, list, DynamoDbTable);

@@ -200,6 +200,9 @@ pub struct TableStats {
     pub hot_partitions: Vec<PartitionStats>,
     /// Each GSI's figures, in scenario order.
     pub gsis: IndexMap<String, GsiStats>,
+    /// A global table's replicated writes per replica Region; `None`: a
+    /// single-Region table.
+    pub replication: Option<super::replicas::ReplicationStats>,
 }
 
 /// The figures of the hottest partitions of `tp`.
@@ -291,6 +294,7 @@ pub fn collect(t: &mut DynamoDbTable, end: SimTime, measured: SimDuration) -> Ta
         heat_splits: t.base.parts.heat_splits,
         hot_partitions: hottest(&t.base, seconds),
         gsis,
+        replication: None,
     }
 }
 

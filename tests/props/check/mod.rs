@@ -31,7 +31,7 @@ pub const REQUIRE_PROVENANCE: bool = true;
 /// Keys whose value may be `null` in summary.json (undefined statistics,
 /// optional markers). Any other `null` is an error: serde_json writes NaN
 /// and infinities as `null`, so an unexpected `null` hides one.
-const NULLABLE: [&str; 30] = [
+const NULLABLE: [&str; 32] = [
     "mean",
     "p50",
     "p90",
@@ -72,6 +72,9 @@ const NULLABLE: [&str; 30] = [
     // reads has no consumer.
     "mode",
     "consumer",
+    // workloads without a location; single-Region tables.
+    "location",
+    "replication",
 ];
 
 /// A hang guard only: a scenario of a few thousand requests runs in well
