@@ -74,8 +74,8 @@ pub const MAX_EDGE_GB: f64 = 1e6;
 impl Cdn {
     /// Default edge latency: lognormal, median 5 ms, p99 20 ms \[A\]: the
     /// edge's own time to answer from its cache (AWS publishes no
-    /// distribution; the client's round trip to the edge is added apart,
-    /// `services::cdn::CLIENT_RTT`).
+    /// distribution; a located client's round trip to the edge is added
+    /// by the client, `model::geo::rtt_to_edge`).
     pub fn default_hit_latency() -> Dist {
         Dist::lognormal_median_p99(0.005, 0.020)
     }

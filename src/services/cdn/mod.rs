@@ -37,12 +37,6 @@ use crate::services::cache::TtlCache;
 use crate::services::caches::{CacheFigures, CacheSeries};
 use crate::services::registry::index_by;
 
-/// The client's round trip to its nearest edge \[ns\], added to every
-/// answer: 0 today. Client locations and round-trip tables (another
-/// branch) will supply it per workload; [`CloudFront::client_rtt`] is the
-/// one place that reads it.
-pub const CLIENT_RTT: SimDuration = 0;
-
 /// Where a request stands: what its frame's pending step does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phase {
@@ -229,12 +223,6 @@ impl CloudFront {
         }
     }
 
-    /// The client's round trip to the edge \[ns\] ([`CLIENT_RTT`]).
-    #[inline]
-    pub fn client_rtt(&self) -> SimDuration {
-        CLIENT_RTT
-    }
-
     /// A request for origin route (or operation) `route` arrives at `now`:
     /// where it is answered and after what delay. Counted when `measured`.
     #[inline]
@@ -252,7 +240,7 @@ impl CloudFront {
         }
         let size_kb = self.sizes[route].sample(&mut self.rng).max(0.0) as f32;
         let kb = f64::from(size_kb);
-        let edge_ns = self.hit_latency.sample_ns(&mut self.rng) + self.client_rtt();
+        let edge_ns = self.hit_latency.sample_ns(&mut self.rng);
         let mut s = Start {
             phase: Phase::Origin,
             delay: edge_ns,

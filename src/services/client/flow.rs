@@ -193,7 +193,8 @@ impl Service for Clients {
 
 /// The network round trip of workload `w`'s requests \[ns\]: the RTT
 /// table's p50 from its location to its target's Region (an api's or a
-/// function's `region`, else the home Region); 0 without a location
+/// function's `region`, else the home Region), or to the nearest edge for
+/// a CloudFront target; 0 without a location
 /// (docs/model.md, "Global users and global tables").
 fn network_rtt(
     m: &crate::model::Scenario,
@@ -201,6 +202,11 @@ fn network_rtt(
 ) -> crate::engine::SimDuration {
     use crate::model::geo::Region;
     let Some(l) = w.location else { return 0 };
+    if let Target::Cdn(_) = w.target {
+        // CloudFront answers from the edge nearest the client; its misses
+        // add the distribution's own `origin_latency`.
+        return crate::model::geo::rtt_to_edge(l);
+    }
     let region = match w.target {
         Target::Api(a) => m.apis[a].region,
         Target::Lambda(f) => m.lambdas[f].region,
