@@ -37,6 +37,10 @@ pub struct SeriesRecorder {
     /// multiple of the interval) \[ns\].
     last_width: SimDuration,
     buckets: usize,
+    /// The run's end \[ns\]: an event at exactly the end (the engine runs
+    /// events at `t <= end`, e.g. a timer on a whole second) belongs to the
+    /// last bucket, as the counters count it.
+    end: SimTime,
     names: Vec<(String, String, &'static str, Combine, f64)>,
     data: Vec<f64>,
     /// The bucket of the last lookup, \[start, end) and index: events come
@@ -65,6 +69,7 @@ impl SeriesRecorder {
             interval,
             last_width,
             buckets,
+            end: duration,
             names: Vec::new(),
             data: Vec::new(),
             cached: (0, interval, 0),
@@ -120,6 +125,11 @@ impl SeriesRecorder {
             let b = (t / self.interval) as usize;
             let start = b as SimTime * self.interval;
             self.cached = (start, start + self.interval, b);
+            b
+        };
+        let b = if b == self.buckets && t == self.end {
+            b - 1
+        } else {
             b
         };
         (b < self.buckets).then(|| id.0 as usize * self.buckets + b)
@@ -396,6 +406,18 @@ mod tests {
         assert_eq!(m[1..4], [3.0, 3.0, 1.5]);
         assert_eq!(x[..5], [3.0, 3.0, 3.0, 3.0, 0.0]);
         assert!((l.area() - (2.0 * 0.25 + 3.0 * 2.75)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn an_event_at_the_end_is_in_the_last_bucket_and_later_ones_are_not() {
+        let mut r = SeriesRecorder::new(10 * S, S, 1);
+        let id = r.register("f", "n", "count", Combine::Sum, 1.0);
+        r.add(id, 10 * S, 1.0);
+        r.add(id, 10 * S + 1, 5.0);
+        let v = &r.export().series[0].values;
+        assert_eq!(v.len(), 10);
+        assert_eq!(v[9], 1.0);
+        assert_eq!(v.iter().sum::<f64>(), 1.0);
     }
 
     #[test]
