@@ -163,14 +163,11 @@ fn one_prefix_serves_3500_puts_per_second_and_four_serve_10000() {
     assert!(!r.findings.iter().any(|f| f.component == "bucket b"));
 }
 
-/// A function putting 4,000 objects/s to one prefix: its SDK retries the
-/// 503s (3 attempts, standard mode's default for S3), each window still
-/// serves 3,500, and in the steady state the requests the prefix cannot
-/// take (~500/s) fail after their last attempt, failing the function.
-#[test]
-fn the_sdk_retries_503s_and_gives_up_after_three_attempts() {
-    let (rate, warm, t) = (4_000.0, 40u64, 100u64);
-    let mut sim = simulation(t, warm, 42);
+/// A function putting 10 KB objects to one prefix of bucket `b` at
+/// Poisson `rate`/s (warm environments to spare), with its own
+/// `sdk_retry` if given.
+fn uploader(rate: f64, warm: u64, t: u64, seed: u64, sdk_retry: Option<SdkRetry>) -> Scenario {
+    let mut sim = simulation(t, warm, seed);
     sim.account_concurrency = 20_000;
     let put = Step::Bucket {
         bucket: 0,
@@ -180,14 +177,24 @@ fn the_sdk_retries_503s_and_gives_up_after_three_attempts() {
     };
     let mut f = instant("uploader", vec![put]);
     f.provisioned_concurrency = 6_000;
-    let s = with_buckets(
+    f.sdk_retry = sdk_retry;
+    with_buckets(
         sim,
         vec![workload("w", Target::Lambda(0), Arrival::Poisson { rate })],
         vec![f],
         vec![],
         vec![bucket("b", vec![])],
-    );
-    let r = run(&s);
+    )
+}
+
+/// A function putting 4,000 objects/s to one prefix: its SDK retries the
+/// 503s (3 attempts, standard mode's default for S3), each window still
+/// serves 3,500, and in the steady state the requests the prefix cannot
+/// take (~500/s) fail after their last attempt, failing the function.
+#[test]
+fn the_sdk_retries_503s_and_gives_up_after_three_attempts() {
+    let (rate, warm, t) = (4_000.0, 40u64, 100u64);
+    let r = run(&uploader(rate, warm, t, 42, None));
     conserved(&r);
     let (b, f) = (&r.buckets["b"], &r.functions["uploader"]);
     let measured = (t - warm) as f64;
@@ -227,29 +234,11 @@ fn the_sdk_retries_503s_and_gives_up_after_three_attempts() {
 /// requests are exactly the 503s.
 #[test]
 fn a_function_sdk_retry_replaces_s3s_default() {
-    let (rate, warm, t) = (4_000.0, 10u64, 40u64);
-    let mut sim = simulation(t, warm, 43);
-    sim.account_concurrency = 20_000;
-    let put = Step::Bucket {
-        bucket: 0,
-        op: BucketOp::Put,
-        size_kb: Some(10.0),
-        prefixes: None,
-    };
-    let mut f = instant("uploader", vec![put]);
-    f.provisioned_concurrency = 6_000;
-    f.sdk_retry = Some(SdkRetry {
+    let one_attempt = SdkRetry {
         max_attempts: 1,
         ..SdkRetry::other_services()
-    });
-    let s = with_buckets(
-        sim,
-        vec![workload("w", Target::Lambda(0), Arrival::Poisson { rate })],
-        vec![f],
-        vec![],
-        vec![bucket("b", vec![])],
-    );
-    let r = run(&s);
+    };
+    let r = run(&uploader(4_000.0, 10, 40, 43, Some(one_attempt)));
     conserved(&r);
     let b = &r.buckets["b"];
     assert!(b.slow_down > 0, "{b:?}");

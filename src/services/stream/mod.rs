@@ -19,9 +19,11 @@
 
 pub mod cost;
 mod flow;
+mod put;
 mod stats;
 
-pub use flow::{clients, put, table_write};
+pub use flow::clients;
+pub use put::{put, table_write};
 pub use stats::StreamStats;
 
 use std::collections::VecDeque;
