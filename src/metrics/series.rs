@@ -122,17 +122,24 @@ impl SeriesRecorder {
         let b = if t >= start && t < end {
             cached
         } else {
-            let b = (t / self.interval) as usize;
-            let start = b as SimTime * self.interval;
-            self.cached = (start, start + self.interval, b);
-            b
-        };
-        let b = if b == self.buckets && t == self.end {
-            b - 1
-        } else {
-            b
+            self.locate(t)
         };
         (b < self.buckets).then(|| id.0 as usize * self.buckets + b)
+    }
+
+    /// The bucket of `t`, remembered with its time range for the next
+    /// events (most fall in the same bucket). An event at exactly the
+    /// run's end lands in the last bucket, as the counters count it.
+    #[inline(never)]
+    fn locate(&mut self, t: SimTime) -> usize {
+        let b = (t / self.interval) as usize;
+        if b == self.buckets && t == self.end {
+            self.cached = (t, t + 1, b - 1);
+            return b - 1;
+        }
+        let start = b as SimTime * self.interval;
+        self.cached = (start, start.saturating_add(self.interval), b);
+        b
     }
 
     /// Adds `v` to the bucket containing `t`.
