@@ -217,6 +217,17 @@ fn generator_covers_every_feature() {
         ("esm_max_concurrency", |t| {
             t.contains("esm_max_concurrency = ")
         }),
+        // Global users, global tables, DynamoDB streams (issue 9).
+        ("workload location", |t| t.contains("\nlocation = ")),
+        ("functions and apis in ap-northeast-2", |t| {
+            blocks(t, "lambda").any(|b| b.contains("\nregion = "))
+                && blocks(t, "api").any(|b| b.contains("\nregion = "))
+        }),
+        ("global table", |t| t.contains("\nreplicas = [")),
+        ("replication_lag", |t| t.contains("\nreplication_lag = ")),
+        ("table stream read by a function", |t| {
+            t.contains("\nstream = true") && t.contains("{ source = \"tbl")
+        }),
         // API Gateway (issue 7).
         ("rest api, default overhead", |t| {
             blocks(t, "api").any(|b| !b.contains("\nlatency = ") && !b.contains("type = \"http\""))

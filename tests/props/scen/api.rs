@@ -256,6 +256,9 @@ impl Scen {
     pub(super) fn render_api(&self, t: &mut String, i: usize) {
         let a = &self.apis[i];
         let _ = writeln!(t, "\n[[api]]\nname = {}", q(&self.name("api", i)));
+        if let Some(r) = self.region_line() {
+            let _ = writeln!(t, "{r}");
+        }
         if let Some(rest) = a.kind {
             let _ = writeln!(t, "type = {}", q(if rest { "rest" } else { "http" }));
         }

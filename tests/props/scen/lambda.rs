@@ -207,6 +207,9 @@ impl Scen {
     pub(super) fn render_lambda(&self, t: &mut String, i: usize) {
         let l = &self.lambdas[i];
         let _ = writeln!(t, "\n[[lambda]]\nname = {}", q(&self.name("fn", i)));
+        if let Some(r) = self.region_line() {
+            let _ = writeln!(t, "{r}");
+        }
         if let Some(r) = l.runtime {
             let _ = writeln!(t, "runtime = {}", q(RUNTIMES[r].0));
         }

@@ -25,10 +25,13 @@
 //! triggers), `topic`, `cdn` (CloudFront in front of a bucket or an api), `service`
 //! (external services and calls to them), `schedule` (EventBridge schedules and
 //! `start_date`), `stream` (Kinesis streams, PutRecords steps and stream triggers).
+//! `geo` (workloads' locations, every api and function in ap-northeast-2, global
+//! tables, a table's stream read by the last function).
 
 mod api;
 mod bucket;
 mod cdn;
+mod geo;
 mod lambda;
 mod queue;
 mod schedule;
@@ -43,6 +46,7 @@ mod workload;
 use api::{api, Api};
 use bucket::{bucket, Bucket};
 use cdn::{cdn, Cdn};
+use geo::{geo, Geo};
 use lambda::{lambda, Lambda};
 use proptest::collection::vec;
 use proptest::option::weighted as maybe;
@@ -73,6 +77,8 @@ pub struct Scen {
     /// A CloudFront distribution (rendered when there is a bucket or an
     /// api for its origin).
     pub cdn: Option<Cdn>,
+    /// Locations, Regions, global tables and a table's stream.
+    pub geo: Option<Geo>,
     /// `[simulation] start_date`, an index into the schedule module's dates.
     pub start_date: Option<usize>,
     /// `simulation.esm_max_concurrency` (5..=1250), if set.
@@ -136,6 +142,7 @@ pub fn scen() -> impl Strategy<Value = Scen> {
             vec(stream(), 2),
         ),
         maybe(0.3, cdn()),
+        maybe(0.35, geo()),
     )
         .prop_map(
             |(
@@ -147,6 +154,7 @@ pub fn scen() -> impl Strategy<Value = Scen> {
                 (ns, mut services, nsch, mut schedules, start_date),
                 (nst, mut streams),
                 cdn,
+                geo,
             )| {
                 streams.truncate(nst);
                 queues.truncate(nq);
@@ -167,6 +175,7 @@ pub fn scen() -> impl Strategy<Value = Scen> {
                     schedules,
                     streams,
                     cdn,
+                    geo,
                     start_date,
                     esm_max,
                     long,

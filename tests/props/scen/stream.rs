@@ -96,7 +96,7 @@ impl Scen {
     /// The stream triggers of function `i`: every stream whose consumer
     /// it is.
     pub(super) fn stream_triggers(&self, i: usize) -> Vec<String> {
-        let mut out = Vec::new();
+        let mut out: Vec<String> = self.table_stream_trigger(i).into_iter().collect();
         for (k, s) in self.streams.iter().enumerate() {
             if s.consumer.map(|c| c % self.lambdas.len()) != Some(i) {
                 continue;

@@ -223,6 +223,9 @@ impl Scen {
             }
             let _ = writeln!(t, "dax = {{ {} }}", parts.join(", "));
         }
+        for line in self.table_geo_lines(i) {
+            let _ = writeln!(t, "{line}");
+        }
         if let Some(g) = tb.size_gb {
             let _ = writeln!(t, "size_gb = {}", dec(g, 1));
         }

@@ -107,6 +107,9 @@ impl Scen {
     pub(super) fn render_workload(&self, t: &mut String, i: usize) {
         let w = &self.workloads[i];
         let _ = writeln!(t, "\n[[workload]]\nname = {}", q(&self.name("wl", i)));
+        if let Some(l) = self.location_line(i) {
+            let _ = writeln!(t, "{l}");
+        }
         let messages = self.queues.len() + self.topics.len() + self.buckets.len();
         let targets = self.apis.len() + self.lambdas.len();
         let k = if w.to_api && !self.apis.is_empty() {
