@@ -24,7 +24,7 @@
 //! triggers), `topic`, `bucket` (and its notification rules).
 //! triggers), `topic`, `cdn` (CloudFront in front of a bucket or an api), `service`
 //! (external services and calls to them), `schedule` (EventBridge schedules and
-//! `start_date`), `stream` (Kinesis streams, PutRecords steps and stream triggers).
+//! `start_date`), `stream` (Kinesis streams, PutRecords steps and stream triggers),
 //! `geo` (workloads' locations, every api and function in ap-northeast-2, global
 //! tables, a table's stream read by the last function).
 
