@@ -34,7 +34,7 @@ enum Command {
     Run(run::RunArgs),
     /// Load and validate a scenario without running it.
     Validate(validate::ValidateArgs),
-    /// Print the scenario's topology as Graphviz DOT.
+    /// Print the scenario's topology as Graphviz DOT or as an SVG drawing.
     Graph(graph::GraphArgs),
 }
 
