@@ -1,20 +1,26 @@
-//! Writing results: JSON, CSV (all or nothing), and the human summary.
+//! Writing results: JSON, CSV, the topology drawing and the report (all or
+//! nothing), and the human summary.
 //!
 //! Owns: the output files of a run (`summary.json`, `timeseries.csv`,
-//! `latency.csv`), the output directory they are committed to, and
-//! [`summary_text`].
+//! `latency.csv`; with [`write_run`] also `topology.svg`, `report.md` and
+//! `report.html`), the output directory they are committed to,
+//! [`summary_text`], and the report of a result directory
+//! ([`write_report`]: `result_dir.rs` reads the files, `content/` says
+//! what they show, `html.rs` and `markdown.rs` render it).
 //! Must not know: how a run was simulated or costed; it renders a
 //! [`RunResult`] as it is.
 //!
 //! Invariants:
-//! * all or nothing: the three files are written into a staging directory
+//! * all or nothing: the files are written into a staging directory
 //!   beside the output directory and replace it as a whole, in one rename
 //!   (`atomic.rs`). An interrupted, failed or timed-out write leaves the
 //!   previous results as they were and no staging behind;
 //! * slsim only replaces a directory that holds nothing but its own result
 //!   files (`out_dir.rs`): `--out .` in a project is refused, never emptied;
-//! * `summary.json` names the size and SHA-256 of the two CSV files written
-//!   with it (`files`), so a reader can check that the three belong together;
+//! * `summary.json` names the size and SHA-256 of the other files written
+//!   with it (`files`), so a reader can check that they belong together;
+//! * the report is made of the directory's files only, so `slsim report
+//!   DIR` rewrites the bytes the run wrote;
 //! * identical results give byte-identical files, except the value of
 //!   `wall_seconds` (maps keep scenario order; floats print as the shortest
 //!   text that reads back to the same number).

@@ -1,7 +1,7 @@
 //! The call graph as a standalone SVG drawing (`slsim graph --format svg`,
 //! `topology.svg` in a run's directory, inlined in `report.html`).
 //!
-//! The layout is [`super::layout`]'s; this file only draws it: a shape and
+//! The layout is `layout.rs`'s; this file only draws it: a shape and
 //! a colour per component kind, the kind above the name; a curve per edge,
 //! solid when synchronous, dashed when asynchronous, dotted for an event
 //! source, with an arrowhead drawn as a triangle (no markers, so no ids

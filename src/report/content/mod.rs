@@ -9,9 +9,14 @@
 //! out or said to be missing, never guessed. `wall_seconds` and `files`
 //! are not shown: the report is the same for the same results.
 
-use super::doc::{Block, Cell, Doc, Figure, Section, Table, Tone};
+mod decide;
+mod json;
+
+use super::doc::{Block, Doc, Figure, Section, Table};
 use super::result_dir::ReportInputs;
 use crate::metrics::text::{ms, percent, thousands, usd};
+use decide::{recommendation, slos, sweep};
+use json::{at, count, dollars, duration, f64_at, plain, str_at, u64_at};
 use serde_json::Value;
 
 /// The summary's sections, their kind's name, and its plural.
@@ -28,64 +33,6 @@ const KINDS: [(&str, &str, &str); 11] = [
     ("schedules", "schedule", "schedules"),
     ("streams", "stream", "streams"),
 ];
-
-/// Rows shown of a sweep's summary before the rest is left to the CSV.
-const SWEEP_ROWS: usize = 200;
-
-fn at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a Value> {
-    path.iter().try_fold(v, |v, k| v.get(k))
-}
-
-fn u64_at(v: &Value, path: &[&str]) -> Option<u64> {
-    at(v, path).and_then(Value::as_u64)
-}
-
-fn f64_at(v: &Value, path: &[&str]) -> Option<f64> {
-    at(v, path)
-        .and_then(Value::as_f64)
-        .filter(|x| x.is_finite())
-}
-
-fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
-    at(v, path).and_then(Value::as_str)
-}
-
-/// `n` as text, `-` when missing.
-fn count(n: Option<u64>) -> String {
-    n.map_or("-".into(), thousands)
-}
-
-/// `$x` or `-`.
-fn dollars(v: Option<f64>) -> String {
-    v.map_or("-".into(), |v| format!("${}", usd(v)))
-}
-
-/// A JSON value for a person: strings bare, numbers as written, others
-/// compact.
-fn plain(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Null => "-".into(),
-        other => other.to_string(),
-    }
-}
-
-/// `1200` -> `1,200 s (20 min)`.
-fn duration(s: f64) -> String {
-    let whole = format!("{} s", thousands(s.max(0.0).round() as u64));
-    let (v, unit) = if s >= 86_400.0 {
-        (s / 86_400.0, "d")
-    } else if s >= 3600.0 {
-        (s / 3600.0, "h")
-    } else if s >= 60.0 {
-        (s / 60.0, "min")
-    } else {
-        return whole;
-    };
-    let short = format!("{v:.2}");
-    let short = short.trim_end_matches('0').trim_end_matches('.');
-    format!("{whole} ({short} {unit})")
-}
 
 /// The report of a result directory.
 pub fn build(inputs: &ReportInputs) -> Doc {
@@ -327,67 +274,6 @@ fn headline(s: &Value) -> Section {
     }
 }
 
-fn slos(s: &Value) -> Section {
-    let mut blocks = Vec::new();
-    match at(s, &["slos"]).and_then(Value::as_array) {
-        Some(list) if !list.is_empty() => {
-            let mut t = Table::new("slos", &["metric", "objective", ">value", "verdict"]);
-            let mut met = 0;
-            for slo in list {
-                let objective = match (f64_at(slo, &["max"]), f64_at(slo, &["min"])) {
-                    (Some(max), _) => format!("≤ {}", crate::metrics::text::num(max)),
-                    (None, Some(min)) => format!("≥ {}", crate::metrics::text::num(min)),
-                    (None, None) => "-".into(),
-                };
-                let pass = at(slo, &["pass"]).and_then(Value::as_bool) == Some(true);
-                met += usize::from(pass);
-                let value = at(slo, &["value"]).map_or("-".into(), |v| match v.as_f64() {
-                    Some(x) => crate::metrics::text::num(x),
-                    None => plain(v),
-                });
-                t.row(vec![
-                    str_at(slo, &["metric"]).unwrap_or("-").into(),
-                    objective.into(),
-                    value.into(),
-                    Cell {
-                        text: if pass { "✓ pass" } else { "✗ fail" }.into(),
-                        tone: if pass { Tone::Pass } else { Tone::Fail },
-                    },
-                ]);
-            }
-            blocks.push(Block::Para(format!(
-                "{met} of {} SLOs met{}.",
-                list.len(),
-                if met == list.len() {
-                    ""
-                } else {
-                    ": slsim run exits non-zero"
-                }
-            )));
-            blocks.push(Block::Table(t));
-        }
-        _ => blocks.push(Block::Para(
-            "No SLOs in this scenario (add [[slo]] tables for pass/fail verdicts).".into(),
-        )),
-    }
-    if let Some(o) = at(s, &["objective"]).filter(|o| !o.is_null()) {
-        let text = match o.as_object() {
-            Some(map) => map
-                .iter()
-                .map(|(k, v)| format!("{k} {}", plain(v)))
-                .collect::<Vec<_>>()
-                .join(", "),
-            None => plain(o),
-        };
-        blocks.push(Block::Para(format!("Objective: {text}.")));
-    }
-    Section {
-        id: "slos",
-        title: "Service-level objectives".into(),
-        blocks,
-    }
-}
-
 fn plots(inputs: &ReportInputs) -> Section {
     let mut blocks: Vec<Block> = inputs
         .plots
@@ -513,94 +399,5 @@ fn findings(s: &Value) -> Section {
         id: "findings",
         title: "Findings".into(),
         blocks,
-    }
-}
-
-fn recommendation(s: &Value) -> Section {
-    let blocks = match at(s, &["recommendation"]).filter(|r| !r.is_null()) {
-        None => vec![Block::Para(
-            "No recommendation was asked for (`slsim recommend` searches the settings for the \
-             cheapest that meets the SLOs)."
-                .into(),
-        )],
-        Some(Value::String(text)) => vec![Block::Para(text.clone())],
-        Some(Value::Object(map)) => {
-            let mut facts = Vec::new();
-            let mut lists = Vec::new();
-            for (k, v) in map {
-                match v {
-                    Value::Array(items) => {
-                        lists.push(Block::Subheading(k.clone()));
-                        lists.push(Block::List(items.iter().map(plain).collect()));
-                    }
-                    Value::Object(inner) => {
-                        let text: Vec<String> = inner
-                            .iter()
-                            .map(|(ik, iv)| format!("{ik} = {}", plain(iv)))
-                            .collect();
-                        facts.push((k.clone(), text.join(", ")));
-                    }
-                    other => facts.push((k.clone(), plain(other))),
-                }
-            }
-            let mut blocks = vec![Block::Facts(facts)];
-            blocks.extend(lists);
-            blocks
-        }
-        Some(other) => vec![Block::Para(plain(other))],
-    };
-    Section {
-        id: "recommendation",
-        title: "Recommendation".into(),
-        blocks,
-    }
-}
-
-/// A sweep's summary (`sweep_summary.csv`), as a table.
-fn sweep(inputs: &ReportInputs) -> Option<Section> {
-    let text = inputs.sweep_summary.as_ref()?;
-    let mut reader = ::csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map(|h| h.iter().map(str::to_string).collect())
-        .unwrap_or_default();
-    let names: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut t = Table::new("sweep-summary", &names);
-    let mut rows = 0usize;
-    for record in reader.records().map_while(Result::ok) {
-        rows += 1;
-        if rows <= SWEEP_ROWS {
-            t.row(record.iter().map(Cell::from).collect());
-        }
-    }
-    let mut blocks = vec![Block::Para(format!(
-        "{} points (sweep_summary.csv: mean and 95 % confidence interval across replications).",
-        thousands(rows as u64)
-    ))];
-    blocks.push(Block::Table(t));
-    if rows > SWEEP_ROWS {
-        blocks.push(Block::Para(format!(
-            "The first {SWEEP_ROWS} shown; the rest are in sweep_summary.csv."
-        )));
-    }
-    Some(Section {
-        id: "sweep",
-        title: "Sweep".into(),
-        blocks,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_read_naturally() {
-        assert_eq!(duration(45.0), "45 s");
-        assert_eq!(duration(1200.0), "1,200 s (20 min)");
-        assert_eq!(duration(86_400.0), "86,400 s (1 d)");
-        assert_eq!(duration(5400.0), "5,400 s (1.5 h)");
     }
 }
