@@ -186,3 +186,29 @@ steps = [{ io = "const(10ms)" }, { call = "f'h", mode = "async" }]
         .expect("self-call drawn");
     assert_eq!(own.attribute("data-kind"), Some("async"));
 }
+
+#[test]
+fn slsim_graph_prints_svg_on_request_and_dot_by_default() {
+    let minimal = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/minimal.toml");
+    let run = |args: &[&str]| {
+        let o = assert_cmd::Command::cargo_bin("slsim")
+            .unwrap()
+            .arg("graph")
+            .arg(minimal)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let svg = run(&["--format", "svg"]);
+    assert!(svg.starts_with("<svg") && svg.ends_with("</svg>\n"));
+    roxmltree::Document::parse(&svg).unwrap();
+    assert!(run(&[]).starts_with("digraph"));
+    let bad = assert_cmd::Command::cargo_bin("slsim")
+        .unwrap()
+        .args(["graph", minimal, "--format", "png"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}

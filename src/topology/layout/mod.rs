@@ -150,9 +150,10 @@ pub fn layout(t: &Topology) -> Layout {
     let groups = group_edges(t);
     // Layering edges: one per (from, to) without self-loops.
     let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for grp in &groups {
         let p = (grp.from.index(), grp.to.index());
-        if p.0 != p.1 && !pairs.contains(&p) {
+        if p.0 != p.1 && seen.insert(p) {
             pairs.push(p);
         }
     }

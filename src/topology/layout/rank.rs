@@ -12,7 +12,10 @@ pub(super) fn back_edges(n: usize, pairs: &[(usize, usize)], sources: &[bool]) -
     for (i, &(a, b)) in pairs.iter().enumerate() {
         out[a].push((b, i));
     }
-    let has_pred: Vec<bool> = (0..n).map(|v| pairs.iter().any(|p| p.1 == v)).collect();
+    let mut has_pred = vec![false; n];
+    for &(_, b) in pairs {
+        has_pred[b] = true;
+    }
     // 0 unvisited, 1 on the stack, 2 done.
     let mut state = vec![0u8; n];
     let mut back = vec![false; pairs.len()];
