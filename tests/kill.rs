@@ -5,8 +5,8 @@
 //! staging directory remains.
 //!
 //! Each run uses a new seed, so `summary.json`'s seed says which run the
-//! directory holds, and its `files` map (size and SHA-256 of both CSV
-//! files) says whether the CSV files came from that same run. The moments
+//! directory holds, and its `files` map (size and SHA-256 of every other
+//! file) says whether the other files came from that same run. The moments
 //! are drawn from a seeded generator (reproducible choices; the timing of
 //! the machine still varies).
 
@@ -62,13 +62,26 @@ fn names(dir: &Path) -> Vec<String> {
 fn complete_run(out: &Path, context: &str) -> u64 {
     assert_eq!(
         names(out),
-        ["latency.csv", "summary.json", "timeseries.csv"],
+        [
+            "latency.csv",
+            "report.html",
+            "report.md",
+            "summary.json",
+            "timeseries.csv",
+            "topology.svg"
+        ],
         "{context}"
     );
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap())
             .unwrap_or_else(|e| panic!("{context}: summary.json: {e}"));
-    for f in ["timeseries.csv", "latency.csv"] {
+    for f in [
+        "timeseries.csv",
+        "latency.csv",
+        "topology.svg",
+        "report.md",
+        "report.html",
+    ] {
         let bytes = std::fs::read(out.join(f)).unwrap();
         let sha: String = Sha256::digest(&bytes)
             .iter()

@@ -6,7 +6,7 @@
 
 use assert_cmd::Command;
 use sha2::{Digest, Sha256};
-use slsim::report::{write_outputs, ReportError, FILES};
+use slsim::report::{write_outputs, ReportError, FILES, RUN_FILES};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -52,11 +52,17 @@ fn summary(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap()
 }
 
-/// The `files` map of `summary.json` names the size and SHA-256 of both
-/// CSV files on disk.
+/// The `files` map of `summary.json` names the size and SHA-256 of the
+/// other files on disk (both CSV files, and the run's drawing and report).
 fn assert_files_match(dir: &Path) {
     let v = summary(dir);
-    for f in ["timeseries.csv", "latency.csv"] {
+    let written: Vec<&str> = FILES[1..]
+        .iter()
+        .chain(&RUN_FILES)
+        .copied()
+        .filter(|f| dir.join(f).exists())
+        .collect();
+    for f in written {
         let bytes = std::fs::read(dir.join(f)).unwrap();
         let entry = &v["files"][f];
         assert_eq!(entry["bytes"], bytes.len() as u64, "{f}: {entry}");
@@ -80,7 +86,7 @@ fn run_minimal(out: &Path, seed: u64) -> std::process::Output {
 }
 
 #[test]
-fn a_run_commits_three_files_that_belong_together_and_leaves_no_staging() {
+fn a_run_commits_files_that_belong_together_and_leaves_no_staging() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     for seed in [1, 2] {
@@ -88,6 +94,7 @@ fn a_run_commits_three_files_that_belong_together_and_leaves_no_staging() {
         assert!(o.status.success(), "{}", stderr(&o));
         assert_eq!(entries(tmp.path()), ["out"], "staging left beside it");
         let mut files = FILES.to_vec();
+        files.extend(RUN_FILES);
         files.sort();
         assert_eq!(entries(&out), files);
         assert_files_match(&out);

@@ -1,4 +1,4 @@
-//! The command line: `slsim run | validate | graph`.
+//! The command line: `slsim run | validate | graph | report`.
 //!
 //! Owns: argument parsing, exit codes, printing. Exit codes: 0 success (and
 //! a closed stdout, e.g. `slsim graph x.toml | head`), 1 a runtime failure
@@ -10,6 +10,7 @@
 //! `warning: <message>`.
 
 mod graph;
+mod report;
 mod run;
 mod signals;
 mod validate;
@@ -30,12 +31,15 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Run a scenario; write summary.json, timeseries.csv and latency.csv.
+    /// Run a scenario; write summary.json, timeseries.csv, latency.csv,
+    /// topology.svg and the report.
     Run(run::RunArgs),
     /// Load and validate a scenario without running it.
     Validate(validate::ValidateArgs),
-    /// Print the scenario's topology as Graphviz DOT.
+    /// Print the scenario's topology as Graphviz DOT or as an SVG drawing.
     Graph(graph::GraphArgs),
+    /// Write report.md and a self-contained report.html from a result directory.
+    Report(report::ReportArgs),
 }
 
 /// The scenario file and its overrides, shared by every sub-command.
@@ -109,6 +113,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate::validate(args),
         Command::Graph(args) => graph::graph(args),
+        Command::Report(args) => report::report(args),
     };
     let (code, err) = match outcome {
         Ok(()) | Err(Failure::BrokenPipe) => return ExitCode::SUCCESS,

@@ -1,4 +1,5 @@
-//! `slsim run SCENARIO`: simulate, price, write the results, summarise.
+//! `slsim run SCENARIO`: simulate, price, write the results (with the
+//! topology drawing and the report), summarise.
 
 use super::{emit, signals, Failure, ScenarioArgs};
 use crate::cost::builtin as prices;
@@ -90,7 +91,12 @@ pub(super) fn run(args: RunArgs) -> Result<(), Failure> {
             .and_then(|d| started.checked_add(d)),
         _ => None,
     };
-    let files = report::write_outputs(&dir, &result, deadline).map_err(Failure::runtime)?;
+    let topology_svg = crate::topology::to_svg(&scenario);
+    let extra = report::RunFiles {
+        topology_svg: Some(&topology_svg),
+        report: true,
+    };
+    let files = report::write_run(&dir, &result, &extra, deadline).map_err(Failure::runtime)?;
 
     if !args.quiet {
         let mut text = report::summary_text(&result);

@@ -110,6 +110,11 @@ impl<'a> Staging<'a> {
         Ok(staging)
     }
 
+    /// The staging directory (the report reads the drawings written there).
+    pub(super) fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Writes file `name` with what `fill` writes (through a buffer that
     /// hashes it), fsyncs it and returns its size and hash. `shown` names
     /// the file in errors: its final path.

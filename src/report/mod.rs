@@ -1,34 +1,48 @@
-//! Writing results: JSON, CSV (all or nothing), and the human summary.
+//! Writing results: JSON, CSV, the topology drawing and the report (all or
+//! nothing), and the human summary.
 //!
 //! Owns: the output files of a run (`summary.json`, `timeseries.csv`,
-//! `latency.csv`), the output directory they are committed to, and
-//! [`summary_text`].
+//! `latency.csv`; with [`write_run`] also `topology.svg`, `report.md` and
+//! `report.html`), the output directory they are committed to,
+//! [`summary_text`], and the report of a result directory
+//! ([`write_report`]: `result_dir.rs` reads the files, `content/` says
+//! what they show, `html.rs` and `markdown.rs` render it).
 //! Must not know: how a run was simulated or costed; it renders a
 //! [`RunResult`] as it is.
 //!
 //! Invariants:
-//! * all or nothing: the three files are written into a staging directory
+//! * all or nothing: the files are written into a staging directory
 //!   beside the output directory and replace it as a whole, in one rename
 //!   (`atomic.rs`). An interrupted, failed or timed-out write leaves the
 //!   previous results as they were and no staging behind;
 //! * slsim only replaces a directory that holds nothing but its own result
 //!   files (`out_dir.rs`): `--out .` in a project is refused, never emptied;
-//! * `summary.json` names the size and SHA-256 of the two CSV files written
-//!   with it (`files`), so a reader can check that the three belong together;
+//! * `summary.json` names the size and SHA-256 of the other files written
+//!   with it (`files`), so a reader can check that they belong together;
+//! * the report is made of the directory's files only, so `slsim report
+//!   DIR` rewrites the bytes the run wrote;
 //! * identical results give byte-identical files, except the value of
 //!   `wall_seconds` (maps keep scenario order; floats print as the shortest
 //!   text that reads back to the same number).
 
 mod atomic;
+mod content;
 mod csv;
 mod digest;
+pub mod doc;
+mod html;
+mod markdown;
 mod out_dir;
+mod result_dir;
 mod text;
 
 pub use self::csv::{LATENCY_HEADER, TIMESERIES_HEADER};
 pub use atomic::{stop_writing, WritingStopped};
 pub use digest::{sha256_hex, FileDigest};
+pub use html::escape as html_escape;
+pub use markdown::escape as markdown_escape;
 pub use out_dir::check_out_dir;
+pub use result_dir::{inlinable, write_report, ReportInputs, Svg, REPORT_FILES};
 pub use text::summary_text;
 
 use crate::sim::RunResult;
@@ -39,6 +53,10 @@ use std::time::Instant;
 
 /// The files [`write_outputs`] writes, in order.
 pub const FILES: [&str; 3] = ["summary.json", "timeseries.csv", "latency.csv"];
+
+/// The files `slsim run` writes beside [`FILES`] ([`write_run`]): the
+/// topology drawing and the report.
+pub const RUN_FILES: [&str; 3] = ["topology.svg", "report.md", "report.html"];
 
 /// Size and SHA-256 of the CSV files, by file name, as recorded in
 /// `summary.json` under `files`.
@@ -75,8 +93,8 @@ pub enum ReportError {
     #[error(
         "refusing to replace output directory {}: {why}\n  hint: slsim replaces its output \
          directory as a whole, so it only writes into a new directory or one that holds nothing \
-         but slsim's results (summary.json, timeseries.csv, latency.csv); choose one with \
-         --out DIR",
+         but slsim's results (summary.json, timeseries.csv, latency.csv, topology.svg, \
+         report.md, report.html); choose one with --out DIR",
         dir.display()
     )]
     Refused {
@@ -121,6 +139,40 @@ pub enum ReportError {
     WallTime {
         /// The output directory.
         dir: PathBuf,
+    },
+    /// A file of a result directory could not be read.
+    #[error(
+        "cannot read {}: {source}\n  hint: name a result directory of slsim run (or slsim \
+         sweep), e.g. output/<scenario name>",
+        path.display()
+    )]
+    Read {
+        /// The file or directory.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A directory holds neither `summary.json` nor `sweep_summary.csv`.
+    #[error(
+        "{} is not a result directory: it holds neither summary.json nor sweep_summary.csv\n  \
+         hint: name the directory slsim run wrote (by default output/<scenario name>)",
+        dir.display()
+    )]
+    NotAResultDir {
+        /// The directory.
+        dir: PathBuf,
+    },
+    /// A result file is not what slsim writes (e.g. `summary.json` is not JSON).
+    #[error(
+        "{} is not a result file slsim wrote: {message}\n  hint: run the scenario again to \
+         rewrite the directory",
+        path.display()
+    )]
+    BadFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
     },
     /// A result could not be encoded (e.g. a component name CSV cannot hold).
     #[error("cannot encode {file}: {message}\n  hint: this is a bug in slsim; please report it")]
@@ -169,6 +221,28 @@ pub fn write_outputs(
     result: &RunResult,
     deadline: Option<Instant>,
 ) -> Result<Vec<PathBuf>, ReportError> {
+    write_run(dir, result, &RunFiles::default(), deadline)
+}
+
+/// What a run's directory holds beside the result's own files.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RunFiles<'a> {
+    /// The topology drawing, written as `topology.svg`.
+    pub topology_svg: Option<&'a str>,
+    /// Whether to write `report.md` and `report.html` (made from the
+    /// directory's other files, as `slsim report DIR` would).
+    pub report: bool,
+}
+
+/// [`write_outputs`], plus the files of `extra`, in the same staging
+/// directory and the same commit: the directory is complete or unchanged.
+/// `summary.json` (written last) lists every other file under `files`.
+pub fn write_run(
+    dir: &Path,
+    result: &RunResult,
+    extra: &RunFiles<'_>,
+    deadline: Option<Instant>,
+) -> Result<Vec<PathBuf>, ReportError> {
     let deadline = Deadline { at: deadline, dir };
     deadline.check()?;
     let target = out_dir::resolve(dir, true)?;
@@ -185,12 +259,48 @@ pub fn write_outputs(
     })?;
     files.insert(latency, digest);
     deadline.check()?;
+    let mut written: Vec<&str> = vec![timeseries, latency];
+    if let Some(svg) = extra.topology_svg {
+        let [topology, ..] = RUN_FILES;
+        let digest = staging.write(topology, &dir.join(topology), |w, path| {
+            w.write_all(svg.as_bytes())
+                .map_err(|source| ReportError::Write {
+                    path: path.to_path_buf(),
+                    source,
+                })
+        })?;
+        files.insert(topology, digest);
+        written.push(topology);
+    }
+    if extra.report {
+        // The report reads the summary as `slsim report DIR` would (the
+        // `files` it lists so far are not shown), and the staging
+        // directory's drawings.
+        let bytes = summary_json(result, &files)?;
+        let summary = result_dir::parse_summary(&dir.join(summary), &bytes)?;
+        let inputs = ReportInputs::load_with(staging.path(), Some(summary))?;
+        let (md, html) = result_dir::render(&inputs, "");
+        for (name, text) in REPORT_FILES.into_iter().zip([md, html]) {
+            deadline.check()?;
+            let digest = staging.write(name, &dir.join(name), |w, path| {
+                w.write_all(text.as_bytes())
+                    .map_err(|source| ReportError::Write {
+                        path: path.to_path_buf(),
+                        source,
+                    })
+            })?;
+            files.insert(name, digest);
+            written.push(name);
+        }
+    }
+    deadline.check()?;
     staging.write(summary, &dir.join(summary), |w, path| {
         write_summary(result, &files, w, path)
     })?;
+    written.insert(0, summary);
     deadline.check()?;
     staging.commit()?;
-    Ok(FILES.iter().map(|f| dir.join(f)).collect())
+    Ok(written.iter().map(|f| dir.join(f)).collect())
 }
 
 /// `summary.json`: the result with the `files` map, pretty-printed, with a

@@ -5,7 +5,7 @@
 //! `--out .` in a project, or `--out ~`, is refused with the offending entry
 //! named, before the simulation starts and again at commit time.
 
-use super::{ReportError, FILES};
+use super::{ReportError, FILES, RUN_FILES};
 use std::ffi::OsString;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -138,8 +138,9 @@ fn refused(dir: &Path, why: String) -> ReportError {
 /// Whether `name` is one of slsim's result files or a temp file an older
 /// slsim left beside one (`.<file>.<random>.tmp`).
 fn is_ours(name: &str) -> bool {
-    FILES.contains(&name)
-        || FILES.iter().any(|f| {
+    let ours = || FILES.iter().chain(&RUN_FILES);
+    ours().any(|f| *f == name)
+        || ours().any(|f| {
             name.strip_prefix('.')
                 .and_then(|n| n.strip_prefix(f))
                 .is_some_and(|rest| rest.starts_with('.') && rest.ends_with(".tmp"))
@@ -185,6 +186,10 @@ mod tests {
             "latency.csv",
             "timeseries.csv",
             ".timeseries.csv.a1B2c3.tmp",
+            "topology.svg",
+            "report.html",
+            "report.md",
+            ".report.html.x1Y2z3.tmp",
         ] {
             assert!(is_ours(n), "{n}");
         }

@@ -12,13 +12,17 @@
 //!
 //! Owns: building the graph from the model (once, here, for everyone),
 //! synchronous-cycle detection ([`Topology::sync_cycles`], which validation
-//! reports) and DOT output ([`to_dot`]).
+//! reports), DOT output ([`to_dot`]) and its own drawing: a layered layout
+//! ([`layout()`], `layout.rs`) rendered as a standalone SVG ([`to_svg`],
+//! `svg.rs`), so that no Graphviz is needed.
 //! Must not know: TOML or field paths (it reads the validated [`Scenario`];
 //! [`Origin`] gives indices that the caller turns into a field path), nor
 //! timing (no latencies or rates).
 
 mod cycles;
 mod dot;
+pub mod layout;
+mod svg;
 #[cfg(test)]
 mod tests;
 
@@ -27,6 +31,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use crate::model::{Auth, Destination, Endpoint, Scenario, Step, Target};
 
 pub use dot::to_dot;
+pub use layout::{layout, Layout};
+pub use svg::{to_svg, xml_escape};
 
 /// What kind of component a node is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

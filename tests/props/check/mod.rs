@@ -19,7 +19,14 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The files of a run, in `--out DIR`.
-pub const FILES: [&str; 3] = ["summary.json", "timeseries.csv", "latency.csv"];
+pub const FILES: [&str; 6] = [
+    "summary.json",
+    "timeseries.csv",
+    "latency.csv",
+    "topology.svg",
+    "report.md",
+    "report.html",
+];
 
 /// Make the `files` map of summary.json (sha256 and size of the CSVs)
 /// mandatory once every branch writes it.
