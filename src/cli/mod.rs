@@ -1,10 +1,14 @@
-//! The command line: `slsim run | validate | graph`.
+//! The command line: `slsim run | validate | graph | diff`.
 //!
 //! Owns: argument parsing, exit codes, printing. Exit codes: 0 success (and
 //! a closed stdout, e.g. `slsim graph x.toml | head`), 1 a runtime failure
-//! (the run or writing its results, or a run a guard stopped early), 2 bad
-//! input (arguments, scenario, unknown Region, a `--out` that is not a
-//! directory or holds other files), 130 / 143 interrupted by SIGINT /
+//! (the run or writing its results, or a run a guard stopped early, even
+//! if an SLO failed too), 2 bad input (arguments, scenario, unknown Region,
+//! a `--out` that is not a directory or holds other files), 3 a completed
+//! `slsim run` whose scenario has an `[[slo]]` that failed (a metric beyond
+//! its bound, or undefined; its results are written all the same; like
+//! k6's dedicated threshold code, so that CI tells "too slow" from
+//! "broken"), 130 / 143 interrupted by SIGINT /
 //! SIGTERM (`slsim run` then leaves the output directory with its previous
 //! results or its new ones, never a mix). Errors print as `error: <message>` on stderr, warnings as
 //! `warning: <message>`.
@@ -57,6 +61,8 @@ enum Failure {
     Input(anyhow::Error),
     /// The run or its output failed (exit 1).
     Runtime(anyhow::Error),
+    /// The run completed, but an SLO failed (exit 3).
+    SloFailed(anyhow::Error),
     /// Stdout was closed by the reader (exit 0, print nothing).
     BrokenPipe,
 }
@@ -114,6 +120,7 @@ pub fn main() -> ExitCode {
         Ok(()) | Err(Failure::BrokenPipe) => return ExitCode::SUCCESS,
         Err(Failure::Input(e)) => (2, e),
         Err(Failure::Runtime(e)) => (1, e),
+        Err(Failure::SloFailed(e)) => (3, e),
     };
     // Scenario errors already open with "error: " (and may list several).
     let msg = message(&err);

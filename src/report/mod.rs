@@ -169,6 +169,16 @@ pub fn write_outputs(
     result: &RunResult,
     deadline: Option<Instant>,
 ) -> Result<Vec<PathBuf>, ReportError> {
+    write_outputs_with_summary(dir, result, deadline).map(|(paths, _)| paths)
+}
+
+/// [`write_outputs`], also returning the bytes of the `summary.json` it
+/// wrote (for `slsim run --json`).
+pub fn write_outputs_with_summary(
+    dir: &Path,
+    result: &RunResult,
+    deadline: Option<Instant>,
+) -> Result<(Vec<PathBuf>, Vec<u8>), ReportError> {
     let deadline = Deadline { at: deadline, dir };
     deadline.check()?;
     let target = out_dir::resolve(dir, true)?;
@@ -185,12 +195,16 @@ pub fn write_outputs(
     })?;
     files.insert(latency, digest);
     deadline.check()?;
+    let bytes = summary_json(result, &files)?;
     staging.write(summary, &dir.join(summary), |w, path| {
-        write_summary(result, &files, w, path)
+        w.write_all(&bytes).map_err(|source| ReportError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
     })?;
     deadline.check()?;
     staging.commit()?;
-    Ok(FILES.iter().map(|f| dir.join(f)).collect())
+    Ok((FILES.iter().map(|f| dir.join(f)).collect(), bytes))
 }
 
 /// `summary.json`: the result with the `files` map, pretty-printed, with a
