@@ -53,5 +53,6 @@ pub mod scenario;
 pub mod services;
 pub mod sim;
 pub mod slo;
+pub mod stats;
 pub mod topology;
 pub mod workload;

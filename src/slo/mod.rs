@@ -103,9 +103,11 @@ pub fn lookup(summary: &Value, m: &MetricPath) -> Result<f64, String> {
             .filter(|v| v.is_finite())
             .map(|v| v + 0.0)
             .ok_or_else(|| "not a finite number".to_string()),
-        Value::Null => Err("undefined in this run (null in summary.json, e.g. a statistic \
+        Value::Null => Err(
+            "undefined in this run (null in summary.json, e.g. a statistic \
                             of no event)"
-            .into()),
+                .into(),
+        ),
         _ => Err("not a number in summary.json".into()),
     }
 }

@@ -123,7 +123,10 @@ pub fn collect(c: &Client) -> WorkloadStats {
         failed,
         timed_out,
         in_flight: k.in_flight,
-        error_ratio: ratio(throttled + failed + timed_out, k.requests.saturating_sub(k.in_flight)),
+        error_ratio: ratio(
+            throttled + failed + timed_out,
+            k.requests.saturating_sub(k.in_flight),
+        ),
         retries: k.retries,
         status,
         latency_ms: latency.summary(),
