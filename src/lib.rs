@@ -43,6 +43,7 @@
 
 pub mod cli;
 pub mod cost;
+pub mod diff;
 pub mod dist;
 pub mod engine;
 pub mod metrics;

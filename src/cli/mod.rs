@@ -13,6 +13,7 @@
 //! results or its new ones, never a mix). Errors print as `error: <message>` on stderr, warnings as
 //! `warning: <message>`.
 
+mod diff;
 mod graph;
 mod run;
 mod signals;
@@ -40,6 +41,9 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Print the scenario's topology as Graphviz DOT.
     Graph(graph::GraphArgs),
+    /// Compare two results or scenarios: latency, errors, cold starts,
+    /// throttles, cost, findings (with significance over replications).
+    Diff(diff::DiffArgs),
 }
 
 /// The scenario file and its overrides, shared by every sub-command.
@@ -115,6 +119,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate::validate(args),
         Command::Graph(args) => graph::graph(args),
+        Command::Diff(args) => diff::diff(args),
     };
     let (code, err) = match outcome {
         Ok(()) | Err(Failure::BrokenPipe) => return ExitCode::SUCCESS,
