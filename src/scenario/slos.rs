@@ -174,15 +174,13 @@ pub fn metric(cx: &mut Cx<'_>, path: &FieldPath, text: &str) -> Option<MetricPat
         )
     };
     let fields = || {
-        let mut p = section.patterns();
-        p.truncate(12);
         format!(
-            "fields of {}: {}, ... (docs/scenario-format.md lists them all)",
+            "fields of {}: {}",
             what.map_or_else(
                 || format!("`{}`", section.name),
                 crate::scenario::numbers::a
             ),
-            p.join(", ")
+            shown_fields(section)
         )
     };
     if rest.is_empty() {
@@ -209,6 +207,23 @@ pub fn metric(cx: &mut Cx<'_>, path: &FieldPath, text: &str) -> Option<MetricPat
         keys,
         absent_is_zero: m.absent_is_zero,
     })
+}
+
+/// A section's fields for a hint: `latency_ms.{count,...,max}`,
+/// `routes.<key>.requests`.
+fn shown_fields(section: &Section) -> String {
+    let lat = format!("{{{}}}", metrics::LATENCY.join(","));
+    section
+        .fields
+        .iter()
+        .map(|f| {
+            let f: String = f.split_whitespace().collect();
+            f.replace("{lat}", &lat)
+                .replace('*', "<name>")
+                .replace('#', "<key>")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The hint for an unknown section: the scenario's kind names map to the
