@@ -69,6 +69,14 @@ fn cell(unit: Unit, m: Option<MeanCi>) -> String {
             Some(h) if unit == Unit::Usd && m.mean.abs() >= 1.0 => {
                 format!("{} ± {:.2}", value(unit, m.mean), h)
             }
+            // Counts: a mean of counts, one decimal on both sides of ±.
+            Some(h) if unit == Unit::Count => {
+                let tenth = |v: f64| match count(v) {
+                    s if s.contains('.') => s,
+                    s => format!("{s}.0"),
+                };
+                format!("{} ± {}", tenth(m.mean), tenth(h))
+            }
             Some(h) => format!("{} ± {}", value(unit, m.mean), value(unit, h)),
             None => value(unit, m.mean),
         },
