@@ -170,9 +170,8 @@ pub(super) fn diff(args: DiffArgs) -> Result<(), Failure> {
             Input::Summary(v) => Ok(Side::new(label, vec![v])),
             Input::Scenario(_) => {
                 let got: Result<Vec<Value>, _> = results.by_ref().take(n).collect();
-                let got = got.map_err(|e| {
-                    Failure::Runtime(anyhow::Error::new(e).context(format!("{label}")))
-                })?;
+                let got = got
+                    .map_err(|e| Failure::Runtime(anyhow::Error::new(e).context(label.clone())))?;
                 Ok(Side::new(label, got))
             }
         }

@@ -232,7 +232,7 @@ fn row(metric: String, unit: Unit, va: &[f64], vb: &[f64]) -> Row {
     };
     let relative = match (a, change) {
         (Some(a), Some(c)) if a.mean != 0.0 => Some(c / a.mean.abs() + 0.0),
-        (Some(_), Some(c)) if c == 0.0 => Some(0.0),
+        (Some(_), Some(0.0)) => Some(0.0),
         _ => None,
     };
     let welch = stats::welch(va, vb);
