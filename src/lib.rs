@@ -43,6 +43,7 @@
 
 pub mod cli;
 pub mod cost;
+pub mod diff;
 pub mod dist;
 pub mod engine;
 pub mod metrics;
@@ -52,5 +53,7 @@ pub mod report;
 pub mod scenario;
 pub mod services;
 pub mod sim;
+pub mod slo;
+pub mod stats;
 pub mod topology;
 pub mod workload;

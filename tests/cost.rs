@@ -373,6 +373,8 @@ fn empty_result(measured_seconds: f64) -> RunResult {
         caches: Vec::new(),
         cost: Default::default(),
         findings: Vec::new(),
+        slos: Vec::new(),
+        objective: None,
         timeseries: Default::default(),
     }
 }

@@ -88,6 +88,7 @@ fn sample() -> RunResult {
         FunctionStats {
             invocations: 89_990,
             cold_starts: 45,
+            cold_start_ratio: Some(45.0 / 89_990.0),
             throttles: 0,
             rate_throttles: 0,
             errors: 20,
@@ -175,6 +176,8 @@ fn sample() -> RunResult {
         caches: Vec::new(),
         cost: Default::default(),
         findings: Vec::new(),
+        slos: Vec::new(),
+        objective: None,
         timeseries: TimeSeries {
             interval_s: 60.0,
             series,

@@ -81,6 +81,8 @@ fn direct(simulation: Simulation, f: Lambda, rate: f64) -> Scenario {
         schedules: vec![],
         streams: vec![],
         cdns: vec![],
+        slos: vec![],
+        objective: None,
         warnings: vec![],
     }
 }
@@ -220,6 +222,8 @@ pub fn todo(
         schedules: vec![],
         streams: vec![],
         cdns: vec![],
+        slos: vec![],
+        objective: None,
         warnings: vec![],
     }
 }

@@ -1,14 +1,19 @@
-//! The command line: `slsim run | validate | graph | report`.
+//! The command line: `slsim run | validate | graph | report | diff`.
 //!
 //! Owns: argument parsing, exit codes, printing. Exit codes: 0 success (and
 //! a closed stdout, e.g. `slsim graph x.toml | head`), 1 a runtime failure
-//! (the run or writing its results, or a run a guard stopped early), 2 bad
-//! input (arguments, scenario, unknown Region, a `--out` that is not a
-//! directory or holds other files), 130 / 143 interrupted by SIGINT /
+//! (the run or writing its results, or a run a guard stopped early, even
+//! if an SLO failed too), 2 bad input (arguments, scenario, unknown Region,
+//! a `--out` that is not a directory or holds other files), 3 a completed
+//! `slsim run` whose scenario has an `[[slo]]` that failed (a metric beyond
+//! its bound, or undefined; its results are written all the same; like
+//! k6's dedicated threshold code, so that CI tells "too slow" from
+//! "broken"), 130 / 143 interrupted by SIGINT /
 //! SIGTERM (`slsim run` then leaves the output directory with its previous
 //! results or its new ones, never a mix). Errors print as `error: <message>` on stderr, warnings as
 //! `warning: <message>`.
 
+mod diff;
 mod graph;
 mod report;
 mod run;
@@ -40,6 +45,9 @@ enum Command {
     Graph(graph::GraphArgs),
     /// Write report.md and a self-contained report.html from a result directory.
     Report(report::ReportArgs),
+    /// Compare two results or scenarios: latency, errors, cold starts,
+    /// throttles, cost, findings (with significance over replications).
+    Diff(diff::DiffArgs),
 }
 
 /// The scenario file and its overrides, shared by every sub-command.
@@ -61,6 +69,8 @@ enum Failure {
     Input(anyhow::Error),
     /// The run or its output failed (exit 1).
     Runtime(anyhow::Error),
+    /// The run completed, but an SLO failed (exit 3).
+    SloFailed(anyhow::Error),
     /// Stdout was closed by the reader (exit 0, print nothing).
     BrokenPipe,
 }
@@ -114,11 +124,13 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::validate(args),
         Command::Graph(args) => graph::graph(args),
         Command::Report(args) => report::report(args),
+        Command::Diff(args) => diff::diff(args),
     };
     let (code, err) = match outcome {
         Ok(()) | Err(Failure::BrokenPipe) => return ExitCode::SUCCESS,
         Err(Failure::Input(e)) => (2, e),
         Err(Failure::Runtime(e)) => (1, e),
+        Err(Failure::SloFailed(e)) => (3, e),
     };
     // Scenario errors already open with "error: " (and may list several).
     let msg = message(&err);

@@ -26,9 +26,14 @@ pub(super) struct RunArgs {
     /// Master seed, 0..=9223372036854775807 (same as `--set simulation.seed=N`).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(0..=i64::MAX as u64))]
     seed: Option<u64>,
-    /// Print nothing on success (warnings and errors still go to stderr).
+    /// Print nothing on success (warnings, errors and failed SLOs still go
+    /// to stderr).
     #[arg(long, short)]
     quiet: bool,
+    /// Print summary.json to stdout instead of the text summary (the
+    /// output files are written all the same).
+    #[arg(long)]
+    json: bool,
 }
 
 /// The price table of the scenario's Region, or a bad-input failure.
@@ -96,9 +101,12 @@ pub(super) fn run(args: RunArgs) -> Result<(), Failure> {
         topology_svg: Some(&topology_svg),
         report: true,
     };
-    let files = report::write_run(&dir, &result, &extra, deadline).map_err(Failure::runtime)?;
+    let (files, summary) =
+        report::write_run(&dir, &result, &extra, deadline).map_err(Failure::runtime)?;
 
-    if !args.quiet {
+    if args.json {
+        emit(&String::from_utf8_lossy(&summary))?;
+    } else if !args.quiet {
         let mut text = report::summary_text(&result);
         text.push('\n');
         for f in &files {
@@ -106,16 +114,38 @@ pub(super) fn run(args: RunArgs) -> Result<(), Failure> {
         }
         emit(&text)?;
     }
-    match &result.stopped_early {
-        Some(stop) => Err(Failure::Runtime(anyhow::anyhow!(
+    if let Some(stop) = &result.stopped_early {
+        return Err(Failure::Runtime(anyhow::anyhow!(
             "the run stopped early at simulated t = {:.3} s: {}\n  the results written to {} cover \
              the run up to that time",
             stop.at_s,
             stop.reason,
             dir.display()
-        ))),
-        None => Ok(()),
+        )));
     }
+    slo_verdict(&result.slos, args.quiet || args.json)
+}
+
+/// Exit code 3 when an SLO failed; its `✗` line goes to stderr when the
+/// text summary (which shows it) was not printed.
+fn slo_verdict(slos: &[crate::slo::SloVerdict], to_stderr: bool) -> Result<(), Failure> {
+    let failed: Vec<&crate::slo::SloVerdict> = slos.iter().filter(|v| !v.pass).collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    if to_stderr {
+        let mut err = std::io::stderr().lock();
+        for v in &failed {
+            let _ = writeln!(err, "{}", crate::slo::line(v));
+        }
+    }
+    let names: Vec<String> = failed.iter().map(|v| v.label()).collect();
+    Err(Failure::SloFailed(anyhow::anyhow!(
+        "{} of {} SLOs failed: {}",
+        failed.len(),
+        slos.len(),
+        names.join(", ")
+    )))
 }
 
 /// Prints each warning to stderr as `warning: ...` (also with --quiet).

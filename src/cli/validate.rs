@@ -20,8 +20,15 @@ pub(super) fn validate(args: ValidateArgs) -> Result<(), Failure> {
         eprintln!("warning: {w}");
     }
     let n = scenario::numbers::count;
+    let mut goals = String::new();
+    if !s.slos.is_empty() {
+        goals.push_str(&format!(", {}", n(s.slos.len(), "SLO")));
+    }
+    if s.objective.is_some() {
+        goals.push_str(", an objective");
+    }
     emit(&format!(
-        "ok: {}: {}, {}, {}, {}\n",
+        "ok: {}: {}, {}, {}, {}{goals}\n",
         s.simulation.name,
         n(s.workloads.len(), "workload"),
         n(s.apis.len(), "api"),

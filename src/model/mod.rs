@@ -17,11 +17,13 @@ pub mod cost;
 pub mod geo;
 pub mod lambda;
 pub mod limits;
+pub mod metrics;
 pub mod queue;
 pub mod schedule;
 pub mod sdk_retry;
 pub mod service;
 pub mod simulation;
+pub mod slo;
 pub mod stream;
 pub mod table;
 pub mod topic;
@@ -39,6 +41,7 @@ pub use sdk_retry::{
 };
 pub use service::ExternalService;
 pub use simulation::*;
+pub use slo::{Bound, Direction, MetricPath, Objective, Slo};
 pub use stream::{OnFailure, PutRecords, Stream, StreamMode, StreamSource, StreamTrigger};
 pub use table::*;
 pub use topic::{Endpoint, Subscription, Topic};
@@ -71,6 +74,10 @@ pub struct Scenario {
     pub streams: Vec<Stream>,
     /// `[[cdn]]`, in file order.
     pub cdns: Vec<Cdn>,
+    /// `[[slo]]`, in file order: what every run must achieve.
+    pub slos: Vec<Slo>,
+    /// `[objective]`: what a search over settings optimises.
+    pub objective: Option<Objective>,
     /// Warnings found by validation: the scenario runs, but probably not as
     /// meant (copied into the result's `warnings`).
     pub warnings: Vec<String>,

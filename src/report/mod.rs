@@ -221,7 +221,7 @@ pub fn write_outputs(
     result: &RunResult,
     deadline: Option<Instant>,
 ) -> Result<Vec<PathBuf>, ReportError> {
-    write_run(dir, result, &RunFiles::default(), deadline)
+    write_run(dir, result, &RunFiles::default(), deadline).map(|(paths, _)| paths)
 }
 
 /// What a run's directory holds beside the result's own files.
@@ -236,13 +236,14 @@ pub struct RunFiles<'a> {
 
 /// [`write_outputs`], plus the files of `extra`, in the same staging
 /// directory and the same commit: the directory is complete or unchanged.
-/// `summary.json` (written last) lists every other file under `files`.
+/// `summary.json` (written last) lists every other file under `files`;
+/// its bytes are returned too (for `slsim run --json`).
 pub fn write_run(
     dir: &Path,
     result: &RunResult,
     extra: &RunFiles<'_>,
     deadline: Option<Instant>,
-) -> Result<Vec<PathBuf>, ReportError> {
+) -> Result<(Vec<PathBuf>, Vec<u8>), ReportError> {
     let deadline = Deadline { at: deadline, dir };
     deadline.check()?;
     let target = out_dir::resolve(dir, true)?;
@@ -294,13 +295,17 @@ pub fn write_run(
         }
     }
     deadline.check()?;
+    let bytes = summary_json(result, &files)?;
     staging.write(summary, &dir.join(summary), |w, path| {
-        write_summary(result, &files, w, path)
+        w.write_all(&bytes).map_err(|source| ReportError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
     })?;
     written.insert(0, summary);
     deadline.check()?;
     staging.commit()?;
-    Ok(written.iter().map(|f| dir.join(f)).collect())
+    Ok((written.iter().map(|f| dir.join(f)).collect(), bytes))
 }
 
 /// `summary.json`: the result with the `files` map, pretty-printed, with a

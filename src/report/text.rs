@@ -66,6 +66,7 @@ pub fn summary_text(r: &RunResult) -> String {
         let _ = writeln!(out, "note: {n}");
     }
     findings(r, &mut out);
+    crate::slo::text(&r.slos, r.objective.as_ref(), &mut out);
     out
 }
 

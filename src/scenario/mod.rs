@@ -42,6 +42,7 @@ pub mod samples;
 mod context;
 mod kinds;
 mod shape;
+mod slos;
 mod validate;
 mod validate_sim;
 mod warnings;

@@ -2,8 +2,12 @@
 //! is deserialized, so an overridden value is validated like any other.
 //!
 //! PATH is `simulation.field` or `kind.name.field[.sub...]`; a numeric part
-//! indexes an array (`lambda.fn.steps.0.compute`). VALUE is read as a TOML
-//! value; a bare word that is not valid TOML is taken as a string.
+//! indexes an array (`lambda.fn.steps.0.compute`). `[[slo]]` entries are
+//! addressed by index or by `name` (`slo.0.max`, `slo.p99.max`); the index
+//! one past the last adds an SLO (`slo.2.metric=...` then `slo.2.max=...`).
+//! `[objective]` is `objective.minimize` / `objective.maximize`. VALUE is
+//! read as a TOML value; a bare word that is not valid TOML is taken as a
+//! string.
 
 use toml::Value;
 
@@ -82,75 +86,98 @@ fn apply_one(tree: &mut toml::Table, arg: &str) -> Result<FieldPath, SetErr> {
         return Err((path.into(), message, hint));
     }
     let value = parse_value(value);
-    let (mut fp, fields, container): (FieldPath, &[&str], &mut Value) = if kind == "simulation"
-        || kind == "cost"
-    {
-        let sim = tree
-            .entry(kind)
-            .or_insert_with(|| Value::Table(Default::default()));
-        (FieldPath(vec![Seg::Key(kind.into())]), &segs[1..], sim)
-    } else if KINDS.contains(&kind) {
-        let empty = Vec::new();
-        let arr = tree.get(kind).and_then(Value::as_array).unwrap_or(&empty);
-        let names: Vec<String> = arr
-            .iter()
-            .map(|v| {
-                v.get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string()
-            })
-            .collect();
-        // The longest dotted prefix that names a component (names may contain dots).
-        let found = (2..=segs.len()).rev().find_map(|k| {
-            let name = segs[1..k].join(".");
-            names.iter().position(|n| *n == name).map(|i| (i, k))
-        });
-        let Some((idx, k)) = found else {
-            let want = segs.get(1).copied().unwrap_or("");
-            let hint = did_you_mean(want, names.iter().map(String::as_str)).unwrap_or_else(|| {
-                if names.is_empty() {
-                    format!("the scenario has no [[{kind}]]")
-                } else {
-                    let v: Vec<&str> = names.iter().map(String::as_str).collect();
-                    format!("{kind} names: {}", list(&v))
-                }
+    // An SLO added by this --set: every problem in it points here.
+    let mut added_entry = None;
+    let (mut fp, fields, container): (FieldPath, &[&str], &mut Value) =
+        if kind == "simulation" || kind == "cost" || kind == "objective" {
+            let sim = tree
+                .entry(kind)
+                .or_insert_with(|| Value::Table(Default::default()));
+            (FieldPath(vec![Seg::Key(kind.into())]), &segs[1..], sim)
+        } else if KINDS.contains(&kind) {
+            let empty = Vec::new();
+            let arr = tree.get(kind).and_then(Value::as_array).unwrap_or(&empty);
+            let names: Vec<String> = arr
+                .iter()
+                .map(|v| {
+                    v.get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect();
+            // The longest dotted prefix that names a component (names may contain dots).
+            let found = (2..=segs.len()).rev().find_map(|k| {
+                let name = segs[1..k].join(".");
+                names.iter().position(|n| *n == name).map(|i| (i, k))
             });
+            let Some((idx, k)) = found else {
+                let want = segs.get(1).copied().unwrap_or("");
+                let hint =
+                    did_you_mean(want, names.iter().map(String::as_str)).unwrap_or_else(|| {
+                        if names.is_empty() {
+                            format!("the scenario has no [[{kind}]]")
+                        } else {
+                            let v: Vec<&str> = names.iter().map(String::as_str).collect();
+                            format!("{kind} names: {}", list(&v))
+                        }
+                    });
+                return Err((
+                    path.into(),
+                    format!("there is no {kind} named `{want}`"),
+                    hint,
+                ));
+            };
+            let item = tree
+                .get_mut(kind)
+                .and_then(Value::as_array_mut)
+                .and_then(|a| a.get_mut(idx))
+                .ok_or_else(|| {
+                    (
+                        path.to_string(),
+                        "internal: component vanished".to_string(),
+                        String::new(),
+                    )
+                })?;
+            (
+                FieldPath(vec![Seg::Key(kind.into()), Seg::Index(idx)]),
+                &segs[k..],
+                item,
+            )
+        } else if kind == "slo" {
+            let (idx, k, added) = slo_entry(tree, &segs, path)?;
+            if added {
+                added_entry = Some(FieldPath(vec![Seg::Key("slo".into()), Seg::Index(idx)]));
+            }
+            let item = tree
+                .get_mut("slo")
+                .and_then(Value::as_array_mut)
+                .and_then(|a| a.get_mut(idx))
+                .ok_or_else(|| {
+                    (
+                        path.to_string(),
+                        "internal: slo vanished".to_string(),
+                        String::new(),
+                    )
+                })?;
+            (
+                FieldPath(vec![Seg::Key("slo".into()), Seg::Index(idx)]),
+                &segs[k..],
+                item,
+            )
+        } else if is_unsupported(kind) {
             return Err((
                 path.into(),
-                format!("there is no {kind} named `{want}`"),
-                hint,
+                format!("`{kind}` is not supported yet in this version of slsim"),
+                format!("kinds: simulation, {}", list(KINDS)),
             ));
+        } else {
+            let mut all = vec!["simulation", "cost", "slo", "objective"];
+            all.extend(KINDS);
+            let hint = did_you_mean(kind, all.iter().copied())
+                .unwrap_or_else(|| format!("PATH starts with one of {}", list(&all)));
+            return Err((path.into(), format!("unknown kind `{kind}`"), hint));
         };
-        let item = tree
-            .get_mut(kind)
-            .and_then(Value::as_array_mut)
-            .and_then(|a| a.get_mut(idx))
-            .ok_or_else(|| {
-                (
-                    path.to_string(),
-                    "internal: component vanished".to_string(),
-                    String::new(),
-                )
-            })?;
-        (
-            FieldPath(vec![Seg::Key(kind.into()), Seg::Index(idx)]),
-            &segs[k..],
-            item,
-        )
-    } else if is_unsupported(kind) {
-        return Err((
-            path.into(),
-            format!("`{kind}` is not supported yet in this version of slsim"),
-            format!("kinds: simulation, {}", list(KINDS)),
-        ));
-    } else {
-        let mut all = vec!["simulation", "cost"];
-        all.extend(KINDS);
-        let hint = did_you_mean(kind, all.iter().copied())
-            .unwrap_or_else(|| format!("PATH starts with one of {}", list(&all)));
-        return Err((path.into(), format!("unknown kind `{kind}`"), hint));
-    };
     if fields.is_empty() || fields.iter().any(|f| f.is_empty()) {
         return Err((
             path.into(),
@@ -166,7 +193,7 @@ fn apply_one(tree: &mut toml::Table, arg: &str) -> Result<FieldPath, SetErr> {
                 fp.0.push(Seg::Key(f.to_string()));
                 if last {
                     t.insert(f.to_string(), value);
-                    return Ok(fp);
+                    return Ok(added_entry.unwrap_or(fp));
                 }
                 t.entry(f.to_string())
                     .or_insert_with(|| Value::Table(Default::default()))
@@ -193,7 +220,7 @@ fn apply_one(tree: &mut toml::Table, arg: &str) -> Result<FieldPath, SetErr> {
                 })?;
                 if last {
                     *slot = value;
-                    return Ok(fp);
+                    return Ok(added_entry.unwrap_or(fp));
                 }
                 slot
             }
@@ -207,6 +234,80 @@ fn apply_one(tree: &mut toml::Table, arg: &str) -> Result<FieldPath, SetErr> {
         };
     }
     Ok(fp)
+}
+
+/// The `[[slo]]` entry a `--set slo.X.field` addresses: X is an index (the
+/// index one past the last appends an empty entry) or an SLO's `name` (the
+/// longest dotted prefix that is one). Returns the index, where the field
+/// parts start and whether the entry was added.
+fn slo_entry(
+    tree: &mut toml::Table,
+    segs: &[&str],
+    path: &str,
+) -> Result<(usize, usize, bool), SetErr> {
+    let slot = tree
+        .entry("slo")
+        .or_insert_with(|| Value::Array(Vec::new()));
+    let Value::Array(arr) = slot else {
+        return Err((
+            path.into(),
+            "`slo` is not an array of tables".into(),
+            "write each SLO as a [[slo]] section".into(),
+        ));
+    };
+    let want = segs.get(1).copied().unwrap_or("");
+    if let Ok(i) = want.parse::<usize>() {
+        let added = i == arr.len();
+        if added {
+            arr.push(Value::Table(Default::default()));
+        }
+        if i < arr.len() {
+            return Ok((i, 2, added));
+        }
+        return Err((
+            path.into(),
+            format!(
+                "slo index {i} is out of range (the scenario has {})",
+                numbers::count(arr.len(), "SLO")
+            ),
+            if arr.is_empty() {
+                "slo.0.metric=... and slo.0.max=... add one".to_string()
+            } else {
+                format!("use 0..{}; {} adds an SLO", arr.len(), arr.len())
+            },
+        ));
+    }
+    let names: Vec<String> = arr
+        .iter()
+        .map(|v| {
+            v.get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    let found = (2..=segs.len()).rev().find_map(|k| {
+        let name = segs[1..k].join(".");
+        names.iter().position(|n| *n == name).map(|i| (i, k, false))
+    });
+    found.ok_or_else(|| {
+        let named: Vec<&str> = names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| !n.is_empty())
+            .collect();
+        let hint = did_you_mean(want, named.iter().copied()).unwrap_or_else(|| {
+            format!(
+                "address an SLO by index (slo.0.max) or by its name{}",
+                if named.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", list(&named))
+                }
+            )
+        });
+        (path.into(), format!("there is no slo named `{want}`"), hint)
+    })
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ pub fn collect_names(tree: &toml::Table) -> Names {
 pub fn shape(cx: &mut Cx<'_>) -> Raws {
     let mut raws = Raws::default();
     let tree = cx.tree;
-    let mut all: Vec<&str> = vec!["simulation", "cost"];
+    let mut all: Vec<&str> = vec!["simulation", "cost", "slo", "objective"];
     all.extend(KINDS);
     all.extend(kinds::unsupported());
     for (key, value) in tree {
@@ -67,6 +67,20 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
                     );
                 }
             }
+            "slo" => {
+                raws.slos = array(cx, &path, value, |_, _, _| Vec::new());
+            }
+            "objective" => {
+                if value.is_table() {
+                    raws.objective = element(cx, &path, value, |_, _, _| Vec::new());
+                } else {
+                    cx.err(
+                        &path,
+                        "`objective` must be a table",
+                        "write an [objective] section, e.g. minimize = \"cost.monthly_usd\"",
+                    );
+                }
+            }
             k if KINDS.contains(&k) => raws.shape(cx, k, &path, value),
             k if kinds::is_unsupported(k) => {
                 let shown = if k == "sweep" {
@@ -86,7 +100,10 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
             other => {
                 let hint = did_you_mean(other, all.iter().copied()).unwrap_or_else(|| {
                     let arrays: Vec<String> = KINDS.iter().map(|k| format!("[[{k}]]")).collect();
-                    format!("sections: [simulation], [cost], {}", arrays.join(", "))
+                    format!(
+                        "sections: [simulation], [cost], {}, [[slo]], [objective]",
+                        arrays.join(", ")
+                    )
                 });
                 cx.key_err(&path, format!("unknown section `{other}`"), hint);
             }

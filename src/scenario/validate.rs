@@ -173,10 +173,18 @@ pub fn scenario(cx: &mut Cx<'_>, raws: &Raws) -> Option<Scenario> {
     }
     // Every kind, in the order of the list in `kinds`.
     let model = super::kinds::validate(cx, raws, simulation);
+    // SLOs and the objective name components: after the kinds.
+    let slos = super::slos::slos(cx, &raws.slos);
+    let objective = raws
+        .objective
+        .as_ref()
+        .map(|o| super::slos::objective(cx, o));
     if cx.problems.len() > before {
         return None;
     }
     let mut model = model?;
+    model.slos = slos.into_iter().collect::<Option<_>>()?;
+    model.objective = objective.flatten();
     // Arrivals carry the clock time of t = 0 in their phase.
     let start = model.simulation.start;
     for w in &mut model.workloads {

@@ -3,7 +3,7 @@
 //!
 //! Owns: wiring the services' [`World`] to the [`Engine`], the guards
 //! between slices, collecting the kinds' figures into the result, and
-//! pricing them ([`price`]). Must not know: TOML, files, any one service
+//! pricing them ([`price`]), and the SLOs' verdicts on it (`slo`). Must not know: TOML, files, any one service
 //! kind (the registry in `services` lists them).
 
 pub mod guards;
@@ -46,6 +46,9 @@ pub struct Run {
     account_concurrency: u32,
     /// Validation's warnings, carried into the result.
     warnings: Vec<String>,
+    /// The SLOs and objective, evaluated on the result.
+    slos: Vec<crate::model::Slo>,
+    objective: Option<crate::model::Objective>,
 }
 
 // Sweeps run worlds on other threads: a run must stay `Send`.
@@ -96,6 +99,8 @@ pub fn build_from(s: &Scenario, started: Instant) -> Run {
         seed: sim.seed,
         start: sim.start,
         warnings: s.warnings.clone(),
+        slos: s.slos.clone(),
+        objective: s.objective.clone(),
         billing: crate::cost::BillSettings::from_model(s),
         region: sim.region.clone(),
         account_concurrency: sim.account_concurrency,
@@ -139,6 +144,16 @@ impl Run {
             warmup_s: ns_to_secs(self.world.warmup),
             account_concurrency: self.account_concurrency,
         });
+        if !self.slos.is_empty() || self.objective.is_some() {
+            // Read as summary.json reads, so that a verdict is the same
+            // whether the run just happened or is read back from disk.
+            let summary = serde_json::to_value(&result).unwrap_or(serde_json::Value::Null);
+            result.slos = crate::slo::evaluate(&self.slos, &summary);
+            result.objective = self
+                .objective
+                .as_ref()
+                .map(|o| crate::slo::objective(o, &summary));
+        }
         Ok(result)
     }
 
@@ -195,6 +210,8 @@ impl Run {
             sections,
             cost: Default::default(),
             findings: Vec::new(),
+            slos: Vec::new(),
+            objective: None,
             timeseries: self.world.rec.export(),
         }
     }

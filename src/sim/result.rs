@@ -53,6 +53,10 @@ pub struct RunResult {
     /// limits were reached and when, how close capacity and concurrency
     /// came to their limits, the share of p99 due to cold starts.
     pub findings: Vec<Finding>,
+    /// The verdict of every `[[slo]]` of the scenario, in order.
+    pub slos: Vec<crate::slo::SloVerdict>,
+    /// The `[objective]`'s value; `None` without an objective.
+    pub objective: Option<crate::slo::ObjectiveValue>,
     /// Per-interval time series (written to `timeseries.csv`, not to JSON).
     #[serde(skip)]
     pub timeseries: TimeSeries,

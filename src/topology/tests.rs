@@ -47,6 +47,8 @@ fn scenario(steps: Vec<Vec<Step>>) -> Scenario {
         schedules: vec![],
         streams: vec![],
         cdns: vec![],
+        slos: vec![],
+        objective: None,
         warnings: Vec::new(),
     }
 }

@@ -16,6 +16,7 @@ use super::context::Cx;
 use super::locate::FieldPath;
 use super::raw::{RawCost, RawSimulation, Required};
 use super::shape;
+use super::slos::{RawObjective, RawSlo};
 use crate::model::{Scenario, Simulation};
 
 /// A component kind's TOML side, implemented by its top-level raw struct
@@ -88,6 +89,10 @@ macro_rules! kinds {
             pub simulation: Option<RawSimulation>,
             /// `[cost]`.
             pub cost: Option<RawCost>,
+            /// `[[slo]]`, in file order.
+            pub slos: Vec<Option<RawSlo>>,
+            /// `[objective]`.
+            pub objective: Option<RawObjective>,
             $(
                 #[doc = concat!("`[[", stringify!($key), "]]`, in file order.")]
                 pub $field: Vec<Option<$key::$raw>>,
@@ -119,6 +124,8 @@ macro_rules! kinds {
             Some(Scenario {
                 simulation,
                 $($field: $field.into_iter().collect::<Option<_>>()?,)+
+                slos: Vec::new(),
+                objective: None,
                 warnings: Vec::new(),
             })
         }

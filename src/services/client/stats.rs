@@ -26,6 +26,10 @@ pub struct WorkloadStats {
     pub timed_out: u64,
     /// Still in flight when the run ended.
     pub in_flight: u64,
+    /// Requests that ended throttled, failed or timed out over requests
+    /// that ended: `(throttled + failed + timed_out) / (requests -
+    /// in_flight)`; `None` when none ended.
+    pub error_ratio: Option<f64>,
     /// Client retries sent.
     pub retries: u64,
     /// Final HTTP status codes (for api targets) or outcome names.
@@ -110,13 +114,19 @@ pub fn collect(c: &Client) -> WorkloadStats {
             )
         })
         .collect();
+    let (succeeded, throttled) = (count(End::Ok), count(End::Throttled));
+    let (failed, timed_out) = (count(End::Failed), count(End::TimedOut));
     WorkloadStats {
         requests: k.requests,
-        succeeded: count(End::Ok),
-        throttled: count(End::Throttled),
-        failed: count(End::Failed),
-        timed_out: count(End::TimedOut),
+        succeeded,
+        throttled,
+        failed,
+        timed_out,
         in_flight: k.in_flight,
+        error_ratio: ratio(
+            throttled + failed + timed_out,
+            k.requests.saturating_sub(k.in_flight),
+        ),
         retries: k.retries,
         status,
         latency_ms: latency.summary(),
@@ -127,6 +137,11 @@ pub fn collect(c: &Client) -> WorkloadStats {
         network_rtt_ms: c.rtt as f64 / crate::engine::MILLIS as f64,
         causes,
     }
+}
+
+/// `part / whole`, `None` when `whole` is 0.
+fn ratio(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
 }
 
 /// One row per workload.

@@ -16,6 +16,8 @@ pub struct FunctionStats {
     pub invocations: u64,
     /// Of which started cold (new environment).
     pub cold_starts: u64,
+    /// `cold_starts / invocations`; `None` without invocations.
+    pub cold_start_ratio: Option<f64>,
     /// Invocations rejected for concurrency, scaling or request-rate limits.
     pub throttles: u64,
     /// Of which over a request-rate limit (the account's invocation rate,
@@ -62,6 +64,7 @@ impl Default for FunctionStats {
         Self {
             invocations: 0,
             cold_starts: 0,
+            cold_start_ratio: None,
             throttles: 0,
             rate_throttles: 0,
             errors: 0,
@@ -91,6 +94,7 @@ pub fn collect(f: &mut Function, c: &mut Collect<'_>) -> FunctionStats {
     FunctionStats {
         invocations: k.invocations,
         cold_starts: k.cold_starts,
+        cold_start_ratio: (k.invocations > 0).then(|| k.cold_starts as f64 / k.invocations as f64),
         throttles: k.throttles,
         rate_throttles: k.rate_throttles,
         errors: k.errors,

@@ -68,6 +68,8 @@ pub fn scenario(sim: Simulation, workloads: Vec<Workload>, lambdas: Vec<Lambda>)
         schedules: vec![],
         streams: vec![],
         cdns: vec![],
+        slos: vec![],
+        objective: None,
         warnings: vec![],
     }
 }
