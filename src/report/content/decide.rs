@@ -15,7 +15,7 @@ pub(super) fn slos(s: &Value) -> Section {
     let mut blocks = Vec::new();
     match at(s, &["slos"]).and_then(Value::as_array) {
         Some(list) if !list.is_empty() => {
-            let mut t = Table::new("slos", &["metric", "objective", ">value", "verdict"]);
+            let mut t = Table::new("slos", &["SLO", "metric", "objective", ">value", "verdict"]);
             let mut met = 0;
             for slo in list {
                 let objective = match (f64_at(slo, &["max"]), f64_at(slo, &["min"])) {
@@ -30,6 +30,7 @@ pub(super) fn slos(s: &Value) -> Section {
                     None => plain(v),
                 });
                 t.row(vec![
+                    str_at(slo, &["name"]).unwrap_or("-").into(),
                     str_at(slo, &["metric"]).unwrap_or("-").into(),
                     objective.into(),
                     value.into(),
@@ -55,15 +56,12 @@ pub(super) fn slos(s: &Value) -> Section {
         )),
     }
     if let Some(o) = at(s, &["objective"]).filter(|o| !o.is_null()) {
-        let text = match o.as_object() {
-            Some(map) => map
-                .iter()
-                .map(|(k, v)| format!("{k} {}", plain(v)))
-                .collect::<Vec<_>>()
-                .join(", "),
-            None => plain(o),
-        };
-        blocks.push(Block::Para(format!("Objective: {text}.")));
+        let direction = str_at(o, &["direction"]).unwrap_or("minimize");
+        let metric = str_at(o, &["metric"]).unwrap_or("-");
+        let value = f64_at(o, &["value"]).map_or("undefined".into(), crate::metrics::text::num);
+        blocks.push(Block::Para(format!(
+            "Objective: {direction} {metric} (this run: {value})."
+        )));
     }
     Section {
         id: "slos",
