@@ -52,5 +52,6 @@ pub mod report;
 pub mod scenario;
 pub mod services;
 pub mod sim;
+pub mod sweep;
 pub mod topology;
 pub mod workload;

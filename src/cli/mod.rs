@@ -1,4 +1,4 @@
-//! The command line: `slsim run | validate | graph`.
+//! The command line: `slsim run | validate | graph | sweep | merge`.
 //!
 //! Owns: argument parsing, exit codes, printing. Exit codes: 0 success (and
 //! a closed stdout, e.g. `slsim graph x.toml | head`), 1 a runtime failure
@@ -12,6 +12,7 @@
 mod graph;
 mod run;
 mod signals;
+mod sweep;
 mod validate;
 
 use clap::{Args, Parser, Subcommand};
@@ -36,6 +37,12 @@ enum Command {
     Validate(validate::ValidateArgs),
     /// Print the scenario's topology as Graphviz DOT.
     Graph(graph::GraphArgs),
+    /// Run the scenario over a grid of settings x replications, in
+    /// parallel; write sweep.csv, sweep_summary.csv and sweep.json.
+    Sweep(sweep::SweepArgs),
+    /// Merge the shard directories of `slsim sweep --shard I/N` into the
+    /// whole sweep's results.
+    Merge(sweep::MergeArgs),
 }
 
 /// The scenario file and its overrides, shared by every sub-command.
@@ -109,6 +116,8 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(args),
         Command::Validate(args) => validate::validate(args),
         Command::Graph(args) => graph::graph(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => sweep::merge(args),
     };
     let (code, err) = match outcome {
         Ok(()) | Err(Failure::BrokenPipe) => return ExitCode::SUCCESS,

@@ -23,6 +23,7 @@ pub mod sdk_retry;
 pub mod service;
 pub mod simulation;
 pub mod stream;
+pub mod sweep;
 pub mod table;
 pub mod topic;
 pub mod workload;

@@ -5,7 +5,7 @@
 //! `--out .` in a project, or `--out ~`, is refused with the offending entry
 //! named, before the simulation starts and again at commit time.
 
-use super::{ReportError, FILES};
+use super::{ReportError, FILES, SWEEP_FILES};
 use std::ffi::OsString;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -139,6 +139,7 @@ fn refused(dir: &Path, why: String) -> ReportError {
 /// slsim left beside one (`.<file>.<random>.tmp`).
 fn is_ours(name: &str) -> bool {
     FILES.contains(&name)
+        || SWEEP_FILES.contains(&name)
         || FILES.iter().any(|f| {
             name.strip_prefix('.')
                 .and_then(|n| n.strip_prefix(f))
@@ -185,6 +186,8 @@ mod tests {
             "latency.csv",
             "timeseries.csv",
             ".timeseries.csv.a1B2c3.tmp",
+            "sweep.csv",
+            "sweep.json",
         ] {
             assert!(is_ours(n), "{n}");
         }

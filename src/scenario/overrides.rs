@@ -82,75 +82,75 @@ fn apply_one(tree: &mut toml::Table, arg: &str) -> Result<FieldPath, SetErr> {
         return Err((path.into(), message, hint));
     }
     let value = parse_value(value);
-    let (mut fp, fields, container): (FieldPath, &[&str], &mut Value) = if kind == "simulation"
-        || kind == "cost"
-    {
-        let sim = tree
-            .entry(kind)
-            .or_insert_with(|| Value::Table(Default::default()));
-        (FieldPath(vec![Seg::Key(kind.into())]), &segs[1..], sim)
-    } else if KINDS.contains(&kind) {
-        let empty = Vec::new();
-        let arr = tree.get(kind).and_then(Value::as_array).unwrap_or(&empty);
-        let names: Vec<String> = arr
-            .iter()
-            .map(|v| {
-                v.get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .to_string()
-            })
-            .collect();
-        // The longest dotted prefix that names a component (names may contain dots).
-        let found = (2..=segs.len()).rev().find_map(|k| {
-            let name = segs[1..k].join(".");
-            names.iter().position(|n| *n == name).map(|i| (i, k))
-        });
-        let Some((idx, k)) = found else {
-            let want = segs.get(1).copied().unwrap_or("");
-            let hint = did_you_mean(want, names.iter().map(String::as_str)).unwrap_or_else(|| {
-                if names.is_empty() {
-                    format!("the scenario has no [[{kind}]]")
-                } else {
-                    let v: Vec<&str> = names.iter().map(String::as_str).collect();
-                    format!("{kind} names: {}", list(&v))
-                }
+    let (mut fp, fields, container): (FieldPath, &[&str], &mut Value) =
+        if kind == "simulation" || kind == "cost" || kind == "sweep" {
+            let sim = tree
+                .entry(kind)
+                .or_insert_with(|| Value::Table(Default::default()));
+            (FieldPath(vec![Seg::Key(kind.into())]), &segs[1..], sim)
+        } else if KINDS.contains(&kind) {
+            let empty = Vec::new();
+            let arr = tree.get(kind).and_then(Value::as_array).unwrap_or(&empty);
+            let names: Vec<String> = arr
+                .iter()
+                .map(|v| {
+                    v.get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect();
+            // The longest dotted prefix that names a component (names may contain dots).
+            let found = (2..=segs.len()).rev().find_map(|k| {
+                let name = segs[1..k].join(".");
+                names.iter().position(|n| *n == name).map(|i| (i, k))
             });
+            let Some((idx, k)) = found else {
+                let want = segs.get(1).copied().unwrap_or("");
+                let hint =
+                    did_you_mean(want, names.iter().map(String::as_str)).unwrap_or_else(|| {
+                        if names.is_empty() {
+                            format!("the scenario has no [[{kind}]]")
+                        } else {
+                            let v: Vec<&str> = names.iter().map(String::as_str).collect();
+                            format!("{kind} names: {}", list(&v))
+                        }
+                    });
+                return Err((
+                    path.into(),
+                    format!("there is no {kind} named `{want}`"),
+                    hint,
+                ));
+            };
+            let item = tree
+                .get_mut(kind)
+                .and_then(Value::as_array_mut)
+                .and_then(|a| a.get_mut(idx))
+                .ok_or_else(|| {
+                    (
+                        path.to_string(),
+                        "internal: component vanished".to_string(),
+                        String::new(),
+                    )
+                })?;
+            (
+                FieldPath(vec![Seg::Key(kind.into()), Seg::Index(idx)]),
+                &segs[k..],
+                item,
+            )
+        } else if is_unsupported(kind) {
             return Err((
                 path.into(),
-                format!("there is no {kind} named `{want}`"),
-                hint,
+                format!("`{kind}` is not supported yet in this version of slsim"),
+                format!("kinds: simulation, {}", list(KINDS)),
             ));
+        } else {
+            let mut all = vec!["simulation", "cost", "sweep"];
+            all.extend(KINDS);
+            let hint = did_you_mean(kind, all.iter().copied())
+                .unwrap_or_else(|| format!("PATH starts with one of {}", list(&all)));
+            return Err((path.into(), format!("unknown kind `{kind}`"), hint));
         };
-        let item = tree
-            .get_mut(kind)
-            .and_then(Value::as_array_mut)
-            .and_then(|a| a.get_mut(idx))
-            .ok_or_else(|| {
-                (
-                    path.to_string(),
-                    "internal: component vanished".to_string(),
-                    String::new(),
-                )
-            })?;
-        (
-            FieldPath(vec![Seg::Key(kind.into()), Seg::Index(idx)]),
-            &segs[k..],
-            item,
-        )
-    } else if is_unsupported(kind) {
-        return Err((
-            path.into(),
-            format!("`{kind}` is not supported yet in this version of slsim"),
-            format!("kinds: simulation, {}", list(KINDS)),
-        ));
-    } else {
-        let mut all = vec!["simulation", "cost"];
-        all.extend(KINDS);
-        let hint = did_you_mean(kind, all.iter().copied())
-            .unwrap_or_else(|| format!("PATH starts with one of {}", list(&all)));
-        return Err((path.into(), format!("unknown kind `{kind}`"), hint));
-    };
     if fields.is_empty() || fields.iter().any(|f| f.is_empty()) {
         return Err((
             path.into(),
