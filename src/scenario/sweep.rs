@@ -90,7 +90,12 @@ pub fn shape(cx: &mut Cx<'_>, path: &FieldPath, value: &Value) -> Option<RawSwee
     }
     let raw = RawSweep { replications, vary };
     if ok {
-        if let Some(runs) = too_many(raw.vary.iter().map(|(_, v)| v.len()), replications) {
+        let counts: Vec<(&str, usize)> = raw
+            .vary
+            .iter()
+            .map(|(p, v)| (p.as_str(), v.len()))
+            .collect();
+        if let Some(runs) = too_many(&counts, replications) {
             cx.err(path, runs, too_many_hint());
             ok = false;
         }
@@ -113,8 +118,8 @@ fn check_vary(cx: &mut Cx<'_>, path: &FieldPath, key: &str, values: &Value) -> b
     let Value::Array(a) = values else {
         let hint = if values.is_table() {
             format!(
-                "quote the whole path, so that its dots do not open tables: \"{key}.…\" = \
-                 [v1, v2]"
+                "quote the whole path, so that its dots do not open tables: \
+                 \"{key}.<name>.<field>\" = [v1, v2]"
             )
         } else {
             format!("write the values as an array: \"{key}\" = [v1, v2]")
@@ -144,19 +149,25 @@ fn check_vary(cx: &mut Cx<'_>, path: &FieldPath, key: &str, values: &Value) -> b
     ok
 }
 
-/// The error when the grid has more than [`MAX_RUNS`] runs.
-fn too_many(counts: impl IntoIterator<Item = usize>, replications: u32) -> Option<String> {
+/// The error when the grid has more than [`MAX_RUNS`] runs; `counts` are
+/// the varied paths and their numbers of values.
+fn too_many(counts: &[(&str, usize)], replications: u32) -> Option<String> {
     let points = counts
-        .into_iter()
-        .try_fold(1u64, |n, c| n.checked_mul(c as u64));
+        .iter()
+        .try_fold(1u64, |n, (_, c)| n.checked_mul(*c as u64));
     let runs = points.and_then(|p| p.checked_mul(u64::from(replications)));
     match runs {
         Some(r) if r <= MAX_RUNS => None,
         _ => {
             let shown = runs.map_or_else(|| "more than 2^64".to_string(), |r| r.to_string());
+            let mut product: Vec<String> = counts
+                .iter()
+                .map(|(p, c)| format!("{c} values of `{p}`"))
+                .collect();
+            product.push(format!("{replications} replications"));
             Some(format!(
-                "the sweep has {shown} runs (points x {replications} replications), above the \
-                 limit of {MAX_RUNS}"
+                "the sweep has {shown} runs ({}), above the limit of {MAX_RUNS}",
+                product.join(" x ")
             ))
         }
     }
@@ -288,6 +299,14 @@ pub fn load(
             labels: values.iter().map(label).collect(),
         });
     }
+    let cx_sweep_origin = cx.spans.span_of(&sweep_path, true).map(|sp| {
+        let (line, column) = cx.spans.line_col(sp.start);
+        Origin::File {
+            file: file.to_string(),
+            line,
+            column,
+        }
+    });
     let mut problems = cx.into_problems();
     for arg in vary {
         match parse_vary(arg) {
@@ -318,10 +337,14 @@ pub fn load(
         }
     }
     if problems.is_empty() {
-        let counts = sweep.vary.iter().map(|v| v.values.len());
-        if let Some(message) = too_many(counts, sweep.replications) {
-            let origin = match vary.last() {
-                Some(arg) => Origin::Vary(arg.clone()),
+        let counts: Vec<(&str, usize)> = sweep
+            .vary
+            .iter()
+            .map(|v| (v.path.as_str(), v.values.len()))
+            .collect();
+        if let Some(message) = too_many(&counts, sweep.replications) {
+            let origin = match cx_sweep_origin {
+                Some(o) => o,
                 None => Origin::FileOnly(file.to_string()),
             };
             problems.push(Problem {
@@ -336,11 +359,22 @@ pub fn load(
         return Err(invalid(problems));
     }
     for (v, srcs) in sweep.vary.iter().zip(&sources) {
+        // A problem that does not depend on the value (an unknown path) is
+        // reported once, at the first value.
+        let mut seen = Vec::new();
         for (i, src) in srcs.iter().enumerate() {
             let mut with = sets.to_vec();
             with.push(v.set(i));
             if let Err(e) = parse_str(text, file, &with) {
-                problems.extend(relocate(e, &v.set(i), &v.labels[i], &v.path, src));
+                let mut found = relocate(e, &v.set(i), &v.labels[i], &v.path, src);
+                found.retain(|(key, _)| {
+                    let new = !seen.contains(key);
+                    if new {
+                        seen.push(key.clone());
+                    }
+                    new
+                });
+                problems.extend(found.into_iter().map(|(_, p)| p));
             }
         }
     }
@@ -352,45 +386,56 @@ pub fn load(
 }
 
 /// The problems of the scenario with one sweep value applied as `--set
-/// arg`, moved to where the value was written.
-fn relocate(e: ScenarioError, arg: &str, label: &str, path: &str, src: &Source) -> Vec<Problem> {
+/// arg`, moved to where the value was written; each with its field and
+/// message as found (to tell the problems that do not depend on the value).
+fn relocate(
+    e: ScenarioError,
+    arg: &str,
+    label: &str,
+    path: &str,
+    src: &Source,
+) -> Vec<((String, String), Problem)> {
     let problems = match e {
-        ScenarioError::Io { path, source } => {
-            return vec![Problem {
-                origin: src.origin.clone(),
-                field: src.field.clone(),
-                message: format!("cannot read {path}: {source}"),
-                hint: None,
-            }]
-        }
+        ScenarioError::Io { path, source } => vec![Problem {
+            origin: Origin::FileOnly(path),
+            field: String::new(),
+            message: format!("cannot read it: {source}"),
+            hint: None,
+        }],
         ScenarioError::Invalid { problems, .. } => problems,
     };
     problems
         .into_iter()
-        .map(|p| match &p.origin {
-            Origin::Set(a) if a == arg => {
-                let msg = p.message.trim_end_matches(" (value from --set)");
-                let message = if p.field.is_empty() {
-                    format!("value `{}`: {msg}", one_line(label))
-                } else {
-                    format!("value `{}`: {}: {msg}", one_line(label), p.field)
-                };
-                Problem {
-                    origin: src.origin.clone(),
-                    field: src.field.clone(),
-                    message,
-                    hint: p.hint,
-                }
-            }
-            _ => Problem {
-                message: format!(
-                    "{} (with the sweep's `{path}` = {}, {})",
-                    p.message,
-                    one_line(label),
-                    src.origin
-                ),
-                ..p
-            },
+        .map(|p| ((p.field.clone(), p.message.clone()), p))
+        .map(|(key, p)| {
+            (
+                key,
+                match &p.origin {
+                    Origin::Set(a) if a == arg => {
+                        let msg = p.message.trim_end_matches(" (value from --set)");
+                        let message = if p.field.is_empty() {
+                            format!("value `{}`: {msg}", one_line(label))
+                        } else {
+                            format!("value `{}`: {}: {msg}", one_line(label), p.field)
+                        };
+                        Problem {
+                            origin: src.origin.clone(),
+                            field: src.field.clone(),
+                            message,
+                            hint: p.hint,
+                        }
+                    }
+                    _ => Problem {
+                        message: format!(
+                            "{} (with the sweep's `{path}` = {}, {})",
+                            p.message,
+                            one_line(label),
+                            src.origin
+                        ),
+                        ..p
+                    },
+                },
+            )
         })
         .collect()
 }
