@@ -112,12 +112,20 @@ fn missing_duplicate_foreign_and_altered_shards_are_bad_input() {
     };
     check(&dirs[..2], &["1 of 3 shards missing: 3/3"]);
     check(
-        &[dirs[0].clone(), dirs[1].clone(), dirs[1].clone(), dirs[2].clone()],
+        &[
+            dirs[0].clone(),
+            dirs[1].clone(),
+            dirs[1].clone(),
+            dirs[2].clone(),
+        ],
         &["shard 2/3 is given twice"],
     );
     // Another override: another sweep.
     let foreign = tmp.path().join("foreign");
-    let out = sweep(&foreign, &["--shard", "2/3", "--set", "workload.users.scale=2"]);
+    let out = sweep(
+        &foreign,
+        &["--shard", "2/3", "--set", "workload.users.scale=2"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     check(
         &[dirs[0].clone(), foreign.clone(), dirs[2].clone()],
