@@ -95,7 +95,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         overrides: sets,
         seed: base.simulation.seed,
         sweep: grid,
-        metrics: sweep::metrics::default_columns(&base),
+        metrics: sweep::default_columns(&base),
     };
     let slug = base.simulation.slug();
     let dir = args.out.unwrap_or_else(|| {

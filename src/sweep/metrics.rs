@@ -44,7 +44,7 @@ pub fn default_columns(s: &Scenario) -> Vec<String> {
 /// The number at dotted `path` in `value`, or `None` (absent, `null`, not
 /// a number, not finite). A component name may hold dots: at each level
 /// the longest run of parts that is a key wins. `-0` reads as `0`.
-pub fn metric(value: &Value, path: &str) -> Option<f64> {
+pub(super) fn metric(value: &Value, path: &str) -> Option<f64> {
     let parts: Vec<&str> = path.split('.').collect();
     lookup(value, &parts)
         .and_then(Value::as_f64)

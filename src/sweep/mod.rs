@@ -24,7 +24,7 @@ pub mod exec;
 pub mod grid;
 pub mod manifest;
 pub mod merge;
-pub mod metrics;
+mod metrics;
 pub mod stats;
 pub mod table;
 pub mod text;
@@ -32,6 +32,7 @@ pub mod text;
 pub use exec::run;
 pub use grid::{run_seed, Shard};
 pub use manifest::{Definition, Manifest};
+pub use metrics::default_columns;
 pub use table::PointSummary;
 
 use crate::report;
