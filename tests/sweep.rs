@@ -452,3 +452,47 @@ fn the_end_table_shows_each_point() {
     // Not a terminal: no progress bar on stderr.
     assert!(out.stderr.is_empty(), "{}", stderr(&out));
 }
+
+#[test]
+fn the_grid_follows_the_file_then_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(MINIMAL).unwrap();
+    let file = tmp.path().join("s.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "{text}\n[sweep.vary]\n\"workload.users.scale\" = [1, 2]\n\
+             \"lambda.get-item.memory_mb\" = [128, 256]\n\"simulation.warmup\" = [\"5s\"]\n"
+        ),
+    )
+    .unwrap();
+    let dir = tmp.path().join("out");
+    let out = slsim()
+        .args(["sweep", "--quiet", "--out"])
+        .arg(&dir)
+        .arg(&file)
+        .args([
+            "--vary",
+            "simulation.duration=1m",
+            "--vary",
+            "workload.users.scale=3",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (header, rows) = csv(&dir.join("sweep.csv"));
+    assert_eq!(
+        &header[4..8],
+        [
+            "workload.users.scale",
+            "lambda.get-item.memory_mb",
+            "simulation.warmup",
+            "simulation.duration"
+        ]
+    );
+    let values: Vec<[&str; 4]> = rows
+        .iter()
+        .map(|r| [r[4].as_str(), r[5].as_str(), r[6].as_str(), r[7].as_str()])
+        .collect();
+    assert_eq!(values, [["3", "128", "5s", "1m"], ["3", "256", "5s", "1m"]]);
+}

@@ -27,7 +27,7 @@ const FIELDS: [&str; 2] = ["replications", "vary"];
 pub struct RawSweep {
     /// `replications` (1 when absent).
     pub replications: u32,
-    /// `[sweep.vary]`: path -> values.
+    /// `[sweep.vary]`: path -> values, in the order of the tree (by key).
     pub vary: Vec<(String, Vec<Value>)>,
 }
 
@@ -73,6 +73,14 @@ pub fn shape(cx: &mut Cx<'_>, path: &FieldPath, value: &Value) -> Option<RawSwee
             let vpath = path.join("vary");
             for (key, values) in t {
                 ok &= check_vary(cx, &vpath.join(key), key, values);
+                if vary.iter().any(|(p, _)| p == key.trim()) {
+                    cx.key_err(
+                        &vpath.join(key),
+                        format!("`{}` is varied twice", key.trim()),
+                        "list each path once (spaces around it do not make another path)",
+                    );
+                    ok = false;
+                }
                 if let Value::Array(a) = values {
                     vary.push((key.trim().to_string(), a.clone()));
                 }
@@ -269,8 +277,16 @@ pub fn load(
         replications: raw.as_ref().map_or(1, |r| r.replications),
         vary: Vec::new(),
     };
-    for (path, values) in raw.map(|r| r.vary).unwrap_or_default() {
-        let vpath = sweep_path.join("vary").join(&path);
+    // The tree's tables are sorted by key; the grid follows the file's order.
+    let mut raw_vary = raw.map(|r| r.vary).unwrap_or_default();
+    let vary_path = sweep_path.join("vary");
+    raw_vary.sort_by_cached_key(|(path, _)| {
+        cx.spans
+            .span_of(&vary_path.join(path), true)
+            .map_or(usize::MAX, |sp| sp.start)
+    });
+    for (path, values) in raw_vary {
+        let vpath = vary_path.join(&path);
         sources.push(
             (0..values.len())
                 .map(|i| {
