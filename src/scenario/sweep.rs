@@ -23,7 +23,7 @@ use crate::model::sweep::{Sweep, Vary, MAX_REPLICATIONS, MAX_RUNS};
 const FIELDS: [&str; 2] = ["replications", "vary"];
 
 /// `[sweep]` as written: replications and the varied paths with their
-/// values, in file order.
+/// values (ordered by key; `load` puts them in file order).
 pub struct RawSweep {
     /// `replications` (1 when absent).
     pub replications: u32,
