@@ -55,5 +55,6 @@ pub mod services;
 pub mod sim;
 pub mod slo;
 pub mod stats;
+pub mod sweep;
 pub mod topology;
 pub mod workload;

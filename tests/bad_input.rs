@@ -47,7 +47,7 @@ fn cases() -> Vec<Case> {
         case("snap_start with provisioned", "\n[[lambda]]\nname = \"a\"\nruntime = \"java21\"\nsnap_start = true\nprovisioned_concurrency = 2\n", &["bad.toml:7:", "snap_start", "provisioned_concurrency"]),
         case("snap_start on node", "\n[[lambda]]\nname = \"a\"\nsnap_start = true\n", &["bad.toml:6:", "snap_start", "nodejs22.x"]),
         case("unsupported kind", "\n[[workflow]]\nname = \"jobs\"\n", &["bad.toml:4:", "[[workflow]]", "not supported yet"]),
-        case("unsupported sweep", "\n[sweep]\nreplications = 5\n", &["bad.toml:4:", "[sweep]", "not supported yet"]),
+        case("sweep without replications", "\n[sweep]\nreplications = 0\n", &["bad.toml:5:", "sweep.replications", "1..=1000"]),
         case("unsupported arrival", &format!("{fn_ok}\n[[workload]]\nname = \"w\"\ntarget = \"fn\"\narrival = \"trace(path=x.csv)\"\n"), &["bad.toml:10:", "arrival", "not supported yet"]),
         case("topic as a trigger source", &format!("{fn_ok}triggers = [{{ source = \"jobs\" }}]\n\n[[topic]]\nname = \"jobs\"\n"), &["bad.toml:6:", "triggers[0].source", "`jobs` is a topic", "add it to `subscribers`"]),
         case("bucket as a trigger source", &format!("{fn_ok}triggers = [{{ source = \"jobs\" }}]\n\n[[bucket]]\nname = \"jobs\"\n"), &["bad.toml:6:", "triggers[0].source", "jobs"]),

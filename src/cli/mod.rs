@@ -1,4 +1,4 @@
-//! The command line: `slsim run | validate | graph | report | diff`.
+//! The command line: `slsim run | validate | graph | report | diff | sweep | merge`.
 //!
 //! Owns: argument parsing, exit codes, printing. Exit codes: 0 success (and
 //! a closed stdout, e.g. `slsim graph x.toml | head`), 1 a runtime failure
@@ -18,6 +18,7 @@ mod graph;
 mod report;
 mod run;
 mod signals;
+mod sweep;
 mod validate;
 
 use clap::{Args, Parser, Subcommand};
@@ -48,6 +49,12 @@ enum Command {
     /// Compare two results or scenarios: latency, errors, cold starts,
     /// throttles, cost, findings (with significance over replications).
     Diff(diff::DiffArgs),
+    /// Run the scenario over a grid of settings x replications, in
+    /// parallel; write sweep.csv, sweep_summary.csv and sweep.json.
+    Sweep(sweep::SweepArgs),
+    /// Merge the shard directories of `slsim sweep --shard I/N` into the
+    /// whole sweep's results.
+    Merge(sweep::MergeArgs),
 }
 
 /// The scenario file and its overrides, shared by every sub-command.
@@ -125,6 +132,8 @@ pub fn main() -> ExitCode {
         Command::Graph(args) => graph::graph(args),
         Command::Report(args) => report::report(args),
         Command::Diff(args) => diff::diff(args),
+        Command::Sweep(args) => sweep::sweep(args),
+        Command::Merge(args) => sweep::merge(args),
     };
     let (code, err) = match outcome {
         Ok(()) | Err(Failure::BrokenPipe) => return ExitCode::SUCCESS,

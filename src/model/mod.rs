@@ -25,6 +25,7 @@ pub mod service;
 pub mod simulation;
 pub mod slo;
 pub mod stream;
+pub mod sweep;
 pub mod table;
 pub mod topic;
 pub mod workload;

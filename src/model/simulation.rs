@@ -65,20 +65,25 @@ impl Simulation {
     /// A file-system-safe version of the name: lowercase ASCII letters,
     /// digits and `-`.
     pub fn slug(&self) -> String {
-        let mut s = String::new();
-        for c in self.name.chars() {
-            if c.is_ascii_alphanumeric() {
-                s.push(c.to_ascii_lowercase());
-            } else if !s.ends_with('-') {
-                s.push('-');
-            }
+        slug_of(&self.name)
+    }
+}
+
+/// [`Simulation::slug`] of a scenario called `name`.
+pub fn slug_of(name: &str) -> String {
+    let mut s = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            s.push(c.to_ascii_lowercase());
+        } else if !s.ends_with('-') {
+            s.push('-');
         }
-        let s = s.trim_matches('-').to_string();
-        if s.is_empty() {
-            "scenario".into()
-        } else {
-            s
-        }
+    }
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() {
+        "scenario".into()
+    } else {
+        s
     }
 }
 

@@ -94,7 +94,8 @@ pub enum ReportError {
         "refusing to replace output directory {}: {why}\n  hint: slsim replaces its output \
          directory as a whole, so it only writes into a new directory or one that holds nothing \
          but slsim's results (summary.json, timeseries.csv, latency.csv, topology.svg, \
-         report.md, report.html); choose one with --out DIR",
+         report.md, report.html; a sweep's sweep.csv, sweep_summary.csv, sweep.json); \
+         choose one with --out DIR",
         dir.display()
     )]
     Refused {
@@ -306,6 +307,37 @@ pub fn write_run(
     deadline.check()?;
     staging.commit()?;
     Ok((written.iter().map(|f| dir.join(f)).collect(), bytes))
+}
+
+/// The files of a sweep's output directory (`slsim sweep`, `slsim merge`),
+/// which slsim may replace like a run's.
+pub const SWEEP_FILES: [&str; 3] = ["sweep.csv", "sweep_summary.csv", "sweep.json"];
+
+/// Writes the files `names` into `dir`, all or nothing, as
+/// [`write_outputs`] does (staging, fsync, one rename; an existing `dir`
+/// must hold only slsim's result files), and returns their paths. `fill`
+/// writes one file, given its name and the size and SHA-256 of the files
+/// written before it (for a manifest written last).
+pub fn write_files(
+    dir: &Path,
+    names: &[&'static str],
+    mut fill: impl FnMut(&str, &mut dyn std::io::Write, &Files) -> std::io::Result<()>,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let target = out_dir::resolve(dir, true)?;
+    let staging = atomic::Staging::create(&target)?;
+    let mut files = Files::new();
+    for name in names {
+        let shown = dir.join(name);
+        let digest = staging.write(name, &shown, |w, path| {
+            fill(name, w, &files).map_err(|source| ReportError::Write {
+                path: path.to_path_buf(),
+                source,
+            })
+        })?;
+        files.insert(name, digest);
+    }
+    staging.commit()?;
+    Ok(names.iter().map(|f| dir.join(f)).collect())
 }
 
 /// `summary.json`: the result with the `files` map, pretty-printed, with a

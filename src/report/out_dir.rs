@@ -5,7 +5,7 @@
 //! `--out .` in a project, or `--out ~`, is refused with the offending entry
 //! named, before the simulation starts and again at commit time.
 
-use super::{ReportError, FILES, RUN_FILES};
+use super::{ReportError, FILES, RUN_FILES, SWEEP_FILES};
 use std::ffi::OsString;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -138,7 +138,7 @@ fn refused(dir: &Path, why: String) -> ReportError {
 /// Whether `name` is one of slsim's result files or a temp file an older
 /// slsim left beside one (`.<file>.<random>.tmp`).
 fn is_ours(name: &str) -> bool {
-    let ours = || FILES.iter().chain(&RUN_FILES);
+    let ours = || FILES.iter().chain(&RUN_FILES).chain(&SWEEP_FILES);
     ours().any(|f| *f == name)
         || ours().any(|f| {
             name.strip_prefix('.')
@@ -190,6 +190,8 @@ mod tests {
             "report.html",
             "report.md",
             ".report.html.x1Y2z3.tmp",
+            "sweep.csv",
+            "sweep.json",
         ] {
             assert!(is_ours(n), "{n}");
         }

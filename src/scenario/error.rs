@@ -19,6 +19,8 @@ pub enum Origin {
     FileOnly(String),
     /// In a `--set PATH=VALUE` override (the whole argument).
     Set(String),
+    /// In a `slsim sweep --vary PATH=V1,V2,...` (the whole argument).
+    Vary(String),
 }
 
 impl fmt::Display for Origin {
@@ -27,6 +29,7 @@ impl fmt::Display for Origin {
             Origin::File { file, line, column } => write!(f, "{file}:{line}:{column}"),
             Origin::FileOnly(file) => write!(f, "{file}"),
             Origin::Set(arg) => write!(f, "--set {arg}"),
+            Origin::Vary(arg) => write!(f, "--vary {arg}"),
         }
     }
 }

@@ -38,6 +38,7 @@ pub mod values;
 
 pub mod numbers;
 pub mod samples;
+pub mod sweep;
 
 mod context;
 mod kinds;

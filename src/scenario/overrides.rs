@@ -89,7 +89,7 @@ fn apply_one(tree: &mut toml::Table, arg: &str) -> Result<FieldPath, SetErr> {
     // An SLO added by this --set: every problem in it points here.
     let mut added_entry = None;
     let (mut fp, fields, container): (FieldPath, &[&str], &mut Value) =
-        if kind == "simulation" || kind == "cost" || kind == "objective" {
+        if kind == "simulation" || kind == "cost" || kind == "objective" || kind == "sweep" {
             let sim = tree
                 .entry(kind)
                 .or_insert_with(|| Value::Table(Default::default()));
@@ -172,7 +172,7 @@ fn apply_one(tree: &mut toml::Table, arg: &str) -> Result<FieldPath, SetErr> {
                 format!("kinds: simulation, {}", list(KINDS)),
             ));
         } else {
-            let mut all = vec!["simulation", "cost", "slo", "objective"];
+            let mut all = vec!["simulation", "cost", "slo", "objective", "sweep"];
             all.extend(KINDS);
             let hint = did_you_mean(kind, all.iter().copied())
                 .unwrap_or_else(|| format!("PATH starts with one of {}", list(&all)));

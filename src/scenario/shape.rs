@@ -39,7 +39,7 @@ pub fn collect_names(tree: &toml::Table) -> Names {
 pub fn shape(cx: &mut Cx<'_>) -> Raws {
     let mut raws = Raws::default();
     let tree = cx.tree;
-    let mut all: Vec<&str> = vec!["simulation", "cost", "slo", "objective"];
+    let mut all: Vec<&str> = vec!["simulation", "cost", "slo", "objective", "sweep"];
     all.extend(KINDS);
     all.extend(kinds::unsupported());
     for (key, value) in tree {
@@ -81,18 +81,15 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
                     );
                 }
             }
+            // `slsim sweep`'s; only its shape matters to a run.
+            "sweep" => drop(super::sweep::shape(cx, &path, value)),
             k if KINDS.contains(&k) => raws.shape(cx, k, &path, value),
             k if kinds::is_unsupported(k) => {
-                let shown = if k == "sweep" {
-                    "[sweep]".to_string()
-                } else {
-                    format!("[[{k}]]")
-                };
                 cx.key_err(
                     &path,
-                    format!("`{shown}` is not supported yet in this version of slsim"),
+                    format!("`[[{k}]]` is not supported yet in this version of slsim"),
                     format!(
-                        "remove it; supported sections: [simulation], [cost], {}",
+                        "remove it; supported sections: [simulation], [cost], [sweep], {}",
                         list(KINDS)
                     ),
                 );
@@ -101,7 +98,7 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
                 let hint = did_you_mean(other, all.iter().copied()).unwrap_or_else(|| {
                     let arrays: Vec<String> = KINDS.iter().map(|k| format!("[[{k}]]")).collect();
                     format!(
-                        "sections: [simulation], [cost], {}, [[slo]], [objective]",
+                        "sections: [simulation], [cost], [sweep], {}, [[slo]], [objective]",
                         arrays.join(", ")
                     )
                 });

@@ -1,0 +1,154 @@
+//! `slsim sweep --shard I/N` and `slsim merge`: the merged shards equal
+//! the unsharded sweep byte for byte; missing, duplicate, foreign and
+//! altered shards are refused as bad input.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn slsim() -> Command {
+    Command::cargo_bin("slsim").unwrap()
+}
+
+const MINIMAL: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/minimal.toml");
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// 7 memory sizes, one replication: 7 runs do not split evenly into 3
+/// shards.
+const GRID: [&str; 6] = [
+    "--vary",
+    "lambda.get-item.memory_mb=128,256,512,1024,2048,3008,4096",
+    "--set",
+    "sweep.replications=1",
+    "--seed",
+    "7",
+];
+
+fn sweep(out: &Path, extra: &[&str]) -> std::process::Output {
+    slsim()
+        .args(["sweep", MINIMAL, "--quiet", "--out"])
+        .arg(out)
+        .args(GRID)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+fn shards(tmp: &Path, n: u64) -> Vec<PathBuf> {
+    (1..=n)
+        .map(|i| {
+            let dir = tmp.join(format!("shard-{i}"));
+            let out = sweep(&dir, &["--shard", &format!("{i}/{n}")]);
+            assert!(out.status.success(), "{}", stderr(&out));
+            dir
+        })
+        .collect()
+}
+
+fn merge(dirs: &[PathBuf], out: &Path) -> std::process::Output {
+    slsim()
+        .arg("merge")
+        .args(dirs)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn merged_shards_equal_the_unsharded_sweep_byte_for_byte() {
+    let tmp = tempfile::tempdir().unwrap();
+    let whole = tmp.path().join("whole");
+    let out = sweep(&whole, &["--threads", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let dirs = shards(tmp.path(), 3);
+    // A shard holds its runs only: 7 runs, shard 1 takes 0, 3, 6.
+    let shard1 = std::fs::read_to_string(dirs[0].join("sweep.csv")).unwrap();
+    let runs: Vec<&str> = shard1
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(runs, ["0", "3", "6"]);
+    assert!(!dirs[0].join("sweep_summary.csv").exists());
+    // Merged in any order.
+    let merged = tmp.path().join("merged");
+    let reordered = [dirs[2].clone(), dirs[0].clone(), dirs[1].clone()];
+    let out = merge(&reordered, &merged);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for f in ["sweep.csv", "sweep_summary.csv", "sweep.json"] {
+        let a = std::fs::read(whole.join(f)).unwrap();
+        let b = std::fs::read(merged.join(f)).unwrap();
+        assert!(a == b, "{f}: merged differs from unsharded");
+    }
+    // More shards than runs: the empty shards merge too.
+    let many = tmp.path().join("many");
+    std::fs::create_dir(&many).unwrap();
+    let dirs = shards(&many, 9);
+    let merged9 = tmp.path().join("merged9");
+    let out = merge(&dirs, &merged9);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let a = std::fs::read(whole.join("sweep.csv")).unwrap();
+    assert_eq!(a, std::fs::read(merged9.join("sweep.csv")).unwrap());
+}
+
+#[test]
+fn missing_duplicate_foreign_and_altered_shards_are_bad_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dirs = shards(tmp.path(), 3);
+    let out_dir = tmp.path().join("merged");
+    let check = |dirs: &[PathBuf], expect: &[&str]| {
+        let out = merge(dirs, &out_dir);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+        let err = stderr(&out);
+        for e in expect {
+            assert!(err.contains(e), "`{e}` not in:\n{err}");
+        }
+        assert!(err.contains("hint:"), "{err}");
+        assert!(!out_dir.exists());
+    };
+    check(&dirs[..2], &["1 of 3 shards missing: 3/3"]);
+    check(
+        &[
+            dirs[0].clone(),
+            dirs[1].clone(),
+            dirs[1].clone(),
+            dirs[2].clone(),
+        ],
+        &["shard 2/3 is given twice"],
+    );
+    // Another override: another sweep.
+    let foreign = tmp.path().join("foreign");
+    let out = sweep(
+        &foreign,
+        &["--shard", "2/3", "--set", "workload.users.scale=2"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    check(
+        &[dirs[0].clone(), foreign.clone(), dirs[2].clone()],
+        &["is a shard of another sweep", "workload.users.scale=2"],
+    );
+    // The same sweep split in 2: not a shard of 3.
+    let half = tmp.path().join("half");
+    let out = sweep(&half, &["--shard", "2/2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    check(&[dirs[0].clone(), half], &["is shard 2/2 while"]);
+    // A whole sweep is not a shard.
+    let whole = tmp.path().join("whole");
+    let out = sweep(&whole, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    check(&[whole], &["holds a whole sweep, not a shard"]);
+    // An edited sweep.csv no longer matches its manifest.
+    let csv = dirs[1].join("sweep.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    std::fs::write(&csv, text.replacen(",ok,", ",ok,1", 1)).unwrap();
+    check(&dirs, &["is not the file its sweep.json names"]);
+    std::fs::write(&csv, text).unwrap();
+    // Not a shard directory at all.
+    check(&[tmp.path().to_path_buf()], &["cannot read", "sweep.json"]);
+    let out = merge(&dirs, &out_dir);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
