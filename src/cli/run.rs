@@ -28,6 +28,10 @@ pub(super) struct RunArgs {
     /// Print nothing on success (warnings and errors still go to stderr).
     #[arg(long, short)]
     quiet: bool,
+    /// Do not draw the charts (plots/*.svg, *.png): for scripts and
+    /// benchmarks that read only summary.json and the CSV files.
+    #[arg(long)]
+    no_plots: bool,
 }
 
 /// The price table of the scenario's Region, or a bad-input failure.
@@ -90,13 +94,27 @@ pub(super) fn run(args: RunArgs) -> Result<(), Failure> {
             .and_then(|d| started.checked_add(d)),
         _ => None,
     };
-    let files = report::write_outputs(&dir, &result, deadline).map_err(Failure::runtime)?;
+    let options = report::WriteOptions {
+        plots: !args.no_plots,
+    };
+    let files =
+        report::write_outputs_with(&dir, &result, deadline, options).map_err(Failure::runtime)?;
 
     if !args.quiet {
         let mut text = report::summary_text(&result);
         text.push('\n');
-        for f in &files {
+        let plots = dir.join(report::PLOTS_DIR);
+        let (charts, data): (Vec<_>, Vec<_>) = files.iter().partition(|f| f.starts_with(&plots));
+        for f in data {
             let _ = writeln!(text, "wrote {}", f.display());
+        }
+        if !charts.is_empty() {
+            let _ = writeln!(
+                text,
+                "wrote {} ({} charts, SVG and PNG)",
+                plots.display(),
+                charts.len() / 2
+            );
         }
         emit(&text)?;
     }

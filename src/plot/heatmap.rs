@@ -92,7 +92,7 @@ impl Draw for Heatmap {
 
         let x = Layout::categories(&self.x_values);
         let y = Layout::categories(&self.y_values);
-        let mut chart = axes(&cells_area, &x, &y, &self.x_label, &self.y_label)?;
+        let mut chart = axes(&cells_area, &x, &y, &self.x_label, &self.y_label, 8)?;
         let colour = |v: f64| {
             scale
                 .to_plot(v)

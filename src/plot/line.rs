@@ -4,9 +4,11 @@
 //! (the end of the warm-up); linear or log axes.
 //!
 //! Undefined points (`y = None`, or a value the axis cannot show) are gaps:
-//! the line stops and starts again. A limit far above the data (more than
-//! [`REACH`] times its peak) would squash the data into the bottom of the
-//! chart: it is left out and named in a note under the chart instead.
+//! the line stops and starts again. A limit is drawn and the y axis
+//! reaches it, except a [`Reach::Near`] limit (a distant, shared one such
+//! as the account's concurrency) more than [`REACH`] times the data's
+//! peak: it would squash the data into the bottom of the chart, so it is
+//! named in a note under the chart instead.
 
 use super::frame::{self, Entry, Swatch};
 use super::render::{Draw, DrawFailed};
@@ -16,8 +18,20 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-/// A limit is drawn when it is at most this many times the data's peak.
+/// A [`Reach::Near`] limit is drawn when it is at most this many times
+/// the data's peak.
 pub const REACH: f64 = 10.0;
+
+/// Whether a limit far above the data is drawn.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Reach {
+    /// Always: the chart is about it (a reserved concurrency, a
+    /// provisioned capacity, an SLO).
+    #[default]
+    Always,
+    /// Only within [`REACH`] times the data's peak; else named in a note.
+    Near,
+}
 
 /// One point of a series.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -37,8 +51,8 @@ pub enum Role {
     #[default]
     Data,
     /// A limit that changes over time (a provisioned capacity under auto
-    /// scaling): a dashed line, subject to [`REACH`].
-    Limit,
+    /// scaling): a dashed line.
+    Limit(Reach),
 }
 
 /// One series.
@@ -97,9 +111,15 @@ impl Line {
         self
     }
 
-    /// This series as a limit (dashed).
+    /// This series as a limit (dashed), always drawn.
     pub fn limit(mut self) -> Line {
-        self.role = Role::Limit;
+        self.role = Role::Limit(Reach::Always);
+        self
+    }
+
+    /// This series as a limit (dashed), drawn only near the data.
+    pub fn limit_near(mut self) -> Line {
+        self.role = Role::Limit(Reach::Near);
         self
     }
 
@@ -119,6 +139,20 @@ pub struct Limit {
     pub value: f64,
     /// Colour; `None` is [`Colour::LIMIT`].
     pub colour: Option<Colour>,
+    /// Whether it is drawn when far above the data.
+    pub reach: Reach,
+}
+
+impl Limit {
+    /// A limit always drawn, in the limit colour.
+    pub fn new(label: impl Into<String>, value: f64) -> Limit {
+        Limit {
+            label: label.into(),
+            value,
+            colour: None,
+            reach: Reach::Always,
+        }
+    }
 }
 
 /// A vertical marker line with a short label at its top.
@@ -192,14 +226,14 @@ impl LineChart {
             .filter(|v| v.is_finite())
             .collect();
         let peak = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let reach = |v: f64| peak > 0.0 && v <= peak * REACH;
+        let reach = |v: f64, r: Reach| r == Reach::Always || (peak > 0.0 && v <= peak * REACH);
         let mut notes = Vec::new();
         let mut all = values;
         let limit_shown: Vec<bool> = self
             .limits
             .iter()
             .map(|l| {
-                let shown = l.value.is_finite() && reach(l.value);
+                let shown = l.value.is_finite() && reach(l.value, l.reach);
                 if shown {
                     all.push(l.value);
                 } else if l.value.is_finite() {
@@ -212,9 +246,9 @@ impl LineChart {
             .lines
             .iter()
             .map(|l| {
-                if l.role == Role::Data {
+                let Role::Limit(r) = l.role else {
                     return true;
-                }
+                };
                 let vs = l
                     .points
                     .iter()
@@ -226,7 +260,7 @@ impl LineChart {
                 if min > max {
                     return false;
                 }
-                let shown = reach(min);
+                let shown = reach(min, r);
                 if shown {
                     all.extend([min, max]);
                 } else {
@@ -261,7 +295,7 @@ impl Draw for LineChart {
                 continue;
             }
             let swatch = match l.role {
-                Role::Limit => Swatch::Dashed,
+                Role::Limit(_) => Swatch::Dashed,
                 Role::Data if l.points.iter().any(|p| p.band.is_some()) => Swatch::Band,
                 Role::Data => Swatch::Line,
             };
@@ -280,7 +314,9 @@ impl Draw for LineChart {
         }
         let notes: Vec<String> = self.notes.iter().cloned().chain(limit_notes).collect();
         let area = frame::draw(root, &self.title, &legend, &notes)?;
-        let mut chart = axes(&area, &x, &y, &self.x.label, &self.y.label)?;
+        // Room above the plot for the markers' labels.
+        let top = if self.markers.is_empty() { 8 } else { 24 };
+        let mut chart = axes(&area, &x, &y, &self.x.label, &self.y.label, top)?;
         let columns = area.dim_in_pixel().0 as usize;
 
         // Bands first, under every line.
@@ -314,7 +350,7 @@ impl Draw for LineChart {
             let c = self.colour_of(i).rgb();
             for run in runs(&l.points, |p| Some((x.to_plot(p.x)?, y.to_plot(p.y?)?))) {
                 let run = decimate(run, columns);
-                if l.role == Role::Limit {
+                if l.role != Role::Data {
                     chart.draw_series(DashedLineSeries::new(
                         run.clone(),
                         8,
@@ -343,10 +379,10 @@ impl Draw for LineChart {
             let (cx, cy) = chart.backend_coord(&(px, y.hi));
             area.draw_text(
                 &m.label,
-                &marker_style.pos(Pos::new(HPos::Left, VPos::Top)),
+                &marker_style.pos(Pos::new(HPos::Center, VPos::Bottom)),
                 (
-                    cx - area.get_base_pixel().0 + 4,
-                    cy - area.get_base_pixel().1 + 2,
+                    cx - area.get_base_pixel().0,
+                    cy - area.get_base_pixel().1 - 3,
                 ),
             )?;
         }
@@ -355,20 +391,21 @@ impl Draw for LineChart {
 }
 
 /// The cartesian chart over `x` and `y` on `area`, with its grid, ticks
-/// and axis titles drawn.
+/// and axis titles drawn, `top` px below the area's top.
 pub(crate) fn axes<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     x: &Layout,
     y: &Layout,
     x_label: &str,
     y_label: &str,
+    top: i32,
 ) -> Result<Chart2d<'a, DB>, DrawFailed> {
     let tick = style::text(style::TICK);
     let y_area = label_width(area, y)? + style::AXIS_LABEL as i32 + 18;
     let x_area = style::TICK as i32 + style::AXIS_LABEL as i32 + 16;
-    let (x, y) = thin(area, x, y, y_area, 0, x_area)?;
+    let (x, y) = thin(area, x, y, y_area, 0, x_area + top)?;
     let mut chart = ChartBuilder::on(area)
-        .margin_top(8)
+        .margin_top(top)
         .margin_right(14)
         .x_label_area_size(x_area)
         .y_label_area_size(y_area)
@@ -514,19 +551,17 @@ mod tests {
         let mut c = LineChart::new("t", Axis::linear("x"), Axis::linear("y"));
         c.lines
             .push(Line::new("use", [(0.0, Some(3.0)), (1.0, Some(5.0))]));
+        c.limits.push(Limit::new("reserved 20", 20.0));
         c.limits.push(Limit {
-            label: "reserved 20".into(),
-            value: 20.0,
-            colour: None,
+            reach: Reach::Near,
+            ..Limit::new("account 1000", 1000.0)
         });
-        c.limits.push(Limit {
-            label: "account 1000".into(),
-            value: 1000.0,
-            colour: None,
-        });
-        let (_, y, shown, _, notes) = c.layout();
+        c.lines
+            .push(Line::new("provisioned", [(0.0, Some(500.0))]).limit());
+        let (_, y, shown, lines, notes) = c.layout();
         assert_eq!(shown, [true, false]);
-        assert!(y.hi >= 20.0 && y.hi < 1000.0);
+        assert_eq!(lines, [true, true]);
+        assert!(y.hi >= 500.0 && y.hi < 1000.0);
         assert_eq!(notes, ["account 1000 is above the chart"]);
     }
 }

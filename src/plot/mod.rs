@@ -30,7 +30,7 @@ mod style;
 
 pub use cdf::{cdf, Curve};
 pub use heatmap::{CellMark, Heatmap};
-pub use line::{Limit, Line, LineChart, Marker, Point, Role, REACH};
+pub use line::{Limit, Line, LineChart, Marker, Point, Reach, Role, REACH};
 pub use power::{Estimate, Picks, PowerPoint, PowerTuning};
 pub use render::{PlotError, Rendered, Size};
 pub use run::{run_charts, NamedChart};

@@ -9,7 +9,7 @@
 //! charts in the order above, so sorting them by name keeps that order.
 
 use super::cdf::{cdf, Curve};
-use super::line::{Limit, Line, LineChart, Marker};
+use super::line::{Limit, Line, LineChart, Marker, Reach};
 use super::scale::{number, Axis};
 use super::style::Colour;
 use super::Chart;
@@ -338,9 +338,8 @@ impl<'a> Ctx<'a> {
                 .push(Line::new(*name, self.points(v, |_| true)).colour(colour));
             if let Some(reserved) = r.functions[*name].reserved_concurrency {
                 c.limits.push(Limit {
-                    label: format!("{name}: reserved {reserved}"),
-                    value: f64::from(reserved),
                     colour: Some(colour),
+                    ..Limit::new(format!("{name}: reserved {reserved}"), f64::from(reserved))
                 });
             }
         }
@@ -352,9 +351,8 @@ impl<'a> Ctx<'a> {
             .find_map(|(n, _)| self.values(n, "concurrency_limit")?.first().copied());
         if let Some(a) = account.filter(|a| a.is_finite() && *a > 0.0) {
             c.limits.push(Limit {
-                label: format!("account concurrency {}", number(a, 0.0)),
-                value: a,
-                colour: None,
+                reach: Reach::Near,
+                ..Limit::new(format!("account concurrency {}", number(a, 0.0)), a)
             });
         }
         let ran = r
@@ -459,11 +457,14 @@ impl<'a> Ctx<'a> {
             }
             if let Some(v) = self.values(name, &format!("{limit}_{unit}")) {
                 if v.iter().any(|x| *x > 0.0) {
-                    c.lines.push(
-                        Line::new(format!("{what} {upper}"), self.points(v, |_| true))
-                            .colour(colour)
-                            .limit(),
-                    );
+                    let line = Line::new(format!("{what} {upper}"), self.points(v, |_| true))
+                        .colour(colour);
+                    // Provisioned capacity is what the chart is about; an
+                    // on-demand table's capacity is far above its use.
+                    c.lines.push(match t.mode {
+                        CapacityMode::Provisioned => line.limit(),
+                        CapacityMode::OnDemand => line.limit_near(),
+                    });
                 }
             }
         }

@@ -1,20 +1,22 @@
 //! Writing results: JSON, CSV (all or nothing), and the human summary.
 //!
 //! Owns: the output files of a run (`summary.json`, `timeseries.csv`,
-//! `latency.csv`), the output directory they are committed to, and
-//! [`summary_text`].
+//! `latency.csv`, and with [`WriteOptions::plots`] the charts in `plots/`,
+//! drawn by [`crate::plot`]), the output directory they are committed to,
+//! and [`summary_text`].
 //! Must not know: how a run was simulated or costed; it renders a
 //! [`RunResult`] as it is.
 //!
 //! Invariants:
-//! * all or nothing: the three files are written into a staging directory
+//! * all or nothing: the files (plots included) are written into a staging directory
 //!   beside the output directory and replace it as a whole, in one rename
 //!   (`atomic.rs`). An interrupted, failed or timed-out write leaves the
 //!   previous results as they were and no staging behind;
 //! * slsim only replaces a directory that holds nothing but its own result
 //!   files (`out_dir.rs`): `--out .` in a project is refused, never emptied;
-//! * `summary.json` names the size and SHA-256 of the two CSV files written
-//!   with it (`files`), so a reader can check that the three belong together;
+//! * `summary.json` names the size and SHA-256 of every other file written
+//!   with it (`files`: the two CSV files, then each plot), so a reader can
+//!   check that they belong together;
 //! * identical results give byte-identical files, except the value of
 //!   `wall_seconds` (maps keep scenario order; floats print as the shortest
 //!   text that reads back to the same number).
@@ -23,12 +25,14 @@ mod atomic;
 mod csv;
 mod digest;
 mod out_dir;
+mod plots;
 mod text;
 
 pub use self::csv::{LATENCY_HEADER, TIMESERIES_HEADER};
 pub use atomic::{stop_writing, WritingStopped};
 pub use digest::{sha256_hex, FileDigest};
 pub use out_dir::check_out_dir;
+pub use plots::PLOTS_DIR;
 pub use text::summary_text;
 
 use crate::sim::RunResult;
@@ -40,9 +44,18 @@ use std::time::Instant;
 /// The files [`write_outputs`] writes, in order.
 pub const FILES: [&str; 3] = ["summary.json", "timeseries.csv", "latency.csv"];
 
-/// Size and SHA-256 of the CSV files, by file name, as recorded in
-/// `summary.json` under `files`.
-pub type Files = IndexMap<&'static str, FileDigest>;
+/// Size and SHA-256 of the files written beside `summary.json`, by path
+/// relative to the output directory (`timeseries.csv`,
+/// `plots/01-latency-cdf.svg`), as recorded in `summary.json` under
+/// `files`.
+pub type Files = IndexMap<String, FileDigest>;
+
+/// What [`write_outputs_with`] writes besides the three data files.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// The run's charts in `plots/`, as SVG and PNG.
+    pub plots: bool,
+}
 
 /// Why results could not be written. In every case the output directory
 /// keeps what it held before and no staging directory is left behind.
@@ -75,8 +88,8 @@ pub enum ReportError {
     #[error(
         "refusing to replace output directory {}: {why}\n  hint: slsim replaces its output \
          directory as a whole, so it only writes into a new directory or one that holds nothing \
-         but slsim's results (summary.json, timeseries.csv, latency.csv); choose one with \
-         --out DIR",
+         but slsim's results (summary.json, timeseries.csv, latency.csv, plots/); choose one \
+         with --out DIR",
         dir.display()
     )]
     Refused {
@@ -122,6 +135,9 @@ pub enum ReportError {
         /// The output directory.
         dir: PathBuf,
     },
+    /// A chart could not be drawn (a bug; `--no-plots` avoids it).
+    #[error(transparent)]
+    Plot(#[from] crate::plot::PlotError),
     /// A result could not be encoded (e.g. a component name CSV cannot hold).
     #[error("cannot encode {file}: {message}\n  hint: this is a bug in slsim; please report it")]
     Encode {
@@ -155,42 +171,82 @@ impl Deadline<'_> {
 }
 
 /// Writes `summary.json`, `timeseries.csv` and `latency.csv` into `dir`, all
-/// or nothing, and returns their paths.
-///
-/// The files are written and fsynced in a staging directory beside `dir`
-/// (`.<name>.slsim-staging-<random>`), which then replaces `dir` (created
-/// if needed; its parents too) in one rename. An existing `dir` must hold
-/// only slsim's result files ([`check_out_dir`]). `deadline` is checked
-/// between files and every 65,536 rows: once past, the write stops with
-/// [`ReportError::WallTime`]. On any error, `dir` keeps its previous
-/// contents and the staging directory is removed.
+/// or nothing, and returns their paths: [`write_outputs_with`] without
+/// plots.
 pub fn write_outputs(
     dir: &Path,
     result: &RunResult,
     deadline: Option<Instant>,
+) -> Result<Vec<PathBuf>, ReportError> {
+    write_outputs_with(dir, result, deadline, WriteOptions::default())
+}
+
+/// Writes `summary.json`, `timeseries.csv`, `latency.csv` and, with
+/// `options.plots`, every chart of the run in `plots/` (SVG and PNG) into
+/// `dir`, all or nothing, and returns their paths (the three files, then
+/// the plots in name order).
+///
+/// The files are written and fsynced in a staging directory beside `dir`
+/// (`.<name>.slsim-staging-<random>`), which then replaces `dir` (created
+/// if needed; its parents too) in one rename. An existing `dir` must hold
+/// only slsim's result files ([`check_out_dir`]). The charts are drawn on
+/// rayon's threads while the CSV files are written. `deadline` is checked
+/// between files and every 65,536 rows: once past, the write stops with
+/// [`ReportError::WallTime`]. On any error, `dir` keeps its previous
+/// contents and the staging directory is removed.
+pub fn write_outputs_with(
+    dir: &Path,
+    result: &RunResult,
+    deadline: Option<Instant>,
+    options: WriteOptions,
 ) -> Result<Vec<PathBuf>, ReportError> {
     let deadline = Deadline { at: deadline, dir };
     deadline.check()?;
     let target = out_dir::resolve(dir, true)?;
     let staging = atomic::Staging::create(&target)?;
     let [summary, timeseries, latency] = FILES;
-    let mut files = Files::new();
-    let digest = staging.write(timeseries, &dir.join(timeseries), |w, path| {
-        csv::write_timeseries(&result.timeseries, w, path, &deadline)
-    })?;
-    files.insert(timeseries, digest);
+    let (plots, files) = rayon::join(
+        || options.plots.then(|| plots::render(result)).transpose(),
+        || -> Result<Files, ReportError> {
+            let mut files = Files::new();
+            let digest = staging.write(timeseries, &dir.join(timeseries), |w, path| {
+                csv::write_timeseries(&result.timeseries, w, path, &deadline)
+            })?;
+            files.insert(timeseries.to_string(), digest);
+            deadline.check()?;
+            let digest = staging.write(latency, &dir.join(latency), |w, path| {
+                csv::write_latency(result, w, path, &deadline)
+            })?;
+            files.insert(latency.to_string(), digest);
+            Ok(files)
+        },
+    );
+    let mut files = files?;
+    let plots = plots?.unwrap_or_default();
     deadline.check()?;
-    let digest = staging.write(latency, &dir.join(latency), |w, path| {
-        csv::write_latency(result, w, path, &deadline)
-    })?;
-    files.insert(latency, digest);
-    deadline.check()?;
+    if !plots.is_empty() {
+        staging.create_dir(PLOTS_DIR, &dir.join(PLOTS_DIR))?;
+    }
+    for plot in &plots {
+        let shown = dir.join(&plot.name);
+        let digest = staging.write(&plot.name, &shown, |w, path| {
+            w.write_all(&plot.bytes)
+                .map_err(|source| ReportError::Write {
+                    path: path.to_path_buf(),
+                    source,
+                })
+        })?;
+        files.insert(plot.name.clone(), digest);
+        deadline.check()?;
+    }
     staging.write(summary, &dir.join(summary), |w, path| {
         write_summary(result, &files, w, path)
     })?;
     deadline.check()?;
     staging.commit()?;
-    Ok(FILES.iter().map(|f| dir.join(f)).collect())
+    let mut written: Vec<PathBuf> = FILES.iter().map(|f| dir.join(f)).collect();
+    written.extend(plots.iter().map(|p| dir.join(&p.name)));
+    Ok(written)
 }
 
 /// `summary.json`: the result with the `files` map, pretty-printed, with a

@@ -1,0 +1,79 @@
+//! `plots/`: the charts of a run ([`crate::plot::run_charts`]), each as
+//! `NN-what[-component].svg` and `.png`, rendered in parallel (rayon)
+//! before they are written through the staging directory with the other
+//! result files, so that they are committed (or not) with them.
+
+use super::ReportError;
+use crate::plot::{run_charts, Size};
+use crate::sim::RunResult;
+use rayon::prelude::*;
+
+/// The subdirectory of the output directory holding the plots.
+pub const PLOTS_DIR: &str = "plots";
+
+/// One rendered file: its path relative to the output directory
+/// (`plots/NN-....svg`) and its bytes.
+pub(super) struct PlotFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Renders every chart of `result` as SVG and PNG, in file-name order.
+pub(super) fn render(result: &RunResult) -> Result<Vec<PlotFile>, ReportError> {
+    let charts = run_charts(result);
+    let jobs: Vec<(usize, bool)> = (0..charts.len())
+        .flat_map(|i| [(i, true), (i, false)])
+        .collect();
+    jobs.par_iter()
+        .map(|&(i, svg)| {
+            let c = &charts[i];
+            let (ext, bytes) = if svg {
+                ("svg", c.chart.svg(Size::DEFAULT)?.into_bytes())
+            } else {
+                ("png", c.chart.png(Size::DEFAULT)?)
+            };
+            Ok(PlotFile {
+                name: format!("{PLOTS_DIR}/{}.{ext}", c.name),
+                bytes,
+            })
+        })
+        .collect()
+}
+
+/// Whether `name` is a file slsim writes in `plots/`: a numbered chart
+/// (`01-latency-cdf.svg`), lower-case ASCII letters, digits and `-`, as
+/// SVG or PNG.
+pub(super) fn is_plot_file(name: &str) -> bool {
+    let Some(stem) = name
+        .strip_suffix(".svg")
+        .or_else(|| name.strip_suffix(".png"))
+    else {
+        return false;
+    };
+    stem.starts_with(|c: char| c.is_ascii_digit())
+        && stem
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_plot_file;
+
+    #[test]
+    fn only_numbered_svg_and_png_charts_are_plot_files() {
+        for n in ["01-latency-cdf.svg", "12-capacity-todos.png", "100-x.svg"] {
+            assert!(is_plot_file(n), "{n}");
+        }
+        for n in [
+            "notes.txt",
+            "latency.svg",
+            "01-A.svg",
+            "01-x.svg.bak",
+            ".01-x.svg",
+            "01-x.jpg",
+        ] {
+            assert!(!is_plot_file(n), "{n}");
+        }
+    }
+}
