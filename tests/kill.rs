@@ -6,7 +6,8 @@
 //!
 //! Each run uses a new seed, so `summary.json`'s seed says which run the
 //! directory holds, and its `files` map (size and SHA-256 of both CSV
-//! files) says whether the CSV files came from that same run. The moments
+//! files and of every plot) says whether the CSV files and the plots came
+//! from that same run. The moments
 //! are drawn from a seeded generator (reproducible choices; the timing of
 //! the machine still varies).
 
@@ -58,17 +59,27 @@ fn names(dir: &Path) -> Vec<String> {
     n
 }
 
-/// The seed of the complete run `out` holds; panics on a mix.
+/// The seed of the complete run `out` holds; panics on a mix (of the CSV
+/// files or of the plots).
 fn complete_run(out: &Path, context: &str) -> u64 {
     assert_eq!(
         names(out),
-        ["latency.csv", "summary.json", "timeseries.csv"],
+        ["latency.csv", "plots", "summary.json", "timeseries.csv"],
         "{context}"
     );
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap())
             .unwrap_or_else(|e| panic!("{context}: summary.json: {e}"));
-    for f in ["timeseries.csv", "latency.csv"] {
+    let plots: Vec<String> = names(&out.join("plots"))
+        .into_iter()
+        .map(|n| format!("plots/{n}"))
+        .collect();
+    assert!(plots.len() >= 12, "{context}: {plots:?}");
+    let files = summary["files"].as_object().unwrap();
+    assert_eq!(files.len(), 2 + plots.len(), "{context}: partial plots");
+    let csv = ["timeseries.csv", "latency.csv"].map(String::from);
+    for f in csv.iter().chain(&plots) {
+        let f = f.as_str();
         let bytes = std::fs::read(out.join(f)).unwrap();
         let sha: String = Sha256::digest(&bytes)
             .iter()
