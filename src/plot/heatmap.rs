@@ -3,8 +3,8 @@
 //! colour bar, each cell labelled with its value when it fits, some cells
 //! outlined (e.g. the cheapest feasible point).
 
+use super::axes::{axes, label_width};
 use super::frame::{self, Entry, Swatch};
-use super::line::{axes, label_width};
 use super::render::{Draw, DrawFailed};
 use super::scale::{number, Layout, Scale};
 use super::style::{self, Colour};

@@ -17,6 +17,7 @@
 //!   and PNG;
 //! * no NaN or infinity reaches plotters: an undefined value is a gap.
 
+mod axes;
 mod cdf;
 mod font;
 mod frame;

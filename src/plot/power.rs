@@ -7,8 +7,9 @@
 //! [`PowerTuning::balanced_weight`], 0.5 by default: cost and speed count
 //! alike). Ties go to the smaller memory size.
 
+use super::axes::{label_width, thin};
 use super::frame::{self, Entry, Swatch};
-use super::line::{label_width, runs, thin};
+use super::line::runs;
 use super::render::{Draw, DrawFailed};
 use super::scale::{number, Layout, Scale};
 use super::style::{self, Colour};

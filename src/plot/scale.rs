@@ -337,7 +337,7 @@ fn decimals(step: f64) -> usize {
     (0..=12)
         .find(|&d| {
             let scaled = step * 10f64.powi(d);
-            (scaled - scaled.round()).abs() < 1e-6 * scaled.max(1.0)
+            scaled.round() >= 1.0 && (scaled - scaled.round()).abs() < 1e-6 * scaled
         })
         .unwrap_or(12) as usize
 }
@@ -379,9 +379,17 @@ impl Unit {
         if !v.is_finite() {
             return "-".into();
         }
+        let scaled = |div: f64, suffix: &str| {
+            let digits = fixed(v / div, decimals(step / div));
+            if digits.parse::<f64>().is_ok_and(|d| d == 0.0) {
+                "0".to_string()
+            } else {
+                format!("{digits}{suffix}")
+            }
+        };
         let text = match self {
-            Unit::Million => format!("{}M", fixed(v / 1e6, decimals(step / 1e6))),
-            Unit::Thousand => format!("{}k", fixed(v / 1e3, decimals(step / 1e3))),
+            Unit::Million => scaled(1e6, "M"),
+            Unit::Thousand => scaled(1e3, "k"),
             Unit::One if step < 1e-4 && v != 0.0 => {
                 let rounded: f64 = fixed(v, decimals(step)).parse().unwrap_or(0.0);
                 if rounded == 0.0 {
@@ -430,7 +438,7 @@ mod tests {
         assert_eq!(l.labels, ["0", "20", "40", "60", "80", "100"]);
         let l = Layout::fit(Scale::Linear, [0.12, 0.31], false);
         assert_eq!(l.labels.first().unwrap(), "0.1");
-        assert_eq!(l.labels.last().unwrap(), "0.32");
+        assert_eq!(l.labels.last().unwrap(), "0.35");
         // One value, or none: still a range.
         let l = Layout::fit(Scale::Linear, [0.0, 0.0], true);
         assert!(l.hi > l.lo);

@@ -190,7 +190,8 @@ pub fn write_outputs(
 /// (`.<name>.slsim-staging-<random>`), which then replaces `dir` (created
 /// if needed; its parents too) in one rename. An existing `dir` must hold
 /// only slsim's result files ([`check_out_dir`]). The charts are drawn on
-/// rayon's threads while the CSV files are written. `deadline` is checked
+/// rayon's threads and written by several threads while the CSV files are
+/// written. `deadline` is checked
 /// between files and every 65,536 rows: once past, the write stops with
 /// [`ReportError::WallTime`]. On any error, `dir` keeps its previous
 /// contents and the staging directory is removed.
@@ -205,8 +206,14 @@ pub fn write_outputs_with(
     let target = out_dir::resolve(dir, true)?;
     let staging = atomic::Staging::create(&target)?;
     let [summary, timeseries, latency] = FILES;
-    let (plots, files) = rayon::join(
-        || options.plots.then(|| plots::render(result)).transpose(),
+    let (plots, csv) = rayon::join(
+        || {
+            if options.plots {
+                plots::write(result, &staging, dir, &deadline)
+            } else {
+                Ok(Files::new())
+            }
+        },
         || -> Result<Files, ReportError> {
             let mut files = Files::new();
             let digest = staging.write(timeseries, &dir.join(timeseries), |w, path| {
@@ -221,31 +228,17 @@ pub fn write_outputs_with(
             Ok(files)
         },
     );
-    let mut files = files?;
-    let plots = plots?.unwrap_or_default();
+    let mut files = csv?;
+    let plots = plots?;
+    let mut written: Vec<PathBuf> = FILES.iter().map(|f| dir.join(f)).collect();
+    written.extend(plots.keys().map(|p| dir.join(p)));
+    files.extend(plots);
     deadline.check()?;
-    if !plots.is_empty() {
-        staging.create_dir(PLOTS_DIR, &dir.join(PLOTS_DIR))?;
-    }
-    for plot in &plots {
-        let shown = dir.join(&plot.name);
-        let digest = staging.write(&plot.name, &shown, |w, path| {
-            w.write_all(&plot.bytes)
-                .map_err(|source| ReportError::Write {
-                    path: path.to_path_buf(),
-                    source,
-                })
-        })?;
-        files.insert(plot.name.clone(), digest);
-        deadline.check()?;
-    }
     staging.write(summary, &dir.join(summary), |w, path| {
         write_summary(result, &files, w, path)
     })?;
     deadline.check()?;
     staging.commit()?;
-    let mut written: Vec<PathBuf> = FILES.iter().map(|f| dir.join(f)).collect();
-    written.extend(plots.iter().map(|p| dir.join(&p.name)));
     Ok(written)
 }
 
