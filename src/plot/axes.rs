@@ -85,3 +85,67 @@ pub(crate) fn thin<DB: DrawingBackend>(
 
 /// A chart over two laid-out axes.
 pub(crate) type Chart2d<'a, DB> = ChartContext<'a, DB, Cartesian2d<Coord, Coord>>;
+
+/// How a 2 px data line is drawn. SVG strokes it (viewers join the
+/// segments with a miter limit); plotters' raster backend would miter
+/// every sharp turn of a wide line into a long spike, so in PNG the line
+/// is three 1 px lines a pixel apart (right and up), which has no joins.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pen {
+    raster: bool,
+    /// One pixel in data units, along x and y.
+    dx: f64,
+    dy: f64,
+}
+
+impl Pen {
+    /// The pen of a plot of `px` pixels showing `x` and `y`.
+    pub fn new(raster: bool, x: &Layout, y: &Layout, px: (u32, u32)) -> Pen {
+        let per = |l: &Layout, n: u32| (l.hi - l.lo) / f64::from(n.max(1));
+        Pen {
+            raster,
+            dx: per(x, px.0),
+            dy: per(y, px.1),
+        }
+    }
+
+    fn copies(&self, points: &[(f64, f64)]) -> Vec<Vec<(f64, f64)>> {
+        if !self.raster {
+            return vec![points.to_vec()];
+        }
+        [(0.0, 0.0), (self.dx, 0.0), (0.0, self.dy)]
+            .iter()
+            .map(|(ox, oy)| points.iter().map(|(x, y)| (x + ox, y + oy)).collect())
+            .collect()
+    }
+
+    fn width(&self) -> u32 {
+        if self.raster {
+            1
+        } else {
+            2
+        }
+    }
+
+    /// A solid line through `points`.
+    pub fn solid(&self, points: &[(f64, f64)], c: RGBColor) -> Vec<PathElement<(f64, f64)>> {
+        self.copies(points)
+            .into_iter()
+            .map(|p| PathElement::new(p, c.stroke_width(self.width())))
+            .collect()
+    }
+
+    /// A dashed line through `points` (`dash` and `gap` in px).
+    pub fn dashed(
+        &self,
+        points: &[(f64, f64)],
+        c: RGBColor,
+        dash: i32,
+        gap: i32,
+    ) -> Vec<DashedLineSeries<std::vec::IntoIter<(f64, f64)>, i32>> {
+        self.copies(points)
+            .into_iter()
+            .map(|p| DashedLineSeries::new(p, dash, gap, c.stroke_width(self.width())))
+            .collect()
+    }
+}

@@ -73,7 +73,11 @@ impl Draw for Heatmap {
         &self.title
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawFailed> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        _raster: bool,
+    ) -> Result<(), DrawFailed> {
         let legend: Vec<Entry> = self
             .marks
             .iter()

@@ -10,7 +10,7 @@
 //! peak: it would squash the data into the bottom of the chart, so it is
 //! named in a note under the chart instead.
 
-use super::axes::axes;
+use super::axes::{axes, Pen};
 use super::frame::{self, Entry, Swatch};
 use super::render::{Draw, DrawFailed};
 use super::scale::{number, Axis, Layout};
@@ -288,7 +288,11 @@ impl Draw for LineChart {
         &self.title
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawFailed> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        raster: bool,
+    ) -> Result<(), DrawFailed> {
         let (x, y, limit_shown, line_shown, limit_notes) = self.layout();
         let mut legend = Vec::new();
         for (i, l) in self.lines.iter().enumerate() {
@@ -319,6 +323,7 @@ impl Draw for LineChart {
         let top = if self.markers.is_empty() { 8 } else { 24 };
         let mut chart = axes(&area, &x, &y, &self.x.label, &self.y.label, top)?;
         let columns = area.dim_in_pixel().0 as usize;
+        let pen = Pen::new(raster, &x, &y, chart.plotting_area().dim_in_pixel());
 
         // Bands first, under every line.
         for (i, l) in self.lines.iter().enumerate() {
@@ -337,12 +342,9 @@ impl Draw for LineChart {
                 continue;
             };
             let c = l.colour.unwrap_or(Colour::LIMIT).rgb();
-            chart.draw_series(DashedLineSeries::new(
-                vec![(x.lo, v), (x.hi, v)],
-                8,
-                5,
-                c.stroke_width(2),
-            ))?;
+            for dashes in pen.dashed(&[(x.lo, v), (x.hi, v)], c, 8, 5) {
+                chart.draw_series(dashes)?;
+            }
         }
         for (i, l) in self.lines.iter().enumerate() {
             if !line_shown[i] {
@@ -352,17 +354,14 @@ impl Draw for LineChart {
             for run in runs(&l.points, |p| Some((x.to_plot(p.x)?, y.to_plot(p.y?)?))) {
                 let run = decimate(run, columns);
                 if l.role != Role::Data {
-                    chart.draw_series(DashedLineSeries::new(
-                        run.clone(),
-                        8,
-                        5,
-                        c.stroke_width(2),
-                    ))?;
+                    for dashes in pen.dashed(&run, c, 8, 5) {
+                        chart.draw_series(dashes)?;
+                    }
                 } else if run.len() == 1 || l.markers {
                     chart.draw_series(run.iter().map(|&p| Circle::new(p, 3, c.filled())))?;
                 }
                 if l.role == Role::Data && run.len() > 1 {
-                    chart.draw_series(LineSeries::new(run, c.stroke_width(2)))?;
+                    chart.draw_series(pen.solid(&run, c))?;
                 }
             }
         }
@@ -378,11 +377,21 @@ impl Draw for LineChart {
                 style::AXIS.stroke_width(1),
             ))?;
             let (cx, cy) = chart.backend_coord(&(px, y.hi));
+            // Near an end of the axis the label starts (or ends) at the
+            // line, so that it stays over the plot.
+            let at = (px - x.lo) / (x.hi - x.lo);
+            let (h, shift) = if at < 0.15 {
+                (HPos::Left, -2)
+            } else if at > 0.85 {
+                (HPos::Right, 2)
+            } else {
+                (HPos::Center, 0)
+            };
             area.draw_text(
                 &m.label,
-                &marker_style.pos(Pos::new(HPos::Center, VPos::Bottom)),
+                &marker_style.pos(Pos::new(h, VPos::Bottom)),
                 (
-                    cx - area.get_base_pixel().0,
+                    cx - area.get_base_pixel().0 + shift,
                     cy - area.get_base_pixel().1 - 3,
                 ),
             )?;

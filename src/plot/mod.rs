@@ -16,6 +16,29 @@
 //! * deterministic: the same description and size give byte-identical SVG
 //!   and PNG;
 //! * no NaN or infinity reaches plotters: an undefined value is a gap.
+//!
+//! A chart is a description; rendering it gives an SVG document and a PNG
+//! image:
+//!
+//! ```
+//! use slsim::plot::{Axis, Chart, Limit, Line, LineChart, Size};
+//!
+//! let mut chart = LineChart::new(
+//!     "p99 latency against load",
+//!     Axis::linear("load [requests/s]"),
+//!     Axis::linear("p99 [ms]"),
+//! );
+//! // Mean and 95 % confidence interval per load; no value at 40 (a gap).
+//! chart.lines.push(Line::with_band(
+//!     "512 MB",
+//!     [(10.0, Some(80.0), Some((75.0, 85.0))), (20.0, Some(120.0), Some((110.0, 130.0))),
+//!      (40.0, None, None), (80.0, Some(290.0), Some((270.0, 310.0)))],
+//! ));
+//! chart.limits.push(Limit::new("SLO 300 ms", 300.0));
+//! let drawn = Chart::from(chart).render(Size::DEFAULT).unwrap();
+//! assert!(drawn.svg.starts_with("<svg") && drawn.svg.contains("<title>p99 latency against load</title>"));
+//! assert_eq!(&drawn.png[1..4], b"PNG");
+//! ```
 
 mod axes;
 mod cdf;

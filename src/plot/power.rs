@@ -7,7 +7,7 @@
 //! [`PowerTuning::balanced_weight`], 0.5 by default: cost and speed count
 //! alike). Ties go to the smaller memory size.
 
-use super::axes::{label_width, thin};
+use super::axes::{label_width, thin, Pen};
 use super::frame::{self, Entry, Swatch};
 use super::line::runs;
 use super::render::{Draw, DrawFailed};
@@ -166,7 +166,11 @@ impl Draw for PowerTuning {
         &self.title
     }
 
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawFailed> {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        raster: bool,
+    ) -> Result<(), DrawFailed> {
         let picks = self.picks();
         let order = self.order();
         let pts: Vec<&PowerPoint> = order.iter().map(|&i| &self.points[i]).collect();
@@ -295,15 +299,16 @@ impl Draw for PowerTuning {
                     chart.draw_series(std::iter::once(p))?;
                 }
             }
+            let pen = Pen::new(raster, &x, l, chart.plotting_area().dim_in_pixel());
             for run in runs(&pts, |p| {
                 Some((x.to_plot(p.memory_mb)?, l.to_plot(finite(get(p))? * k)?))
             }) {
                 let dots = run.iter().map(|&p| Circle::new(p, 4, c.filled()));
                 if secondary == 1 {
-                    chart.draw_secondary_series(LineSeries::new(run.clone(), c.stroke_width(2)))?;
+                    chart.draw_secondary_series(pen.solid(&run, c))?;
                     chart.draw_secondary_series(dots)?;
                 } else {
-                    chart.draw_series(LineSeries::new(run.clone(), c.stroke_width(2)))?;
+                    chart.draw_series(pen.solid(&run, c))?;
                     chart.draw_series(dots)?;
                 }
             }

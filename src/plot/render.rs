@@ -88,8 +88,13 @@ impl<E: std::error::Error + Send + Sync> From<DrawingAreaErrorKind<E>> for DrawF
 pub(crate) trait Draw {
     /// Its title (also the SVG's `<title>`).
     fn title(&self) -> &str;
-    /// Draws the whole chart on `root` (white, of the chart's size).
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), DrawFailed>;
+    /// Draws the whole chart on `root` (white, of the chart's size);
+    /// `raster` for a bitmap (see `axes::Pen`).
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        raster: bool,
+    ) -> Result<(), DrawFailed>;
 }
 
 fn failed(title: &str) -> impl Fn(DrawFailed) -> PlotError + '_ {
@@ -116,7 +121,7 @@ pub(crate) fn svg(chart: &impl Draw, size: Size) -> Result<String, PlotError> {
         root.fill(&plotters::style::WHITE)
             .map_err(DrawFailed::from)
             .map_err(failed(chart.title()))?;
-        chart.draw(&root).map_err(failed(chart.title()))?;
+        chart.draw(&root, false).map_err(failed(chart.title()))?;
         root.present()
             .map_err(DrawFailed::from)
             .map_err(failed(chart.title()))?;
@@ -135,7 +140,7 @@ pub(crate) fn png(chart: &impl Draw, size: Size) -> Result<Vec<u8>, PlotError> {
         root.fill(&plotters::style::WHITE)
             .map_err(DrawFailed::from)
             .map_err(failed(chart.title()))?;
-        chart.draw(&root).map_err(failed(chart.title()))?;
+        chart.draw(&root, true).map_err(failed(chart.title()))?;
         root.present()
             .map_err(DrawFailed::from)
             .map_err(failed(chart.title()))?;

@@ -10,7 +10,7 @@
 
 use super::atomic::Staging;
 use super::{Deadline, Files, ReportError};
-use crate::plot::{run_charts, Size};
+use crate::plot::{run_charts, NamedChart, Size};
 use crate::sim::RunResult;
 use rayon::prelude::*;
 use std::path::Path;
@@ -38,7 +38,20 @@ pub(super) fn write(
     dir: &Path,
     deadline: &Deadline<'_>,
 ) -> Result<Files, ReportError> {
-    let plots = render(result)?;
+    write_charts(&run_charts(result), staging, dir, deadline)
+}
+
+/// Renders `charts` and writes each as `plots/<name>.svg` and `.png` in
+/// the staging directory (for a run's charts or a sweep's); returns the
+/// files' digests in name order (empty without charts: then there is no
+/// `plots/`).
+pub(super) fn write_charts(
+    charts: &[NamedChart],
+    staging: &Staging<'_>,
+    dir: &Path,
+    deadline: &Deadline<'_>,
+) -> Result<Files, ReportError> {
+    let plots = render(charts)?;
     let mut files = Files::new();
     if plots.is_empty() {
         return Ok(files);
@@ -78,9 +91,8 @@ pub(super) fn write(
     Ok(files)
 }
 
-/// Renders every chart of `result` as SVG and PNG, in file-name order.
-fn render(result: &RunResult) -> Result<Vec<PlotFile>, ReportError> {
-    let charts = run_charts(result);
+/// Renders every chart as SVG and PNG, in file-name order.
+fn render(charts: &[NamedChart]) -> Result<Vec<PlotFile>, ReportError> {
     let jobs: Vec<(usize, bool)> = (0..charts.len())
         .flat_map(|i| [(i, true), (i, false)])
         .collect();
