@@ -48,6 +48,7 @@ pub mod dist;
 pub mod engine;
 pub mod metrics;
 pub mod model;
+pub mod plot;
 pub mod policy;
 pub mod report;
 pub mod scenario;

@@ -6,7 +6,8 @@
 //!
 //! Each run uses a new seed, so `summary.json`'s seed says which run the
 //! directory holds, and its `files` map (size and SHA-256 of every other
-//! file) says whether the other files came from that same run. The moments
+//! file: both CSV files, every plot, the drawing and the report) says
+//! whether they came from that same run. The moments
 //! are drawn from a seeded generator (reproducible choices; the timing of
 //! the machine still varies).
 
@@ -58,12 +59,14 @@ fn names(dir: &Path) -> Vec<String> {
     n
 }
 
-/// The seed of the complete run `out` holds; panics on a mix.
+/// The seed of the complete run `out` holds; panics on a mix (of the CSV
+/// files or of the plots).
 fn complete_run(out: &Path, context: &str) -> u64 {
     assert_eq!(
         names(out),
         [
             "latency.csv",
+            "plots",
             "report.html",
             "report.md",
             "summary.json",
@@ -75,13 +78,23 @@ fn complete_run(out: &Path, context: &str) -> u64 {
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap())
             .unwrap_or_else(|e| panic!("{context}: summary.json: {e}"));
-    for f in [
+    let plots: Vec<String> = names(&out.join("plots"))
+        .into_iter()
+        .map(|n| format!("plots/{n}"))
+        .collect();
+    assert!(plots.len() >= 12, "{context}: {plots:?}");
+    let files = summary["files"].as_object().unwrap();
+    assert_eq!(files.len(), 5 + plots.len(), "{context}: partial plots");
+    let others = [
         "timeseries.csv",
         "latency.csv",
         "topology.svg",
         "report.md",
         "report.html",
-    ] {
+    ]
+    .map(String::from);
+    for f in others.iter().chain(&plots) {
+        let f = f.as_str();
         let bytes = std::fs::read(out.join(f)).unwrap();
         let sha: String = Sha256::digest(&bytes)
             .iter()

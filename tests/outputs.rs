@@ -37,32 +37,40 @@ fn entries(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Every file of `dir` with its bytes (to compare before and after).
+/// Every file of `dir` and its subdirectories (`plots/`) with its bytes
+/// (to compare before and after).
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    entries(dir)
-        .into_iter()
-        .map(|n| {
-            let bytes = std::fs::read(dir.join(&n)).unwrap();
-            (n, bytes)
-        })
-        .collect()
+    let mut files = Vec::new();
+    for n in entries(dir) {
+        let path = dir.join(&n);
+        if path.is_dir() {
+            files.extend(
+                snapshot(&path)
+                    .into_iter()
+                    .map(|(sub, bytes)| (format!("{n}/{sub}"), bytes)),
+            );
+        } else {
+            files.push((n, std::fs::read(path).unwrap()));
+        }
+    }
+    files
 }
 
 fn summary(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join("summary.json")).unwrap()).unwrap()
 }
 
-/// The `files` map of `summary.json` names the size and SHA-256 of the
-/// other files on disk (both CSV files, and the run's drawing and report).
+/// The `files` map of `summary.json` names the size and SHA-256 of every
+/// other file on disk: both CSV files, the plots, the drawing and the report.
 fn assert_files_match(dir: &Path) {
     let v = summary(dir);
-    let written: Vec<&str> = FILES[1..]
-        .iter()
-        .chain(&RUN_FILES)
-        .copied()
-        .filter(|f| dir.join(f).exists())
+    let files: Vec<String> = snapshot(dir)
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| n != "summary.json")
         .collect();
-    for f in written {
+    assert_eq!(v["files"].as_object().unwrap().len(), files.len());
+    for f in &files {
         let bytes = std::fs::read(dir.join(f)).unwrap();
         let entry = &v["files"][f];
         assert_eq!(entry["bytes"], bytes.len() as u64, "{f}: {entry}");
@@ -95,6 +103,7 @@ fn a_run_commits_files_that_belong_together_and_leaves_no_staging() {
         assert_eq!(entries(tmp.path()), ["out"], "staging left beside it");
         let mut files = FILES.to_vec();
         files.extend(RUN_FILES);
+        files.push("plots");
         files.sort();
         assert_eq!(entries(&out), files);
         assert_files_match(&out);

@@ -34,6 +34,10 @@ pub(super) struct RunArgs {
     /// output files are written all the same).
     #[arg(long)]
     json: bool,
+    /// Do not draw the charts (plots/*.svg, *.png): for scripts and
+    /// benchmarks that read only summary.json and the CSV files.
+    #[arg(long)]
+    no_plots: bool,
 }
 
 /// The price table of the scenario's Region, or a bad-input failure.
@@ -98,6 +102,7 @@ pub(super) fn run(args: RunArgs) -> Result<(), Failure> {
     };
     let topology_svg = crate::topology::to_svg(&scenario);
     let extra = report::RunFiles {
+        plots: !args.no_plots,
         topology_svg: Some(&topology_svg),
         report: true,
     };
@@ -109,8 +114,18 @@ pub(super) fn run(args: RunArgs) -> Result<(), Failure> {
     } else if !args.quiet {
         let mut text = report::summary_text(&result);
         text.push('\n');
-        for f in &files {
+        let plots = dir.join(report::PLOTS_DIR);
+        let (charts, data): (Vec<_>, Vec<_>) = files.iter().partition(|f| f.starts_with(&plots));
+        for f in data {
             let _ = writeln!(text, "wrote {}", f.display());
+        }
+        if !charts.is_empty() {
+            let _ = writeln!(
+                text,
+                "wrote {} ({} charts, SVG and PNG)",
+                plots.display(),
+                charts.len() / 2
+            );
         }
         emit(&text)?;
     }

@@ -115,6 +115,22 @@ impl<'a> Staging<'a> {
         &self.path
     }
 
+    /// Creates the subdirectory `name` of the staging directory (registry
+    /// held, like a file).
+    pub(super) fn create_dir(&self, name: &str, shown: &Path) -> Result<(), ReportError> {
+        let registry = registry();
+        let result = if registry.contains(&self.path) {
+            std::fs::create_dir(self.path.join(name))
+        } else {
+            Err(std::io::Error::other("the write was stopped"))
+        };
+        drop(registry);
+        result.map_err(|source| ReportError::Write {
+            path: shown.to_path_buf(),
+            source,
+        })
+    }
+
     /// Writes file `name` with what `fill` writes (through a buffer that
     /// hashes it), fsyncs it and returns its size and hash. `shown` names
     /// the file in errors: its final path.
@@ -174,6 +190,14 @@ impl<'a> Staging<'a> {
             path: target.given.clone(),
             source,
         };
+        // Entries of subdirectories (plots/) are durable once those are
+        // synced too.
+        for entry in std::fs::read_dir(&self.path).map_err(err)? {
+            let entry = entry.map_err(err)?;
+            if entry.file_type().map_err(err)?.is_dir() {
+                sync_dir(&entry.path()).map_err(err)?;
+            }
+        }
         sync_dir(&self.path).map_err(err)?;
         let mut registry = registry();
         if !registry.contains(&self.path) {

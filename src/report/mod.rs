@@ -2,23 +2,25 @@
 //! nothing), and the human summary.
 //!
 //! Owns: the output files of a run (`summary.json`, `timeseries.csv`,
-//! `latency.csv`; with [`write_run`] also `topology.svg`, `report.md` and
-//! `report.html`), the output directory they are committed to,
-//! [`summary_text`], and the report of a result directory
-//! ([`write_report`]: `result_dir.rs` reads the files, `content/` says
-//! what they show, `html.rs` and `markdown.rs` render it).
+//! `latency.csv`; with [`write_run`] also the charts in `plots/` (drawn
+//! by [`crate::plot`]), `topology.svg`, `report.md` and `report.html`), the
+//! output directory they are committed to, [`summary_text`], and the
+//! report of a result directory ([`write_report`]: `result_dir.rs` reads
+//! the files, `content/` says what they show, `html.rs` and `markdown.rs`
+//! render it).
 //! Must not know: how a run was simulated or costed; it renders a
 //! [`RunResult`] as it is.
 //!
 //! Invariants:
-//! * all or nothing: the files are written into a staging directory
+//! * all or nothing: the files (plots included) are written into a staging directory
 //!   beside the output directory and replace it as a whole, in one rename
 //!   (`atomic.rs`). An interrupted, failed or timed-out write leaves the
 //!   previous results as they were and no staging behind;
 //! * slsim only replaces a directory that holds nothing but its own result
 //!   files (`out_dir.rs`): `--out .` in a project is refused, never emptied;
-//! * `summary.json` names the size and SHA-256 of the other files written
-//!   with it (`files`), so a reader can check that they belong together;
+//! * `summary.json` names the size and SHA-256 of every other file written
+//!   with it (`files`: the two CSV files, each plot, the drawing and the
+//!   report), so a reader can check that they belong together;
 //! * the report is made of the directory's files only, so `slsim report
 //!   DIR` rewrites the bytes the run wrote;
 //! * identical results give byte-identical files, except the value of
@@ -34,6 +36,7 @@ mod html;
 mod markdown;
 mod out_dir;
 mod result_dir;
+mod plots;
 mod text;
 
 pub use self::csv::{LATENCY_HEADER, TIMESERIES_HEADER};
@@ -43,6 +46,7 @@ pub use html::escape as html_escape;
 pub use markdown::escape as markdown_escape;
 pub use out_dir::check_out_dir;
 pub use result_dir::{inlinable, write_report, ReportInputs, Svg, REPORT_FILES};
+pub use plots::PLOTS_DIR;
 pub use text::summary_text;
 
 use crate::sim::RunResult;
@@ -58,9 +62,11 @@ pub const FILES: [&str; 3] = ["summary.json", "timeseries.csv", "latency.csv"];
 /// topology drawing and the report.
 pub const RUN_FILES: [&str; 3] = ["topology.svg", "report.md", "report.html"];
 
-/// Size and SHA-256 of the CSV files, by file name, as recorded in
-/// `summary.json` under `files`.
-pub type Files = IndexMap<&'static str, FileDigest>;
+/// Size and SHA-256 of the files written beside `summary.json`, by path
+/// relative to the output directory (`timeseries.csv`,
+/// `plots/01-latency-cdf.svg`), as recorded in `summary.json` under
+/// `files`.
+pub type Files = IndexMap<String, FileDigest>;
 
 /// Why results could not be written. In every case the output directory
 /// keeps what it held before and no staging directory is left behind.
@@ -93,9 +99,9 @@ pub enum ReportError {
     #[error(
         "refusing to replace output directory {}: {why}\n  hint: slsim replaces its output \
          directory as a whole, so it only writes into a new directory or one that holds nothing \
-         but slsim's results (summary.json, timeseries.csv, latency.csv, topology.svg, \
-         report.md, report.html; a sweep's sweep.csv, sweep_summary.csv, sweep.json); \
-         choose one with --out DIR",
+         but slsim's results (summary.json, timeseries.csv, latency.csv, plots/, \
+         topology.svg, report.md, report.html; a sweep's sweep.csv, sweep_summary.csv, \
+         sweep.json); choose one with --out DIR",
         dir.display()
     )]
     Refused {
@@ -175,6 +181,9 @@ pub enum ReportError {
         /// What is wrong.
         message: String,
     },
+    /// A chart could not be drawn (a bug; `--no-plots` avoids it).
+    #[error(transparent)]
+    Plot(#[from] crate::plot::PlotError),
     /// A result could not be encoded (e.g. a component name CSV cannot hold).
     #[error("cannot encode {file}: {message}\n  hint: this is a bug in slsim; please report it")]
     Encode {
@@ -208,15 +217,8 @@ impl Deadline<'_> {
 }
 
 /// Writes `summary.json`, `timeseries.csv` and `latency.csv` into `dir`, all
-/// or nothing, and returns their paths.
-///
-/// The files are written and fsynced in a staging directory beside `dir`
-/// (`.<name>.slsim-staging-<random>`), which then replaces `dir` (created
-/// if needed; its parents too) in one rename. An existing `dir` must hold
-/// only slsim's result files ([`check_out_dir`]). `deadline` is checked
-/// between files and every 65,536 rows: once past, the write stops with
-/// [`ReportError::WallTime`]. On any error, `dir` keeps its previous
-/// contents and the staging directory is removed.
+/// or nothing, and returns their paths: [`write_outputs_with`] without
+/// plots.
 pub fn write_outputs(
     dir: &Path,
     result: &RunResult,
@@ -228,6 +230,8 @@ pub fn write_outputs(
 /// What a run's directory holds beside the result's own files.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RunFiles<'a> {
+    /// The run's charts in `plots/`, as SVG and PNG.
+    pub plots: bool,
     /// The topology drawing, written as `topology.svg`.
     pub topology_svg: Option<&'a str>,
     /// Whether to write `report.md` and `report.html` (made from the
@@ -235,10 +239,23 @@ pub struct RunFiles<'a> {
     pub report: bool,
 }
 
-/// [`write_outputs`], plus the files of `extra`, in the same staging
-/// directory and the same commit: the directory is complete or unchanged.
-/// `summary.json` (written last) lists every other file under `files`;
-/// its bytes are returned too (for `slsim run --json`).
+/// Writes `summary.json`, `timeseries.csv`, `latency.csv` and the files of
+/// `extra` (the charts in `plots/`, SVG and PNG; `topology.svg`; the
+/// report) into `dir`, all or nothing, and returns their paths (the three
+/// files, the plots in name order, then the others) and the bytes of
+/// `summary.json` (for `slsim run --json`).
+///
+/// The files are written and fsynced in a staging directory beside `dir`
+/// (`.<name>.slsim-staging-<random>`), which then replaces `dir` (created
+/// if needed; its parents too) in one rename. An existing `dir` must hold
+/// only slsim's result files ([`check_out_dir`]). The charts are drawn on
+/// rayon's threads and written by several threads while the CSV files are
+/// written; the report is made last from the staging directory's files,
+/// as `slsim report DIR` would. `summary.json` (written last) lists every
+/// other file under `files`. `deadline` is checked between files and every
+/// 65,536 rows: once past, the write stops with [`ReportError::WallTime`].
+/// On any error, `dir` keeps its previous contents and the staging
+/// directory is removed.
 pub fn write_run(
     dir: &Path,
     result: &RunResult,
@@ -250,18 +267,34 @@ pub fn write_run(
     let target = out_dir::resolve(dir, true)?;
     let staging = atomic::Staging::create(&target)?;
     let [summary, timeseries, latency] = FILES;
-    let mut files = Files::new();
-    let digest = staging.write(timeseries, &dir.join(timeseries), |w, path| {
-        csv::write_timeseries(&result.timeseries, w, path, &deadline)
-    })?;
-    files.insert(timeseries, digest);
+    let (plots, csv) = rayon::join(
+        || {
+            if extra.plots {
+                plots::write(result, &staging, dir, &deadline)
+            } else {
+                Ok(Files::new())
+            }
+        },
+        || -> Result<Files, ReportError> {
+            let mut files = Files::new();
+            let digest = staging.write(timeseries, &dir.join(timeseries), |w, path| {
+                csv::write_timeseries(&result.timeseries, w, path, &deadline)
+            })?;
+            files.insert(timeseries.to_string(), digest);
+            deadline.check()?;
+            let digest = staging.write(latency, &dir.join(latency), |w, path| {
+                csv::write_latency(result, w, path, &deadline)
+            })?;
+            files.insert(latency.to_string(), digest);
+            Ok(files)
+        },
+    );
+    let mut files = csv?;
+    let plots = plots?;
+    let mut written: Vec<PathBuf> = FILES.iter().map(|f| dir.join(f)).collect();
+    written.extend(plots.keys().map(|p| dir.join(p)));
+    files.extend(plots);
     deadline.check()?;
-    let digest = staging.write(latency, &dir.join(latency), |w, path| {
-        csv::write_latency(result, w, path, &deadline)
-    })?;
-    files.insert(latency, digest);
-    deadline.check()?;
-    let mut written: Vec<&str> = vec![timeseries, latency];
     if let Some(svg) = extra.topology_svg {
         let [topology, ..] = RUN_FILES;
         let digest = staging.write(topology, &dir.join(topology), |w, path| {
@@ -271,8 +304,8 @@ pub fn write_run(
                     source,
                 })
         })?;
-        files.insert(topology, digest);
-        written.push(topology);
+        files.insert(topology.to_string(), digest);
+        written.push(dir.join(topology));
     }
     if extra.report {
         // The report reads the summary as `slsim report DIR` would (the
@@ -291,8 +324,8 @@ pub fn write_run(
                         source,
                     })
             })?;
-            files.insert(name, digest);
-            written.push(name);
+            files.insert(name.to_string(), digest);
+            written.push(dir.join(name));
         }
     }
     deadline.check()?;
@@ -303,10 +336,9 @@ pub fn write_run(
             source,
         })
     })?;
-    written.insert(0, summary);
     deadline.check()?;
     staging.commit()?;
-    Ok((written.iter().map(|f| dir.join(f)).collect(), bytes))
+    Ok((written, bytes))
 }
 
 /// The files of a sweep's output directory (`slsim sweep`, `slsim merge`),
@@ -334,7 +366,7 @@ pub fn write_files(
                 source,
             })
         })?;
-        files.insert(name, digest);
+        files.insert(name.to_string(), digest);
     }
     staging.commit()?;
     Ok(names.iter().map(|f| dir.join(f)).collect())

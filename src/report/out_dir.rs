@@ -5,6 +5,7 @@
 //! `--out .` in a project, or `--out ~`, is refused with the offending entry
 //! named, before the simulation starts and again at commit time.
 
+use super::plots::{is_plot_file, PLOTS_DIR};
 use super::{ReportError, FILES, RUN_FILES, SWEEP_FILES};
 use std::ffi::OsString;
 use std::io::ErrorKind;
@@ -25,7 +26,8 @@ pub(super) struct Target {
 
 /// Checks that `dir` can receive results: it is a directory (or does not
 /// exist yet and its nearest existing ancestor is a directory) that holds
-/// nothing but slsim's result files, and it is not the current directory.
+/// nothing but slsim's result files (and a `plots/` directory of its
+/// charts), and it is not the current directory.
 /// Called before a run so that a bad `--out` is reported before simulating;
 /// [`super::write_outputs`] checks again.
 pub fn check_out_dir(dir: &Path) -> Result<(), ReportError> {
@@ -160,13 +162,46 @@ pub(super) fn check_entries(target: &Target) -> Result<(), ReportError> {
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let name = entry.file_name();
-        let file = entry.file_type().is_ok_and(|t| t.is_file());
+        let kind = entry.file_type().ok();
+        if kind.is_some_and(|t| t.is_dir()) && name == PLOTS_DIR {
+            check_plots(target, &entry.path())?;
+            continue;
+        }
+        let file = kind.is_some_and(|t| t.is_file());
         if !(file && name.to_str().is_some_and(is_ours)) {
             let what = if file { "" } else { " (not a regular file)" };
             return Err(refused(
                 &target.given,
                 format!(
                     "it holds {:?}{what}, which slsim did not write",
+                    name.to_string_lossy()
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a `plots/` directory that holds anything but slsim's charts.
+fn check_plots(target: &Target, dir: &Path) -> Result<(), ReportError> {
+    let read_err = |source| ReportError::CreateDir {
+        path: target.given.clone(),
+        source,
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(read_err)?
+        .collect::<Result<_, _>>()
+        .map_err(read_err)?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name();
+        let file = entry.file_type().is_ok_and(|t| t.is_file());
+        if !(file && name.to_str().is_some_and(is_plot_file)) {
+            let what = if file { "" } else { " (not a regular file)" };
+            return Err(refused(
+                &target.given,
+                format!(
+                    "it holds \"{PLOTS_DIR}/{}\"{what}, which slsim did not write",
                     name.to_string_lossy()
                 ),
             ));

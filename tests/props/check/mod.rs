@@ -269,8 +269,9 @@ fn with_stderr(mut p: Vec<String>, run: &Run) -> Vec<String> {
     p
 }
 
-/// The output directory holds the three files and nothing else, and nothing
-/// else was left beside it (staging directories, temporary files).
+/// The output directory holds the three files and the plots and nothing
+/// else, and nothing else was left beside it (staging directories,
+/// temporary files).
 fn leftovers(run: &Run) -> Vec<String> {
     let mut p = Vec::new();
     let names = |d: &Path| -> Vec<String> {
@@ -286,7 +287,11 @@ fn leftovers(run: &Run) -> Vec<String> {
     };
     let mut want: Vec<String> = FILES.iter().map(|s| s.to_string()).collect();
     want.sort();
-    let got = names(&run.out);
+    let mut got = names(&run.out);
+    if let Some(i) = got.iter().position(|n| n == "plots") {
+        got.remove(i);
+        p.extend(plot_checks(&run.out.join("plots")));
+    }
     if got != want {
         p.push(format!("output directory holds {got:?}, expected {want:?}"));
     }
@@ -294,6 +299,42 @@ fn leftovers(run: &Run) -> Vec<String> {
     for n in names(parent) {
         if !["out", "scenario.toml", "samples.csv"].contains(&n.as_str()) {
             p.push(format!("left beside the output directory: {n}"));
+        }
+    }
+    p
+}
+
+/// Every chart is an SVG and PNG pair, and no word of an SVG is a
+/// non-finite number (undefined values are gaps).
+fn plot_checks(dir: &Path) -> Vec<String> {
+    let mut p = Vec::new();
+    let files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|r| r.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    if files.is_empty() {
+        p.push("plots/ is empty".into());
+    }
+    for f in &files {
+        let name = f.file_name().unwrap().to_string_lossy().into_owned();
+        let pair = match f.extension().and_then(|e| e.to_str()) {
+            Some("svg") => f.with_extension("png"),
+            Some("png") => f.with_extension("svg"),
+            _ => {
+                p.push(format!("plots/{name}: neither SVG nor PNG"));
+                continue;
+            }
+        };
+        if !pair.exists() {
+            p.push(format!("plots/{name} has no {}", pair.display()));
+        }
+        if name.ends_with(".svg") {
+            let text = std::fs::read_to_string(f).unwrap_or_default();
+            let bad = text
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '.'))
+                .find(|w| matches!(w.to_ascii_lowercase().as_str(), "nan" | "inf" | "infinity"));
+            if let Some(w) = bad {
+                p.push(format!("plots/{name}: {w:?} in the SVG"));
+            }
         }
     }
     p
