@@ -45,8 +45,10 @@ pub use digest::{sha256_hex, FileDigest};
 pub use html::escape as html_escape;
 pub use markdown::escape as markdown_escape;
 pub use out_dir::check_out_dir;
-pub use result_dir::{inlinable, write_report, ReportInputs, Svg, REPORT_FILES};
 pub use plots::PLOTS_DIR;
+pub use result_dir::{
+    inlinable, render as render_report, write_report, ReportInputs, Svg, REPORT_FILES,
+};
 pub use text::summary_text;
 
 use crate::sim::RunResult;
@@ -307,6 +309,8 @@ pub fn write_run(
         files.insert(topology.to_string(), digest);
         written.push(dir.join(topology));
     }
+    // Every drawing (topology.svg, plots/*.svg) must be in the staging
+    // directory before this point: the report reads them from there.
     if extra.report {
         // The report reads the summary as `slsim report DIR` would (the
         // `files` it lists so far are not shown), and the staging

@@ -87,8 +87,9 @@ impl ReportInputs {
     }
 
     /// Reads the drawings and the sweep of `dir`, with `summary` given (a
-    /// run passes the summary it is about to write).
-    pub(super) fn load_with(
+    /// run passes the summary it is about to write, reading the drawings
+    /// from its staging directory).
+    pub fn load_with(
         dir: &Path,
         summary: Option<serde_json::Value>,
     ) -> Result<ReportInputs, ReportError> {
@@ -306,8 +307,11 @@ pub fn write_report(dir: &Path, out: Option<&Path>) -> Result<Vec<PathBuf>, Repo
     Ok(written)
 }
 
-/// Both renderings of the report; Markdown links start with `prefix`.
-pub(super) fn render(inputs: &ReportInputs, prefix: &str) -> (String, String) {
+/// Both renderings of the report, `(report.md, report.html)`; Markdown
+/// links start with `prefix` (empty when the report sits in the result
+/// directory). For a writer with its own staging (a sweep): load the
+/// inputs with [`ReportInputs::load_with`], render, write both files.
+pub fn render(inputs: &ReportInputs, prefix: &str) -> (String, String) {
     let doc = super::content::build(inputs);
     (
         super::markdown::render(&doc, prefix),
