@@ -179,7 +179,22 @@ impl Service for Lambdas {
             _ => return,
         };
         if outcome.is_ok() {
-            run(w, cx, to, inv.step as usize + 1);
+            let f = &w.lambdas[inv.func as usize];
+            if inv.records > 1 && inv.rep + 1 < inv.records && f.is_per_record(inv.step) {
+                // The same call again for the next record, with no wait
+                // between (through the event queue, so that calls answered
+                // at once do not nest one per record).
+                if let Some(Frame {
+                    state: FrameState::Invocation(ref mut i),
+                    ..
+                }) = w.frames.get_mut(to)
+                {
+                    i.rep += 1;
+                }
+                cx.schedule(0, Event::Step(to));
+            } else {
+                run(w, cx, to, inv.step as usize + 1);
+            }
         } else {
             // An exception from a downstream call fails the function; the
             // failure keeps the call's cause.
@@ -243,6 +258,11 @@ pub fn invoke(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef) {
 pub(super) fn invoke_as(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef, counted: bool) {
     let now = cx.now();
     let measured = now >= w.warmup;
+    let records = if w.lambdas.functions[f].has_per_record() {
+        batch_records(w, parent)
+    } else {
+        1
+    };
     let l = &mut w.lambdas;
     let func = &mut l.functions[f];
     let acquired = func.acquire(now, counted, &mut l.account, &mut w.rec);
@@ -279,6 +299,8 @@ pub(super) fn invoke_as(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef, 
             run_start,
             init: lost + init,
             deadline,
+            records,
+            rep: 0,
         }),
     });
     if cold {
@@ -295,6 +317,18 @@ pub(super) fn invoke_as(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef, 
     }
 }
 
+/// The records of the batch frame `parent` (a stream's or a queue's
+/// batch), at least 1; 1 for any other caller (an API, a workload, an
+/// asynchronous event, a notification, a schedule, another function).
+fn batch_records(w: &World, parent: FrameRef) -> u16 {
+    let n = match w.frames.get(parent).map(|f| f.state) {
+        Some(FrameState::StreamBatch(b)) => b.n as usize,
+        Some(FrameState::Batch(b)) => w.queues.lists.len(b.list),
+        _ => 1,
+    };
+    n.clamp(1, usize::from(u16::MAX)) as u16
+}
+
 /// Runs the invocation from step `from` up to its next call or its end.
 #[inline]
 fn run(w: &mut World, cx: &mut Cx, fr: FrameRef, from: usize) {
@@ -306,11 +340,12 @@ fn run(w: &mut World, cx: &mut Cx, fr: FrameRef, from: usize) {
         return;
     };
     let function = &mut w.lambdas[inv.func as usize];
-    let (after, next, fail, call) = match function.plan(from) {
+    let (after, next, fail, call) = match function.plan(from, inv.records) {
         Plan::Call { after, step } => (after, step, false, true),
         Plan::Finish { after, error } => (after, function.steps.len() as u16, error, false),
     };
     inv.step = next;
+    inv.rep = 0;
     inv.failing = fail;
     let deadline = inv.deadline;
     let now = cx.now();
@@ -375,7 +410,7 @@ fn start_call(w: &mut World, cx: &mut Cx, fr: FrameRef) {
         }
         PreparedStep::Bucket(req) => crate::services::bucket::call(w, cx, req, fr),
         PreparedStep::PutRecords(req) => crate::services::stream::put(w, cx, req, fr),
-        PreparedStep::Wait(_) | PreparedStep::Fail(_) => {
+        PreparedStep::Wait(_) | PreparedStep::WaitPerRecord(_) | PreparedStep::Fail(_) => {
             unreachable!("plan stops only at call steps")
         }
     }

@@ -20,6 +20,9 @@ use crate::services::table::TableRequest;
 pub enum PreparedStep {
     /// Compute or I/O: a duration, compute already scaled for memory \[s\].
     Wait(Dist),
+    /// Compute or I/O once per record of the invoking batch: one draw per
+    /// record, summed.
+    WaitPerRecord(Dist),
     /// Fails with this probability.
     Fail(f64),
     /// A DynamoDB request.
@@ -80,13 +83,19 @@ pub enum Plan {
 /// `cpu` \[vCPU\], table calls in capacity units (`tables` gives their
 /// consistency) with their key models.
 pub fn prepare(cfg: &model::Lambda, tables: &[model::Table], cpu: f64) -> Vec<PreparedStep> {
+    let wait = |i: usize, d: Dist| {
+        if cfg.is_per_record(i) {
+            PreparedStep::WaitPerRecord(d)
+        } else {
+            PreparedStep::Wait(d)
+        }
+    };
     cfg.steps
         .iter()
-        .map(|s| match s {
-            Step::Compute { dist, threads } => {
-                PreparedStep::Wait(dist.scaled(1.0 / cpu.min(*threads)))
-            }
-            Step::Io(d) => PreparedStep::Wait(d.clone()),
+        .enumerate()
+        .map(|(i, s)| match s {
+            Step::Compute { dist, threads } => wait(i, dist.scaled(1.0 / cpu.min(*threads))),
+            Step::Io(d) => wait(i, d.clone()),
             Step::Fail(p) => PreparedStep::Fail(*p),
             Step::Table {
                 table,
@@ -145,13 +154,19 @@ pub fn prepare(cfg: &model::Lambda, tables: &[model::Table], cpu: f64) -> Vec<Pr
 
 impl Function {
     /// Plans the invocation from step `from`: sums compute and I/O until a
-    /// call step, a failure or the end.
+    /// call step, a failure or the end; `records`: the invoking batch's
+    /// record count, which a per-record wait draws once each.
     #[inline]
-    pub fn plan(&mut self, from: usize) -> Plan {
+    pub fn plan(&mut self, from: usize, records: u16) -> Plan {
         let mut after: SimDuration = 0;
         for (i, step) in self.steps.iter().enumerate().skip(from) {
             match step {
                 PreparedStep::Wait(d) => after = after.saturating_add(d.sample_ns(&mut self.rng)),
+                PreparedStep::WaitPerRecord(d) => {
+                    for _ in 0..records {
+                        after = after.saturating_add(d.sample_ns(&mut self.rng));
+                    }
+                }
                 PreparedStep::Fail(p) => {
                     if self.rng.random::<f64>() < *p {
                         return Plan::Finish { after, error: true };
