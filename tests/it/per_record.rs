@@ -114,7 +114,15 @@ fn duration(r: &RunResult, name: &str, fixed: f64) -> (f64, f64, f64, u64) {
 fn a_per_record_call_runs_once_per_record_of_a_stream_batch() {
     let b = 10u32;
     let steps = vec![prep(), mail(), audit()];
-    let per = run(&kinesis(200.0, 60.0, 240, b, steps.clone(), vec![1], vec![]));
+    let per = run(&kinesis(
+        200.0,
+        60.0,
+        240,
+        b,
+        steps.clone(),
+        vec![1],
+        vec![],
+    ));
     let once = run(&kinesis(200.0, 60.0, 240, b, steps, vec![], vec![]));
     for (name, r) in [("per record", &per), ("once", &once)] {
         conserve_streams(name, r);
@@ -130,7 +138,10 @@ fn a_per_record_call_runs_once_per_record_of_a_stream_batch() {
     let s = &per.streams["events"];
     // Exactly one mail per record processed.
     assert_eq!(per.services["mail"].calls, s.records_processed);
-    assert_eq!(once.services["mail"].calls, once.functions["cons"].invocations);
+    assert_eq!(
+        once.services["mail"].calls,
+        once.functions["cons"].invocations
+    );
     // Full batches but the last few.
     assert!(
         s.mean_batch_records >= 0.99 * f64::from(b),
@@ -139,9 +150,23 @@ fn a_per_record_call_runs_once_per_record_of_a_stream_batch() {
     );
     let fixed = PREP_S + AUDIT_S;
     let (t_per, m_per, se_per, n_per) = duration(&per, "cons", fixed);
-    check("per-record invocation duration [s]", t_per, m_per, n_per, se_per, Z);
+    check(
+        "per-record invocation duration [s]",
+        t_per,
+        m_per,
+        n_per,
+        se_per,
+        Z,
+    );
     let (t_once, m_once, se_once, _) = duration(&once, "cons", fixed);
-    check("once invocation duration [s]", t_once, m_once, once.functions["cons"].invocations, se_once, Z);
+    check(
+        "once invocation duration [s]",
+        t_once,
+        m_once,
+        once.functions["cons"].invocations,
+        se_once,
+        Z,
+    );
     check(
         "duration growth = (B - 1) x mail latency [s]",
         (s.mean_batch_records - 1.0) * MAIL_S,
@@ -165,11 +190,7 @@ fn a_per_record_call_runs_once_per_message_of_a_queue_batch() {
     }];
     let mut s = with_queues(
         simulation(300, 0, 43 + seed_offset()),
-        vec![workload(
-            "w",
-            Target::Queue(0),
-            poisson_until(30.0, 200.0),
-        )],
+        vec![workload("w", Target::Queue(0), poisson_until(30.0, 200.0))],
         vec![cons],
         vec![queue("jobs", QueueType::Standard, 30)],
     );
@@ -189,7 +210,14 @@ fn a_per_record_call_runs_once_per_message_of_a_queue_batch() {
     let per_batch = q.mean_batch_size.expect("batches");
     assert!(per_batch > 5.0, "{q:?}");
     let (theory, mean, se, n) = duration(&r, "cons", PREP_S * per_batch + AUDIT_S);
-    check("queue batch invocation duration [s]", theory, mean, n, se, Z);
+    check(
+        "queue batch invocation duration [s]",
+        theory,
+        mean,
+        n,
+        se,
+        Z,
+    );
 }
 
 /// An API request is one record: the per-record call runs once per
