@@ -21,7 +21,7 @@ mod steps;
 pub use account::{legacy_burst, Account, LEGACY_ENVS_PER_MINUTE};
 pub use accounting::billed_ms;
 pub use async_invoke::{AsyncEvent, AsyncStats};
-pub use flow::{invoke, DEADLINE, ENV_READY, KEEP_ALIVE};
+pub use flow::{invoke, invoke_batch, DEADLINE, ENV_READY, KEEP_ALIVE};
 pub use stats::FunctionStats;
 pub use steps::{Plan, PreparedStep};
 
@@ -220,7 +220,7 @@ pub struct Function {
     /// Steps, prepared.
     pub steps: Vec<PreparedStep>,
     /// Per step, whether it runs once per record of the invoking batch;
-    /// empty when no step does (then an invocation never reads its batch).
+    /// empty when no step does (then every invocation is one record).
     per_record: Vec<bool>,
     /// Invocation timeout \[ns\].
     pub timeout: SimDuration,
@@ -350,8 +350,8 @@ impl Function {
         self.live.change(0, self.provisioned as i64, rec);
     }
 
-    /// Whether some step runs once per record (then an invocation reads
-    /// its batch's record count).
+    /// Whether some step runs once per record (then an invocation by a
+    /// batch keeps its record count).
     #[inline]
     pub fn has_per_record(&self) -> bool {
         !self.per_record.is_empty()

@@ -20,9 +20,6 @@ use crate::services::table::TableRequest;
 pub enum PreparedStep {
     /// Compute or I/O: a duration, compute already scaled for memory \[s\].
     Wait(Dist),
-    /// Compute or I/O once per record of the invoking batch: one draw per
-    /// record, summed.
-    WaitPerRecord(Dist),
     /// Fails with this probability.
     Fail(f64),
     /// A DynamoDB request.
@@ -83,19 +80,13 @@ pub enum Plan {
 /// `cpu` \[vCPU\], table calls in capacity units (`tables` gives their
 /// consistency) with their key models.
 pub fn prepare(cfg: &model::Lambda, tables: &[model::Table], cpu: f64) -> Vec<PreparedStep> {
-    let wait = |i: usize, d: Dist| {
-        if cfg.is_per_record(i) {
-            PreparedStep::WaitPerRecord(d)
-        } else {
-            PreparedStep::Wait(d)
-        }
-    };
     cfg.steps
         .iter()
-        .enumerate()
-        .map(|(i, s)| match s {
-            Step::Compute { dist, threads } => wait(i, dist.scaled(1.0 / cpu.min(*threads))),
-            Step::Io(d) => wait(i, d.clone()),
+        .map(|s| match s {
+            Step::Compute { dist, threads } => {
+                PreparedStep::Wait(dist.scaled(1.0 / cpu.min(*threads)))
+            }
+            Step::Io(d) => PreparedStep::Wait(d.clone()),
             Step::Fail(p) => PreparedStep::Fail(*p),
             Step::Table {
                 table,
@@ -154,19 +145,33 @@ pub fn prepare(cfg: &model::Lambda, tables: &[model::Table], cpu: f64) -> Vec<Pr
 
 impl Function {
     /// Plans the invocation from step `from`: sums compute and I/O until a
-    /// call step, a failure or the end; `records`: the invoking batch's
-    /// record count, which a per-record wait draws once each.
+    /// call step, a failure or the end (one record: a per-record step runs
+    /// once).
     #[inline]
-    pub fn plan(&mut self, from: usize, records: u16) -> Plan {
+    pub fn plan(&mut self, from: usize) -> Plan {
+        self.stretch::<false>(from, 1)
+    }
+
+    /// [`Function::plan`] for an invocation by a batch of `records` (> 1):
+    /// a per-record compute or I/O step lasts one draw per record, summed.
+    #[inline]
+    pub fn plan_batch(&mut self, from: usize, records: u16) -> Plan {
+        self.stretch::<true>(from, records)
+    }
+
+    /// The plan; `BATCH`: whether per-record waits draw `records` times
+    /// (a constant, so that `plan` has no test for them).
+    #[inline(always)]
+    fn stretch<const BATCH: bool>(&mut self, from: usize, records: u16) -> Plan {
         let mut after: SimDuration = 0;
         for (i, step) in self.steps.iter().enumerate().skip(from) {
             match step {
-                PreparedStep::Wait(d) => after = after.saturating_add(d.sample_ns(&mut self.rng)),
-                PreparedStep::WaitPerRecord(d) => {
+                PreparedStep::Wait(d) if BATCH && self.is_per_record(i as u16) => {
                     for _ in 0..records {
                         after = after.saturating_add(d.sample_ns(&mut self.rng));
                     }
                 }
+                PreparedStep::Wait(d) => after = after.saturating_add(d.sample_ns(&mut self.rng)),
                 PreparedStep::Fail(p) => {
                     if self.rng.random::<f64>() < *p {
                         return Plan::Finish { after, error: true };

@@ -142,11 +142,6 @@ impl Lists {
         &mut self.lists[i as usize]
     }
 
-    /// The number of messages in list `i`.
-    pub fn len(&self, i: u32) -> usize {
-        self.lists[i as usize].len()
-    }
-
     fn footprint(&self) -> usize {
         self.lists
             .iter()
