@@ -78,7 +78,7 @@ fn per_record_is_accepted_on_calls_compute_and_io() {
         .filter(|w| w.contains("per_record"))
         .collect();
     assert_eq!(warned.len(), 1, "{:?}", s.warnings);
-    assert!(warned[0].contains("good.toml:36:"), "{}", warned[0]);
+    assert!(warned[0].contains("good.toml:27:"), "{}", warned[0]);
     assert!(warned[0].contains("steps[0].per_record"), "{}", warned[0]);
     assert!(warned[0].contains("`direct`"), "{}", warned[0]);
     assert!(warned[0].contains("no effect"), "{}", warned[0]);
