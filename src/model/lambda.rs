@@ -100,6 +100,12 @@ pub struct Lambda {
     pub snap_start: bool,
     /// What one invocation does, in order.
     pub steps: Vec<Step>,
+    /// Indices into `steps`, ascending, of the steps run once per record of
+    /// the batch that invoked the function (`per_record = true`): a call
+    /// repeated one call after the other, a compute or I/O wait summed over
+    /// one draw per record. A batch is an SQS or stream event source
+    /// mapping's; any other invocation is one record.
+    pub per_record: Vec<usize>,
     /// Event source mappings: queues polled for batches to invoke it with.
     pub triggers: Vec<Trigger>,
     /// Event source mappings reading streams (Kinesis, DynamoDB).
@@ -298,6 +304,7 @@ impl Lambda {
             provisioned_concurrency: 0,
             snap_start: false,
             steps,
+            per_record: Vec::new(),
             triggers: Vec::new(),
             stream_triggers: Vec::new(),
             async_invoke: AsyncInvoke::default(),
@@ -338,6 +345,13 @@ pub fn default_init(runtime: &str, arch: Architecture, snap_start: bool) -> Dist
         }
     };
     Dist::lognormal_median_p99(med / 1e3, p99 / 1e3)
+}
+
+impl Lambda {
+    /// Whether step `i` runs once per record of the invoking batch.
+    pub fn is_per_record(&self, i: usize) -> bool {
+        self.per_record.binary_search(&i).is_ok()
+    }
 }
 
 impl Step {

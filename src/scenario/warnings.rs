@@ -24,6 +24,26 @@ pub fn check(cx: &mut Cx<'_>, raws: &Raws, s: &Scenario) {
     uncalled_services(cx, s);
     unwritten_streams(cx, s);
     remote_functions(cx, s);
+    unbatched_per_record(cx, s);
+}
+
+/// `per_record` on a function no queue or stream triggers: every one of
+/// its invocations is one record, so the step runs once as without it.
+fn unbatched_per_record(cx: &mut Cx<'_>, s: &Scenario) {
+    for (i, f) in s.lambdas.iter().enumerate() {
+        let Some(&k) = f.per_record.first() else {
+            continue;
+        };
+        if f.triggers.is_empty() && f.stream_triggers.is_empty() {
+            cx.warn(
+                &crate::fp!["lambda", i, "steps", k, "per_record"],
+                format!(
+                    "`per_record` has no effect: no queue or stream triggers function `{}`, and any other invocation is one record (add `triggers`, or remove `per_record`)",
+                    f.name
+                ),
+            );
+        }
+    }
 }
 
 /// A Kinesis stream no function writes to: nothing ever reaches it.

@@ -24,7 +24,8 @@
 //! per-prefix rate limits and the SDK's retries of 503s, notifications, cost), `services`
 //! (external services: rate limit, daily quota, SDK retries, SES's price),
 //! `schedules` (EventBridge rates and cron on the run's calendar, flexible
-//! windows, billing), `common` (scenario builders, closed
+//! windows, billing), `per_record` (steps run once per record of the
+//! invoking batch), `common` (scenario builders, closed
 //! forms, statistics).
 
 mod api_gateway;
@@ -44,6 +45,7 @@ mod guards;
 mod lambda_limits;
 mod on_demand;
 mod partitions;
+mod per_record;
 mod queues;
 mod scaling;
 mod schedules;

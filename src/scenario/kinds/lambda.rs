@@ -306,6 +306,14 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         .enumerate()
         .filter_map(|(k, s)| steps::step(cx, &p("steps").join(k), s))
         .collect();
+    // Indices match `steps` when every step is valid (else no lambda).
+    let per_record: Vec<usize> = r
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.per_record == Some(true))
+        .map(|(k, _)| k)
+        .collect();
     let log_kb = crate::scenario::validate::in_range(
         cx,
         &p("log_kb"),
@@ -352,6 +360,7 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         provisioned_concurrency,
         snap_start,
         steps,
+        per_record,
         triggers: Vec::new(),
         stream_triggers: Vec::new(),
         async_invoke,

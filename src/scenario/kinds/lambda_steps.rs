@@ -42,6 +42,8 @@ pub struct RawStep {
     pub prefixes: Option<String>,
     /// Records per PutRecords call to a stream.
     pub records: Option<i64>,
+    /// Run the step once per record of the invoking batch.
+    pub per_record: Option<bool>,
 }
 
 impl Required for RawStep {}
@@ -122,6 +124,13 @@ pub fn step(cx: &mut Cx<'_>, p: &FieldPath, s: &RawStep) -> Option<Step> {
         }
         "fail" => {
             extra(cx, &[]);
+            if s.per_record == Some(true) {
+                cx.key_err(
+                    &p.join("per_record"),
+                    "`per_record` does not apply to a `fail` step",
+                    "a `fail` step decides once per invocation: remove `per_record`, and for a failure rate q per record over batches of B records use fail = 1 - (1 - q)^B",
+                );
+            }
             let f = s.fail.unwrap_or(0.0);
             if !(0.0..=1.0).contains(&f) {
                 cx.err(

@@ -164,7 +164,7 @@ pub fn accept(w: &mut World, cx: &mut Cx, f: usize) {
 #[inline]
 pub fn on_step(w: &mut World, cx: &mut Cx, fr: FrameRef, e: AsyncEvent) {
     // The request-rate limits applied when the event was accepted.
-    super::flow::invoke_as(w, cx, e.func as usize, fr, false);
+    super::flow::invoke_as(w, cx, e.func as usize, fr, false, 1);
 }
 
 /// An attempt ended.

@@ -179,6 +179,7 @@ impl Service for Lambdas {
             _ => return,
         };
         if outcome.is_ok() {
+            // (A per-record step's next repetition starts in `run_batch`.)
             run(w, cx, to, inv.step as usize + 1);
         } else {
             // An exception from a downstream call fails the function; the
@@ -234,13 +235,36 @@ impl Service for Lambdas {
 /// against the request-rate limits.
 #[inline]
 pub fn invoke(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef) {
-    invoke_as(w, cx, f, parent, true)
+    invoke_as(w, cx, f, parent, true, 1)
+}
+
+/// A synchronous invocation of function `f` by an event source mapping's
+/// batch frame `parent` holding `records` records (an SQS batch's
+/// messages, a stream batch's records): its per-record steps run once per
+/// record. The count is kept only for a function with such a step.
+#[inline]
+pub fn invoke_batch(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef, records: usize) {
+    let records = if w.lambdas.functions[f].has_per_record() {
+        records.clamp(1, usize::from(u16::MAX)) as u16
+    } else {
+        1
+    };
+    invoke_as(w, cx, f, parent, true, records)
 }
 
 /// Invokes function `f` for frame `parent`; `counted`: whether the
-/// request-rate limits apply (not to an accepted asynchronous event).
+/// request-rate limits apply (not to an accepted asynchronous event);
+/// `records`: how many times its per-record steps run (1 unless a batch
+/// invokes a function with such a step).
 #[inline]
-pub(super) fn invoke_as(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef, counted: bool) {
+pub(super) fn invoke_as(
+    w: &mut World,
+    cx: &mut Cx,
+    f: usize,
+    parent: FrameRef,
+    counted: bool,
+    records: u16,
+) {
     let now = cx.now();
     let measured = now >= w.warmup;
     let l = &mut w.lambdas;
@@ -279,6 +303,8 @@ pub(super) fn invoke_as(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef, 
             run_start,
             init: lost + init,
             deadline,
+            records,
+            rep: 0,
         }),
     });
     if cold {
@@ -296,8 +322,22 @@ pub(super) fn invoke_as(w: &mut World, cx: &mut Cx, f: usize, parent: FrameRef, 
 }
 
 /// Runs the invocation from step `from` up to its next call or its end.
+/// `from` > 0 only after step `from - 1`, a call, succeeded.
 #[inline]
 fn run(w: &mut World, cx: &mut Cx, fr: FrameRef, from: usize) {
+    run_as::<false>(w, cx, fr, from)
+}
+
+/// [`run`] for an invocation by a batch of more than one record (with a
+/// per-record step). If the call that just succeeded (step `from - 1`) is
+/// per record and records remain, it starts again for the next record,
+/// with no wait between (through the event queue, so that calls answered
+/// at once do not nest one per record); else the invocation goes on from
+/// `from`, its per-record waits drawn once per record. Out of line, so
+/// that `run` keeps its code for every other invocation.
+#[cold]
+#[inline(never)]
+fn run_batch(w: &mut World, cx: &mut Cx, fr: FrameRef, from: usize) {
     let Some(Frame {
         state: FrameState::Invocation(ref mut inv),
         ..
@@ -305,8 +345,38 @@ fn run(w: &mut World, cx: &mut Cx, fr: FrameRef, from: usize) {
     else {
         return;
     };
+    let again = from > 0
+        && inv.rep + 1 < inv.records
+        && w.lambdas[inv.func as usize].is_per_record(from as u16 - 1);
+    if again {
+        inv.rep += 1;
+        cx.schedule(0, Event::Step(fr));
+        return;
+    }
+    // The count restarts for the next per-record step.
+    inv.rep = 0;
+    run_as::<true>(w, cx, fr, from)
+}
+
+#[inline(always)]
+fn run_as<const BATCH: bool>(w: &mut World, cx: &mut Cx, fr: FrameRef, from: usize) {
+    let Some(Frame {
+        state: FrameState::Invocation(ref mut inv),
+        ..
+    }) = w.frames.get_mut(fr)
+    else {
+        return;
+    };
+    if !BATCH && inv.records > 1 {
+        return run_batch(w, cx, fr, from);
+    }
     let function = &mut w.lambdas[inv.func as usize];
-    let (after, next, fail, call) = match function.plan(from) {
+    let plan = if BATCH {
+        function.plan_batch(from, inv.records)
+    } else {
+        function.plan(from)
+    };
+    let (after, next, fail, call) = match plan {
         Plan::Call { after, step } => (after, step, false, true),
         Plan::Finish { after, error } => (after, function.steps.len() as u16, error, false),
     };

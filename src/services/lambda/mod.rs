@@ -21,7 +21,7 @@ mod steps;
 pub use account::{legacy_burst, Account, LEGACY_ENVS_PER_MINUTE};
 pub use accounting::billed_ms;
 pub use async_invoke::{AsyncEvent, AsyncStats};
-pub use flow::{invoke, DEADLINE, ENV_READY, KEEP_ALIVE};
+pub use flow::{invoke, invoke_batch, DEADLINE, ENV_READY, KEEP_ALIVE};
 pub use stats::FunctionStats;
 pub use steps::{Plan, PreparedStep};
 
@@ -182,7 +182,19 @@ pub struct Invocation {
     pub init: u64,
     /// The function timeout fires here \[ns\].
     pub deadline: SimTime,
+    /// Records in the batch that invoked it (1 when not a batch, or when
+    /// the function has no per-record step): how many times a per-record
+    /// step runs.
+    pub records: u16,
+    /// Repetitions of the current per-record call step done before the
+    /// one in progress.
+    pub rep: u16,
 }
+
+// The two counters fill the struct's padding: an invocation stays 40
+// bytes, as before them (the frame slab's slot size follows the largest
+// frame).
+const _: () = assert!(std::mem::size_of::<Invocation>() <= 40);
 
 /// `Invocation.step` while the environment initialises.
 pub const INIT_STEP: u16 = u16::MAX;
@@ -207,6 +219,9 @@ pub struct Function {
     pub memory_mb: u32,
     /// Steps, prepared.
     pub steps: Vec<PreparedStep>,
+    /// Per step, whether it runs once per record of the invoking batch;
+    /// empty when no step does (then every invocation is one record).
+    per_record: Vec<bool>,
     /// Invocation timeout \[ns\].
     pub timeout: SimDuration,
     /// This function's random stream.
@@ -275,11 +290,17 @@ impl Function {
     ) -> Self {
         let cpu = cfg.memory_mb as f64 / MB_PER_VCPU;
         let steps = steps::prepare(cfg, tables, cpu);
+        let per_record = if cfg.per_record.is_empty() {
+            Vec::new()
+        } else {
+            (0..steps.len()).map(|i| cfg.is_per_record(i)).collect()
+        };
         Self {
             name: cfg.name.clone(),
             arch: cfg.arch,
             memory_mb: cfg.memory_mb,
             steps,
+            per_record,
             timeout: cfg.timeout,
             rng,
             busy,
@@ -327,6 +348,19 @@ impl Function {
             account.unreserved_in_use += self.provisioned;
         }
         self.live.change(0, self.provisioned as i64, rec);
+    }
+
+    /// Whether some step runs once per record (then an invocation by a
+    /// batch keeps its record count).
+    #[inline]
+    pub fn has_per_record(&self) -> bool {
+        !self.per_record.is_empty()
+    }
+
+    /// Whether step `step` runs once per record of the invoking batch.
+    #[inline]
+    pub fn is_per_record(&self, step: u16) -> bool {
+        self.per_record.get(step as usize).copied().unwrap_or(false)
     }
 
     /// Memory \[GB\] as billed.

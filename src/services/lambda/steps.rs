@@ -145,12 +145,32 @@ pub fn prepare(cfg: &model::Lambda, tables: &[model::Table], cpu: f64) -> Vec<Pr
 
 impl Function {
     /// Plans the invocation from step `from`: sums compute and I/O until a
-    /// call step, a failure or the end.
+    /// call step, a failure or the end (one record: a per-record step runs
+    /// once).
     #[inline]
     pub fn plan(&mut self, from: usize) -> Plan {
+        self.stretch::<false>(from, 1)
+    }
+
+    /// [`Function::plan`] for an invocation by a batch of `records` (> 1):
+    /// a per-record compute or I/O step lasts one draw per record, summed.
+    #[inline]
+    pub fn plan_batch(&mut self, from: usize, records: u16) -> Plan {
+        self.stretch::<true>(from, records)
+    }
+
+    /// The plan; `BATCH`: whether per-record waits draw `records` times
+    /// (a constant, so that `plan` has no test for them).
+    #[inline(always)]
+    fn stretch<const BATCH: bool>(&mut self, from: usize, records: u16) -> Plan {
         let mut after: SimDuration = 0;
         for (i, step) in self.steps.iter().enumerate().skip(from) {
             match step {
+                PreparedStep::Wait(d) if BATCH && self.is_per_record(i as u16) => {
+                    for _ in 0..records {
+                        after = after.saturating_add(d.sample_ns(&mut self.rng));
+                    }
+                }
                 PreparedStep::Wait(d) => after = after.saturating_add(d.sample_ns(&mut self.rng)),
                 PreparedStep::Fail(p) => {
                     if self.rng.random::<f64>() < *p {

@@ -442,7 +442,7 @@ fn invoke_batch(w: &mut World, cx: &mut Cx, fr: FrameRef) {
         queue.counters.batch_messages += n;
     }
     let f = queue.mappings[m].func;
-    lambda::invoke(w, cx, f, fr);
+    lambda::invoke_batch(w, cx, f, fr, n as usize);
 }
 
 /// The function answered a batch: delete what succeeded, return the rest

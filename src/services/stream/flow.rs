@@ -298,7 +298,7 @@ fn invoke_batch(w: &mut World, cx: &mut Cx, fr: FrameRef) {
         c.iterator_age_max = c.iterator_age_max.max(age);
     }
     let f = st.mapping.as_ref().map_or(0, |m| m.func);
-    lambda::invoke(w, cx, f, fr);
+    lambda::invoke_batch(w, cx, f, fr, n as usize);
 }
 
 /// The function answered batch `fr`: success frees its records; an error
