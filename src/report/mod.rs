@@ -35,8 +35,8 @@ pub mod doc;
 mod html;
 mod markdown;
 mod out_dir;
-mod result_dir;
 mod plots;
+mod result_dir;
 mod text;
 
 pub use self::csv::{LATENCY_HEADER, TIMESERIES_HEADER};
