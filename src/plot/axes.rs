@@ -47,7 +47,7 @@ pub(crate) fn axes<'a, DB: DrawingBackend>(
     Ok(chart)
 }
 
-/// The widest tick label of `axis` [px].
+/// The widest tick label of `axis` \[px\].
 pub(crate) fn label_width<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     axis: &Layout,
@@ -61,7 +61,7 @@ pub(crate) fn label_width<DB: DrawingBackend>(
 }
 
 /// `x` and `y` without the ticks whose labels would overlap, on `area`
-/// less the label areas (left, right, bottom) [px].
+/// less the label areas (left, right, bottom) \[px\].
 pub(crate) fn thin<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     x: &Layout,

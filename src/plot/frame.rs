@@ -31,7 +31,7 @@ pub(crate) struct Entry {
     pub swatch: Swatch,
 }
 
-/// Padding around the chart [px].
+/// Padding around the chart \[px\].
 const PAD: i32 = 10;
 
 /// Draws the title, the legend and the notes; returns the plot's area.

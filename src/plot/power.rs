@@ -29,11 +29,11 @@ pub struct Estimate {
 /// One memory size.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct PowerPoint {
-    /// Memory size [MB].
+    /// Memory size \[MB\].
     pub memory_mb: f64,
-    /// Mean duration of an invocation [ms]; `None` when undefined.
+    /// Mean duration of an invocation \[ms\]; `None` when undefined.
     pub duration_ms: Option<Estimate>,
-    /// Mean cost of an invocation [USD]; `None` when undefined.
+    /// Mean cost of an invocation \[USD\]; `None` when undefined.
     pub cost_usd: Option<Estimate>,
 }
 

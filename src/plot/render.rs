@@ -10,12 +10,12 @@ use plotters::coord::Shift;
 use plotters::prelude::{BitMapBackend, DrawingArea, DrawingAreaErrorKind, DrawingBackend};
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
 
-/// The size of a chart [px]; the SVG's `viewBox` and the PNG's pixels.
+/// The size of a chart \[px\]; the SVG's `viewBox` and the PNG's pixels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Size {
-    /// Width [px].
+    /// Width \[px\].
     pub width: u32,
-    /// Height [px].
+    /// Height \[px\].
     pub height: u32,
 }
 

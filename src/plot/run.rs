@@ -138,7 +138,7 @@ struct Ctx<'a> {
     /// Seconds per unit of the time axis.
     unit_s: f64,
     unit: &'static str,
-    /// Width of one interval [s].
+    /// Width of one interval \[s\].
     interval_s: f64,
 }
 

@@ -135,8 +135,8 @@ impl Layout {
     }
 
     /// This layout with the ticks whose labels would overlap the previous
-    /// label left out: `extent` is the axis length [px], `size(label)`
-    /// a label's extent along the axis [px].
+    /// label left out: `extent` is the axis length \[px\], `size(label)`
+    /// a label's extent along the axis \[px\].
     pub fn thinned(&self, extent: f64, size: impl Fn(&str) -> f64) -> Layout {
         let span = self.hi - self.lo;
         let mut out = self.clone();

@@ -48,7 +48,7 @@ pub(crate) const GRID: RGBColor = RGBColor(0xE4, 0xE4, 0xE4);
 /// Axis lines and tick marks.
 pub(crate) const AXIS: RGBColor = RGBColor(0x66, 0x66, 0x66);
 
-/// Text sizes [px] (plotters' size: the line height; SVG font-size is
+/// Text sizes \[px\] (plotters' size: the line height; SVG font-size is
 /// this / 1.24).
 pub(crate) const TITLE: f64 = 21.0;
 pub(crate) const AXIS_LABEL: f64 = 16.0;
@@ -56,7 +56,7 @@ pub(crate) const TICK: f64 = 14.0;
 pub(crate) const LEGEND: f64 = 14.0;
 pub(crate) const NOTE: f64 = 13.5;
 
-/// Text in the embedded font at `size` [px], in the ink colour.
+/// Text in the embedded font at `size` \[px\], in the ink colour.
 pub(crate) fn text(size: f64) -> TextStyle<'static> {
     (FAMILY, size).into_font().color(&INK)
 }
