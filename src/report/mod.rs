@@ -219,8 +219,8 @@ impl Deadline<'_> {
 }
 
 /// Writes `summary.json`, `timeseries.csv` and `latency.csv` into `dir`, all
-/// or nothing, and returns their paths: [`write_outputs_with`] without
-/// plots.
+/// or nothing, and returns their paths: [`write_run`] without plots, the
+/// drawing or the report.
 pub fn write_outputs(
     dir: &Path,
     result: &RunResult,
