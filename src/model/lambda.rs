@@ -100,7 +100,7 @@ pub struct Lambda {
     pub snap_start: bool,
     /// What one invocation does, in order.
     pub steps: Vec<Step>,
-    /// Indices into `steps`, ascending, of the steps run once per record of
+    /// Indices into `steps` of the steps run once per record of
     /// the batch that invoked the function (`per_record = true`): a call
     /// repeated one call after the other, a compute or I/O wait summed over
     /// one draw per record. A batch is an SQS or stream event source
@@ -350,7 +350,7 @@ pub fn default_init(runtime: &str, arch: Architecture, snap_start: bool) -> Dist
 impl Lambda {
     /// Whether step `i` runs once per record of the invoking batch.
     pub fn is_per_record(&self, i: usize) -> bool {
-        self.per_record.binary_search(&i).is_ok()
+        self.per_record.contains(&i)
     }
 }
 

@@ -350,19 +350,6 @@ impl Function {
         self.live.change(0, self.provisioned as i64, rec);
     }
 
-    /// Whether some step runs once per record (then an invocation by a
-    /// batch keeps its record count).
-    #[inline]
-    pub fn has_per_record(&self) -> bool {
-        !self.per_record.is_empty()
-    }
-
-    /// Whether step `step` runs once per record of the invoking batch.
-    #[inline]
-    pub fn is_per_record(&self, step: u16) -> bool {
-        self.per_record.get(step as usize).copied().unwrap_or(false)
-    }
-
     /// Memory \[GB\] as billed.
     pub fn memory_gb(&self) -> f64 {
         self.memory_mb as f64 / 1024.0

@@ -144,6 +144,19 @@ pub fn prepare(cfg: &model::Lambda, tables: &[model::Table], cpu: f64) -> Vec<Pr
 }
 
 impl Function {
+    /// Whether some step runs once per record (then an invocation by a
+    /// batch keeps its record count).
+    #[inline]
+    pub fn has_per_record(&self) -> bool {
+        !self.per_record.is_empty()
+    }
+
+    /// Whether step `step` runs once per record of the invoking batch.
+    #[inline]
+    pub fn is_per_record(&self, step: u16) -> bool {
+        self.per_record.get(step as usize).copied().unwrap_or(false)
+    }
+
     /// Plans the invocation from step `from`: sums compute and I/O until a
     /// call step, a failure or the end (one record: a per-record step runs
     /// once).
