@@ -231,7 +231,9 @@ fn row(metric: String, unit: Unit, va: &[f64], vb: &[f64]) -> Row {
         _ => None,
     };
     let relative = match (a, change) {
-        (Some(a), Some(c)) if a.mean != 0.0 => Some(c / a.mean.abs() + 0.0),
+        (Some(a), Some(c)) if a.mean != 0.0 => {
+            Some(c / a.mean.abs() + 0.0).filter(|r| r.is_finite())
+        }
         (Some(_), Some(0.0)) => Some(0.0),
         _ => None,
     };

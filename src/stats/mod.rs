@@ -178,12 +178,14 @@ pub fn mean_ci(xs: &[f64]) -> Option<MeanCi> {
     }
     let (mean, var) = mean_var(xs);
     let n = xs.len();
-    let sd = var.map(f64::sqrt);
+    let sd = var.map(f64::sqrt).filter(|s| s.is_finite());
     Some(MeanCi {
         n,
         mean,
         sd,
-        ci95: sd.map(|s| t_quantile(0.975, (n - 1) as f64) * s / (n as f64).sqrt() + 0.0),
+        ci95: sd
+            .map(|s| t_quantile(0.975, (n - 1) as f64) * s / (n as f64).sqrt() + 0.0)
+            .filter(|h| h.is_finite()),
     })
 }
 
@@ -221,7 +223,21 @@ pub fn welch(a: &[f64], b: &[f64]) -> Option<Welch> {
         });
     }
     let t = (ma - mb) / se2.sqrt();
+    if !t.is_finite() {
+        // A standard error that underflowed: as for constant samples.
+        return Some(Welch {
+            t: None,
+            df: None,
+            p: 0.0,
+        });
+    }
     let df = se2 * se2 / (va * va / (a.len() - 1) as f64 + vb * vb / (b.len() - 1) as f64);
+    // Squares that underflowed: the pooled degrees of freedom instead.
+    let df = if df.is_finite() && df > 0.0 {
+        df
+    } else {
+        (a.len() + b.len() - 2) as f64
+    };
     let p = (2.0 * (1.0 - t_cdf(t.abs(), df))).clamp(0.0, 1.0);
     Some(Welch {
         t: Some(t + 0.0),

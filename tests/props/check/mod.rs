@@ -38,7 +38,7 @@ pub const REQUIRE_PROVENANCE: bool = true;
 /// Keys whose value may be `null` in summary.json (undefined statistics,
 /// optional markers). Any other `null` is an error: serde_json writes NaN
 /// and infinities as `null`, so an unexpected `null` hides one.
-const NULLABLE: [&str; 32] = [
+const NULLABLE: [&str; 40] = [
     "mean",
     "p50",
     "p90",
@@ -82,6 +82,18 @@ const NULLABLE: [&str; 32] = [
     // workloads without a location; single-Region tables.
     "location",
     "replication",
+    // workloads none of whose requests ended; functions never invoked.
+    "error_ratio",
+    "cold_start_ratio",
+    // a scenario without [objective]; an SLO's optional name and
+    // description, its other bound, an undefined value and, when defined,
+    // the reason it is not.
+    "objective",
+    "name",
+    "description",
+    "min",
+    "value",
+    "undefined",
 ];
 
 /// A hang guard only: a scenario of a few thousand requests runs in well
