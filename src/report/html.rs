@@ -42,20 +42,10 @@ li{margin:3px 0;overflow-wrap:anywhere}
 footer{color:var(--muted);font-size:13px;padding-top:24px;padding-bottom:32px}
 ";
 
-/// `text` with `&`, `<`, `>`, `"` and `'` escaped.
+/// `text` with `&`, `<`, `>`, `"` and `'` escaped (the drawings' XML
+/// escaping, which HTML text and attribute values accept alike).
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::topology::xml_escape(text)
 }
 
 /// The document as HTML.
