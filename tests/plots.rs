@@ -228,7 +228,17 @@ fn the_same_run_twice_gives_identical_plots_and_no_plots_writes_none() {
         serde_json::from_slice(&std::fs::read(c.join("summary.json")).unwrap()).unwrap();
     let mut listed: Vec<&String> = summary["files"].as_object().unwrap().keys().collect();
     listed.sort();
-    assert_eq!(listed, ["latency.csv", "timeseries.csv"]);
+    // No plots, but the report and the topology drawing are still written.
+    assert_eq!(
+        listed,
+        [
+            "latency.csv",
+            "report.html",
+            "report.md",
+            "timeseries.csv",
+            "topology.svg"
+        ]
+    );
     // A directory with plots may be replaced by one without, and back.
     run(
         "mytodolist",
