@@ -143,7 +143,14 @@ fn run_writes_a_self_contained_report_that_slsim_report_reproduces() {
     assert!(html.contains("<table class=\"headline\">"));
     assert!(html.contains("<table class=\"cost-by-service\">"));
     assert!(html.contains("No recommendation was asked for"));
-    let plots = std::fs::read_dir(a.join("plots")).map_or(0, |d| d.count());
+    // Each plot is written as SVG and PNG; the SVGs are inlined.
+    let plots = std::fs::read_dir(a.join("plots")).map_or(0, |d| {
+        d.filter(|e| {
+            let p = e.as_ref().unwrap().path();
+            p.extension().is_some_and(|x| x == "svg")
+        })
+        .count()
+    });
     assert_eq!(inline_svgs(&html), 1 + plots);
     assert!(html.contains("class=\"slsim-topology\""));
     assert!(md.contains("](topology.svg)"));
@@ -237,7 +244,9 @@ fn slos_recommendation_and_sweep_are_shown_when_present() {
         { "metric": "workloads.users.latency_ms.p99", "max": 300, "value": 41.5, "pass": true },
         { "metric": "workloads.users.error_ratio", "max": 0.001, "value": 0.02, "pass": false }
     ]);
-    summary["objective"] = serde_json::json!({ "minimize": "cost.monthly_usd" });
+    summary["objective"] = serde_json::json!({
+        "direction": "minimize", "metric": "cost.monthly_usd", "value": 12.5
+    });
     summary["recommendation"] = serde_json::json!({
         "settings": { "lambda.get-item.memory_mb": 512 },
         "reasoning": ["<b>bold</b> claim", "cheapest feasible point"]
@@ -250,7 +259,7 @@ fn slos_recommendation_and_sweep_are_shown_when_present() {
     assert!(html.contains("<td class=\"pass\">✓ pass</td>"));
     assert!(html.contains("<td class=\"fail\">✗ fail</td>"));
     assert!(html.contains("≤ 0.001"));
-    assert!(html.contains("Objective: minimize cost.monthly_usd."));
+    assert!(html.contains("Objective: minimize cost.monthly_usd (this run: 12.5)."));
     assert!(html.contains("lambda.get-item.memory_mb = 512"));
     assert!(html.contains("&lt;b&gt;bold&lt;/b&gt; claim"));
     assert!(!html.contains("No recommendation was asked for"));
