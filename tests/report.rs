@@ -101,6 +101,7 @@ fn sample() -> RunResult {
             provisioned_reinits: 0,
             mean_duration_ms: Some(60.1),
             mean_init_ms: Some(310.0),
+            cost_per_invocation_usd: None,
             memory_mb: 512,
             arch: Architecture::Arm64,
             provisioned_concurrency: 0,
