@@ -52,6 +52,10 @@ pub struct FunctionStats {
     /// subtracted (AWS Lambda Power Tuning's cost). Set when the run is
     /// priced; `None` without invocations or prices.
     pub cost_per_invocation_usd: Option<f64>,
+    /// Measured invocations that ended and were billed (the divisor of
+    /// `mean_duration_ms` and `cost_per_invocation_usd`; not written).
+    #[serde(skip)]
+    pub ended: u64,
     /// Memory \[MB\] (for pricing).
     pub memory_mb: u32,
     /// `"x86_64"` or `"arm64"` (for pricing).
@@ -84,6 +88,7 @@ impl Default for FunctionStats {
             mean_duration_ms: None,
             mean_init_ms: None,
             cost_per_invocation_usd: None,
+            ended: 0,
             memory_mb: 0,
             arch: Architecture::X86_64,
             provisioned_concurrency: 0,
@@ -115,6 +120,7 @@ pub fn collect(f: &mut Function, c: &mut Collect<'_>) -> FunctionStats {
         mean_duration_ms: (k.ended > 0).then(|| k.duration_sum / k.ended as f64 / 1e6),
         mean_init_ms: (k.cold_starts > 0).then(|| k.init_sum / k.cold_starts as f64 / 1e6),
         cost_per_invocation_usd: None,
+        ended: k.ended,
         memory_mb: f.memory_mb,
         arch: f.arch,
         provisioned_concurrency: f.provisioned,
