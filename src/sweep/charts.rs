@@ -238,11 +238,7 @@ impl Grid<'_> {
             (None, Some(_)) => format!("SLO: {metric}"),
             (None, None) => metric.to_string(),
         };
-        let mut chart = LineChart::new(
-            format!("{title} against {}", vary[0].path),
-            x,
-            Axis::linear(format!("{metric} (mean, 95 % CI)")),
-        );
+        let mut chart = LineChart::new(title, x, Axis::linear(format!("{metric} (mean, 95 % CI)")));
         chart.x_categories = cats;
         chart.x_ticks_at_data = true;
         let line = |label: String, g: Option<(usize, usize)>| {
@@ -257,10 +253,11 @@ impl Grid<'_> {
             shown.push(1);
             let second = &vary[1];
             for (j, l) in second.labels.iter().enumerate().take(MAX_LINES) {
-                chart
-                    .lines
-                    .push(line(format!("{} = {l}", second.path), Some((1, j))));
+                chart.lines.push(line(l.clone(), Some((1, j))));
             }
+            chart
+                .notes
+                .push(format!("one line per value of {}", second.path));
             if second.labels.len() > MAX_LINES {
                 chart.notes.push(format!(
                     "{} more values of {} not drawn (see sweep_summary.csv)",
@@ -320,7 +317,12 @@ impl Grid<'_> {
             return None;
         }
         let heatmap = Heatmap {
-            title: format!("{metric} (mean) over {} and {}", vary[0].path, vary[1].path),
+            title: match &self.def.goals.objective {
+                Some(o) if o.metric == metric => {
+                    format!("Objective: {} {metric} (mean)", o.direction)
+                }
+                _ => format!("{metric} (mean)"),
+            },
             x_label: vary[0].path.clone(),
             x_values: vary[0].labels.clone(),
             y_label: vary[1].path.clone(),
