@@ -159,7 +159,8 @@ impl Definition {
 
     /// SHA-256 (hex) of what decides the results: the slsim version, the
     /// scenario's name and SHA-256, the overrides, the master seed, the
-    /// replications, the varied fields and their values, the metrics.
+    /// replications, the varied fields and their values, the metrics, the
+    /// goals.
     pub fn fingerprint(&self) -> String {
         #[derive(Serialize)]
         struct Key<'a> {
