@@ -19,7 +19,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 args=(scenarios/mytodolist.toml --set simulation.duration=1h --set simulation.start=10:00
     --set cost.projection=once
-    --vary lambda.list-todos.memory_mb=512,1024,1769,3008 --set sweep.replications=2 "$@")
+    --vary lambda.list-todos.memory_mb=512,1024,1769,3008 --set sweep.replications=2
+    # The scenario's [sweep] also varies the load: today's only, as before it had one.
+    --vary 'workload.users.arrival="diurnal(mean=120, peak=220, period=24h)"' "$@")
 
 wall() { # prints the wall seconds of one sweep
     local start end

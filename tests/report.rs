@@ -101,6 +101,8 @@ fn sample() -> RunResult {
             provisioned_reinits: 0,
             mean_duration_ms: Some(60.1),
             mean_init_ms: Some(310.0),
+            cost_per_invocation_usd: None,
+            ended: 0,
             memory_mb: 512,
             arch: Architecture::Arm64,
             provisioned_concurrency: 0,

@@ -129,8 +129,10 @@ fn console_lines(stderr: &str) -> Vec<&str> {
 }
 
 /// Opens `page`, checks the console and the DOM, takes a screenshot and
-/// checks it is not blank. `plots` are the plot files the page must show.
-fn check_page(chromium: &Path, page: &Path, workloads: &[String], plots: &[String]) {
+/// checks it is not blank. `plots` are the plot files the page must show;
+/// `workloads` the rows of a run's headline table, `None` for a sweep's
+/// report (its headline, its summary table, no topology).
+fn check_page(chromium: &Path, page: &Path, workloads: Option<&[String]>, plots: &[String]) {
     let b = open(chromium, page, &["--dump-dom".to_string()]);
     let console = console_lines(&b.stderr);
     assert!(
@@ -140,30 +142,44 @@ fn check_page(chromium: &Path, page: &Path, workloads: &[String], plots: &[Strin
         console.join("\n")
     );
     let dom = &b.stdout;
-    assert!(
-        dom.contains("<table class=\"headline\">"),
-        "no headline table in the DOM"
-    );
-    for w in workloads {
-        assert!(
-            dom.contains(&format!("<td>{w}</td>")),
-            "headline: no row for {w}"
-        );
-    }
-    let topology = dom
-        .find("<section id=\"topology\">")
-        .expect("topology section");
-    let after = &dom[topology..];
-    let end = after.find("</section>").unwrap();
-    assert!(
-        after[..end].contains("<svg") && after[..end].contains("class=\"slsim-topology\""),
-        "the topology is not an inline SVG"
-    );
+    let drawings = match workloads {
+        Some(workloads) => {
+            assert!(
+                dom.contains("<table class=\"headline\">"),
+                "no headline table in the DOM"
+            );
+            for w in workloads {
+                assert!(
+                    dom.contains(&format!("<td>{w}</td>")),
+                    "headline: no row for {w}"
+                );
+            }
+            let topology = dom
+                .find("<section id=\"topology\">")
+                .expect("topology section");
+            let after = &dom[topology..];
+            let end = after.find("</section>").unwrap();
+            assert!(
+                after[..end].contains("<svg") && after[..end].contains("class=\"slsim-topology\""),
+                "the topology is not an inline SVG"
+            );
+            1
+        }
+        None => {
+            assert!(dom.contains("Sweep in brief"), "no sweep headline");
+            assert!(
+                dom.contains("<table class=\"sweep-runs\">")
+                    && dom.contains("<table class=\"sweep-summary\">"),
+                "no sweep tables in the DOM"
+            );
+            0
+        }
+    };
     let figures = dom.matches("<figure").count();
     let svgs = dom.matches("<svg").count();
-    assert_eq!(figures, 1 + plots.len(), "figures in the DOM");
+    assert_eq!(figures, drawings + plots.len(), "figures in the DOM");
     assert!(
-        svgs > plots.len(),
+        svgs >= drawings + plots.len(),
         "{svgs} inline SVGs for {} plots",
         plots.len()
     );
@@ -269,7 +285,7 @@ fn report_html_renders_in_headless_chromium() {
     check_page(
         &chromium,
         &out.join("report.html"),
-        &workloads,
+        Some(&workloads),
         &plots(&out),
     );
 
@@ -298,7 +314,7 @@ fn report_html_renders_in_headless_chromium() {
     check_page(
         &chromium,
         &out.join("report.html"),
-        &workloads,
+        Some(&workloads),
         &plots(&out),
     );
 }
@@ -310,4 +326,43 @@ fn console_lines_are_recognised() {
                   [1:2:1202/114815.571573:ERROR:dbus/bus.cc:405] Failed to connect to the bus\n\
                   [1:1:1202/114816.1:INFO:CONSOLE(7)] \"Uncaught x\", source: a.html (7)\n";
     assert_eq!(console_lines(stderr).len(), 2);
+}
+
+#[test]
+fn sweep_report_renders_in_headless_chromium() {
+    let Some(chromium) = chromium_or_skip() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("sweep");
+    // Two fields (memory, numeric; load, categories), two replications:
+    // curves with bands and SLO lines, a heatmap, the Power Tuning chart.
+    let o = Command::cargo_bin("slsim")
+        .unwrap()
+        .args(["sweep", &format!("{SCENARIOS}/mytodolist.toml"), "--quiet"])
+        .args([
+            "--set",
+            "simulation.duration=20m",
+            "--set",
+            "simulation.warmup=5m",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut plots: Vec<String> = std::fs::read_dir(out.join("plots"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".svg"))
+        .map(|n| format!("plots/{n}"))
+        .collect();
+    plots.sort();
+    assert!(plots.iter().any(|p| p.contains("heatmap")), "{plots:?}");
+    assert!(
+        plots.iter().any(|p| p.contains("power-tuning")),
+        "{plots:?}"
+    );
+    check_page(&chromium, &out.join("report.html"), None, &plots);
 }

@@ -79,11 +79,42 @@ fn merged_shards_equal_the_unsharded_sweep_byte_for_byte() {
     let reordered = [dirs[2].clone(), dirs[0].clone(), dirs[1].clone()];
     let out = merge(&reordered, &merged);
     assert!(out.status.success(), "{}", stderr(&out));
-    for f in ["sweep.csv", "sweep_summary.csv", "sweep.json"] {
+    // Every file, the charts and the report included.
+    let files = |d: &Path| -> Vec<String> {
+        let mut v: Vec<String> = ["", "plots"]
+            .iter()
+            .flat_map(|sub| std::fs::read_dir(d.join(sub)).unwrap())
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_file())
+            .map(|p| p.strip_prefix(d).unwrap().display().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let names = files(&whole);
+    assert_eq!(names, files(&merged));
+    for f in [
+        "sweep.csv",
+        "sweep_summary.csv",
+        "sweep.json",
+        "report.html",
+        "report.md",
+    ] {
+        assert!(names.iter().any(|n| n == f), "{f} missing: {names:?}");
+    }
+    assert!(
+        names
+            .iter()
+            .any(|n| n == "plots/01-power-tuning-get-item.svg"),
+        "{names:?}"
+    );
+    for f in &names {
         let a = std::fs::read(whole.join(f)).unwrap();
         let b = std::fs::read(merged.join(f)).unwrap();
         assert!(a == b, "{f}: merged differs from unsharded");
     }
+    // A shard has neither charts nor a report.
+    assert!(!dirs[0].join("plots").exists() && !dirs[0].join("report.html").exists());
     // More shards than runs: the empty shards merge too.
     let many = tmp.path().join("many");
     std::fs::create_dir(&many).unwrap();

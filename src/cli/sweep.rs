@@ -1,6 +1,7 @@
 //! `slsim sweep SCENARIO` and `slsim merge DIR...`: run a grid of settings
 //! in parallel (or one shard of it), write `sweep.csv`,
-//! `sweep_summary.csv` and `sweep.json`; merge shards into the whole.
+//! `sweep_summary.csv`, the charts, the report and `sweep.json`; merge
+//! shards into the whole.
 
 use super::{emit, signals, Failure, ScenarioArgs};
 use crate::report;
@@ -45,6 +46,9 @@ pub(super) struct SweepArgs {
     /// still go to stderr).
     #[arg(long, short)]
     quiet: bool,
+    /// Do not draw the charts in plots/ (the report is still written).
+    #[arg(long)]
+    no_plots: bool,
 }
 
 /// Arguments of `slsim merge`.
@@ -59,6 +63,9 @@ pub(super) struct MergeArgs {
     /// Print nothing on success.
     #[arg(long, short)]
     quiet: bool,
+    /// Do not draw the charts in plots/ (the report is still written).
+    #[arg(long)]
+    no_plots: bool,
 }
 
 /// Loads the sweep, runs its runs (or a shard's), writes the results.
@@ -96,6 +103,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         seed: base.simulation.seed,
         sweep: grid,
         metrics: sweep::default_columns(&base),
+        goals: sweep::Goals::of(&base),
     };
     let slug = base.simulation.slug();
     let dir = args.out.unwrap_or_else(|| {
@@ -126,7 +134,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
     let rows = sweep::run(&job, part, threads, &|| bar.inc(1))
         .map_err(|e| Failure::runtime(anyhow::Error::new(e).context("cannot start the threads")))?;
     bar.finish_and_clear();
-    let (paths, points) = sweep::write(&dir, &def, shard, &rows).map_err(Failure::runtime)?;
+    let (paths, points) =
+        sweep::write(&dir, &def, shard, &rows, !args.no_plots).map_err(Failure::runtime)?;
 
     if !args.quiet {
         let mut out = match shard {
@@ -209,7 +218,8 @@ pub(super) fn merge(args: MergeArgs) -> Result<(), Failure> {
     signals::install().map_err(|e| {
         Failure::runtime(anyhow::Error::new(e).context("cannot install the SIGINT handler"))
     })?;
-    let (paths, points) = sweep::write(&dir, &def, None, &rows).map_err(Failure::runtime)?;
+    let (paths, points) =
+        sweep::write(&dir, &def, None, &rows, !args.no_plots).map_err(Failure::runtime)?;
     if !args.quiet {
         let mut out = sweep::text::summary_text(&def, &points);
         out.push('\n');

@@ -95,6 +95,7 @@ pub const SECTIONS: &[Section] = &[
             "provisioned_reinits",
             "mean_duration_ms",
             "mean_init_ms",
+            "cost_per_invocation_usd",
             "memory_mb",
             "provisioned_concurrency",
             "reserved_concurrency",

@@ -184,6 +184,13 @@ pub struct LineChart {
     pub markers: Vec<Marker>,
     /// Lines of text under the chart (at most three are shown).
     pub notes: Vec<String>,
+    /// Categories of the x axis, left to right (e.g. a sweep's values that
+    /// are not numbers): when not empty, category `i` spans `i..i+1` and
+    /// its points are at `x = i + 0.5`; the x scale is not used.
+    pub x_categories: Vec<String>,
+    /// Ticks of a numeric x axis at the points' x values (a sweep's few
+    /// values) instead of round numbers.
+    pub x_ticks_at_data: bool,
 }
 
 impl LineChart {
@@ -212,7 +219,15 @@ impl LineChart {
     /// The axes' layouts and the notes about limits left out.
     fn layout(&self) -> (Layout, Layout, Vec<bool>, Vec<bool>, Vec<String>) {
         let xs = self.lines.iter().flat_map(|l| l.points.iter().map(|p| p.x));
-        let x = Layout::fit(self.x.scale, xs, false);
+        let x = if !self.x_categories.is_empty() {
+            Layout::categories(&self.x_categories)
+        } else if self.x_ticks_at_data {
+            let xs: Vec<f64> = xs.collect();
+            let auto = Layout::fit(self.x.scale, xs.iter().copied(), false);
+            Layout::with_ticks(self.x.scale, &xs, auto.lo, auto.hi)
+        } else {
+            Layout::fit(self.x.scale, xs, false)
+        };
         let data = self.lines.iter().filter(|l| l.role == Role::Data);
         let values: Vec<f64> = data
             .flat_map(|l| {

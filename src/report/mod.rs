@@ -349,20 +349,40 @@ pub fn write_run(
 /// which slsim may replace like a run's.
 pub const SWEEP_FILES: [&str; 3] = ["sweep.csv", "sweep_summary.csv", "sweep.json"];
 
+/// What a sweep's directory holds beside its tables and manifest.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SweepExtras<'a> {
+    /// Charts written in `plots/`, as SVG and PNG.
+    pub charts: &'a [crate::plot::NamedChart],
+    /// Whether to write `report.md` and `report.html` (made from the
+    /// directory's other files, as `slsim report DIR` would).
+    pub report: bool,
+}
+
 /// Writes the files `names` into `dir`, all or nothing, as
 /// [`write_outputs`] does (staging, fsync, one rename; an existing `dir`
 /// must hold only slsim's result files), and returns their paths. `fill`
 /// writes one file, given its name and the size and SHA-256 of the files
-/// written before it (for a manifest written last).
+/// written before it: the last of `names` is the manifest (`sweep.json`),
+/// written after everything else. Before it, `extra`'s charts are drawn
+/// into `plots/` and then the report is made from the staging directory's
+/// files and the manifest as it will be (`fill` is also called once into
+/// memory for that; the report does not show the manifest's `files`).
 pub fn write_files(
     dir: &Path,
     names: &[&'static str],
+    extra: &SweepExtras<'_>,
     mut fill: impl FnMut(&str, &mut dyn std::io::Write, &Files) -> std::io::Result<()>,
 ) -> Result<Vec<PathBuf>, ReportError> {
     let target = out_dir::resolve(dir, true)?;
     let staging = atomic::Staging::create(&target)?;
     let mut files = Files::new();
-    for name in names {
+    let mut written: Vec<PathBuf> = Vec::new();
+    let Some((manifest, tables)) = names.split_last() else {
+        staging.commit()?;
+        return Ok(written);
+    };
+    for name in tables {
         let shown = dir.join(name);
         let digest = staging.write(name, &shown, |w, path| {
             fill(name, w, &files).map_err(|source| ReportError::Write {
@@ -371,9 +391,44 @@ pub fn write_files(
             })
         })?;
         files.insert(name.to_string(), digest);
+        written.push(shown);
     }
+    let deadline = Deadline { at: None, dir };
+    let plots = plots::write_charts(extra.charts, &staging, dir, &deadline)?;
+    written.extend(plots.keys().map(|p| dir.join(p)));
+    files.extend(plots);
+    if extra.report {
+        let mut bytes = Vec::new();
+        fill(manifest, &mut bytes, &files).map_err(|source| ReportError::Write {
+            path: dir.join(manifest),
+            source,
+        })?;
+        let sweep = result_dir::parse_summary(&dir.join(manifest), &bytes)?;
+        let mut inputs = ReportInputs::load_with(staging.path(), None)?;
+        inputs.sweep = Some(sweep);
+        let (md, html) = result_dir::render(&inputs, "");
+        for (name, text) in REPORT_FILES.into_iter().zip([md, html]) {
+            let digest = staging.write(name, &dir.join(name), |w, path| {
+                w.write_all(text.as_bytes())
+                    .map_err(|source| ReportError::Write {
+                        path: path.to_path_buf(),
+                        source,
+                    })
+            })?;
+            files.insert(name.to_string(), digest);
+            written.push(dir.join(name));
+        }
+    }
+    let shown = dir.join(manifest);
+    staging.write(manifest, &shown, |w, path| {
+        fill(manifest, w, &files).map_err(|source| ReportError::Write {
+            path: path.to_path_buf(),
+            source,
+        })
+    })?;
+    written.push(shown);
     staging.commit()?;
-    Ok(names.iter().map(|f| dir.join(f)).collect())
+    Ok(written)
 }
 
 /// `summary.json`: the result with the `files` map, pretty-printed, with a

@@ -43,6 +43,8 @@ pub struct ReportInputs {
     pub plots: Vec<Svg>,
     /// `sweep_summary.csv`, as text.
     pub sweep_summary: Option<String>,
+    /// `sweep.json` (a sweep's manifest), if the directory has one.
+    pub sweep: Option<serde_json::Value>,
     /// Files that could not be shown, each with why.
     pub skipped: Vec<String>,
 }
@@ -77,7 +79,10 @@ impl ReportInputs {
             Some(bytes) => Some(parse_summary(&dir.join("summary.json"), &bytes)?),
             None => None,
         };
-        let inputs = ReportInputs::load_with(dir, summary)?;
+        let mut inputs = ReportInputs::load_with(dir, summary)?;
+        if let Some(bytes) = read_optional(&dir.join("sweep.json"))? {
+            inputs.sweep = Some(parse_summary(&dir.join("sweep.json"), &bytes)?);
+        }
         if inputs.summary.is_none() && inputs.sweep_summary.is_none() {
             return Err(ReportError::NotAResultDir {
                 dir: dir.to_path_buf(),
@@ -86,9 +91,10 @@ impl ReportInputs {
         Ok(inputs)
     }
 
-    /// Reads the drawings and the sweep of `dir`, with `summary` given (a
-    /// run passes the summary it is about to write, reading the drawings
-    /// from its staging directory).
+    /// Reads the drawings and the sweep summary of `dir`, with `summary`
+    /// given (a run passes the summary it is about to write, reading the
+    /// drawings from its staging directory); not `sweep.json` (a sweep
+    /// sets [`ReportInputs::sweep`] to the manifest it is about to write).
     pub fn load_with(
         dir: &Path,
         summary: Option<serde_json::Value>,
@@ -133,7 +139,7 @@ impl ReportInputs {
     }
 }
 
-/// `summary.json`'s bytes as JSON.
+/// `summary.json`'s (or `sweep.json`'s) bytes as JSON.
 pub(super) fn parse_summary(path: &Path, bytes: &[u8]) -> Result<serde_json::Value, ReportError> {
     serde_json::from_slice(bytes).map_err(|e| ReportError::BadFile {
         path: path.to_path_buf(),

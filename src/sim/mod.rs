@@ -137,6 +137,10 @@ impl Run {
         }
         if let Some(prices) = crate::cost::builtin::for_region(&self.region) {
             result.cost = price::price_scenario(&result, &prices, &self.billing);
+            for f in result.functions.values_mut() {
+                f.cost_per_invocation_usd =
+                    crate::services::lambda::cost::per_invocation_usd(f, &prices.lambda);
+            }
         }
         result.findings = result.sections.findings(&FindingsCx {
             sections: &result.sections,

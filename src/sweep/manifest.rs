@@ -4,6 +4,7 @@
 //! of the CSV files. `slsim merge` reads the shards' manifests to check
 //! that they belong together.
 
+use super::goals::Goals;
 use super::grid::Shard;
 use super::{Row, Status};
 use crate::model::sweep::{Sweep, Vary};
@@ -38,7 +39,7 @@ pub struct VaryRef {
 
 /// Everything that decides a sweep's results: two shards with the same
 /// definition (and fingerprint) are parts of the same sweep.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Definition {
     /// The scenario.
     pub scenario: ScenarioRef,
@@ -51,6 +52,8 @@ pub struct Definition {
     pub sweep: Sweep,
     /// Metric columns: dotted paths into a run's `summary.json`.
     pub metrics: Vec<String>,
+    /// The scenario's SLOs and objective (drawn on the sweep's charts).
+    pub goals: Goals,
 }
 
 /// Size and SHA-256 of a written file.
@@ -111,7 +114,7 @@ impl StatusCounts {
 }
 
 /// `sweep.json`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// [`FORMAT`].
@@ -134,13 +137,17 @@ pub struct Manifest {
     pub runs: u64,
     /// Metric columns of `sweep.csv`.
     pub metrics: Vec<String>,
+    /// The scenario's SLOs and objective.
+    #[serde(default)]
+    pub goals: Goals,
     /// SHA-256 of the definition (see [`Definition::fingerprint`]).
     pub fingerprint: String,
     /// The shard this directory holds; `null` for a whole or merged sweep.
     pub shard: Option<ShardRef>,
     /// Runs of this directory by status.
     pub status: StatusCounts,
-    /// Size and SHA-256 of the CSV files beside it.
+    /// Size and SHA-256 of the files beside it (the CSV files, the
+    /// charts, the report).
     pub files: IndexMap<String, Digest>,
 }
 
@@ -152,7 +159,8 @@ impl Definition {
 
     /// SHA-256 (hex) of what decides the results: the slsim version, the
     /// scenario's name and SHA-256, the overrides, the master seed, the
-    /// replications, the varied fields and their values, the metrics.
+    /// replications, the varied fields and their values, the metrics, the
+    /// goals.
     pub fn fingerprint(&self) -> String {
         #[derive(Serialize)]
         struct Key<'a> {
@@ -165,6 +173,7 @@ impl Definition {
             replications: u32,
             vary: Vec<(&'a str, &'a [String])>,
             metrics: &'a [String],
+            goals: &'a Goals,
         }
         let key = Key {
             format: FORMAT,
@@ -181,6 +190,7 @@ impl Definition {
                 .map(|v| (v.path.as_str(), v.values.as_slice()))
                 .collect(),
             metrics: &self.metrics,
+            goals: &self.goals,
         };
         let bytes = serde_json::to_vec(&key).unwrap_or_default();
         crate::report::sha256_hex(&bytes)
@@ -214,6 +224,7 @@ impl Definition {
             points: self.sweep.points().unwrap_or(0),
             runs: self.runs(),
             metrics: self.metrics.clone(),
+            goals: self.goals.clone(),
             fingerprint: self.fingerprint(),
             shard: shard.map(|s| ShardRef {
                 index: s.index,
@@ -246,6 +257,7 @@ impl Manifest {
                     .collect(),
             },
             metrics: self.metrics.clone(),
+            goals: self.goals.clone(),
         }
     }
 

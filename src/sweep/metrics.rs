@@ -9,7 +9,8 @@ use serde_json::Value;
 /// The default metric columns for a scenario: the monthly cost and the
 /// cost per million requests; per workload its p50 and p99 latency and its
 /// requests by end state; per function its invocations, cold starts,
-/// throttles and mean duration.
+/// throttles, mean duration and cost per invocation; then the metrics of
+/// the scenario's objective and SLOs not among those.
 pub fn default_columns(s: &Scenario) -> Vec<String> {
     let mut cols = vec![
         "cost.monthly_usd".to_string(),
@@ -34,8 +35,14 @@ pub fn default_columns(s: &Scenario) -> Vec<String> {
             "cold_starts",
             "throttles",
             "mean_duration_ms",
+            "cost_per_invocation_usd",
         ] {
             cols.push(format!("functions.{}.{f}", l.name));
+        }
+    }
+    for m in super::goals::Goals::of(s).metrics() {
+        if !cols.contains(&m) {
+            cols.push(m);
         }
     }
     cols

@@ -7,7 +7,8 @@
 //! rayon pool (`exec.rs`), the metrics taken from each run's summary
 //! (`metrics.rs`), the statistics (`stats.rs`), `sweep.csv` and
 //! `sweep_summary.csv` (`table.rs`), `sweep.json` and the fingerprint
-//! (`manifest.rs`), merging shards (`merge.rs`). Must not know: TOML (the
+//! (`manifest.rs`), the SLOs and objective it records (`goals.rs`), the
+//! charts of the whole sweep (`charts.rs`), merging shards (`merge.rs`). Must not know: TOML (the
 //! sweep's definition comes from `scenario::sweep`; each point's scenario
 //! is the scenario text parsed with the point's `--set` overrides), how a
 //! run works (each run is [`crate::sim::run`]), or the terminal.
@@ -20,7 +21,9 @@
 //!   not by their length: a run's result is dropped once its row is taken;
 //! * every number written is finite; an undefined one is an empty cell.
 
+pub mod charts;
 pub mod exec;
+pub mod goals;
 pub mod grid;
 pub mod manifest;
 pub mod merge;
@@ -30,6 +33,7 @@ pub mod table;
 pub mod text;
 
 pub use exec::run;
+pub use goals::Goals;
 pub use grid::{run_seed, Shard};
 pub use manifest::{Definition, Manifest};
 pub use metrics::default_columns;
@@ -91,24 +95,35 @@ pub struct Row {
 }
 
 /// Writes the results of `rows` (sorted by run) into `dir`, all or nothing:
-/// for the whole sweep (`shard` `None`) `sweep.csv`, `sweep_summary.csv`
-/// and `sweep.json`; for a shard `sweep.csv` and `sweep.json`. Returns the
+/// for the whole sweep (`shard` `None`) `sweep.csv`, `sweep_summary.csv`,
+/// the charts in `plots/` (unless `plots` is false; [`charts`], drawn from
+/// the per-point summary alone), `report.md`, `report.html` and
+/// `sweep.json`; for a shard `sweep.csv` and `sweep.json`. Returns the
 /// paths written and, for the whole sweep, the per-point summary.
 pub fn write(
     dir: &Path,
     def: &Definition,
     shard: Option<Shard>,
     rows: &[Row],
+    plots: bool,
 ) -> Result<(Vec<PathBuf>, Vec<PointSummary>), report::ReportError> {
     let points = match shard {
         None => table::summarize(def, rows),
         Some(_) => Vec::new(),
     };
+    let charts = match shard {
+        None if plots => charts::sweep_charts(def, &points),
+        _ => Vec::new(),
+    };
+    let extra = report::SweepExtras {
+        charts: &charts,
+        report: shard.is_none(),
+    };
     let names: &[&'static str] = match shard {
         None => &report::SWEEP_FILES,
         Some(_) => &["sweep.csv", "sweep.json"],
     };
-    let paths = report::write_files(dir, names, |name, w, done| match name {
+    let paths = report::write_files(dir, names, &extra, |name, w, done| match name {
         "sweep.csv" => table::write_runs(w, def, rows),
         "sweep_summary.csv" => table::write_summary(w, def, &points),
         _ => {

@@ -11,6 +11,7 @@
 
 mod decide;
 mod json;
+mod sweep;
 
 use super::doc::{Block, Doc, Figure, Section, Table};
 use super::result_dir::ReportInputs;
@@ -38,9 +39,15 @@ const KINDS: [(&str, &str, &str); 11] = [
 pub fn build(inputs: &ReportInputs) -> Doc {
     let empty = Value::Null;
     let s = inputs.summary.as_ref().unwrap_or(&empty);
-    let name = str_at(s, &["scenario"]).unwrap_or("sweep");
+    let manifest = inputs.sweep.as_ref().filter(|_| inputs.summary.is_none());
+    let name = str_at(s, &["scenario"])
+        .or_else(|| manifest.and_then(|m| str_at(m, &["scenario", "name"])))
+        .unwrap_or("sweep");
     let mut sections = Vec::new();
-    if inputs.summary.is_some() {
+    if let Some(m) = manifest {
+        sections.push(sweep::headline(m));
+        sections.push(plots(inputs));
+    } else if inputs.summary.is_some() {
         sections.push(scenario(s));
         sections.push(topology(inputs));
         sections.push(headline(s));
@@ -56,6 +63,15 @@ pub fn build(inputs: &ReportInputs) -> Doc {
     }
     sections.push(recommendation(s));
     let mut subtitle = Vec::new();
+    if let Some(m) = manifest {
+        subtitle.push(format!(
+            "sweep of {} runs",
+            u64_at(m, &["runs"]).map_or("-".into(), thousands)
+        ));
+        if let Some(v) = str_at(m, &["slsim_version"]) {
+            subtitle.push(format!("slsim {v}"));
+        }
+    }
     if let Some(seed) = u64_at(s, &["seed"]) {
         subtitle.push(format!("seed {seed}"));
     }

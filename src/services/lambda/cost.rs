@@ -55,6 +55,28 @@ pub fn bill(stats: &IndexMap<String, FunctionStats>, p: &Pricing<'_>) -> Bill {
     }
 }
 
+/// Lambda's charge for one invocation of `f` at list price \[USD\]: its
+/// billed duration (on-demand at the first tier of its architecture, init
+/// included; on provisioned environments at the provisioned duration
+/// price) over the invocations that ended (those billed: not the ones
+/// still running at the end), plus the request charge; no free tier, no
+/// provisioned concurrency kept configured (AWS Lambda Power Tuning's
+/// cost). `None` when no invocation ended.
+pub fn per_invocation_usd(f: &FunctionStats, p: &LambdaPrices) -> Option<f64> {
+    if f.ended == 0 {
+        return None;
+    }
+    let tiers = match f.arch {
+        Architecture::X86_64 => &p.duration_x86_usd_per_gb_s,
+        Architecture::Arm64 => &p.duration_arm64_usd_per_gb_s,
+    };
+    let rate = tiers.first().map_or(0.0, |t| t.price);
+    let duration =
+        f.gb_seconds * rate + f.provisioned_gb_seconds * p.provisioned_duration_usd_per_gb_s;
+    let usd = duration / f.ended as f64 + p.request_usd_per_million / 1e6;
+    Some(usd + 0.0).filter(|v| v.is_finite())
+}
+
 /// Monthly SnapStart charges of a Python or .NET function \[USD\] of `gb`
 /// memory: the cache of one active published version for `on` of the
 /// 730-hour month, and one restore of `gb` per cold start (`restores` a

@@ -46,6 +46,16 @@ pub struct FunctionStats {
     pub mean_duration_ms: Option<f64>,
     /// Mean init duration of cold starts \[ms\]; `None` without cold starts.
     pub mean_init_ms: Option<f64>,
+    /// Lambda's charge for one invocation at list price \[USD\]: the
+    /// on-demand duration (init included, first tier of its architecture)
+    /// and the request charge, over invocations; the free tier is not
+    /// subtracted (AWS Lambda Power Tuning's cost). Set when the run is
+    /// priced; `None` without invocations or prices.
+    pub cost_per_invocation_usd: Option<f64>,
+    /// Measured invocations that ended and were billed (the divisor of
+    /// `mean_duration_ms` and `cost_per_invocation_usd`; not written).
+    #[serde(skip)]
+    pub ended: u64,
     /// Memory \[MB\] (for pricing).
     pub memory_mb: u32,
     /// `"x86_64"` or `"arm64"` (for pricing).
@@ -77,6 +87,8 @@ impl Default for FunctionStats {
             provisioned_reinits: 0,
             mean_duration_ms: None,
             mean_init_ms: None,
+            cost_per_invocation_usd: None,
+            ended: 0,
             memory_mb: 0,
             arch: Architecture::X86_64,
             provisioned_concurrency: 0,
@@ -107,6 +119,8 @@ pub fn collect(f: &mut Function, c: &mut Collect<'_>) -> FunctionStats {
         provisioned_reinits: k.reinits,
         mean_duration_ms: (k.ended > 0).then(|| k.duration_sum / k.ended as f64 / 1e6),
         mean_init_ms: (k.cold_starts > 0).then(|| k.init_sum / k.cold_starts as f64 / 1e6),
+        cost_per_invocation_usd: None,
+        ended: k.ended,
         memory_mb: f.memory_mb,
         arch: f.arch,
         provisioned_concurrency: f.provisioned,

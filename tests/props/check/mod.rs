@@ -38,7 +38,7 @@ pub const REQUIRE_PROVENANCE: bool = true;
 /// Keys whose value may be `null` in summary.json (undefined statistics,
 /// optional markers). Any other `null` is an error: serde_json writes NaN
 /// and infinities as `null`, so an unexpected `null` hides one.
-const NULLABLE: [&str; 40] = [
+const NULLABLE: [&str; 41] = [
     "mean",
     "p50",
     "p90",
@@ -48,6 +48,7 @@ const NULLABLE: [&str; 40] = [
     "per_million_requests_usd",
     "mean_duration_ms",
     "mean_init_ms",
+    "cost_per_invocation_usd",
     "stopped_early",
     // apis: no cache, or no cacheable request in the window.
     "cache_hit_ratio",

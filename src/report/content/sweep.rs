@@ -1,0 +1,146 @@
+//! A sweep's headline, from its manifest (`sweep.json`): the scenario, the
+//! grid, the replications, the runs by status, the SLOs and objective the
+//! points are judged by. The manifest's `files` are not shown: a sweep
+//! writes its report before the manifest lists the report.
+
+use super::json::{at, f64_at, plain, str_at, u64_at};
+use crate::metrics::text::{num, thousands};
+use crate::report::doc::{Block, Cell, Section, Table, Tone};
+use serde_json::Value;
+
+/// The headline of a sweep.
+pub(super) fn headline(m: &Value) -> Section {
+    let mut facts = Vec::new();
+    let mut fact = |k: &str, v: String| facts.push((k.to_string(), v));
+    fact(
+        "scenario",
+        str_at(m, &["scenario", "name"]).unwrap_or("-").into(),
+    );
+    if let Some(p) = str_at(m, &["scenario", "path"]) {
+        fact("scenario file", p.into());
+    }
+    if let Some(sha) = str_at(m, &["scenario", "sha256"]) {
+        fact("scenario SHA-256", sha.into());
+    }
+    let vary = at(m, &["vary"]).and_then(Value::as_array);
+    let fields: Vec<String> = vary
+        .into_iter()
+        .flatten()
+        .map(|v| {
+            let labels: Vec<String> = at(v, &["labels"])
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(plain)
+                .collect();
+            format!(
+                "{} ∈ {{{}}} ({})",
+                str_at(v, &["path"]).unwrap_or("-"),
+                labels.join(", "),
+                labels.len()
+            )
+        })
+        .collect();
+    let points = u64_at(m, &["points"]);
+    let reps = u64_at(m, &["replications"]);
+    let runs = u64_at(m, &["runs"]);
+    let show = |v: Option<u64>| v.map_or("-".into(), thousands);
+    fact(
+        "grid",
+        if fields.is_empty() {
+            "nothing varied (one point)".into()
+        } else {
+            format!("{} points: {}", show(points), fields.join(" × "))
+        },
+    );
+    fact("replications", show(reps));
+    fact("runs", format!("{} (points × replications)", show(runs)));
+    if let Some(seed) = u64_at(m, &["seed"]) {
+        fact("master seed", seed.to_string());
+    }
+    if let Some(o) = at(m, &["overrides"]).and_then(Value::as_array) {
+        let sets: Vec<String> = o.iter().map(plain).collect();
+        fact(
+            "--set overrides",
+            if sets.is_empty() {
+                "none".into()
+            } else {
+                sets.join("; ")
+            },
+        );
+    }
+    if let Some(v) = str_at(m, &["slsim_version"]) {
+        fact("slsim version", v.into());
+    }
+    let mut blocks = vec![Block::Facts(facts)];
+
+    let mut t = Table::new("sweep-runs", &["runs", "count"]);
+    let mut bad = 0;
+    for (key, label) in [
+        ("ok", "ok (ran to the end)"),
+        ("stopped_early", "stopped early (a guard)"),
+        ("invalid", "invalid (the point's scenario)"),
+        ("failed", "failed"),
+    ] {
+        let n = u64_at(m, &["status", key]).unwrap_or(0);
+        if key != "ok" {
+            bad += n;
+        }
+        let tone = match (key, n) {
+            ("ok", _) | (_, 0) => Tone::Plain,
+            _ => Tone::Fail,
+        };
+        t.row(vec![
+            label.into(),
+            Cell {
+                text: thousands(n),
+                tone,
+            },
+        ]);
+    }
+    blocks.push(Block::Para(if bad == 0 {
+        "Every run ran to the end.".into()
+    } else {
+        format!(
+            "{} runs did not end ok: their rows in sweep.csv say why, and the points' means \
+             leave them out.",
+            thousands(bad)
+        )
+    }));
+    blocks.push(Block::Table(t));
+
+    let slos = at(m, &["goals", "slos"]).and_then(Value::as_array);
+    let objective = at(m, &["goals", "objective"]).filter(|o| !o.is_null());
+    if slos.is_some_and(|s| !s.is_empty()) || objective.is_some() {
+        let mut items: Vec<String> = slos
+            .into_iter()
+            .flatten()
+            .map(|s| {
+                let bound = match (f64_at(s, &["max"]), f64_at(s, &["min"])) {
+                    (Some(max), _) => format!("≤ {}", num(max)),
+                    (None, Some(min)) => format!("≥ {}", num(min)),
+                    (None, None) => "-".into(),
+                };
+                format!(
+                    "SLO {}: {} {bound}",
+                    str_at(s, &["label"]).unwrap_or("-"),
+                    str_at(s, &["metric"]).unwrap_or("-")
+                )
+            })
+            .collect();
+        if let Some(o) = objective {
+            items.push(format!(
+                "objective: {} {}",
+                str_at(o, &["direction"]).unwrap_or("minimize"),
+                str_at(o, &["metric"]).unwrap_or("-")
+            ));
+        }
+        blocks.push(Block::Subheading("Judged by".into()));
+        blocks.push(Block::List(items));
+    }
+    Section {
+        id: "headline",
+        title: "Sweep in brief".into(),
+        blocks,
+    }
+}
