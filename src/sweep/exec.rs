@@ -50,6 +50,18 @@ pub fn run(
     }))
 }
 
+/// The metric columns of a run's summary: a criterion's metric by its exact
+/// keys (a count map's absent key as 0), any other by its dotted path.
+pub fn values(def: &Definition, summary: &serde_json::Value) -> Vec<Option<f64>> {
+    def.metrics
+        .iter()
+        .map(|m| match def.criteria.paths().find(|p| &p.metric == m) {
+            Some(p) => crate::slo::lookup(summary, &p.path()).ok(),
+            None => metric(summary, m),
+        })
+        .collect()
+}
+
 /// Runs run `run`; a panic (a bug) becomes a `failed` row.
 pub fn one(job: &Job<'_>, run: u64) -> Row {
     let unwound = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| simulate(job, run)));
@@ -112,6 +124,6 @@ fn simulate(job: &Job<'_>, run: u64) -> Row {
         run,
         status: Status::Ok,
         message: String::new(),
-        values: def.metrics.iter().map(|m| metric(&value, m)).collect(),
+        values: values(def, &value),
     }
 }

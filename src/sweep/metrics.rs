@@ -9,7 +9,8 @@ use serde_json::Value;
 /// The default metric columns for a scenario: the monthly cost and the
 /// cost per million requests; per workload its p50 and p99 latency and its
 /// requests by end state; per function its invocations, cold starts,
-/// throttles and mean duration.
+/// throttles and mean duration; then the metric of each `[[slo]]` and of
+/// the `[objective]` not among them already.
 pub fn default_columns(s: &Scenario) -> Vec<String> {
     let mut cols = vec![
         "cost.monthly_usd".to_string(),
@@ -36,6 +37,16 @@ pub fn default_columns(s: &Scenario) -> Vec<String> {
             "mean_duration_ms",
         ] {
             cols.push(format!("functions.{}.{f}", l.name));
+        }
+    }
+    let criteria = s
+        .slos
+        .iter()
+        .map(|slo| &slo.metric.text)
+        .chain(s.objective.iter().map(|o| &o.metric.text));
+    for m in criteria {
+        if !cols.contains(m) {
+            cols.push(m.clone());
         }
     }
     cols

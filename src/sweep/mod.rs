@@ -28,12 +28,14 @@ mod metrics;
 pub mod stats;
 pub mod table;
 pub mod text;
+pub mod verdict;
 
 pub use exec::run;
 pub use grid::{run_seed, Shard};
 pub use manifest::{Definition, Manifest};
 pub use metrics::default_columns;
 pub use table::PointSummary;
+pub use verdict::{Criteria, Verdict};
 
 use crate::report;
 use indexmap::IndexMap;
@@ -90,6 +92,46 @@ pub struct Row {
     pub values: Vec<Option<f64>>,
 }
 
+/// The best point of a whole sweep as `sweep.json` records it; `None`
+/// without SLOs and objective.
+pub fn best_ref(def: &Definition, points: &[PointSummary]) -> Option<manifest::BestRef> {
+    def.criteria.objective.as_ref()?;
+    let mut counts = [0u64; 3];
+    for p in points {
+        counts[match table::judge(def, p).verdict {
+            Verdict::Feasible => 0,
+            Verdict::Uncertain => 1,
+            Verdict::Infeasible => 2,
+        }] += 1;
+    }
+    let best = table::best(def, points).and_then(|b| points.iter().find(|p| p.point == b));
+    let objective = best.map(|p| {
+        table::judge(def, p).objective.unwrap_or(stats::Estimate {
+            n: 0,
+            mean: None,
+            ci95: None,
+        })
+    });
+    Some(manifest::BestRef {
+        point: best.map(|p| p.point),
+        values: best
+            .map(|p| {
+                def.sweep
+                    .vary
+                    .iter()
+                    .map(|v| v.path.clone())
+                    .zip(p.labels.iter().cloned())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        objective_mean: objective.and_then(|e| e.mean),
+        objective_ci95: objective.and_then(|e| e.ci95),
+        feasible: counts[0],
+        uncertain: counts[1],
+        infeasible: counts[2],
+    })
+}
+
 /// Writes the results of `rows` (sorted by run) into `dir`, all or nothing:
 /// for the whole sweep (`shard` `None`) `sweep.csv`, `sweep_summary.csv`
 /// and `sweep.json`; for a shard `sweep.csv` and `sweep.json`. Returns the
@@ -122,7 +164,8 @@ pub fn write(
                     (n.to_string(), digest)
                 })
                 .collect();
-            w.write_all(&def.manifest(shard, rows, files).to_bytes())
+            let best = shard.is_none().then(|| best_ref(def, &points)).flatten();
+            w.write_all(&def.manifest(shard, rows, best, files).to_bytes())
         }
     })?;
     Ok((paths, points))
