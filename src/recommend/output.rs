@@ -309,7 +309,7 @@ pub fn recommendation(def: &Definition, o: &Outcome) -> Value {
     r.insert(
         "points_evaluated".into(),
         json!(format!(
-            "{} of {} ({} runs of {} replications each)",
+            "{} of {} ({} runs, {} replications each)",
             o.evaluated.len(),
             def.sweep.points().unwrap_or(0),
             o.evaluated.iter().map(|e| e.rows.len()).sum::<usize>(),

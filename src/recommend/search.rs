@@ -12,8 +12,9 @@
 //!   ascending when they are all numbers, else in file order): feasible
 //!   points by the objective, then the others by how far they miss their
 //!   SLOs. Successive refinement evaluates a coarse subset (5 values,
-//!   evenly spread, the ends included), then halves the step around the
-//!   best so far until it is 1. With several such fields, one is refined
+//!   evenly spread, the ends included), then the same number spread
+//!   between the best's two neighbours, and so on until every value
+//!   between them has been evaluated. With several such fields, one is refined
 //!   at a time, the others fixed (coordinate descent, at most 3 rounds).
 //!
 //! A point is good enough only when it is `feasible` (`uncertain` is not).
@@ -23,6 +24,9 @@
 use crate::slo::show;
 use crate::sweep::verdict::{better, Criteria, Judgement, Verdict};
 use indexmap::IndexMap;
+
+/// Values sampled per pass of successive refinement.
+const COARSE: usize = 5;
 
 /// The path suffixes of capacity fields: more of them never hurts an SLO.
 pub const CAPACITY_FIELDS: [&str; 8] = [
@@ -312,47 +316,57 @@ impl Search<'_, '_> {
     fn refine(&mut self, f: usize, coords: Vec<usize>) -> Vec<usize> {
         let order = self.fields[f].order.clone();
         let n = order.len();
-        const COARSE: usize = 5;
-        let mut positions: Vec<usize> = if n <= COARSE {
-            (0..n).collect()
-        } else {
-            (0..COARSE).map(|i| i * (n - 1) / (COARSE - 1)).collect()
-        };
-        positions.dedup();
-        let step = positions.windows(2).map(|w| w[1] - w[0]).max().unwrap_or(1);
         let fixed = self.context(&coords, f);
-        let mut tried: Vec<(usize, Vec<usize>)> =
-            self.try_positions(f, &coords, &order, &positions);
-        let mut best = self.pick(&tried);
-        let mut said: Vec<String> = tried.iter().map(|(_, c)| self.said(c, f)).collect();
-        self.steps.push(format!(
-            "{}: successive refinement over {n} values{fixed}: coarse {} -> best {}",
-            self.fields[f].path,
-            said.join(", "),
-            self.fields[f].labels[order[best.0]]
-        ));
-        let mut s = step / 2;
-        while s >= 1 {
-            let around: Vec<usize> = [best.0.checked_sub(s), Some(best.0 + s)]
-                .into_iter()
-                .flatten()
-                .filter(|&p| p < n && tried.iter().all(|(q, _)| *q != p))
+        let path = self.fields[f].path.clone();
+        let (mut lo, mut hi) = (0usize, n - 1);
+        let mut tried: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut pass = 0;
+        loop {
+            pass += 1;
+            // COARSE positions spread evenly over [lo, hi], its ends included.
+            let mut sample: Vec<usize> = if hi - lo < COARSE {
+                (lo..=hi).collect()
+            } else {
+                (0..COARSE)
+                    .map(|i| lo + i * (hi - lo) / (COARSE - 1))
+                    .collect()
+            };
+            sample.dedup();
+            let new: Vec<usize> = sample
+                .iter()
+                .copied()
+                .filter(|p| tried.iter().all(|(q, _)| q != p))
                 .collect();
-            if !around.is_empty() {
-                let new = self.try_positions(f, &coords, &order, &around);
-                said = new.iter().map(|(_, c)| self.said(c, f)).collect();
-                tried.extend(new);
-                best = self.pick(&tried);
-                self.steps.push(format!(
-                    "{}: refined by {s} around the best: {} -> best {}",
-                    self.fields[f].path,
-                    said.join(", "),
-                    self.fields[f].labels[order[best.0]]
-                ));
+            let got = self.try_positions(f, &coords, &order, &new);
+            let said: Vec<String> = got.iter().map(|(_, c)| self.said(c, f)).collect();
+            tried.extend(got);
+            let in_range: Vec<(usize, Vec<usize>)> = tried
+                .iter()
+                .filter(|(p, _)| sample.contains(p))
+                .cloned()
+                .collect();
+            let best = self.pick(&in_range);
+            let at = sample.iter().position(|&p| p == best.0).unwrap_or(0);
+            let label = |p: usize| self.fields[f].labels[order[p]].clone();
+            let head = if pass == 1 {
+                format!("{path}: successive refinement over {n} values{fixed}: coarse")
+            } else {
+                format!("{path}: refined between {} and {}:", label(lo), label(hi))
+            };
+            let shown = if said.is_empty() {
+                "nothing new".to_string()
+            } else {
+                said.join(", ")
+            };
+            self.steps
+                .push(format!("{head} {shown} -> best {}", label(best.0)));
+            if hi - lo < COARSE {
+                return best.1;
             }
-            s /= 2;
+            // Between the best's neighbours in this pass.
+            lo = sample[at.saturating_sub(1)];
+            hi = sample[(at + 1).min(sample.len() - 1)];
         }
-        best.1
     }
 
     /// Each position of `f` tried (capacity fitted): (position, coords).
