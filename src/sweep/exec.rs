@@ -8,7 +8,6 @@
 
 use super::grid::{self, Shard};
 use super::manifest::Definition;
-use super::metrics::metric;
 use super::{Row, Status};
 use crate::scenario;
 use rayon::prelude::*;
@@ -57,7 +56,7 @@ pub fn values(def: &Definition, summary: &serde_json::Value) -> Vec<Option<f64>>
         .iter()
         .map(|m| match def.criteria.paths().find(|p| &p.metric == m) {
             Some(p) => crate::slo::lookup(summary, &p.path()).ok(),
-            None => metric(summary, m),
+            None => crate::slo::lookup_dotted(summary, m),
         })
         .collect()
 }
