@@ -275,6 +275,19 @@ fn refinement_on_memory_finds_the_sweeps_best_point() {
     );
     let r = json(&rec.join("recommend.json"));
     assert_eq!(r["recommended"]["point"], best["point"]);
+    // The search and its files do not depend on the thread count.
+    let one = tmp.path().join("rec1");
+    let out = slsim()
+        .args(["recommend", &file, "--quiet", "--threads", "1", "--out"])
+        .arg(&one)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let bytes = |d: &Path| std::fs::read(d.join("recommend.json")).unwrap();
+    assert!(
+        bytes(&rec) == bytes(&one),
+        "recommend.json differs with --threads 1"
+    );
     assert_eq!(r["vary"][0]["search"], "refinement");
     assert!(r["evaluated_points"].as_u64().unwrap() < 11);
 }
