@@ -50,6 +50,7 @@ pub mod metrics;
 pub mod model;
 pub mod plot;
 pub mod policy;
+pub mod recommend;
 pub mod report;
 pub mod scenario;
 pub mod services;

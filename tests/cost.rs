@@ -375,6 +375,7 @@ fn empty_result(measured_seconds: f64) -> RunResult {
         findings: Vec::new(),
         slos: Vec::new(),
         objective: None,
+        recommendation: None,
         timeseries: Default::default(),
     }
 }

@@ -180,6 +180,7 @@ fn sample() -> RunResult {
         findings: Vec::new(),
         slos: Vec::new(),
         objective: None,
+        recommendation: None,
         timeseries: TimeSeries {
             interval_s: 60.0,
             series,

@@ -78,8 +78,8 @@ fn two_fields_give_curves_per_value_a_heatmap_and_the_power_tuning_chart() {
     // charts and the report.
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("sweep.json")).unwrap()).unwrap();
-    assert_eq!(manifest["goals"]["slos"].as_array().unwrap().len(), 3);
-    assert_eq!(manifest["goals"]["objective"]["metric"], "cost.monthly_usd");
+    assert_eq!(manifest["slos"].as_array().unwrap().len(), 3);
+    assert_eq!(manifest["objective"]["metric"], "cost.monthly_usd");
     let files = manifest["files"].as_object().unwrap();
     assert!(
         files.contains_key("report.html")

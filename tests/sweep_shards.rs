@@ -183,3 +183,55 @@ fn missing_duplicate_foreign_and_altered_shards_are_bad_input() {
     let out = merge(&dirs, &out_dir);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn merged_shards_keep_the_verdicts_and_the_best_point() {
+    // minimal.toml with an SLO and an objective: verdict columns and `best`.
+    let tmp = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(MINIMAL).unwrap()
+        + "\n[[slo]]\nmetric = \"workloads.users.latency_ms.p99\"\nmax = 200\n\n\
+           [objective]\nminimize = \"cost.per_million_requests_usd\"\n";
+    let file = tmp.path().join("slo.toml");
+    std::fs::write(&file, text).unwrap();
+    let run = |out: &Path, extra: &[&str]| {
+        let out = slsim()
+            .arg("sweep")
+            .arg(&file)
+            .args(["--quiet", "--out"])
+            .arg(out)
+            .args(["--vary", "lambda.get-item.memory_mb=128,512,1024"])
+            .args(["--set", "sweep.replications=2"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+    };
+    let whole = tmp.path().join("whole");
+    run(&whole, &[]);
+    let dirs: Vec<PathBuf> = (1..=2)
+        .map(|i| {
+            let d = tmp.path().join(format!("s{i}"));
+            run(&d, &["--shard", &format!("{i}/2")]);
+            d
+        })
+        .collect();
+    let merged = tmp.path().join("merged");
+    let out = merge(&dirs, &merged);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for f in ["sweep.csv", "sweep_summary.csv", "sweep.json"] {
+        let a = std::fs::read(whole.join(f)).unwrap();
+        let b = std::fs::read(merged.join(f)).unwrap();
+        assert!(a == b, "{f}: merged differs from unsharded");
+    }
+    let summary = std::fs::read_to_string(whole.join("sweep_summary.csv")).unwrap();
+    let header = summary.lines().next().unwrap();
+    assert!(
+        header.ends_with(",workloads.users.latency_ms.p99 <= 200,verdict,best"),
+        "{header}"
+    );
+    assert_eq!(summary.matches(",yes\n").count(), 1, "{summary}");
+    let manifest = std::fs::read_to_string(whole.join("sweep.json")).unwrap();
+    assert!(manifest.contains("\"best\": {"), "{manifest}");
+    let shard = std::fs::read_to_string(dirs[0].join("sweep.json")).unwrap();
+    assert!(!shard.contains("\"best\""), "{shard}");
+}

@@ -1,4 +1,4 @@
-//! The command line: `slsim run | validate | graph | report | diff | sweep | merge`.
+//! The command line: `slsim run | validate | graph | report | diff | sweep | merge | recommend`.
 //!
 //! Owns: argument parsing, exit codes, printing. Exit codes: 0 success (and
 //! a closed stdout, e.g. `slsim graph x.toml | head`), 1 a runtime failure
@@ -6,7 +6,8 @@
 //! if an SLO failed too), 2 bad input (arguments, scenario, unknown Region,
 //! a `--out` that is not a directory or holds other files), 3 a completed
 //! `slsim run` whose scenario has an `[[slo]]` that failed (a metric beyond
-//! its bound, or undefined; its results are written all the same; like
+//! its bound, or undefined; its results are written all the same), or a
+//! `slsim recommend` that found no feasible point (like
 //! k6's dedicated threshold code, so that CI tells "too slow" from
 //! "broken"), 130 / 143 interrupted by SIGINT /
 //! SIGTERM (`slsim run` then leaves the output directory with its previous
@@ -15,6 +16,7 @@
 
 mod diff;
 mod graph;
+mod recommend;
 mod report;
 mod run;
 mod signals;
@@ -52,6 +54,9 @@ enum Command {
     /// Run the scenario over a grid of settings x replications, in
     /// parallel; write sweep.csv, sweep_summary.csv and sweep.json.
     Sweep(sweep::SweepArgs),
+    /// Search the [sweep] grid for the settings that meet every SLO and
+    /// optimise the objective, with fewer runs than the full sweep.
+    Recommend(recommend::RecommendArgs),
     /// Merge the shard directories of `slsim sweep --shard I/N` into the
     /// whole sweep's results.
     Merge(sweep::MergeArgs),
@@ -134,6 +139,7 @@ pub fn main() -> ExitCode {
         Command::Diff(args) => diff::diff(args),
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => sweep::merge(args),
+        Command::Recommend(args) => recommend::recommend(args),
     };
     let (code, err) = match outcome {
         Ok(()) | Err(Failure::BrokenPipe) => return ExitCode::SUCCESS,

@@ -105,6 +105,7 @@ pub(super) fn run(args: RunArgs) -> Result<(), Failure> {
         plots: !args.no_plots,
         topology_svg: Some(&topology_svg),
         report: true,
+        extra: &[],
     };
     let (files, summary) =
         report::write_run(&dir, &result, &extra, deadline).map_err(Failure::runtime)?;

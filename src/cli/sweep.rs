@@ -68,13 +68,31 @@ pub(super) struct MergeArgs {
     no_plots: bool,
 }
 
-/// Loads the sweep, runs its runs (or a shard's), writes the results.
-pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
-    let mut sets = args.scenario.sets;
-    if let Some(seed) = args.seed {
+/// A sweep's definition loaded from the command line, with what the runs
+/// need.
+pub(super) struct Loaded {
+    /// The definition.
+    pub def: Definition,
+    /// The scenario file's text.
+    pub text: String,
+    /// The file as given.
+    pub file: String,
+    /// The scenario with the user's overrides.
+    pub base: scenario::Scenario,
+}
+
+/// Reads the scenario, its `[sweep]` and `--vary`, and builds the
+/// definition (bad input: exit 2).
+pub(super) fn load(
+    scenario: ScenarioArgs,
+    seed: Option<u64>,
+    vary: &[String],
+) -> Result<Loaded, Failure> {
+    let mut sets = scenario.sets;
+    if let Some(seed) = seed {
         sets.push(format!("simulation.seed={seed}"));
     }
-    let path = &args.scenario.path;
+    let path = &scenario.path;
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| {
         Failure::input(ScenarioError::Io {
@@ -82,17 +100,8 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
             source,
         })
     })?;
-    let (base, grid) =
-        scenario::sweep::load(&text, &file, &sets, &args.vary).map_err(Failure::input)?;
+    let (base, grid) = scenario::sweep::load(&text, &file, &sets, vary).map_err(Failure::input)?;
     super::run::prices_for(&base)?;
-    let shard = match &args.shard {
-        Some(s) => Some(Shard::parse(s).map_err(|e| {
-            Failure::Input(anyhow::anyhow!(
-                "--shard {s}: {e}\n  hint: --shard I/N runs the I-th of N parts, 1 <= I <= N"
-            ))
-        })?),
-        None => None,
-    };
     let def = Definition {
         scenario: ScenarioRef {
             name: base.simulation.name.clone(),
@@ -103,7 +112,31 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
         seed: base.simulation.seed,
         sweep: grid,
         metrics: sweep::default_columns(&base),
-        goals: sweep::Goals::of(&base),
+        criteria: sweep::Criteria::of(&base),
+    };
+    Ok(Loaded {
+        def,
+        text,
+        file,
+        base,
+    })
+}
+
+/// Loads the sweep, runs its runs (or a shard's), writes the results.
+pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
+    let Loaded {
+        def,
+        text,
+        file,
+        base,
+    } = load(args.scenario, args.seed, &args.vary)?;
+    let shard = match &args.shard {
+        Some(s) => Some(Shard::parse(s).map_err(|e| {
+            Failure::Input(anyhow::anyhow!(
+                "--shard {s}: {e}\n  hint: --shard I/N runs the I-th of N parts, 1 <= I <= N"
+            ))
+        })?),
+        None => None,
     };
     let slug = base.simulation.slug();
     let dir = args.out.unwrap_or_else(|| {
@@ -157,7 +190,7 @@ pub(super) fn sweep(args: SweepArgs) -> Result<(), Failure> {
 }
 
 /// A progress bar with an ETA on a terminal's stderr; nothing otherwise.
-fn progress(total: u64, quiet: bool) -> ProgressBar {
+pub(super) fn progress(total: u64, quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

@@ -239,7 +239,13 @@ pub struct RunFiles<'a> {
     /// Whether to write `report.md` and `report.html` (made from the
     /// directory's other files, as `slsim report DIR` would).
     pub report: bool,
+    /// Further files (name, bytes), each one of [`EXTRA_FILES`], e.g.
+    /// `slsim recommend`'s `recommend.json`.
+    pub extra: &'a [(&'static str, &'a [u8])],
 }
+
+/// Files other commands write beside a run's ([`RunFiles::extra`]).
+pub const EXTRA_FILES: [&str; 1] = ["recommend.json"];
 
 /// Writes `summary.json`, `timeseries.csv`, `latency.csv` and the files of
 /// `extra` (the charts in `plots/`, SVG and PNG; `topology.svg`; the
@@ -308,6 +314,16 @@ pub fn write_run(
         })?;
         files.insert(topology.to_string(), digest);
         written.push(dir.join(topology));
+    }
+    for (name, bytes) in extra.extra {
+        let digest = staging.write(name, &dir.join(name), |w, path| {
+            w.write_all(bytes).map_err(|source| ReportError::Write {
+                path: path.to_path_buf(),
+                source,
+            })
+        })?;
+        files.insert(name.to_string(), digest);
+        written.push(dir.join(name));
     }
     // Every drawing (topology.svg, plots/*.svg) must be in the staging
     // directory before this point: the report reads them from there.

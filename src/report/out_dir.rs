@@ -6,7 +6,7 @@
 //! named, before the simulation starts and again at commit time.
 
 use super::plots::{is_plot_file, PLOTS_DIR};
-use super::{ReportError, FILES, RUN_FILES, SWEEP_FILES};
+use super::{ReportError, EXTRA_FILES, FILES, RUN_FILES, SWEEP_FILES};
 use std::ffi::OsString;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -140,7 +140,13 @@ fn refused(dir: &Path, why: String) -> ReportError {
 /// Whether `name` is one of slsim's result files or a temp file an older
 /// slsim left beside one (`.<file>.<random>.tmp`).
 fn is_ours(name: &str) -> bool {
-    let ours = || FILES.iter().chain(&RUN_FILES).chain(&SWEEP_FILES);
+    let ours = || {
+        FILES
+            .iter()
+            .chain(&RUN_FILES)
+            .chain(&SWEEP_FILES)
+            .chain(&EXTRA_FILES)
+    };
     ours().any(|f| *f == name)
         || ours().any(|f| {
             name.strip_prefix('.')

@@ -216,6 +216,7 @@ impl Run {
             findings: Vec::new(),
             slos: Vec::new(),
             objective: None,
+            recommendation: None,
             timeseries: self.world.rec.export(),
         }
     }

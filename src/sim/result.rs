@@ -57,6 +57,10 @@ pub struct RunResult {
     pub slos: Vec<crate::slo::SloVerdict>,
     /// The `[objective]`'s value; `None` without an objective.
     pub objective: Option<crate::slo::ObjectiveValue>,
+    /// `slsim recommend`'s recommendation, on the recommended point's run
+    /// (absent otherwise): settings, objective, SLOs, reasoning.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<serde_json::Value>,
     /// Per-interval time series (written to `timeseries.csv`, not to JSON).
     #[serde(skip)]
     pub timeseries: TimeSeries,

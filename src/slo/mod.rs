@@ -1,7 +1,8 @@
 //! SLO verdicts and the objective's value: a run's summary (the JSON value
 //! of `summary.json`) read at the metric paths the scenario names.
 //!
-//! Owns: following a [`MetricPath`] in a summary ([`lookup`]), the verdict
+//! Owns: following a [`MetricPath`] in a summary ([`lookup`]; a sweep's
+//! dotted metric columns with [`lookup_dotted`]), the verdict
 //! of each `[[slo]]` ([`evaluate`]: pass, fail, or undefined, which fails),
 //! the objective's value ([`objective`]) and their lines in the text
 //! summary ([`text`]). Must not know: how a run is simulated, TOML, files.
@@ -74,14 +75,7 @@ pub struct ObjectiveValue {
 pub fn lookup(summary: &Value, m: &MetricPath) -> Result<f64, String> {
     let mut cur = summary;
     for (i, key) in m.keys.iter().enumerate() {
-        let next = match cur {
-            Value::Object(map) => map.get(key),
-            // `caches`: the element with this name.
-            Value::Array(items) => items
-                .iter()
-                .find(|x| x.get("name").and_then(Value::as_str) == Some(key.as_str())),
-            _ => None,
-        };
+        let next = child(cur, key);
         cur = match next {
             Some(v) => v,
             None if m.absent_is_zero && i + 1 == m.keys.len() && cur.is_object() => {
@@ -110,6 +104,46 @@ pub fn lookup(summary: &Value, m: &MetricPath) -> Result<f64, String> {
         ),
         _ => Err("not a number in summary.json".into()),
     }
+}
+
+/// The member `key` of an object, or the element of an array whose
+/// `name` is `key` (`caches`).
+fn child<'a>(cur: &'a Value, key: &str) -> Option<&'a Value> {
+    match cur {
+        Value::Object(map) => map.get(key),
+        Value::Array(items) => items
+            .iter()
+            .find(|x| x.get("name").and_then(Value::as_str) == Some(key)),
+        _ => None,
+    }
+}
+
+/// The number at dotted `path` (`workloads.a.b.latency_ms.p99`) in
+/// `summary`, or `None` (absent, `null`, not a number): the path split
+/// into keys where, at each level, the longest run of parts that is a key
+/// wins (a component name may hold dots), then followed as [`lookup`]
+/// does. For a sweep's metric columns, which are not checked against the
+/// scenario as an SLO's path is.
+pub fn lookup_dotted(summary: &Value, path: &str) -> Option<f64> {
+    fn resolve(value: &Value, parts: &[&str]) -> Option<Vec<String>> {
+        if parts.is_empty() {
+            return Some(Vec::new());
+        }
+        (1..=parts.len()).rev().find_map(|k| {
+            let key = parts[..k].join(".");
+            let mut rest = resolve(child(value, &key)?, &parts[k..])?;
+            rest.insert(0, key);
+            Some(rest)
+        })
+    }
+    let parts: Vec<&str> = path.split('.').collect();
+    let keys = resolve(summary, &parts)?;
+    let m = MetricPath {
+        text: path.to_string(),
+        keys,
+        absent_is_zero: false,
+    };
+    lookup(summary, &m).ok()
 }
 
 /// The verdict of every SLO on `summary`, in order.
@@ -227,6 +261,24 @@ mod tests {
         assert_eq!(lookup(&s, &p99), Ok(31.5));
         let hit = path(&["caches", "x", "hit_ratio"], false);
         assert_eq!(lookup(&s, &hit), Ok(0.25));
+    }
+
+    #[test]
+    fn dotted_paths_take_the_longest_key() {
+        let v = json!({
+            "cost": {"monthly_usd": 12.5, "per_million_requests_usd": null},
+            "workloads": {"a.b": {"latency_ms": {"p99": 3}}, "a": {"x": -0.0}},
+            "list": [1, 2]
+        });
+        assert_eq!(lookup_dotted(&v, "cost.monthly_usd"), Some(12.5));
+        assert_eq!(lookup_dotted(&v, "cost.per_million_requests_usd"), None);
+        assert_eq!(lookup_dotted(&v, "workloads.a.b.latency_ms.p99"), Some(3.0));
+        let zero = lookup_dotted(&v, "workloads.a.x").unwrap();
+        assert!(zero == 0.0 && zero.is_sign_positive());
+        assert_eq!(lookup_dotted(&v, "cost"), None);
+        assert_eq!(lookup_dotted(&v, "list.0"), None);
+        assert_eq!(lookup_dotted(&v, "nothing.here"), None);
+        assert_eq!(lookup_dotted(&summary(), "caches.x.hit_ratio"), Some(0.25));
     }
 
     #[test]

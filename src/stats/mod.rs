@@ -2,13 +2,19 @@
 //! interval (Student's t), and Welch's t-test of two samples' means.
 //!
 //! Owns: Student's t distribution (CDF through the regularised incomplete
-//! beta function, quantile by bisection on it), [`mean_ci`], [`welch`].
+//! beta function, quantile by bisection on it; `t975.rs` the 95 % factor
+//! for whole degrees of freedom as a table, deterministic on every
+//! machine, which every confidence interval uses), [`mean_ci`], [`welch`].
 //! Must not know: what the samples are (replications of a run's metric).
 //!
 //! Replications of one scenario with independent seeds are independent,
 //! identically distributed draws of each metric; the t interval assumes
 //! their mean is close to normal, which holds for averages over many
 //! requests and less well for maxima.
+
+mod t975;
+
+pub use t975::t975;
 
 /// ln Γ(x) for x > 0 (Lanczos, g = 7, nine coefficients: about 15
 /// significant digits).
@@ -184,7 +190,7 @@ pub fn mean_ci(xs: &[f64]) -> Option<MeanCi> {
         mean,
         sd,
         ci95: sd
-            .map(|s| t_quantile(0.975, (n - 1) as f64) * s / (n as f64).sqrt() + 0.0)
+            .map(|s| t975((n - 1) as u64) * s / (n as f64).sqrt() + 0.0)
             .filter(|h| h.is_finite()),
     })
 }

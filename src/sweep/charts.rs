@@ -178,7 +178,7 @@ impl Grid<'_> {
 
     /// The metrics drawn as curves, in order.
     fn key_metrics(&self) -> Vec<String> {
-        let goals = &self.def.goals;
+        let goals = &self.def.criteria;
         let mut out: Vec<String> = Vec::new();
         let push = |m: &str, out: &mut Vec<String>| {
             if self.column(m).is_some() && !out.iter().any(|o| o == m) {
@@ -188,8 +188,8 @@ impl Grid<'_> {
         let named = goals
             .objective
             .iter()
-            .map(|o| o.metric.as_str())
-            .chain(goals.slos.iter().map(|s| s.metric.as_str()));
+            .map(|o| o.path.metric.as_str())
+            .chain(goals.slos.iter().map(|s| s.path.metric.as_str()));
         for m in named {
             push(m, &mut out);
         }
@@ -229,12 +229,16 @@ impl Grid<'_> {
         let m = self.column(metric)?;
         let vary = &self.def.sweep.vary;
         let (x, xs, cats) = self.x_axis(0);
-        let goals = &self.def.goals;
-        let objective = goals.objective.as_ref().filter(|o| o.metric == metric);
-        let slos: Vec<_> = goals.slos.iter().filter(|s| s.metric == metric).collect();
+        let goals = &self.def.criteria;
+        let objective = goals.objective.as_ref().filter(|o| o.path.metric == metric);
+        let slos: Vec<_> = goals
+            .slos
+            .iter()
+            .filter(|s| s.path.metric == metric)
+            .collect();
         let title = match (objective, slos.first()) {
             (Some(o), _) => format!("Objective: {} {metric}", o.direction),
-            (None, Some(s)) if s.label != metric => format!("SLO {}: {metric}", s.label),
+            (None, Some(s)) if s.label() != metric => format!("SLO {}: {metric}", s.label()),
             (None, Some(_)) => format!("SLO: {metric}"),
             (None, None) => metric.to_string(),
         };
@@ -274,12 +278,12 @@ impl Grid<'_> {
             if let Some(max) = s.max {
                 chart
                     .limits
-                    .push(Limit::new(format!("SLO {} ≤ {}", s.label, num(max)), max));
+                    .push(Limit::new(format!("SLO {} ≤ {}", s.label(), num(max)), max));
             }
             if let Some(min) = s.min {
                 chart
                     .limits
-                    .push(Limit::new(format!("SLO {} ≥ {}", s.label, num(min)), min));
+                    .push(Limit::new(format!("SLO {} ≥ {}", s.label(), num(min)), min));
             }
         }
         if !chart.has_data() {
@@ -293,10 +297,10 @@ impl Grid<'_> {
     fn heatmap(&self) -> Option<(String, Chart)> {
         let metric = self
             .def
-            .goals
+            .criteria
             .objective
             .as_ref()
-            .map(|o| o.metric.as_str())
+            .map(|o| o.path.metric.as_str())
             .filter(|m| self.column(m).is_some())
             .unwrap_or("cost.monthly_usd");
         let m = self.column(metric)?;
@@ -317,8 +321,8 @@ impl Grid<'_> {
             return None;
         }
         let heatmap = Heatmap {
-            title: match &self.def.goals.objective {
-                Some(o) if o.metric == metric => {
+            title: match &self.def.criteria.objective {
+                Some(o) if o.path.metric == metric => {
                     format!("Objective: {} {metric} (mean)", o.direction)
                 }
                 _ => format!("{metric} (mean)"),

@@ -4,8 +4,8 @@
 //! of the CSV files. `slsim merge` reads the shards' manifests to check
 //! that they belong together.
 
-use super::goals::Goals;
 use super::grid::Shard;
+use super::verdict::{Criteria, ObjectiveRef, SloRef};
 use super::{Row, Status};
 use crate::model::sweep::{Sweep, Vary};
 use indexmap::IndexMap;
@@ -50,10 +50,33 @@ pub struct Definition {
     pub seed: u64,
     /// The grid and the replications.
     pub sweep: Sweep,
-    /// Metric columns: dotted paths into a run's `summary.json`.
+    /// Metric columns: dotted paths into a run's `summary.json` (the
+    /// criteria's metrics among them).
     pub metrics: Vec<String>,
-    /// The scenario's SLOs and objective (drawn on the sweep's charts).
-    pub goals: Goals,
+    /// The SLOs and objective each point is judged by (empty: no verdict).
+    pub criteria: Criteria,
+}
+
+/// The best point of a whole sweep, in `sweep.json` (with SLOs or an
+/// objective).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BestRef {
+    /// The best feasible point ([`super::verdict`]); `null` when no point is
+    /// feasible.
+    pub point: Option<u64>,
+    /// Its varied values (path = label); empty without a best point.
+    pub values: IndexMap<String, String>,
+    /// Its objective's mean; `null` without a best point.
+    pub objective_mean: Option<f64>,
+    /// The half-width of the objective's 95 % interval; `null` below two
+    /// replications.
+    pub objective_ci95: Option<f64>,
+    /// Points by verdict.
+    pub feasible: u64,
+    /// Points whose interval straddles a bound.
+    pub uncertain: u64,
+    /// Points that miss an SLO.
+    pub infeasible: u64,
 }
 
 /// Size and SHA-256 of a written file.
@@ -137,17 +160,23 @@ pub struct Manifest {
     pub runs: u64,
     /// Metric columns of `sweep.csv`.
     pub metrics: Vec<String>,
-    /// The scenario's SLOs and objective.
-    #[serde(default)]
-    pub goals: Goals,
+    /// The SLOs each point is judged by (absent without).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slos: Vec<SloRef>,
+    /// The objective that ranks the feasible points (absent without SLOs
+    /// and objective).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objective: Option<ObjectiveRef>,
+    /// The best point (a whole sweep with SLOs or an objective only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub best: Option<BestRef>,
     /// SHA-256 of the definition (see [`Definition::fingerprint`]).
     pub fingerprint: String,
     /// The shard this directory holds; `null` for a whole or merged sweep.
     pub shard: Option<ShardRef>,
     /// Runs of this directory by status.
     pub status: StatusCounts,
-    /// Size and SHA-256 of the files beside it (the CSV files, the
-    /// charts, the report).
+    /// Size and SHA-256 of the CSV files beside it.
     pub files: IndexMap<String, Digest>,
 }
 
@@ -159,8 +188,7 @@ impl Definition {
 
     /// SHA-256 (hex) of what decides the results: the slsim version, the
     /// scenario's name and SHA-256, the overrides, the master seed, the
-    /// replications, the varied fields and their values, the metrics, the
-    /// goals.
+    /// replications, the varied fields and their values, the metrics.
     pub fn fingerprint(&self) -> String {
         #[derive(Serialize)]
         struct Key<'a> {
@@ -173,7 +201,10 @@ impl Definition {
             replications: u32,
             vary: Vec<(&'a str, &'a [String])>,
             metrics: &'a [String],
-            goals: &'a Goals,
+            #[serde(skip_serializing_if = "<[SloRef]>::is_empty")]
+            slos: &'a [SloRef],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            objective: Option<&'a ObjectiveRef>,
         }
         let key = Key {
             format: FORMAT,
@@ -190,18 +221,20 @@ impl Definition {
                 .map(|v| (v.path.as_str(), v.values.as_slice()))
                 .collect(),
             metrics: &self.metrics,
-            goals: &self.goals,
+            slos: &self.criteria.slos,
+            objective: self.criteria.objective.as_ref(),
         };
         let bytes = serde_json::to_vec(&key).unwrap_or_default();
         crate::report::sha256_hex(&bytes)
     }
 
     /// The manifest of a directory holding `rows` of `shard` (`None`: the
-    /// whole sweep) and the files `files`.
+    /// whole sweep, whose `best` point is given) and the files `files`.
     pub fn manifest(
         &self,
         shard: Option<Shard>,
         rows: &[Row],
+        best: Option<BestRef>,
         files: IndexMap<String, Digest>,
     ) -> Manifest {
         Manifest {
@@ -224,7 +257,9 @@ impl Definition {
             points: self.sweep.points().unwrap_or(0),
             runs: self.runs(),
             metrics: self.metrics.clone(),
-            goals: self.goals.clone(),
+            slos: self.criteria.slos.clone(),
+            objective: self.criteria.objective.clone(),
+            best,
             fingerprint: self.fingerprint(),
             shard: shard.map(|s| ShardRef {
                 index: s.index,
@@ -257,7 +292,10 @@ impl Manifest {
                     .collect(),
             },
             metrics: self.metrics.clone(),
-            goals: self.goals.clone(),
+            criteria: Criteria {
+                slos: self.slos.clone(),
+                objective: self.objective.clone(),
+            },
         }
     }
 

@@ -7,7 +7,7 @@
 //! rayon pool (`exec.rs`), the metrics taken from each run's summary
 //! (`metrics.rs`), the statistics (`stats.rs`), `sweep.csv` and
 //! `sweep_summary.csv` (`table.rs`), `sweep.json` and the fingerprint
-//! (`manifest.rs`), the SLOs and objective it records (`goals.rs`), the
+//! (`manifest.rs`), the
 //! charts of the whole sweep (`charts.rs`), merging shards (`merge.rs`). Must not know: TOML (the
 //! sweep's definition comes from `scenario::sweep`; each point's scenario
 //! is the scenario text parsed with the point's `--set` overrides), how a
@@ -23,7 +23,6 @@
 
 pub mod charts;
 pub mod exec;
-pub mod goals;
 pub mod grid;
 pub mod manifest;
 pub mod merge;
@@ -31,13 +30,14 @@ mod metrics;
 pub mod stats;
 pub mod table;
 pub mod text;
+pub mod verdict;
 
 pub use exec::run;
-pub use goals::Goals;
 pub use grid::{run_seed, Shard};
 pub use manifest::{Definition, Manifest};
 pub use metrics::default_columns;
 pub use table::PointSummary;
+pub use verdict::{Criteria, Verdict};
 
 use crate::report;
 use indexmap::IndexMap;
@@ -94,6 +94,46 @@ pub struct Row {
     pub values: Vec<Option<f64>>,
 }
 
+/// The best point of a whole sweep as `sweep.json` records it; `None`
+/// without SLOs and objective.
+pub fn best_ref(def: &Definition, points: &[PointSummary]) -> Option<manifest::BestRef> {
+    def.criteria.objective.as_ref()?;
+    let mut counts = [0u64; 3];
+    for p in points {
+        counts[match table::judge(def, p).verdict {
+            Verdict::Feasible => 0,
+            Verdict::Uncertain => 1,
+            Verdict::Infeasible => 2,
+        }] += 1;
+    }
+    let best = table::best(def, points).and_then(|b| points.iter().find(|p| p.point == b));
+    let objective = best.map(|p| {
+        table::judge(def, p).objective.unwrap_or(stats::Estimate {
+            n: 0,
+            mean: None,
+            ci95: None,
+        })
+    });
+    Some(manifest::BestRef {
+        point: best.map(|p| p.point),
+        values: best
+            .map(|p| {
+                def.sweep
+                    .vary
+                    .iter()
+                    .map(|v| v.path.clone())
+                    .zip(p.labels.iter().cloned())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        objective_mean: objective.and_then(|e| e.mean),
+        objective_ci95: objective.and_then(|e| e.ci95),
+        feasible: counts[0],
+        uncertain: counts[1],
+        infeasible: counts[2],
+    })
+}
+
 /// Writes the results of `rows` (sorted by run) into `dir`, all or nothing:
 /// for the whole sweep (`shard` `None`) `sweep.csv`, `sweep_summary.csv`,
 /// the charts in `plots/` (unless `plots` is false; [`charts`], drawn from
@@ -137,7 +177,8 @@ pub fn write(
                     (n.to_string(), digest)
                 })
                 .collect();
-            w.write_all(&def.manifest(shard, rows, files).to_bytes())
+            let best = shard.is_none().then(|| best_ref(def, &points)).flatten();
+            w.write_all(&def.manifest(shard, rows, best, files).to_bytes())
         }
     })?;
     Ok((paths, points))

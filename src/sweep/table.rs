@@ -10,6 +10,7 @@
 use super::grid::{self, locate};
 use super::manifest::Definition;
 use super::stats::{estimate, Estimate};
+use super::verdict::{self, Judgement};
 use super::{Row, Status};
 use crate::report::num;
 use std::io::{self, Write};
@@ -188,21 +189,56 @@ pub fn summarize(def: &Definition, rows: &[Row]) -> Vec<PointSummary> {
         .collect()
 }
 
-/// Verdict columns of `sweep_summary.csv` (e.g. whether a point meets the
-/// scenario's SLOs): none yet. This, with [`verdict`], is where a per-point
-/// verdict goes: both must return as many cells.
-fn verdict_header(_def: &Definition) -> Vec<String> {
-    Vec::new()
+/// Judges point `p` by the sweep's criteria (see [`super::verdict`]).
+pub fn judge(def: &Definition, p: &PointSummary) -> Judgement {
+    verdict::judge(
+        &def.criteria,
+        |m| def.metrics.iter().position(|c| c == m),
+        p,
+    )
+}
+
+/// The best feasible point of `points` (see [`super::verdict`]).
+pub fn best(def: &Definition, points: &[PointSummary]) -> Option<u64> {
+    let judged: Vec<(u64, Judgement)> = points.iter().map(|p| (p.point, judge(def, p))).collect();
+    verdict::best(&def.criteria, judged.iter().map(|(p, j)| (*p, j)))
+}
+
+/// Verdict columns of `sweep_summary.csv`: with SLOs one per SLO
+/// (`<metric> <= <bound>`) and the point's `verdict`; with SLOs or an
+/// objective, `best` (`yes` on the best feasible point). Both this and
+/// [`verdict`] return as many cells.
+fn verdict_header(def: &Definition) -> Vec<String> {
+    let c = &def.criteria;
+    let mut h: Vec<String> = c.slos.iter().map(|s| s.column()).collect();
+    if !c.slos.is_empty() {
+        h.push("verdict".into());
+    }
+    if !c.is_empty() {
+        h.push("best".into());
+    }
+    h
 }
 
 /// The verdict cells of one point (see [`verdict_header`]).
-fn verdict(_def: &Definition, _p: &PointSummary) -> Vec<String> {
-    Vec::new()
+fn verdict(def: &Definition, p: &PointSummary, best: Option<u64>) -> Vec<String> {
+    let c = &def.criteria;
+    if c.is_empty() {
+        return Vec::new();
+    }
+    let j = judge(def, p);
+    let mut cells: Vec<String> = j.slos.iter().map(|s| s.verdict.as_str().into()).collect();
+    if !c.slos.is_empty() {
+        cells.push(j.verdict.as_str().into());
+    }
+    cells.push(if best == Some(p.point) { "yes" } else { "" }.into());
+    cells
 }
 
 /// Writes `sweep_summary.csv`: per point its values, `runs`, `ok`, then
 /// per metric its mean and the half-width of its 95 % confidence interval
-/// (`<metric>.mean`, `<metric>.ci95`; empty below two values).
+/// (`<metric>.mean`, `<metric>.ci95`; empty below two values), then the
+/// verdict columns ([`verdict_header`]).
 pub fn write_summary(
     out: &mut dyn Write,
     def: &Definition,
@@ -218,6 +254,7 @@ pub fn write_summary(
     }
     h.extend(verdict_header(def));
     w.write_record(&h).map_err(io_err)?;
+    let best = best(def, points);
     for p in points {
         let mut rec = vec![p.point.to_string()];
         rec.extend(p.labels.iter().cloned());
@@ -226,7 +263,7 @@ pub fn write_summary(
             rec.push(cell(e.mean));
             rec.push(cell(e.ci95));
         }
-        rec.extend(verdict(def, p));
+        rec.extend(verdict(def, p, best));
         w.write_record(&rec).map_err(io_err)?;
     }
     w.flush()

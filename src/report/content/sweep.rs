@@ -109,8 +109,8 @@ pub(super) fn headline(m: &Value) -> Section {
     }));
     blocks.push(Block::Table(t));
 
-    let slos = at(m, &["goals", "slos"]).and_then(Value::as_array);
-    let objective = at(m, &["goals", "objective"]).filter(|o| !o.is_null());
+    let slos = at(m, &["slos"]).and_then(Value::as_array);
+    let objective = at(m, &["objective"]).filter(|o| !o.is_null());
     if slos.is_some_and(|s| !s.is_empty()) || objective.is_some() {
         let mut items: Vec<String> = slos
             .into_iter()
@@ -123,7 +123,9 @@ pub(super) fn headline(m: &Value) -> Section {
                 };
                 format!(
                     "SLO {}: {} {bound}",
-                    str_at(s, &["label"]).unwrap_or("-"),
+                    str_at(s, &["name"])
+                        .or_else(|| str_at(s, &["metric"]))
+                        .unwrap_or("-"),
                     str_at(s, &["metric"]).unwrap_or("-")
                 )
             })
