@@ -79,6 +79,12 @@ impl Service for Clients {
                     b.end,
                 );
                 c.rtt = network_rtt(m, w);
+                if let crate::workload::Arrival::Trace(spec) = &w.arrival {
+                    c.set_trace(crate::workload::trace::TraceReader::open(
+                        spec,
+                        w.trace_names(m),
+                    ));
+                }
                 c
             })
             .collect();
@@ -231,7 +237,7 @@ fn arrival(w: &mut World, cx: &mut Cx, i: usize) {
             Timer::event(Kind::Workload, ARRIVAL, i, 0),
         );
     }
-    let route = c.pick_route();
+    let (route, replay_us) = c.route_of_arrival();
     w.rec.add(c.series.rps, now, 1.0);
     if measured {
         c.counters.requests += 1;
@@ -247,6 +253,7 @@ fn arrival(w: &mut World, cx: &mut Cx, i: usize) {
             attempt: 1,
             measured,
             cold: false,
+            replay_us,
         }),
     });
     send(w, cx, fr, i, route);
