@@ -143,8 +143,10 @@ pub struct TraceReader {
     scale: f64,
     /// Timestamp of the last row read [s] (rows are sorted).
     last: f64,
-    /// Copies of `next` still to send after it.
+    /// Copies of `copy` still to send after it.
     copies: u32,
+    /// The row being copied (scale > 1).
+    copy: Row,
     /// The row of the arrival scheduled next.
     next: Row,
     /// The row of the arrival being handled.
@@ -191,6 +193,11 @@ impl TraceReader {
             scale: spec.scale,
             last: 0.0,
             copies: 0,
+            copy: Row {
+                at: 0,
+                route: NO_ROUTE,
+                duration_us: NO_DURATION,
+            },
             next: Row {
                 at: 0,
                 route: NO_ROUTE,
@@ -300,7 +307,7 @@ impl TraceReader {
     pub fn next_row(&mut self, rng: &mut SimRng) -> Result<Option<Row>, TraceError> {
         if self.copies > 0 {
             self.copies -= 1;
-            return Ok(Some(self.next));
+            return Ok(Some(self.copy));
         }
         loop {
             if !self.read_line()? {
@@ -320,6 +327,7 @@ impl TraceReader {
                 continue;
             }
             self.copies = n - 1;
+            self.copy = row;
             return Ok(Some(row));
         }
     }
