@@ -84,11 +84,7 @@ fn replays_exactly_the_rows() {
 #[test]
 fn rows_past_the_end_are_not_replayed() {
     let dir = tempfile::tempdir().unwrap();
-    let r = run(&scenario(
-        dir.path(),
-        "timestamp\n1\n2\n9\n12\n",
-        "10s",
-    ));
+    let r = run(&scenario(dir.path(), "timestamp\n1\n2\n9\n12\n", "10s"));
     assert_eq!(r.workloads["w"].requests, 3);
 }
 

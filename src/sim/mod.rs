@@ -31,7 +31,7 @@ pub enum SimError {
         /// The workload replaying it.
         workload: String,
         /// What is wrong, where.
-        error: crate::workload::trace::TraceError,
+        error: Box<crate::workload::trace::TraceError>,
     },
 }
 
@@ -135,7 +135,7 @@ impl Run {
         {
             return Err(SimError::Trace {
                 workload: c.name.clone(),
-                error: c.trace_error().cloned().expect("found above"),
+                error: Box::new(c.trace_error().cloned().expect("found above")),
             });
         }
         if stopped.is_some() {
