@@ -242,24 +242,28 @@ impl Client {
             .next_after(now, self.end, &mut self.arrivals_rng)
     }
 
-    /// The route of the arrival being handled and the duration its trace
-    /// row gives (\[µs\], or [`NO_DURATION`]): the row's, else a draw.
-    #[inline]
-    pub fn route_of_arrival(&mut self) -> (u16, u32) {
-        match &self.trace {
-            None => (self.pick_route(), NO_DURATION),
-            Some(t) => self.trace_route(t.current()),
-        }
+    /// Whether the workload replays a trace.
+    #[inline(always)]
+    pub fn replays(&self) -> bool {
+        self.trace.is_some()
     }
 
-    #[cold]
-    fn trace_route(&mut self, row: crate::workload::trace::Row) -> (u16, u32) {
-        let route = if row.route == NO_ROUTE {
-            self.pick_route()
-        } else {
-            row.route
-        };
-        (route, row.duration_us)
+    /// [`Client::next_arrival`] of a workload that draws its arrivals.
+    #[inline(always)]
+    pub fn next_drawn(&mut self, now: SimTime) -> Option<SimTime> {
+        self.arrival
+            .next_after(now, self.end, &mut self.arrivals_rng)
+    }
+
+    /// The route of the trace row being handled and the duration it gives
+    /// (\[µs\], or [`NO_DURATION`]); the route mix when the row names none.
+    pub fn trace_route(&mut self) -> (u16, u32) {
+        let row = self.trace.as_ref().map(|t| t.current());
+        match row {
+            Some(r) if r.route != NO_ROUTE => (r.route, r.duration_us),
+            Some(r) => (self.pick_route(), r.duration_us),
+            None => (self.pick_route(), NO_DURATION),
+        }
     }
 
     /// Draws a route (index into this workload's routes).
