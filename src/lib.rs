@@ -59,4 +59,5 @@ pub mod slo;
 pub mod stats;
 pub mod sweep;
 pub mod topology;
+pub mod trace;
 pub mod workload;

@@ -21,6 +21,7 @@ mod report;
 mod run;
 mod signals;
 mod sweep;
+mod trace;
 mod validate;
 
 use clap::{Args, Parser, Subcommand};
@@ -60,6 +61,8 @@ enum Command {
     /// Merge the shard directories of `slsim sweep --shard I/N` into the
     /// whole sweep's results.
     Merge(sweep::MergeArgs),
+    /// Import a public trace (Azure Functions 2019, 2021) as a scenario.
+    Trace(trace::TraceArgs),
 }
 
 /// The scenario file and its overrides, shared by every sub-command.
@@ -140,6 +143,7 @@ pub fn main() -> ExitCode {
         Command::Sweep(args) => sweep::sweep(args),
         Command::Merge(args) => sweep::merge(args),
         Command::Recommend(args) => recommend::recommend(args),
+        Command::Trace(args) => trace::trace(args),
     };
     let (code, err) = match outcome {
         Ok(()) | Err(Failure::BrokenPipe) => return ExitCode::SUCCESS,

@@ -84,7 +84,11 @@ pub(super) fn run(args: RunArgs) -> Result<(), Failure> {
         Failure::runtime(anyhow::Error::new(e).context("cannot install the SIGINT handler"))
     })?;
 
-    let mut result = sim::run_from(&scenario, started).map_err(Failure::runtime)?;
+    let mut result = sim::run_from(&scenario, started).map_err(|e| match e {
+        // A bad row of a trace is bad input, found late.
+        sim::SimError::Trace { .. } => Failure::input(e),
+        e => Failure::runtime(e),
+    })?;
     result.provenance = Provenance {
         slsim_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario_path: path.display().to_string(),

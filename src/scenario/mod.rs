@@ -44,6 +44,7 @@ mod context;
 mod kinds;
 mod shape;
 mod slos;
+mod traces;
 mod validate;
 mod validate_sim;
 mod warnings;
@@ -100,6 +101,7 @@ pub fn parse_str(text: &str, file: &str, sets: &[String]) -> Result<Scenario, Sc
     let raws = shape::shape(&mut cx);
     let mut scenario = validate::scenario(&mut cx, &raws);
     if let Some(s) = &mut scenario {
+        traces::check(&mut cx, s);
         warnings::check(&mut cx, &raws, s);
         s.warnings = cx.take_warnings();
     }

@@ -45,6 +45,11 @@ impl Samples {
         }
     }
 
+    /// The directory relative paths start from (the scenario file's).
+    pub fn base_dir(&self) -> &Path {
+        &self.base_dir
+    }
+
     /// The values of the file `raw` names, in seconds.
     pub fn load(&mut self, raw: &str) -> Result<Arc<[f64]>, Bad> {
         let path = self.base_dir.join(raw);

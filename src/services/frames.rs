@@ -144,6 +144,7 @@ mod tests {
                 attempt: 0,
                 measured: true,
                 cold: false,
+                replay_us: u32::MAX,
             }),
         }
     }

@@ -25,6 +25,14 @@ pub enum SimError {
     /// The guard stopped it.
     #[error(transparent)]
     Guard(#[from] crate::engine::GuardTripped),
+    /// A replayed trace had a bad row (found while the run read it).
+    #[error("workload `{workload}`: {error}")]
+    Trace {
+        /// The workload replaying it.
+        workload: String,
+        /// What is wrong, where.
+        error: Box<crate::workload::trace::TraceError>,
+    },
 }
 
 /// A built simulation, ready to run.
@@ -118,6 +126,18 @@ impl Run {
         let started = Instant::now();
         let stopped = self.run_guarded().err();
         let wall = started.elapsed().as_secs_f64();
+        if let Some(c) = self
+            .world
+            .clients
+            .list
+            .iter()
+            .find(|c| c.trace_error().is_some())
+        {
+            return Err(SimError::Trace {
+                workload: c.name.clone(),
+                error: Box::new(c.trace_error().cloned().expect("found above")),
+            });
+        }
         if stopped.is_some() {
             // Figures up to the stop: the run "ends" where it stopped.
             self.end = self.engine.now();

@@ -14,6 +14,7 @@
 mod diurnal;
 mod piecewise;
 mod ramp;
+pub mod trace;
 
 use rand::Rng;
 
@@ -83,6 +84,10 @@ pub enum Arrival {
     /// Piecewise-constant Poisson rate: `(start time [ns], rate [1/s])`,
     /// sorted by time; the rate before the first step is 0.
     Steps(Vec<(SimTime, f64)>),
+    /// Replay of a trace file's timestamps (`trace(path=...)`). Its rows
+    /// are read by the workload's [`trace::TraceReader`], not here: for
+    /// this process [`Arrival::next_after`] is `None` and the rates are 0.
+    Trace(std::sync::Arc<trace::TraceSpec>),
 }
 
 impl Arrival {
@@ -155,6 +160,10 @@ impl Arrival {
                 over: *over,
             },
             Arrival::Steps(s) => Arrival::Steps(s.iter().map(|&(t, r)| (t, r * k)).collect()),
+            Arrival::Trace(t) => Arrival::Trace(std::sync::Arc::new(trace::TraceSpec {
+                scale: t.scale * k,
+                ..(**t).clone()
+            })),
         }
     }
 
@@ -166,6 +175,7 @@ impl Arrival {
             Arrival::Burst { base, peak, .. } => base.max(*peak),
             Arrival::Ramp { from, to, .. } => from.max(*to),
             Arrival::Steps(s) => s.iter().map(|&(_, r)| r).fold(0.0, f64::max),
+            Arrival::Trace(_) => 0.0,
         }
     }
 
@@ -187,6 +197,7 @@ impl Arrival {
                 .take_while(|(start, _)| *start <= t)
                 .last()
                 .map_or(0.0, |&(_, r)| r),
+            Arrival::Trace(_) => 0.0,
         }
     }
 
@@ -210,6 +221,7 @@ impl Arrival {
             } => piecewise::burst_expected((*base, *peak, *every, *length, *start), t),
             Arrival::Ramp { from, to, over } => ramp::ramp_expected((*from, *to, *over), t),
             Arrival::Steps(s) => piecewise::steps_expected(s, t),
+            Arrival::Trace(_) => 0.0,
         }
     }
 
@@ -246,6 +258,7 @@ impl Arrival {
             } => piecewise::burst_next((*base, *peak, *every, *length, *start), now, end, e),
             Arrival::Ramp { from, to, over } => ramp::ramp_next((*from, *to, *over), now, end, e),
             Arrival::Steps(s) => piecewise::steps_next(s, now, end, e),
+            Arrival::Trace(_) => None,
         }
     }
 

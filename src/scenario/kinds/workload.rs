@@ -269,6 +269,7 @@ fn min_positive_rate(a: &Arrival) -> Option<f64> {
         A::Burst { base, peak, .. } => vec![*base, *peak],
         A::Ramp { from, to, .. } => vec![*from, *to],
         A::Steps(s) => s.iter().map(|&(_, r)| r).collect(),
+        A::Trace(_) => Vec::new(),
     };
     rates
         .into_iter()

@@ -1,17 +1,18 @@
 //! Arrival processes in the scenario format: `poisson(rate=200)`,
-//! `diurnal(...)`, `burst(...)`, `ramp(...)`, `steps(...)`, with their
+//! `diurnal(...)`, `burst(...)`, `ramp(...)`, `steps(...)`, `trace(...)`, with their
 //! bounds and hints. Part of [`super`]'s value syntax.
 
 use super::{bad, duration, number, positive, split_call, Bad};
 use crate::model::limits;
-use crate::scenario::error::{did_you_mean, list};
+use crate::scenario::error::did_you_mean;
 use crate::scenario::numbers;
+use crate::workload::trace::TraceSpec;
 use crate::workload::Arrival;
 
 const ARRIVAL_NAMES: [&str; 7] = [
     "poisson", "constant", "diurnal", "burst", "ramp", "steps", "trace",
 ];
-const ARRIVAL_FORM: &str = "one of poisson(rate=200), constant(rate=50), diurnal(mean=200, peak=600, period=24h, offset=6h), burst(base=50, peak=2000, every=1h, length=2m, start=30m), ramp(from=10, to=500, over=10m), steps(0s=10, 10m=500, 20m=10)";
+const ARRIVAL_FORM: &str = "one of poisson(rate=200), constant(rate=50), diurnal(mean=200, peak=600, period=24h, offset=6h), burst(base=50, peak=2000, every=1h, length=2m, start=30m), ramp(from=10, to=500, over=10m), steps(0s=10, 10m=500, 20m=10), trace(path=requests.csv)";
 
 /// Parses an arrival process (rates in requests per second).
 pub fn arrival(s: &str) -> Result<Arrival, Bad> {
@@ -137,10 +138,29 @@ pub fn arrival(s: &str) -> Result<Arrival, Bad> {
             }
             Ok(Arrival::Steps(out))
         }
-        "trace" => Err(bad(
-            "`trace(...)` arrivals are not supported yet in this version of slsim",
-            format!("use {}", list(&ARRIVAL_NAMES[..6])),
-        )),
+        "trace" => {
+            let f = "trace(path=traces/requests.csv, scale=0.5) (path relative to the scenario file; scale optional, default 1)";
+            c.check(&["path", "scale"], f)?;
+            let raw = c.need("path", 0, f)?.trim();
+            if raw.is_empty() {
+                return Err(bad("trace path is empty", f));
+            }
+            let scale = match c.get("scale", 1) {
+                None => 1.0,
+                Some(v) => number(v, "scale")?,
+            };
+            if !(0.0..=limits::MAX_SCALE).contains(&scale) {
+                return Err(bad(
+                    format!("trace scale {} is outside 0..={}", numbers::show(scale), numbers::show(limits::MAX_SCALE)),
+                    "scale < 1 keeps each row with probability scale; scale > 1 replays each row floor(scale) times, plus once more with probability frac(scale)",
+                ));
+            }
+            Ok(Arrival::Trace(std::sync::Arc::new(TraceSpec {
+                raw: raw.to_string(),
+                path: raw.into(),
+                scale,
+            })))
+        }
         other => Err(bad(
             format!("unknown arrival process `{other}`"),
             match did_you_mean(other, ARRIVAL_NAMES) {

@@ -12,6 +12,7 @@ use crate::services::{
     api_gateway, lambda, queue, Build, Collect, Cx, Event, Finding, FindingsCx, Frame, FrameRef,
     FrameState, Kind, Outcome, Service, Timer, World,
 };
+use crate::workload::trace::NO_DURATION;
 
 /// Timer: workload `index`'s next request arrives.
 pub const ARRIVAL: u8 = 0;
@@ -79,6 +80,12 @@ impl Service for Clients {
                     b.end,
                 );
                 c.rtt = network_rtt(m, w);
+                if let crate::workload::Arrival::Trace(spec) = &w.arrival {
+                    c.set_trace(crate::workload::trace::TraceReader::open(
+                        spec,
+                        w.trace_names(m),
+                    ));
+                }
                 c
             })
             .collect();
@@ -221,9 +228,11 @@ fn network_rtt(
 #[inline]
 fn arrival(w: &mut World, cx: &mut Cx, i: usize) {
     let now = cx.now();
-    let measured = now >= w.warmup;
     let c = &mut w.clients.list[i];
-    if let Some(next) = c.next_arrival(now) {
+    if c.replays() {
+        return arrival_traced(w, cx, i);
+    }
+    if let Some(next) = c.next_drawn(now) {
         // Workload i's arrivals use lane i: one pending arrival each.
         cx.schedule_lane_at(
             Lane(i as u32),
@@ -232,6 +241,34 @@ fn arrival(w: &mut World, cx: &mut Cx, i: usize) {
         );
     }
     let route = c.pick_route();
+    admit(w, cx, i, route, NO_DURATION);
+}
+
+/// [`arrival`] for a workload replaying a trace: the row gives the next
+/// arrival, the route and the duration. Out of line, so that drawn
+/// arrivals pay one test for it.
+#[cold]
+#[inline(never)]
+fn arrival_traced(w: &mut World, cx: &mut Cx, i: usize) {
+    let now = cx.now();
+    let c = &mut w.clients.list[i];
+    if let Some(next) = c.next_arrival(now) {
+        cx.schedule_lane_at(
+            Lane(i as u32),
+            next,
+            Timer::event(Kind::Workload, ARRIVAL, i, 0),
+        );
+    }
+    let (route, replay_us) = c.trace_route();
+    admit(w, cx, i, route, replay_us);
+}
+
+/// A request of workload `i` on `route` enters the system now.
+#[inline(always)]
+fn admit(w: &mut World, cx: &mut Cx, i: usize, route: u16, replay_us: u32) {
+    let now = cx.now();
+    let measured = now >= w.warmup;
+    let c = &mut w.clients.list[i];
     w.rec.add(c.series.rps, now, 1.0);
     if measured {
         c.counters.requests += 1;
@@ -247,6 +284,7 @@ fn arrival(w: &mut World, cx: &mut Cx, i: usize) {
             attempt: 1,
             measured,
             cold: false,
+            replay_us,
         }),
     });
     send(w, cx, fr, i, route);

@@ -15,6 +15,7 @@ use crate::engine::{SimDuration, SimRng, SimTime};
 use crate::metrics::{IntervalQuantiles, LatencyHistogram, SeriesId};
 use crate::model::{self, Target};
 use crate::services::{registry::index_by, Outcome};
+use crate::workload::trace::{TraceError, TraceReader, NO_DURATION, NO_ROUTE};
 use crate::workload::Arrival;
 
 /// Counters over the measured window (requests that arrived after warm-up).
@@ -91,6 +92,9 @@ pub struct Request {
     pub measured: bool,
     /// An invocation it caused (in any attempt) was a cold start.
     pub cold: bool,
+    /// The duration a trace row gives the invocation it causes \[µs\],
+    /// or [`NO_DURATION`] (the function's steps decide).
+    pub replay_us: u32,
 }
 
 /// Every workload.
@@ -135,6 +139,11 @@ pub struct Client {
     retry: Option<(u32, Dist)>,
     arrivals_rng: SimRng,
     rng: SimRng,
+    /// The trace being replayed (`trace(...)` arrivals), boxed so that a
+    /// workload without one stays small.
+    trace: Option<Box<TraceReader>>,
+    /// Why the trace could not be opened when the run was built.
+    trace_open: Option<TraceError>,
 }
 
 impl Client {
@@ -182,7 +191,25 @@ impl Client {
                 .map(|r| (r.max_attempts, r.backoff.clone())),
             arrivals_rng,
             rng,
+            trace: None,
+            trace_open: None,
         }
+    }
+
+    /// Replays `trace` instead of drawing arrivals (or, when it could not
+    /// be opened, sends nothing and reports the error).
+    pub fn set_trace(&mut self, trace: Result<TraceReader, TraceError>) {
+        match trace {
+            Ok(r) => self.trace = Some(Box::new(r)),
+            Err(e) => self.trace_open = Some(e),
+        }
+    }
+
+    /// The problem that ended this workload's trace replay, if any.
+    pub fn trace_error(&self) -> Option<&TraceError> {
+        self.trace_open
+            .as_ref()
+            .or_else(|| self.trace.as_ref().and_then(|t| t.error()))
     }
 
     /// Bytes held by the latency histograms.
@@ -208,8 +235,35 @@ impl Client {
     /// of the simulation.
     #[inline]
     pub fn next_arrival(&mut self, now: SimTime) -> Option<SimTime> {
+        if let Some(t) = &mut self.trace {
+            return t.next_after(now, self.end, &mut self.arrivals_rng);
+        }
         self.arrival
             .next_after(now, self.end, &mut self.arrivals_rng)
+    }
+
+    /// Whether the workload replays a trace.
+    #[inline(always)]
+    pub fn replays(&self) -> bool {
+        self.trace.is_some()
+    }
+
+    /// [`Client::next_arrival`] of a workload that draws its arrivals.
+    #[inline(always)]
+    pub fn next_drawn(&mut self, now: SimTime) -> Option<SimTime> {
+        self.arrival
+            .next_after(now, self.end, &mut self.arrivals_rng)
+    }
+
+    /// The route of the trace row being handled and the duration it gives
+    /// (\[µs\], or [`NO_DURATION`]); the route mix when the row names none.
+    pub fn trace_route(&mut self) -> (u16, u32) {
+        let row = self.trace.as_ref().map(|t| t.current());
+        match row {
+            Some(r) if r.route != NO_ROUTE => (r.route, r.duration_us),
+            Some(r) => (self.pick_route(), r.duration_us),
+            None => (self.pick_route(), NO_DURATION),
+        }
     }
 
     /// Draws a route (index into this workload's routes).

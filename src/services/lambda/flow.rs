@@ -67,6 +67,14 @@ impl Service for Lambdas {
                 )
             })
             .collect();
+        // Functions a replayed trace with durations invokes.
+        for wl in &m.workloads {
+            if let crate::workload::Arrival::Trace(_) = wl.arrival {
+                for f in wl.replayed_functions(m) {
+                    functions[f].replay = true;
+                }
+            }
+        }
         // Each table step's SDK client (the table service holds the
         // clients, built in the same order).
         let sdk = SdkClients::build(m);
@@ -157,6 +165,9 @@ impl Service for Lambdas {
         let f = &mut w.lambdas[inv.func as usize];
         if inv.step == INIT_STEP {
             f.init_done(inv.env);
+            if f.replay {
+                return run_replayed(w, cx, fr);
+            }
             run(w, cx, fr, 0);
         } else if (inv.step as usize) < f.steps.len() {
             start_call(w, cx, fr);
@@ -284,6 +295,7 @@ pub(super) fn invoke_as(
         Acquire::Cold { env, init, lost } => (env, init, lost),
     };
     let cold = matches!(acquired, Acquire::Cold { .. });
+    let replay = func.replay;
     func.on_start(now, measured, cold, &mut w.rec);
     // The timeout counts from the invoke phase: after init, or, when the
     // init phase was stopped at its limit, from then on, with init run
@@ -316,8 +328,63 @@ pub(super) fn invoke_as(
         } else {
             cx.schedule(lost + init, Event::Step(fr));
         }
+    } else if replay {
+        run_replayed(w, cx, fr);
     } else {
         run(w, cx, fr, 0);
+    }
+}
+
+/// Runs an invocation of a function a trace with `duration_ms` invokes:
+/// when the request at its origin (its parent, or the api call's parent
+/// for a route's integration) carries a duration, the invocation lasts
+/// exactly that long in place of its steps; else it runs its steps.
+#[cold]
+#[inline(never)]
+fn run_replayed(w: &mut World, cx: &mut Cx, fr: FrameRef) {
+    let us = replayed_duration(w, fr);
+    if us == crate::workload::trace::NO_DURATION {
+        return run(w, cx, fr, 0);
+    }
+    let Some(Frame {
+        state: FrameState::Invocation(ref mut inv),
+        ..
+    }) = w.frames.get_mut(fr)
+    else {
+        return;
+    };
+    let after = u64::from(us) * 1_000;
+    inv.step = w.lambdas[inv.func as usize].steps.len() as u16;
+    inv.failing = false;
+    let deadline = inv.deadline;
+    if cx.now().saturating_add(after) > deadline {
+        cx.schedule_at(deadline, Event::Expire(fr));
+    } else if after > 0 {
+        cx.schedule(after, Event::Step(fr));
+    } else {
+        finish(w, cx, fr, Outcome::new(End::Ok, Kind::Lambda));
+    }
+}
+
+/// The duration \[µs\] the client request behind invocation `fr` gives
+/// it, or `NO_DURATION`.
+fn replayed_duration(w: &World, fr: FrameRef) -> u32 {
+    use crate::services::api_gateway::Phase;
+    let none = crate::workload::trace::NO_DURATION;
+    let Some(parent) = w.frames.get(fr).map(|f| f.parent) else {
+        return none;
+    };
+    match w.frames.get(parent).map(|f| (f.parent, f.state)) {
+        Some((_, FrameState::Request(r))) => r.replay_us,
+        Some((up, FrameState::ApiCall(c)))
+            if matches!(c.phase, Phase::Integrate | Phase::Integrating) =>
+        {
+            match w.frames.get(up).map(|f| f.state) {
+                Some(FrameState::Request(r)) => r.replay_us,
+                _ => none,
+            }
+        }
+        _ => none,
     }
 }
 

@@ -265,6 +265,9 @@ pub struct Function {
     /// Provisioned environments recycled by `acquire` whose re-initialisation
     /// the caller must schedule: (environment, ready after \[ns\]).
     pub reinit_queue: Vec<(u32, SimDuration)>,
+    /// A replayed trace with `duration_ms` invokes it: an invocation asks
+    /// its request for a duration (`flow::run_replayed`).
+    pub replay: bool,
 }
 
 impl Function {
@@ -334,6 +337,7 @@ impl Function {
             pc_init_cap: cfg.timeout.max(LONG_INIT_CAP),
             snap_start: cfg.snap_start,
             timer_at: None,
+            replay: false,
             reinit_queue: Vec::new(),
         }
     }
