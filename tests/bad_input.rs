@@ -48,7 +48,7 @@ fn cases() -> Vec<Case> {
         case("snap_start on node", "\n[[lambda]]\nname = \"a\"\nsnap_start = true\n", &["bad.toml:6:", "snap_start", "nodejs22.x"]),
         case("unsupported kind", "\n[[workflow]]\nname = \"jobs\"\n", &["bad.toml:4:", "[[workflow]]", "not supported yet"]),
         case("sweep without replications", "\n[sweep]\nreplications = 0\n", &["bad.toml:5:", "sweep.replications", "1..=1000"]),
-        case("unsupported arrival", &format!("{fn_ok}\n[[workload]]\nname = \"w\"\ntarget = \"fn\"\narrival = \"trace(path=x.csv)\"\n"), &["bad.toml:10:", "arrival", "not supported yet"]),
+        case("missing trace file", &format!("{fn_ok}\n[[workload]]\nname = \"w\"\ntarget = \"fn\"\narrival = \"trace(path=x.csv)\"\n"), &["bad.toml:10:", "arrival", "cannot read", "hint: paths are relative to the scenario file"]),
         case("topic as a trigger source", &format!("{fn_ok}triggers = [{{ source = \"jobs\" }}]\n\n[[topic]]\nname = \"jobs\"\n"), &["bad.toml:6:", "triggers[0].source", "`jobs` is a topic", "add it to `subscribers`"]),
         case("bucket as a trigger source", &format!("{fn_ok}triggers = [{{ source = \"jobs\" }}]\n\n[[bucket]]\nname = \"jobs\"\n"), &["bad.toml:6:", "triggers[0].source", "jobs"]),
         case("bad async mode", "\n[[lambda]]\nname = \"a\"\nsteps = [{ call = \"b\", mode = \"asynch\" }]\n\n[[lambda]]\nname = \"b\"\n", &["bad.toml:6:", "mode", "did you mean `async`?"]),

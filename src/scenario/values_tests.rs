@@ -242,7 +242,7 @@ fn bad_arrivals() {
     assert!(m("steps(0s=-1)").contains("negative"));
     assert!(m("poisson(rate=0)").contains("> 0"));
     assert!(m("poisson(rate=abc)").contains("not a number"));
-    assert!(m("trace(path=x.csv)").contains("not supported yet"));
+    assert!(m("trace(scale=2)").contains("path"));
     assert!(arrival("poison(rate=5)")
         .unwrap_err()
         .hint
