@@ -338,3 +338,51 @@ fn exit_3_when_nothing_is_feasible_and_2_without_slo_or_objective() {
     assert!(stderr(&out).contains("no [[slo]] and no [objective]"));
     assert!(!tmp.path().join("none").exists());
 }
+
+#[test]
+fn a_varied_workload_is_a_condition_not_a_setting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = write(tmp.path(), "erlang.toml", ERLANG);
+    let load = "workload.users.arrival=\"poisson(rate=23)\",\"poisson(rate=46)\"";
+    let out = slsim()
+        .args(["recommend", &file, "--quiet", "--vary", load, "--out"])
+        .arg(tmp.path().join("r"))
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("\"workload.users.arrival\" varies a condition"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: pin it") && err.contains("poisson(rate=46)"),
+        "{err}"
+    );
+    assert!(!tmp.path().join("r").exists());
+    // One value is no choice: it is held, and the search runs.
+    let out = slsim()
+        .args([
+            "recommend",
+            &file,
+            "--quiet",
+            "--set",
+            "simulation.duration=10m",
+            "--set",
+            "sweep.replications=2",
+            "--vary",
+            "workload.users.arrival=\"poisson(rate=46)\"",
+            "--out",
+        ])
+        .arg(tmp.path().join("r"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code() == Some(0) || out.status.code() == Some(3),
+        "{}",
+        stderr(&out)
+    );
+    let r = json(&tmp.path().join("r").join("recommend.json"));
+    let text = r.to_string();
+    assert!(!text.contains("refinement over 1 values"), "{text}");
+}

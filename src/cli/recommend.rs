@@ -52,6 +52,21 @@ pub(super) fn recommend(args: RecommendArgs) -> Result<(), Failure> {
              (docs/scenario-format.md, \"[[slo]] and [objective]\")"
         )));
     }
+    if let Some(v) = def
+        .sweep
+        .vary
+        .iter()
+        .find(|v| v.labels.len() > 1 && recommend::search::is_condition(&v.path))
+    {
+        let last = output::word(&v.set(v.labels.len() - 1));
+        return Err(Failure::Input(anyhow::anyhow!(
+            "{file}: [sweep.vary] \"{}\" varies a condition (the traffic), not a setting: \
+             recommend finds the cheapest settings that meet the SLOs at one traffic\n  \
+             hint: pin it to the traffic to plan for, e.g. --vary {last} (slsim sweep \
+             shows every value)",
+            v.path
+        )));
+    }
     let dir = args.out.unwrap_or_else(|| {
         PathBuf::from("output").join(format!("{}-recommend", base.simulation.slug()))
     });

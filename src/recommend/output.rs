@@ -50,7 +50,7 @@ pub fn settings(def: &Definition, point: u64) -> IndexMap<String, String> {
 }
 
 /// A shell word: quoted unless plain.
-fn word(s: &str) -> String {
+pub fn word(s: &str) -> String {
     let plain = !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "._-=/:,+@%".contains(c));

@@ -61,6 +61,14 @@ pub fn is_capacity(path: &str) -> bool {
     }
 }
 
+/// Whether `path` (a `--set` path) names a condition rather than a
+/// setting: a workload's field (its arrivals, scale, location, mix), the
+/// traffic the settings must serve. `recommend` refuses to search over
+/// one; the sweep shows every value.
+pub fn is_condition(path: &str) -> bool {
+    path.starts_with("workload.")
+}
+
 /// One varied field as the search sees it.
 #[derive(Clone, Debug)]
 pub struct Field {
@@ -147,7 +155,10 @@ pub fn search(fields: &[Field], criteria: &Criteria, eval: &mut Eval<'_>) -> Fou
             }
         })
         .collect();
-    let others: Vec<usize> = (0..fields.len()).filter(|&i| !fields[i].capacity).collect();
+    // A field with one value is no choice: held, not refined.
+    let others: Vec<usize> = (0..fields.len())
+        .filter(|&i| !fields[i].capacity && fields[i].labels.len() > 1)
+        .collect();
     let mut at = if others.is_empty() {
         s.fit(start)
     } else {
