@@ -91,6 +91,18 @@ fn two_fields_give_curves_per_value_a_heatmap_and_the_power_tuning_chart() {
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(html.contains("Sweep in brief") && html.contains("sweep-summary"));
     assert!(html.contains("data-file=\"plots/02-heatmap-cost-monthly-usd.svg\""));
+    // Its answer: the best feasible point named from sweep.json, with the
+    // caution that the traffic is among the varied fields.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("sweep.json")).unwrap()).unwrap();
+    let best = &manifest["best"]["values"]["lambda.list-todos.memory_mb"];
+    assert!(best.is_string(), "{manifest}");
+    assert!(
+        html.contains("Best feasible point"),
+        "no best point in the report"
+    );
+    assert!(html.contains("Caution: the traffic is varied (workload.users.arrival)"));
+    assert!(!html.contains("No recommendation was asked for"));
     let md = std::fs::read(out.join("report.md")).unwrap();
     let o = Command::cargo_bin("slsim")
         .unwrap()

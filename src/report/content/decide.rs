@@ -110,7 +110,32 @@ pub(super) fn recommendation(s: &Value) -> Section {
     }
 }
 
-/// A sweep's summary (`sweep_summary.csv`), as a table.
+/// Metric columns shown when the sweep has no SLOs or objective.
+const SWEEP_METRICS: usize = 6;
+
+/// `v` to 4 significant digits, without trailing zeros.
+fn sig(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return "0".into();
+    }
+    let decimals = (3 - v.abs().log10().floor() as i32).clamp(0, 12) as usize;
+    let s = format!("{v:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        &s
+    };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.into()
+    }
+}
+
+/// A sweep's summary (`sweep_summary.csv`), as a table of what a reader
+/// decides by: the varied values, the runs, the judged metrics (else the
+/// first few) as mean ± 95 % half-width to 4 significant digits, the
+/// verdicts and the best point. Every column is in the CSV.
 pub(super) fn sweep(inputs: &ReportInputs) -> Option<Section> {
     let text = inputs.sweep_summary.as_ref()?;
     let mut reader = ::csv::ReaderBuilder::new()
@@ -120,17 +145,77 @@ pub(super) fn sweep(inputs: &ReportInputs) -> Option<Section> {
         .headers()
         .map(|h| h.iter().map(str::to_string).collect())
         .unwrap_or_default();
-    let names: Vec<&str> = header.iter().map(String::as_str).collect();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    // Judged metrics from the manifest: the objective's, then each SLO's.
+    let mut judged: Vec<String> = Vec::new();
+    if let Some(m) = &inputs.sweep {
+        let named = at(m, &["objective", "metric"]).into_iter().chain(
+            at(m, &["slos"])
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|s| at(s, &["metric"])),
+        );
+        for v in named.filter_map(Value::as_str) {
+            if !judged.iter().any(|j| j == v) {
+                judged.push(v.to_string());
+            }
+        }
+    }
+    if judged.is_empty() {
+        judged = header
+            .iter()
+            .filter_map(|h| h.strip_suffix(".mean").map(str::to_string))
+            .take(SWEEP_METRICS)
+            .collect();
+    }
+    // (title, the column, its half-width's column)
+    let mut shown: Vec<(String, usize, Option<usize>)> = Vec::new();
+    let metrics_from = header.iter().position(|h| h.ends_with(".mean"));
+    for (i, h) in header.iter().enumerate() {
+        if metrics_from.is_none_or(|m| i < m) {
+            shown.push((h.clone(), i, None));
+        }
+    }
+    for m in &judged {
+        if let Some(i) = col(&format!("{m}.mean")) {
+            shown.push((format!(">{m}"), i, col(&format!("{m}.ci95"))));
+        }
+    }
+    for (i, h) in header.iter().enumerate() {
+        if h.contains(" <= ") || h.contains(" >= ") || h == "verdict" || h == "best" {
+            shown.push((h.clone(), i, None));
+        }
+    }
+    let names: Vec<&str> = shown.iter().map(|(t, _, _)| t.as_str()).collect();
     let mut t = Table::new("sweep-summary", &names);
     let mut rows = 0usize;
     for record in reader.records().map_while(Result::ok) {
         rows += 1;
-        if rows <= SWEEP_ROWS {
-            t.row(record.iter().map(Cell::from).collect());
+        if rows > SWEEP_ROWS {
+            continue;
         }
+        let cell = |i: usize| record.get(i).unwrap_or("");
+        let cells = shown
+            .iter()
+            .map(|(_, i, ci)| {
+                let v = cell(*i);
+                let text = match (v.parse::<f64>(), ci.map(cell)) {
+                    (Ok(x), Some(c)) if !c.is_empty() => match c.parse::<f64>() {
+                        Ok(h) => format!("{} ± {}", sig(x), sig(h)),
+                        Err(_) => sig(x),
+                    },
+                    (Ok(x), Some(_)) => sig(x),
+                    _ => v.to_string(),
+                };
+                Cell::from(text.as_str())
+            })
+            .collect();
+        t.row(cells);
     }
     let mut blocks = vec![Block::Para(format!(
-        "{} points (sweep_summary.csv: mean and 95 % confidence interval across replications).",
+        "{} points: mean ± half-width of the 95 % confidence interval across replications, \
+         to 4 significant digits; every metric, in full precision, is in sweep_summary.csv.",
         thousands(rows as u64)
     ))];
     blocks.push(Block::Table(t));
@@ -144,4 +229,18 @@ pub(super) fn sweep(inputs: &ReportInputs) -> Option<Section> {
         title: "Sweep".into(),
         blocks,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sig;
+
+    #[test]
+    fn four_significant_digits() {
+        assert_eq!(sig(1211.810636795348), "1212");
+        assert_eq!(sig(52.399), "52.4");
+        assert_eq!(sig(0.00000030166782800409983), "0.0000003017");
+        assert_eq!(sig(-0.0), "0");
+        assert_eq!(sig(0.5), "0.5");
+    }
 }

@@ -61,7 +61,10 @@ pub fn build(inputs: &ReportInputs) -> Doc {
     if let Some(sweep) = sweep(inputs) {
         sections.push(sweep);
     }
-    sections.push(recommendation(s));
+    match manifest {
+        Some(m) => sections.push(sweep::best(m)),
+        None => sections.push(recommendation(s)),
+    }
     let mut subtitle = Vec::new();
     if let Some(m) = manifest {
         subtitle.push(format!(

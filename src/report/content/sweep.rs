@@ -146,3 +146,82 @@ pub(super) fn headline(m: &Value) -> Section {
         blocks,
     }
 }
+
+/// A sweep's answer, from its manifest's `best`: the best feasible point
+/// by the objective, or why there is none; a caution when the traffic
+/// (a `workload.*` field) is among the varied fields, since the best point
+/// is then taken over traffic levels too.
+pub(super) fn best(m: &Value) -> Section {
+    let mut blocks = Vec::new();
+    let objective = str_at(m, &["objective", "metric"]);
+    match at(m, &["best"]).filter(|b| !b.is_null()) {
+        None => blocks.push(Block::Para(
+            "The scenario has no [[slo]] and no [objective]: no point is judged (add them to \
+             have each point marked feasible or not and the best one named)."
+                .into(),
+        )),
+        Some(b) => {
+            let count = |k: &str| u64_at(b, &[k]);
+            let counts = format!(
+                "{} feasible, {} uncertain, {} infeasible points",
+                count("feasible").map_or("-".into(), thousands),
+                count("uncertain").map_or("-".into(), thousands),
+                count("infeasible").map_or("-".into(), thousands),
+            );
+            match at(b, &["values"])
+                .and_then(Value::as_object)
+                .filter(|_| at(b, &["point"]).is_some_and(|p| !p.is_null()))
+            {
+                Some(values) => {
+                    let mut facts: Vec<(String, String)> =
+                        values.iter().map(|(k, v)| (k.clone(), plain(v))).collect();
+                    if let (Some(o), Some(mean)) = (objective, f64_at(b, &["objective_mean"])) {
+                        let ci = f64_at(b, &["objective_ci95"])
+                            .map_or(String::new(), |h| format!(" ± {}", num(h)));
+                        facts.push((
+                            format!(
+                                "{} {o}",
+                                str_at(m, &["objective", "direction"]).unwrap_or("minimize")
+                            ),
+                            format!("{}{ci}", num(mean)),
+                        ));
+                    }
+                    blocks.push(Block::Para(format!(
+                        "Best feasible point (every SLO met with 95 % confidence, then the best \
+                         mean of the objective; {counts}):"
+                    )));
+                    blocks.push(Block::Facts(facts));
+                }
+                None => blocks.push(Block::Para(format!(
+                    "No point meets every SLO with 95 % confidence ({counts}): relax an SLO, \
+                     widen the grid, or add replications where points are uncertain."
+                ))),
+            }
+        }
+    }
+    let traffic: Vec<&str> = at(m, &["vary"])
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|v| {
+            at(v, &["labels"])
+                .and_then(Value::as_array)
+                .is_some_and(|l| l.len() > 1)
+        })
+        .filter_map(|v| str_at(v, &["path"]))
+        .filter(|p| p.starts_with("workload."))
+        .collect();
+    if !traffic.is_empty() {
+        blocks.push(Block::Para(format!(
+            "Caution: the traffic is varied ({}), so the best point is taken over traffic \
+             levels too. To choose settings for one traffic level, read its rows above, or \
+             run `slsim recommend` with it pinned (`--vary PATH=VALUE`).",
+            traffic.join(", ")
+        )));
+    }
+    Section {
+        id: "recommendation",
+        title: "Recommendation".into(),
+        blocks,
+    }
+}
