@@ -238,7 +238,7 @@ fn verdict(def: &Definition, p: &PointSummary, best: Option<u64>) -> Vec<String>
 /// Writes `sweep_summary.csv`: per point its values, `runs`, `ok`, then
 /// per metric its mean and the half-width of its 95 % confidence interval
 /// (`<metric>.mean`, `<metric>.ci95`; empty below two values), then the
-/// verdict columns ([`verdict_header`]).
+/// verdict columns (`verdict_header`).
 pub fn write_summary(
     out: &mut dyn Write,
     def: &Definition,
