@@ -303,27 +303,18 @@ pub fn write_run(
     written.extend(plots.keys().map(|p| dir.join(p)));
     files.extend(plots);
     deadline.check()?;
+    let mut out = Listed {
+        staging: &staging,
+        dir,
+        files: &mut files,
+        written: &mut written,
+    };
     if let Some(svg) = extra.topology_svg {
         let [topology, ..] = RUN_FILES;
-        let digest = staging.write(topology, &dir.join(topology), |w, path| {
-            w.write_all(svg.as_bytes())
-                .map_err(|source| ReportError::Write {
-                    path: path.to_path_buf(),
-                    source,
-                })
-        })?;
-        files.insert(topology.to_string(), digest);
-        written.push(dir.join(topology));
+        out.put(topology, svg.as_bytes())?;
     }
     for (name, bytes) in extra.extra {
-        let digest = staging.write(name, &dir.join(name), |w, path| {
-            w.write_all(bytes).map_err(|source| ReportError::Write {
-                path: path.to_path_buf(),
-                source,
-            })
-        })?;
-        files.insert(name.to_string(), digest);
-        written.push(dir.join(name));
+        out.put(name, bytes)?;
     }
     // Every drawing (topology.svg, plots/*.svg) must be in the staging
     // directory before this point: the report reads them from there.
@@ -331,21 +322,13 @@ pub fn write_run(
         // The report reads the summary as `slsim report DIR` would (the
         // `files` it lists so far are not shown), and the staging
         // directory's drawings.
-        let bytes = summary_json(result, &files)?;
+        let bytes = summary_json(result, out.files)?;
         let summary = result_dir::parse_summary(&dir.join(summary), &bytes)?;
         let inputs = ReportInputs::load_with(staging.path(), Some(summary))?;
         let (md, html) = result_dir::render(&inputs, "");
         for (name, text) in REPORT_FILES.into_iter().zip([md, html]) {
             deadline.check()?;
-            let digest = staging.write(name, &dir.join(name), |w, path| {
-                w.write_all(text.as_bytes())
-                    .map_err(|source| ReportError::Write {
-                        path: path.to_path_buf(),
-                        source,
-                    })
-            })?;
-            files.insert(name.to_string(), digest);
-            written.push(dir.join(name));
+            out.put(name, text.as_bytes())?;
         }
     }
     deadline.check()?;
@@ -359,6 +342,30 @@ pub fn write_run(
     deadline.check()?;
     staging.commit()?;
     Ok((written, bytes))
+}
+
+/// Files written into a staging directory and listed: their digests
+/// (`files` in `summary.json`) and their final paths.
+struct Listed<'a> {
+    staging: &'a atomic::Staging<'a>,
+    dir: &'a Path,
+    files: &'a mut Files,
+    written: &'a mut Vec<PathBuf>,
+}
+
+impl Listed<'_> {
+    /// Writes `bytes` as `name` and lists it.
+    fn put(&mut self, name: &str, bytes: &[u8]) -> Result<(), ReportError> {
+        let digest = self.staging.write(name, &self.dir.join(name), |w, path| {
+            w.write_all(bytes).map_err(|source| ReportError::Write {
+                path: path.to_path_buf(),
+                source,
+            })
+        })?;
+        self.files.insert(name.to_string(), digest);
+        self.written.push(self.dir.join(name));
+        Ok(())
+    }
 }
 
 /// The files of a sweep's output directory (`slsim sweep`, `slsim merge`),
