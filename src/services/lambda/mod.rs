@@ -13,7 +13,9 @@ mod account;
 mod accounting;
 pub mod async_invoke;
 pub mod cost;
+mod counters;
 mod flow;
+mod invocation;
 pub mod rate;
 mod stats;
 mod steps;
@@ -21,13 +23,15 @@ mod steps;
 pub use account::{legacy_burst, Account, LEGACY_ENVS_PER_MINUTE};
 pub use accounting::billed_ms;
 pub use async_invoke::{AsyncEvent, AsyncStats};
+pub use counters::{FunctionCounters, FunctionSeries};
 pub use flow::{invoke, invoke_batch, DEADLINE, ENV_READY, KEEP_ALIVE};
+pub use invocation::{Invocation, INIT_STEP};
 pub use stats::FunctionStats;
 pub use steps::{Plan, PreparedStep};
 
 use crate::dist::Dist;
 use crate::engine::{SimDuration, SimRng, SimTime, SECONDS};
-use crate::metrics::{Level, SeriesId, SeriesRecorder};
+use crate::metrics::{Level, SeriesRecorder};
 use crate::model::{self, Architecture};
 use crate::policy::IdlePool;
 use crate::services::deadlines::Deadlines;
@@ -118,86 +122,6 @@ struct Env {
     expires: SimTime,
     idle_since: SimTime,
 }
-
-/// Counters over the measured window.
-#[derive(Clone, Debug, Default)]
-pub struct FunctionCounters {
-    /// Invocations started.
-    pub invocations: u64,
-    /// Cold starts.
-    pub cold_starts: u64,
-    /// Throttles (every reason).
-    pub throttles: u64,
-    /// Of which over a request-rate limit.
-    pub rate_throttles: u64,
-    /// Function errors.
-    pub errors: u64,
-    /// Timeouts.
-    pub timeouts: u64,
-    /// Billed GB-s on on-demand environments.
-    pub gb_seconds: f64,
-    /// Billed GB-s on provisioned environments.
-    pub provisioned_gb_seconds: f64,
-    /// Sum of invocation durations, init excluded \[ns\], over ended invocations.
-    pub duration_sum: f64,
-    /// Ended invocations.
-    pub ended: u64,
-    /// Sum of init durations \[ns\].
-    pub init_sum: f64,
-    /// Provisioned environments re-initialised (after `max_lifetime` or a
-    /// timeout); their init is billed in `provisioned_gb_seconds`.
-    pub reinits: u64,
-}
-
-/// Time-series handles of a function.
-#[derive(Clone, Copy, Debug)]
-pub struct FunctionSeries {
-    /// Invocations per interval.
-    pub invocations: SeriesId,
-    /// Cold starts per interval.
-    pub cold_starts: SeriesId,
-    /// Throttles per interval.
-    pub throttles: SeriesId,
-    /// Max busy environments in the interval.
-    pub concurrency_max: SeriesId,
-}
-
-/// A Lambda invocation in progress (its frame).
-#[derive(Clone, Copy, Debug)]
-pub struct Invocation {
-    /// Function index.
-    pub func: u16,
-    /// Step to run when the pending work finishes ([`INIT_STEP`] while the
-    /// environment initialises).
-    pub step: u16,
-    /// The pending work ends the invocation with an error.
-    pub failing: bool,
-    /// The function's deadline queue holds this invocation.
-    pub timer: bool,
-    /// Execution environment.
-    pub env: u32,
-    /// Invocation phase started (after init) \[ns\].
-    pub run_start: SimTime,
-    /// Init duration \[ns\] (0 when warm).
-    pub init: u64,
-    /// The function timeout fires here \[ns\].
-    pub deadline: SimTime,
-    /// Records in the batch that invoked it (1 when not a batch, or when
-    /// the function has no per-record step): how many times a per-record
-    /// step runs.
-    pub records: u16,
-    /// Repetitions of the current per-record call step done before the
-    /// one in progress.
-    pub rep: u16,
-}
-
-// The two counters fill the struct's padding: an invocation stays 40
-// bytes, as before them (the frame slab's slot size follows the largest
-// frame).
-const _: () = assert!(std::mem::size_of::<Invocation>() <= 40);
-
-/// `Invocation.step` while the environment initialises.
-pub const INIT_STEP: u16 = u16::MAX;
 
 /// Every function, and the account they share.
 pub struct Lambdas {
