@@ -377,5 +377,6 @@ fn empty_result(measured_seconds: f64) -> RunResult {
         objective: None,
         recommendation: None,
         timeseries: Default::default(),
+        timelines: Vec::new(),
     }
 }

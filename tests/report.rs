@@ -181,6 +181,7 @@ fn sample() -> RunResult {
         slos: Vec::new(),
         objective: None,
         recommendation: None,
+        timelines: Vec::new(),
         timeseries: TimeSeries {
             interval_s: 60.0,
             series,

@@ -27,6 +27,7 @@ pub mod slo;
 pub mod stream;
 pub mod sweep;
 pub mod table;
+pub mod timeline;
 pub mod topic;
 pub mod workload;
 
@@ -45,6 +46,7 @@ pub use simulation::*;
 pub use slo::{Bound, Direction, MetricPath, Objective, Slo};
 pub use stream::{OnFailure, PutRecords, Stream, StreamMode, StreamSource, StreamTrigger};
 pub use table::*;
+pub use timeline::Timeline;
 pub use topic::{Endpoint, Subscription, Topic};
 pub use workload::*;
 

@@ -47,6 +47,8 @@ pub struct Simulation {
     pub free_tier: bool,
     /// `[cost]`: how the window's usage becomes a month.
     pub cost: super::CostSettings,
+    /// `[timeline]`: execution environments to record (`None`: none).
+    pub timeline: Option<super::Timeline>,
     /// Stop the run after this many events.
     pub max_events: u64,
     /// Stop the run after this much wall-clock time \[s\]; `None`: no limit.
@@ -115,6 +117,7 @@ impl Simulation {
             region: DEFAULT_REGION.into(),
             free_tier: false,
             cost: super::CostSettings::default(),
+            timeline: None,
             max_events: DEFAULT_MAX_EVENTS,
             max_wall_s: None,
             max_memory_bytes: None,

@@ -101,3 +101,73 @@ pub(super) fn write_latency<W: std::io::Write>(
     }
     flush(w, path)
 }
+
+/// Header of `timeline.csv`.
+pub const TIMELINE_HEADER: [&str; 9] = [
+    "function",
+    "environment",
+    "phase",
+    "start_s",
+    "end_s",
+    "duration_s",
+    "cause_kind",
+    "cause",
+    "cause_at_s",
+];
+
+/// `timeline.csv`: per recorded function, each environment's spans in
+/// time order (environments numbered in order of first appearance), then
+/// the throttled arrivals (no environment). A cold start's `init` names
+/// the request (or event) at the root of the chain that caused it: its
+/// kind, component and start.
+pub(super) fn write_timeline<W: std::io::Write>(
+    result: &RunResult,
+    out: W,
+    path: &Path,
+    deadline: &Deadline,
+) -> Result<(), ReportError> {
+    let err = csv_err("timeline.csv", path);
+    let mut w = writer_to(out);
+    w.write_record(TIMELINE_HEADER).map_err(&err)?;
+    let s = |ns: u64| num(crate::services::lambda::timeline::seconds(ns));
+    let mut count = 0u64;
+    for t in &result.timelines {
+        let mut order: Vec<usize> = (0..t.spans.len()).collect();
+        order.sort_by_key(|&i| {
+            let sp = &t.spans[i];
+            (sp.env.unwrap_or(u32::MAX), sp.start, i)
+        });
+        for i in order {
+            let sp = &t.spans[i];
+            let env = sp.env.map(|e| e.to_string()).unwrap_or_default();
+            let (kind, cause, at) = match sp.cause {
+                Some(c) => (
+                    c.kind.label(),
+                    result
+                        .sections
+                        .name(c.kind, c.component as usize)
+                        .unwrap_or_default(),
+                    s(c.at),
+                ),
+                None => ("", "", String::new()),
+            };
+            w.write_record([
+                t.function.as_str(),
+                &env,
+                sp.phase.label(),
+                &s(sp.start),
+                &s(sp.end),
+                &s(sp.end - sp.start),
+                kind,
+                cause,
+                &at,
+            ])
+            .map_err(&err)?;
+            count += 1;
+            if count % Deadline::ROWS == 0 {
+                deadline.check()?;
+            }
+        }
+    }
+    flush(w, path)
+}

@@ -61,8 +61,9 @@ use std::time::Instant;
 pub const FILES: [&str; 3] = ["summary.json", "timeseries.csv", "latency.csv"];
 
 /// The files `slsim run` writes beside [`FILES`] ([`write_run`]): the
-/// topology drawing and the report.
-pub const RUN_FILES: [&str; 3] = ["topology.svg", "report.md", "report.html"];
+/// topology drawing, the report and, with `[timeline]`, the environments'
+/// timeline.
+pub const RUN_FILES: [&str; 4] = ["topology.svg", "report.md", "report.html", "timeline.csv"];
 
 /// Size and SHA-256 of the files written beside `summary.json`, by path
 /// relative to the output directory (`timeseries.csv`,
@@ -294,12 +295,21 @@ pub fn write_run(
                 csv::write_latency(result, w, path, &deadline)
             })?;
             files.insert(latency.to_string(), digest);
+            if !result.timelines.is_empty() {
+                deadline.check()?;
+                let [.., timeline] = RUN_FILES;
+                let digest = staging.write(timeline, &dir.join(timeline), |w, path| {
+                    csv::write_timeline(result, w, path, &deadline)
+                })?;
+                files.insert(timeline.to_string(), digest);
+            }
             Ok(files)
         },
     );
     let mut files = csv?;
     let plots = plots?;
-    let mut written: Vec<PathBuf> = FILES.iter().map(|f| dir.join(f)).collect();
+    let mut written: Vec<PathBuf> = files.keys().map(|f| dir.join(f)).collect();
+    written.insert(0, dir.join(summary));
     written.extend(plots.keys().map(|p| dir.join(p)));
     files.extend(plots);
     deadline.check()?;

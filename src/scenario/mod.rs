@@ -41,6 +41,7 @@ pub mod samples;
 pub mod sweep;
 
 mod context;
+mod env_timeline;
 mod kinds;
 mod shape;
 mod slos;

@@ -39,7 +39,14 @@ pub fn collect_names(tree: &toml::Table) -> Names {
 pub fn shape(cx: &mut Cx<'_>) -> Raws {
     let mut raws = Raws::default();
     let tree = cx.tree;
-    let mut all: Vec<&str> = vec!["simulation", "cost", "slo", "objective", "sweep"];
+    let mut all: Vec<&str> = vec![
+        "simulation",
+        "cost",
+        "slo",
+        "objective",
+        "sweep",
+        "timeline",
+    ];
     all.extend(KINDS);
     all.extend(kinds::unsupported());
     for (key, value) in tree {
@@ -81,6 +88,17 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
                     );
                 }
             }
+            "timeline" => {
+                if value.is_table() {
+                    raws.timeline = element(cx, &path, value, |_, _, _| Vec::new());
+                } else {
+                    cx.err(
+                        &path,
+                        "`timeline` must be a table",
+                        "write a [timeline] section, e.g. functions = [\"api\"]",
+                    );
+                }
+            }
             // `slsim sweep`'s; only its shape matters to a run.
             "sweep" => drop(super::sweep::shape(cx, &path, value)),
             k if KINDS.contains(&k) => raws.shape(cx, k, &path, value),
@@ -89,7 +107,7 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
                     &path,
                     format!("`[[{k}]]` is not supported yet in this version of slsim"),
                     format!(
-                        "remove it; supported sections: [simulation], [cost], [sweep], {}",
+                        "remove it; supported sections: [simulation], [cost], [sweep], [timeline], {}",
                         list(KINDS)
                     ),
                 );
@@ -98,7 +116,7 @@ pub fn shape(cx: &mut Cx<'_>) -> Raws {
                 let hint = did_you_mean(other, all.iter().copied()).unwrap_or_else(|| {
                     let arrays: Vec<String> = KINDS.iter().map(|k| format!("[[{k}]]")).collect();
                     format!(
-                        "sections: [simulation], [cost], [sweep], {}, [[slo]], [objective]",
+                        "sections: [simulation], [cost], [sweep], [timeline], {}, [[slo]], [objective]",
                         arrays.join(", ")
                     )
                 });

@@ -179,12 +179,24 @@ pub fn scenario(cx: &mut Cx<'_>, raws: &Raws) -> Option<Scenario> {
         .objective
         .as_ref()
         .map(|o| super::slos::objective(cx, o));
+    let timeline = raws.timeline.as_ref().map(|t| {
+        let lambdas = raws.lambdas.len();
+        super::env_timeline::timeline(
+            cx,
+            t,
+            model
+                .as_ref()
+                .map_or(SimDuration::MAX, |m| m.simulation.duration),
+            lambdas,
+        )
+    });
     if cx.problems.len() > before {
         return None;
     }
     let mut model = model?;
     model.slos = slos.into_iter().collect::<Option<_>>()?;
     model.objective = objective.flatten();
+    model.simulation.timeline = timeline.flatten();
     // Arrivals carry the clock time of t = 0 in their phase.
     let start = model.simulation.start;
     for w in &mut model.workloads {

@@ -184,6 +184,7 @@ pub fn simulation(cx: &mut Cx<'_>, r: &RawSimulation, unparsed: bool) -> Simulat
         region,
         free_tier: r.free_tier.unwrap_or(d.free_tier),
         cost: d.cost,
+        timeline: None,
         max_events,
         max_wall_s,
         max_memory_bytes,

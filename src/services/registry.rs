@@ -289,6 +289,19 @@ macro_rules! services {
                 self.frames.footprint() + self.rec.footprint() $(+ self.$field.footprint())*
             }
 
+            /// The frame at the root of `fr`'s chain of callers: its kind,
+            /// component and start (`None` when `fr` is not a live frame).
+            pub fn root_of(&self, mut fr: FrameRef) -> Option<(Kind, usize, SimTime)> {
+                let mut root = None;
+                while let Some(f) = self.frames.get(fr) {
+                    root = Some(match &f.state {
+                        $($(FrameState::$frame(_))|+ => (Kind::$kind, <$svc as Service>::owner(&f.state), f.start),)*
+                    });
+                    fr = f.parent;
+                }
+                root
+            }
+
             /// Live frames per component: (kind label, name, what, count),
             /// largest first, at most `top`.
             pub fn census(&self, top: usize) -> Vec<(&'static str, &str, &'static str, u64)> {

@@ -57,6 +57,8 @@ pub struct Run {
     /// The SLOs and objective, evaluated on the result.
     slos: Vec<crate::model::Slo>,
     objective: Option<crate::model::Objective>,
+    /// The functions `[timeline]` records, in its order.
+    timeline: Vec<usize>,
 }
 
 // Sweeps run worlds on other threads: a run must stay `Send`.
@@ -109,6 +111,10 @@ pub fn build_from(s: &Scenario, started: Instant) -> Run {
         warnings: s.warnings.clone(),
         slos: s.slos.clone(),
         objective: s.objective.clone(),
+        timeline: sim
+            .timeline
+            .as_ref()
+            .map_or_else(Vec::new, |t| t.functions.clone()),
         billing: crate::cost::BillSettings::from_model(s),
         region: sim.region.clone(),
         account_concurrency: sim.account_concurrency,
@@ -144,6 +150,8 @@ impl Run {
             self.measured = self.end.saturating_sub(self.world.warmup);
         }
         let mut result = self.collect(wall);
+        let omitted = result.timelines.iter().filter_map(|t| t.omitted());
+        result.warnings.extend(omitted.collect::<Vec<_>>());
         result.stopped_early = stopped.map(|g| StoppedEarly {
             reason: g.to_string(),
             at_s: g.at_s(),
@@ -237,6 +245,7 @@ impl Run {
             slos: Vec::new(),
             objective: None,
             recommendation: None,
+            timelines: self.world.lambdas.timelines(&self.timeline, self.end),
             timeseries: self.world.rec.export(),
         }
     }

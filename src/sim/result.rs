@@ -64,6 +64,10 @@ pub struct RunResult {
     /// Per-interval time series (written to `timeseries.csv`, not to JSON).
     #[serde(skip)]
     pub timeseries: TimeSeries,
+    /// The execution-environment timelines `[timeline]` asked for
+    /// (written to `timeline.csv` and drawn, not to JSON).
+    #[serde(skip)]
+    pub timelines: Vec<crate::services::lambda::timeline::EnvTimeline>,
 }
 
 /// What produced a result (recorded in `summary.json`).

@@ -92,6 +92,8 @@ macro_rules! kinds {
             pub slos: Vec<Option<RawSlo>>,
             /// `[objective]`.
             pub objective: Option<RawObjective>,
+            /// `[timeline]`.
+            pub timeline: Option<super::env_timeline::RawTimeline>,
             $(
                 #[doc = concat!("`[[", stringify!($key), "]]`, in file order.")]
                 pub $field: Vec<Option<$key::$raw>>,

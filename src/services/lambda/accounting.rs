@@ -21,6 +21,9 @@ impl Function {
             self.counters.rate_throttles += by_rate as u64;
         }
         rec.add(self.series.throttles, now, 1.0);
+        if let Some(t) = &mut self.timeline {
+            t.throttled(now);
+        }
     }
 
     /// Accounting: an invocation started, cold or warm.

@@ -6,6 +6,7 @@
 use indexmap::IndexMap;
 
 use super::async_invoke;
+use super::timeline;
 use super::{
     Account, Acquire, Function, FunctionSeries, FunctionStats, Invocation, Lambdas, Plan,
     PreparedStep, Release, INIT_STEP,
@@ -132,6 +133,7 @@ impl Service for Lambdas {
             .iter()
             .filter_map(|l| l.reserved_concurrency)
             .sum();
+        timeline::attach(&mut functions, m);
         let mut account = Account::new(&m.simulation, reserved);
         for f in &mut functions {
             f.provision(&mut account, &mut b.rec);
@@ -164,7 +166,7 @@ impl Service for Lambdas {
         };
         let f = &mut w.lambdas[inv.func as usize];
         if inv.step == INIT_STEP {
-            f.init_done(inv.env);
+            f.init_done(inv.env, cx.now());
             if f.replay {
                 return run_replayed(w, cx, fr);
             }
@@ -323,6 +325,9 @@ pub(super) fn invoke_as(
         // The request that caused this cold start met it (for the share
         // of its latency due to cold starts): rare, so paid only here.
         crate::services::client::mark_cold(w, parent);
+        if w.lambdas[f].timeline.is_some() {
+            timeline::note_cause(w, f, env, parent);
+        }
         if run_start > deadline {
             cx.schedule_at(deadline, Event::Expire(fr));
         } else {

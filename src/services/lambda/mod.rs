@@ -19,6 +19,7 @@ mod invocation;
 pub mod rate;
 mod stats;
 mod steps;
+pub mod timeline;
 
 pub use account::{legacy_burst, Account, LEGACY_ENVS_PER_MINUTE};
 pub use accounting::billed_ms;
@@ -37,6 +38,7 @@ use crate::policy::IdlePool;
 use crate::services::deadlines::Deadlines;
 use crate::services::registry::index_by;
 use crate::services::token_bucket::TokenBucket;
+use timeline::Phase;
 
 /// vCPU share of 1 MB of memory: 1,769 MB = 1 vCPU (aws-facts §1.3).
 pub const MB_PER_VCPU: f64 = 1769.0;
@@ -192,6 +194,8 @@ pub struct Function {
     /// A replayed trace with `duration_ms` invokes it: an invocation asks
     /// its request for a duration (`flow::run_replayed`).
     pub replay: bool,
+    /// Records its environments' lives when `[timeline]` names it.
+    pub timeline: Option<Box<timeline::Recorder>>,
 }
 
 impl Function {
@@ -203,6 +207,7 @@ impl Function {
             + self.idle_pc.footprint()
             + self.deadlines.footprint()
             + self.reinit_queue.capacity() * 16
+            + self.timeline.as_ref().map_or(0, |t| t.footprint())
     }
 
     /// Builds a function's state; `tables` resolves call steps' capacity.
@@ -262,6 +267,7 @@ impl Function {
             snap_start: cfg.snap_start,
             timer_at: None,
             replay: false,
+            timeline: None,
             reinit_queue: Vec::new(),
         }
     }
@@ -290,12 +296,29 @@ impl Function {
             expires: now.saturating_add(self.max_lifetime),
             idle_since: now,
         };
-        if let Some(i) = self.free_envs.pop() {
+        let i = if let Some(i) = self.free_envs.pop() {
             self.envs[i as usize] = env;
             i
         } else {
             self.envs.push(env);
             (self.envs.len() - 1) as u32
+        };
+        if let Some(t) = &mut self.timeline {
+            let phase = if state == EnvState::Idle {
+                Phase::Idle
+            } else {
+                Phase::Init
+            };
+            t.born(i, phase, now);
+        }
+        i
+    }
+
+    /// The timeline, if any, records that `env` changes to `phase`.
+    #[inline]
+    fn note(&mut self, env: u32, phase: Phase, now: SimTime) {
+        if let Some(t) = &mut self.timeline {
+            t.phase(env, phase, now);
         }
     }
 
@@ -338,6 +361,7 @@ impl Function {
                 continue;
             }
             self.envs[env as usize].state = EnvState::Busy;
+            self.note(env, Phase::Busy, now);
             self.busy.change(now, 1, rec);
             return Acquire::Warm { env };
         }
@@ -347,10 +371,11 @@ impl Function {
         }
         while let Some(env) = self.idle_od.take(&mut self.rng) {
             if self.too_old(env, now) {
-                self.destroy(env, now, rec);
+                self.destroy(env, now, rec, Phase::Recycled);
                 continue;
             }
             self.envs[env as usize].state = EnvState::Busy;
+            self.note(env, Phase::Busy, now);
             self.take_concurrency(account);
             self.busy.change(now, 1, rec);
             return Acquire::Warm { env };
@@ -404,8 +429,9 @@ impl Function {
     }
 
     /// A cold environment finished initialising and runs its request.
-    pub fn init_done(&mut self, env: u32) {
+    pub fn init_done(&mut self, env: u32, now: SimTime) {
         self.envs[env as usize].state = EnvState::Busy;
+        self.note(env, Phase::Busy, now);
     }
 
     /// The invocation on `env` ended normally (success or function error).
@@ -425,10 +451,11 @@ impl Function {
             return if provisioned {
                 self.reinit(env, now)
             } else {
-                self.destroy(env, now, rec);
+                self.destroy(env, now, rec, Phase::Recycled);
                 Release::Nothing
             };
         }
+        self.note(env, Phase::Idle, now);
         let e = &mut self.envs[env as usize];
         e.state = EnvState::Idle;
         e.idle_since = now;
@@ -461,12 +488,17 @@ impl Function {
             self.reinit(env, now)
         } else {
             self.give_concurrency(account);
-            self.destroy(env, now, rec);
+            self.destroy(env, now, rec, Phase::Reset);
             Release::Nothing
         }
     }
 
-    fn destroy(&mut self, env: u32, now: SimTime, rec: &mut SeriesRecorder) {
+    /// Ends environment `env` (`how`: expired, recycled or reset, as
+    /// the timeline records it).
+    fn destroy(&mut self, env: u32, now: SimTime, rec: &mut SeriesRecorder, how: Phase) {
+        if let Some(t) = &mut self.timeline {
+            t.ended(env, how, now);
+        }
         self.envs[env as usize].state = EnvState::Free;
         self.free_envs.push(env);
         self.live.change(now, -1, rec);
@@ -484,6 +516,7 @@ impl Function {
         if now >= self.busy.warmup() {
             self.bill_reinit(after);
         }
+        self.note(env, Phase::Init, now);
         let e = &mut self.envs[env as usize];
         e.state = EnvState::Initialising;
         e.expires = (now + after).saturating_add(self.max_lifetime);
@@ -497,6 +530,7 @@ impl Function {
             e.state = EnvState::Idle;
             e.idle_since = now;
             self.idle_pc.push_back(env);
+            self.note(env, Phase::Idle, now);
         }
     }
 
@@ -513,7 +547,7 @@ impl Function {
                 return Some(due);
             }
             self.idle_od.remove(env);
-            self.destroy(env, now, rec);
+            self.destroy(env, now, rec, Phase::Expired);
         }
         None
     }
