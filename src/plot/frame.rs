@@ -21,6 +21,16 @@ pub(crate) enum Swatch {
     Ring,
     /// An outlined square (a marked heatmap cell).
     Outline,
+    /// A filled bar (a Gantt chart's phase).
+    Block,
+    /// A thin vertical tick (a Gantt chart's throttled arrival).
+    Tick,
+    /// A vertical end cap (a Gantt row that expired).
+    Cap,
+    /// A cross (a Gantt row that was recycled).
+    Cross,
+    /// A filled triangle (a Gantt row reset after a timeout).
+    Triangle,
 }
 
 /// One legend entry.
@@ -150,6 +160,36 @@ fn swatch<DB: DrawingBackend>(
             area.draw(&Rectangle::new(
                 [(x + width / 2 - 7, y - 7), (x + width / 2 + 7, y + 7)],
                 c.stroke_width(3),
+            ))?;
+        }
+        Swatch::Block => {
+            area.draw(&Rectangle::new(
+                [(x, y - 6), (x + width, y + 6)],
+                c.filled(),
+            ))?;
+        }
+        Swatch::Tick | Swatch::Cap => {
+            // A tick is 2 px wide, a cap 3 px.
+            let (cx, wide) = (x + width / 2, i32::from(e.swatch == Swatch::Cap));
+            area.draw(&Rectangle::new(
+                [(cx - 1, y - 7), (cx + 1 + wide, y + 8)],
+                c.filled(),
+            ))?;
+        }
+        Swatch::Cross => {
+            let (cx, r) = (x + width / 2, 6);
+            for (a, b) in [
+                ((cx - r, y - r), (cx + r, y + r)),
+                ((cx - r, y + r), (cx + r, y - r)),
+            ] {
+                area.draw(&PathElement::new(vec![a, b], c.stroke_width(2)))?;
+            }
+        }
+        Swatch::Triangle => {
+            let (cx, r) = (x + width / 2, 6);
+            area.draw(&Polygon::new(
+                vec![(cx - r, y + r), (cx + r, y + r), (cx, y - r)],
+                c.filled(),
             ))?;
         }
     }

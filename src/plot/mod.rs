@@ -1,6 +1,6 @@
 //! Charts as SVG and PNG: line charts (with confidence bands, limits and
-//! log axes), latency CDFs, heatmaps and the Power Tuning chart; and the
-//! charts of one run.
+//! log axes), latency CDFs, heatmaps, the Power Tuning chart and Gantt
+//! charts of execution environments; and the charts of one run.
 //!
 //! Owns: chart descriptions (plain data, [`Chart`]), their rendering to an
 //! SVG document and a PNG image from the same drawing code
@@ -44,6 +44,7 @@ mod axes;
 mod cdf;
 mod font;
 mod frame;
+mod gantt;
 mod heatmap;
 mod line;
 mod power;
@@ -51,8 +52,10 @@ mod render;
 mod run;
 mod scale;
 mod style;
+mod timeline;
 
 pub use cdf::{cdf, Curve};
+pub use gantt::{Gantt, GanttRow, Phase, RowEnd, Span};
 pub use heatmap::{CellMark, Heatmap};
 pub use line::{Limit, Line, LineChart, Marker, Point, Reach, Role, REACH};
 pub use power::{Estimate, Picks, PowerPoint, PowerTuning};
@@ -72,6 +75,8 @@ pub enum Chart {
     Heatmap(Heatmap),
     /// Duration and cost per invocation against memory.
     PowerTuning(PowerTuning),
+    /// Items' phases in time, one row each (execution environments).
+    Gantt(Gantt),
 }
 
 impl Chart {
@@ -81,6 +86,7 @@ impl Chart {
             Chart::Line(c) => c.title(),
             Chart::Heatmap(c) => c.title(),
             Chart::PowerTuning(c) => c.title(),
+            Chart::Gantt(c) => c.title(),
         }
     }
 
@@ -91,6 +97,7 @@ impl Chart {
             Chart::Line(c) => render::svg(c, size),
             Chart::Heatmap(c) => render::svg(c, size),
             Chart::PowerTuning(c) => render::svg(c, size),
+            Chart::Gantt(c) => render::svg(c, size),
         }
     }
 
@@ -100,6 +107,7 @@ impl Chart {
             Chart::Line(c) => render::png(c, size),
             Chart::Heatmap(c) => render::png(c, size),
             Chart::PowerTuning(c) => render::png(c, size),
+            Chart::Gantt(c) => render::png(c, size),
         }
     }
 
@@ -127,5 +135,11 @@ impl From<Heatmap> for Chart {
 impl From<PowerTuning> for Chart {
     fn from(c: PowerTuning) -> Chart {
         Chart::PowerTuning(c)
+    }
+}
+
+impl From<Gantt> for Chart {
+    fn from(c: Gantt) -> Chart {
+        Chart::Gantt(c)
     }
 }

@@ -92,6 +92,14 @@ pub fn run_charts(result: &RunResult) -> Vec<NamedChart> {
     ) {
         charts.push(("iterator-age".into(), None, c));
     }
+    let mut charts: Vec<(String, Option<String>, Chart)> = charts
+        .into_iter()
+        .map(|(what, component, c)| (what, component, Chart::Line(c)))
+        .collect();
+    for t in &result.timelines {
+        let chart = Chart::Gantt(super::timeline::chart(t));
+        charts.push(("timeline".into(), Some(t.function.clone()), chart));
+    }
     let width = if charts.len() > 99 { 3 } else { 2 };
     charts
         .into_iter()
@@ -102,10 +110,7 @@ pub fn run_charts(result: &RunResult) -> Vec<NamedChart> {
                 name.push('-');
                 name.push_str(&slug(&c));
             }
-            NamedChart {
-                name,
-                chart: Chart::Line(chart),
-            }
+            NamedChart { name, chart }
         })
         .collect()
 }
@@ -130,6 +135,19 @@ fn slug(name: &str) -> String {
     }
 }
 
+/// The unit of a time axis spanning `d` seconds: (seconds per unit, name).
+pub(super) fn time_unit(d: f64) -> (f64, &'static str) {
+    if d <= 180.0 {
+        (1.0, "s")
+    } else if d <= 3.0 * 3600.0 {
+        (60.0, "min")
+    } else if d <= 72.0 * 3600.0 {
+        (3600.0, "h")
+    } else {
+        (86_400.0, "d")
+    }
+}
+
 /// What every chart of a run shares: the series by (component, metric),
 /// the time axis.
 struct Ctx<'a> {
@@ -150,16 +168,7 @@ impl<'a> Ctx<'a> {
                 .entry((s.component.as_str(), s.metric.as_str()))
                 .or_insert(s);
         }
-        let d = result.simulated_seconds;
-        let (unit_s, unit) = if d <= 180.0 {
-            (1.0, "s")
-        } else if d <= 3.0 * 3600.0 {
-            (60.0, "min")
-        } else if d <= 72.0 * 3600.0 {
-            (3600.0, "h")
-        } else {
-            (86_400.0, "d")
-        };
+        let (unit_s, unit) = time_unit(result.simulated_seconds);
         Ctx {
             result,
             series,

@@ -118,6 +118,26 @@ impl Layout {
         }
     }
 
+    /// [`Layout::categories`] with the first (bottom) category `first`
+    /// units tall instead of 1: category `i > 0` spans
+    /// `first + i - 1..first + i`.
+    pub fn categories_tall_first(labels: &[String], first: f64) -> Layout {
+        let first = if first.is_finite() && first > 0.0 {
+            first
+        } else {
+            1.0
+        };
+        let mut l = Layout::categories(labels);
+        if !labels.is_empty() {
+            l.hi += first - 1.0;
+            for t in l.ticks.iter_mut().skip(1) {
+                *t += first - 1.0;
+            }
+            l.ticks[0] = first / 2.0;
+        }
+        l
+    }
+
     /// `v` in plot space, or `None` when this axis cannot show it.
     pub fn to_plot(&self, v: f64) -> Option<f64> {
         to_plot(self.scale, v)

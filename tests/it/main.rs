@@ -16,7 +16,8 @@
 //! shifted seeds, to look for flaky tolerances or small biases.
 //!
 //! Modules: `theory` (Erlang B, cold starts, token bucket, Little's law, CPU
-//! share), `conservation` (request conservation and cross-checks),
+//! share), `cold_starts` (the keep-alive's e^(-lambda T), provisioned
+//! concurrency at the peak), `conservation` (request conservation and cross-checks),
 //! `determinism`, `scaling` (Lambda scale-up models), `dynamodb` (capacity), `partitions`, `on_demand`, `gsi`, `autoscale` (DynamoDB partitions and hot keys, on-demand limits, GSIs, transactions, large requests, auto scaling), `sdk_modes` (the SDK's retry modes end to end), `caches` (the TTL and LRU cache model against cache theory),
 //! `queues` (SQS and the event source mapping: Erlang C, redrive, ramp,
 //! FIFO, message conservation, cost), `topics` (SNS fan-out, filters,
@@ -34,6 +35,7 @@ mod autoscale;
 mod buckets;
 mod caches;
 mod cdn;
+mod cold_starts;
 mod common;
 mod conservation;
 mod determinism;
