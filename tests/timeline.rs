@@ -226,13 +226,7 @@ fn slsim_run_writes_timeline_csv_and_lists_it() {
     Command::cargo_bin("slsim")
         .unwrap()
         .timeout(Duration::from_secs(60))
-        .args([
-            "run",
-            path.to_str().unwrap(),
-            "--quiet",
-            "--no-plots",
-            "--out",
-        ])
+        .args(["run", path.to_str().unwrap(), "--quiet", "--out"])
         .arg(&out)
         .assert()
         .success();
@@ -252,4 +246,17 @@ fn slsim_run_writes_timeline_csv_and_lists_it() {
         summary.contains("\"timeline.csv\""),
         "not listed under files"
     );
+    // The Gantt chart, SVG and PNG, listed too.
+    let svg = std::fs::read_dir(out.join("plots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .find(|n| n.ends_with("-timeline-f.svg"))
+        .expect("a timeline chart");
+    assert!(summary.contains(&format!("\"plots/{svg}\"")));
+    assert!(out
+        .join("plots")
+        .join(svg.replace(".svg", ".png"))
+        .is_file());
+    let drawn = std::fs::read_to_string(out.join("plots").join(&svg)).unwrap();
+    assert!(drawn.contains("Execution environments of f"));
 }
