@@ -471,6 +471,16 @@ mod tests {
     }
 
     #[test]
+    fn a_tall_first_category_shifts_the_others() {
+        let labels: Vec<String> = ["t", "a", "b"].map(String::from).to_vec();
+        let l = Layout::categories_tall_first(&labels, 3.0);
+        assert_eq!((l.lo, l.hi), (0.0, 5.0));
+        assert_eq!(l.ticks, [1.5, 3.5, 4.5]);
+        let l = Layout::categories_tall_first(&labels, f64::NAN);
+        assert_eq!(l.ticks, Layout::categories(&labels).ticks);
+    }
+
+    #[test]
     fn values_an_axis_cannot_show_are_gaps() {
         assert_eq!(to_plot(Scale::Linear, f64::NAN), None);
         assert_eq!(to_plot(Scale::Linear, f64::INFINITY), None);
