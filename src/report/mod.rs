@@ -61,9 +61,12 @@ use std::time::Instant;
 pub const FILES: [&str; 3] = ["summary.json", "timeseries.csv", "latency.csv"];
 
 /// The files `slsim run` writes beside [`FILES`] ([`write_run`]): the
-/// topology drawing, the report and, with `[timeline]`, the environments'
-/// timeline.
-pub const RUN_FILES: [&str; 4] = ["topology.svg", "report.md", "report.html", "timeline.csv"];
+/// topology drawing and the report.
+pub const RUN_FILES: [&str; 3] = ["topology.svg", "report.md", "report.html"];
+
+/// The environment timeline a run writes when its scenario has a
+/// `[timeline]` section.
+pub const TIMELINE_FILE: &str = "timeline.csv";
 
 /// Size and SHA-256 of the files written beside `summary.json`, by path
 /// relative to the output directory (`timeseries.csv`,
@@ -297,7 +300,7 @@ pub fn write_run(
             files.insert(latency.to_string(), digest);
             if !result.timelines.is_empty() {
                 deadline.check()?;
-                let [.., timeline] = RUN_FILES;
+                let timeline = TIMELINE_FILE;
                 let digest = staging.write(timeline, &dir.join(timeline), |w, path| {
                     csv::write_timeline(result, w, path, &deadline)
                 })?;

@@ -6,7 +6,7 @@
 //! named, before the simulation starts and again at commit time.
 
 use super::plots::{is_plot_file, PLOTS_DIR};
-use super::{ReportError, EXTRA_FILES, FILES, RUN_FILES, SWEEP_FILES};
+use super::{ReportError, EXTRA_FILES, FILES, RUN_FILES, SWEEP_FILES, TIMELINE_FILE};
 use std::ffi::OsString;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -146,6 +146,7 @@ fn is_ours(name: &str) -> bool {
             .chain(&RUN_FILES)
             .chain(&SWEEP_FILES)
             .chain(&EXTRA_FILES)
+            .chain(std::iter::once(&TIMELINE_FILE))
     };
     ours().any(|f| *f == name)
         || ours().any(|f| {
