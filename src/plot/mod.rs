@@ -1,5 +1,6 @@
 //! Charts as SVG and PNG: line charts (with confidence bands, limits and
-//! log axes), latency CDFs, heatmaps and the Power Tuning chart; and the
+//! log axes), latency CDFs, heatmaps, the Power Tuning chart and bar
+//! charts (categories compared on several measures); and the
 //! charts of one run.
 //!
 //! Owns: chart descriptions (plain data, [`Chart`]), their rendering to an
@@ -41,6 +42,7 @@
 //! ```
 
 mod axes;
+mod bars;
 mod cdf;
 mod font;
 mod frame;
@@ -52,6 +54,7 @@ mod run;
 mod scale;
 mod style;
 
+pub use bars::{Bar, BarChart, BarPanel};
 pub use cdf::{cdf, Curve};
 pub use heatmap::{CellMark, Heatmap};
 pub use line::{Limit, Line, LineChart, Marker, Point, Reach, Role, REACH};
@@ -72,6 +75,8 @@ pub enum Chart {
     Heatmap(Heatmap),
     /// Duration and cost per invocation against memory.
     PowerTuning(PowerTuning),
+    /// Categories compared on several measures, a panel of bars each.
+    Bars(BarChart),
 }
 
 impl Chart {
@@ -81,6 +86,7 @@ impl Chart {
             Chart::Line(c) => c.title(),
             Chart::Heatmap(c) => c.title(),
             Chart::PowerTuning(c) => c.title(),
+            Chart::Bars(c) => c.title(),
         }
     }
 
@@ -91,6 +97,7 @@ impl Chart {
             Chart::Line(c) => render::svg(c, size),
             Chart::Heatmap(c) => render::svg(c, size),
             Chart::PowerTuning(c) => render::svg(c, size),
+            Chart::Bars(c) => render::svg(c, size),
         }
     }
 
@@ -100,6 +107,7 @@ impl Chart {
             Chart::Line(c) => render::png(c, size),
             Chart::Heatmap(c) => render::png(c, size),
             Chart::PowerTuning(c) => render::png(c, size),
+            Chart::Bars(c) => render::png(c, size),
         }
     }
 
@@ -127,5 +135,11 @@ impl From<Heatmap> for Chart {
 impl From<PowerTuning> for Chart {
     fn from(c: PowerTuning) -> Chart {
         Chart::PowerTuning(c)
+    }
+}
+
+impl From<BarChart> for Chart {
+    fn from(c: BarChart) -> Chart {
+        Chart::Bars(c)
     }
 }
