@@ -4,7 +4,9 @@
 //! Owns: the output files of a run (`summary.json`, `timeseries.csv`,
 //! `latency.csv`; with [`write_run`] also the charts in `plots/` (drawn
 //! by [`crate::plot`]), `topology.svg`, `report.md` and `report.html`), the
-//! output directory they are committed to, [`summary_text`], and the
+//! output directory they are committed to, a lesson's directory (its
+//! steps' result directories and its own files, [`write_lesson`]),
+//! [`summary_text`], and the
 //! report of a result directory ([`write_report`]: `result_dir.rs` reads
 //! the files, `content/` says what they show, `html.rs` and `markdown.rs`
 //! render it).

@@ -212,7 +212,7 @@ pub fn lesson_json(lesson: &Lesson, taught: &[Taught]) -> Vec<u8> {
             let mut figs = Map::new();
             for f in shown {
                 let v = figure(lesson, i, t, f);
-                figs.insert(f.name.to_string(), v.map_or(Value::Null, |v| json!(v)));
+                figs.insert(f.name.to_string(), number(f, v));
             }
             json!({
                 "name": step.name,
@@ -233,6 +233,19 @@ pub fn lesson_json(lesson: &Lesson, taught: &[Taught]) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
     bytes.push(b'\n');
     bytes
+}
+
+/// A figure's value in JSON: a whole count as an integer (as
+/// `summary.json` writes counts), anything else as a float, `null` when
+/// undefined.
+fn number(f: &Figure, v: Option<f64>) -> Value {
+    match v {
+        Some(v) if f.unit == Unit::Count && v.fract() == 0.0 && v.abs() < 9.0e15 => {
+            json!(v as i64)
+        }
+        Some(v) => json!(v),
+        None => Value::Null,
+    }
 }
 
 /// The comparison chart: a panel of bars per chart figure, a bar per step.
