@@ -58,6 +58,7 @@ pub mod sim;
 pub mod slo;
 pub mod stats;
 pub mod sweep;
+pub mod teach;
 pub mod topology;
 pub mod trace;
 pub mod workload;

@@ -1,4 +1,4 @@
-//! The command line: `slsim run | validate | graph | report | diff | sweep | merge | recommend`.
+//! The command line: `slsim run | validate | graph | report | diff | sweep | merge | recommend | trace | teach`.
 //!
 //! Owns: argument parsing, exit codes, printing. Exit codes: 0 success (and
 //! a closed stdout, e.g. `slsim graph x.toml | head`), 1 a runtime failure
@@ -21,6 +21,7 @@ mod report;
 mod run;
 mod signals;
 mod sweep;
+mod teach;
 mod trace;
 mod validate;
 
@@ -63,6 +64,9 @@ enum Command {
     Merge(sweep::MergeArgs),
     /// Import a public trace (Azure Functions 2019, 2021) as a scenario.
     Trace(trace::TraceArgs),
+    /// A lesson built from real simulations (cold starts, throttling,
+    /// scaling); without a topic, the list of topics.
+    Teach(teach::TeachArgs),
 }
 
 /// The scenario file and its overrides, shared by every sub-command.
@@ -144,6 +148,7 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => sweep::merge(args),
         Command::Recommend(args) => recommend::recommend(args),
         Command::Trace(args) => trace::trace(args),
+        Command::Teach(args) => teach::teach(args),
     };
     let (code, err) = match outcome {
         Ok(()) | Err(Failure::BrokenPipe) => return ExitCode::SUCCESS,

@@ -1,6 +1,7 @@
 //! Charts as SVG and PNG: line charts (with confidence bands, limits and
-//! log axes), latency CDFs, heatmaps, the Power Tuning chart and Gantt
-//! charts of execution environments; and the charts of one run.
+//! log axes), latency CDFs, heatmaps, the Power Tuning chart, Gantt
+//! charts of execution environments and bar charts (categories compared
+//! on several measures); and the charts of one run.
 //!
 //! Owns: chart descriptions (plain data, [`Chart`]), their rendering to an
 //! SVG document and a PNG image from the same drawing code
@@ -41,6 +42,7 @@
 //! ```
 
 mod axes;
+mod bars;
 mod cdf;
 mod font;
 mod frame;
@@ -54,6 +56,7 @@ mod scale;
 mod style;
 mod timeline;
 
+pub use bars::{Bar, BarChart, BarPanel};
 pub use cdf::{cdf, Curve};
 pub use gantt::{Gantt, GanttRow, Phase, RowEnd, Span};
 pub use heatmap::{CellMark, Heatmap};
@@ -77,6 +80,8 @@ pub enum Chart {
     PowerTuning(PowerTuning),
     /// Items' phases in time, one row each (execution environments).
     Gantt(Gantt),
+    /// Categories compared on several measures, a panel of bars each.
+    Bars(BarChart),
 }
 
 impl Chart {
@@ -87,6 +92,7 @@ impl Chart {
             Chart::Heatmap(c) => c.title(),
             Chart::PowerTuning(c) => c.title(),
             Chart::Gantt(c) => c.title(),
+            Chart::Bars(c) => c.title(),
         }
     }
 
@@ -98,6 +104,7 @@ impl Chart {
             Chart::Heatmap(c) => render::svg(c, size),
             Chart::PowerTuning(c) => render::svg(c, size),
             Chart::Gantt(c) => render::svg(c, size),
+            Chart::Bars(c) => render::svg(c, size),
         }
     }
 
@@ -108,6 +115,7 @@ impl Chart {
             Chart::Heatmap(c) => render::png(c, size),
             Chart::PowerTuning(c) => render::png(c, size),
             Chart::Gantt(c) => render::png(c, size),
+            Chart::Bars(c) => render::png(c, size),
         }
     }
 
@@ -141,5 +149,11 @@ impl From<PowerTuning> for Chart {
 impl From<Gantt> for Chart {
     fn from(c: Gantt) -> Chart {
         Chart::Gantt(c)
+    }
+}
+
+impl From<BarChart> for Chart {
+    fn from(c: BarChart) -> Chart {
+        Chart::Bars(c)
     }
 }

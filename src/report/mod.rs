@@ -4,7 +4,9 @@
 //! Owns: the output files of a run (`summary.json`, `timeseries.csv`,
 //! `latency.csv`; with [`write_run`] also the charts in `plots/` (drawn
 //! by [`crate::plot`]), `topology.svg`, `report.md` and `report.html`), the
-//! output directory they are committed to, [`summary_text`], and the
+//! output directory they are committed to, a lesson's directory (its
+//! steps' result directories and its own files, [`write_lesson`]),
+//! [`summary_text`], and the
 //! report of a result directory ([`write_report`]: `result_dir.rs` reads
 //! the files, `content/` says what they show, `html.rs` and `markdown.rs`
 //! render it).
@@ -33,6 +35,7 @@ mod csv;
 mod digest;
 pub mod doc;
 mod html;
+mod lesson;
 mod markdown;
 mod out_dir;
 mod plots;
@@ -43,6 +46,7 @@ pub use self::csv::{LATENCY_HEADER, TIMESERIES_HEADER};
 pub use atomic::{stop_writing, WritingStopped};
 pub use digest::{sha256_hex, FileDigest};
 pub use html::escape as html_escape;
+pub use lesson::{is_step_dir, write_lesson, LessonStep, LESSON_FILES};
 pub use markdown::escape as markdown_escape;
 pub use out_dir::check_out_dir;
 pub use plots::PLOTS_DIR;

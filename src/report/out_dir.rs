@@ -5,6 +5,7 @@
 //! `--out .` in a project, or `--out ~`, is refused with the offending entry
 //! named, before the simulation starts and again at commit time.
 
+use super::lesson::{is_step_dir, LESSON_FILES};
 use super::plots::{is_plot_file, PLOTS_DIR};
 use super::{ReportError, EXTRA_FILES, FILES, RUN_FILES, SWEEP_FILES, TIMELINE_FILE};
 use std::ffi::OsString;
@@ -147,6 +148,7 @@ fn is_ours(name: &str) -> bool {
             .chain(&SWEEP_FILES)
             .chain(&EXTRA_FILES)
             .chain(std::iter::once(&TIMELINE_FILE))
+            .chain(&LESSON_FILES)
     };
     ours().any(|f| *f == name)
         || ours().any(|f| {
@@ -174,6 +176,17 @@ pub(super) fn check_entries(target: &Target) -> Result<(), ReportError> {
             check_plots(target, &entry.path())?;
             continue;
         }
+        // A lesson's step (`slsim teach`): a result directory of its own.
+        if kind.is_some_and(|t| t.is_dir()) && name.to_str().is_some_and(is_step_dir) {
+            let step = Target {
+                given: target.given.join(&name),
+                dir: entry.path(),
+                parent: target.dir.clone(),
+                name: name.clone(),
+            };
+            check_step(&step)?;
+            continue;
+        }
         let file = kind.is_some_and(|t| t.is_file());
         if !(file && name.to_str().is_some_and(is_ours)) {
             let what = if file { "" } else { " (not a regular file)" };
@@ -187,6 +200,29 @@ pub(super) fn check_entries(target: &Target) -> Result<(), ReportError> {
         }
     }
     Ok(())
+}
+
+/// Refuses a step's directory that holds anything but a run's files
+/// (no further step directories).
+fn check_step(step: &Target) -> Result<(), ReportError> {
+    let read_err = |source| ReportError::CreateDir {
+        path: step.given.clone(),
+        source,
+    };
+    for entry in std::fs::read_dir(&step.dir).map_err(read_err)? {
+        let entry = entry.map_err(read_err)?;
+        let name = entry.file_name();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) && name.to_str().is_some_and(is_step_dir) {
+            return Err(refused(
+                &step.given,
+                format!(
+                    "it holds {:?}, a directory slsim does not write there",
+                    name.to_string_lossy()
+                ),
+            ));
+        }
+    }
+    check_entries(step)
 }
 
 /// Refuses a `plots/` directory that holds anything but slsim's charts.
