@@ -61,7 +61,13 @@ fn hybrid_beats_fixed_of_equal_idle_memory_time_on_a_periodic_trace() {
     periodic_trace(dir.path(), 600.0, 60.0, 72.0);
     let arrival = "trace(path=trace.csv)";
     // 12 h of warm-up: the histogram has 72 idle times when measuring starts.
-    let hybrid = scenario(dir.path(), "72h", "12h", "keep_alive_policy = \"hybrid\"", arrival);
+    let hybrid = scenario(
+        dir.path(),
+        "72h",
+        "12h",
+        "keep_alive_policy = \"hybrid\"",
+        arrival,
+    );
     let (n, hybrid_cold, hybrid_idle) = counters(&hybrid);
     assert!(n > 300, "{n} invocations");
     assert!(hybrid.functions["f"].prewarms > 300);
@@ -100,7 +106,13 @@ fn fixed_is_the_default() {
     let dir = tempfile::tempdir().unwrap();
     let arrival = "poisson(rate=0.01)";
     let a = scenario(dir.path(), "24h", "1h", "", arrival);
-    let b = scenario(dir.path(), "24h", "1h", "keep_alive_policy = \"fixed\"", arrival);
+    let b = scenario(
+        dir.path(),
+        "24h",
+        "1h",
+        "keep_alive_policy = \"fixed\"",
+        arrival,
+    );
     let json = |r: &RunResult| serde_json::to_string(&r.functions["f"]).unwrap();
     assert_eq!(json(&a), json(&b));
     assert_eq!(a.functions["f"].prewarms, 0);
@@ -138,7 +150,13 @@ fn too_few_samples_fall_back_to_the_range() {
     }
     std::fs::write(dir.path().join("trace.csv"), t).unwrap();
     let arrival = "trace(path=trace.csv)";
-    let hybrid = scenario(dir.path(), "24h", "0s", "keep_alive_policy = \"hybrid\"", arrival);
+    let hybrid = scenario(
+        dir.path(),
+        "24h",
+        "0s",
+        "keep_alive_policy = \"hybrid\"",
+        arrival,
+    );
     let fixed = scenario(dir.path(), "24h", "0s", "keep_alive = \"4h\"", arrival);
     let json = |r: &RunResult| serde_json::to_string(&r.functions["f"]).unwrap();
     assert_eq!(json(&hybrid), json(&fixed));

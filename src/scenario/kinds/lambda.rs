@@ -275,7 +275,11 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
     let keep_alive_policy = match r.keep_alive_policy.as_deref() {
         None => KeepAlivePolicy::Fixed,
         Some(s) => crate::scenario::values::keep_alive_policy(s).unwrap_or_else(|b| {
-            cx.err(&p("keep_alive_policy"), b.message, b.hint.unwrap_or_default());
+            cx.err(
+                &p("keep_alive_policy"),
+                b.message,
+                b.hint.unwrap_or_default(),
+            );
             KeepAlivePolicy::Fixed
         }),
     };

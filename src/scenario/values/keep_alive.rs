@@ -34,16 +34,20 @@ pub fn keep_alive_policy(s: &str) -> Result<KeepAlivePolicy, Bad> {
         "none" => return Ok(KeepAlivePolicy::None),
         "hybrid" => return Ok(KeepAlivePolicy::Hybrid(Hybrid::PAPER)),
         t if !t.contains('(') => {
-            let hint = did_you_mean(t, ["fixed", "none", "hybrid"])
-                .map_or_else(|| POLICY_FORM.to_string(), |h| format!("{h}; {POLICY_FORM}"));
+            let hint = did_you_mean(t, ["fixed", "none", "hybrid"]).map_or_else(
+                || POLICY_FORM.to_string(),
+                |h| format!("{h}; {POLICY_FORM}"),
+            );
             return Err(bad(format!("unknown keep-alive policy `{s}`"), hint));
         }
         _ => {}
     }
     let c = split_call(s, "a keep-alive policy", POLICY_FORM)?;
     if c.name != "hybrid" {
-        let hint = did_you_mean(c.name, ["fixed", "none", "hybrid"])
-            .map_or_else(|| POLICY_FORM.to_string(), |h| format!("{h}; {POLICY_FORM}"));
+        let hint = did_you_mean(c.name, ["fixed", "none", "hybrid"]).map_or_else(
+            || POLICY_FORM.to_string(),
+            |h| format!("{h}; {POLICY_FORM}"),
+        );
         return Err(bad(format!("unknown keep-alive policy `{s}`"), hint));
     }
     c.check(&KEYS, HYBRID_FORM)?;

@@ -222,7 +222,8 @@ impl Function {
         }
         // The windows may have shrunk: fire earlier than the pending timer
         // (which then goes stale, see `timer_gen`).
-        match self.next_due() {
+        // (A window that shrank may put the next due time in the past.)
+        match self.next_due().map(|at| at.max(now)) {
             Some(at) if self.timer_at.is_none_or(|t| at < t) => {
                 self.timer_at = Some(at);
                 self.timer_gen = self.timer_gen.wrapping_add(1);
@@ -253,7 +254,11 @@ impl Function {
     /// The hybrid policy's part of the keep-alive timer: loads the
     /// environments whose pre-warm is due (idle from `now`), expires the
     /// idle ones due, and returns the next due time.
-    pub(super) fn prewarm_timer(&mut self, now: SimTime, rec: &mut SeriesRecorder) -> Option<SimTime> {
+    pub(super) fn prewarm_timer(
+        &mut self,
+        now: SimTime,
+        rec: &mut SeriesRecorder,
+    ) -> Option<SimTime> {
         let mut due = 0u32;
         if let KeepAlive::Hybrid(h) = &mut self.policy {
             while h
@@ -326,7 +331,12 @@ mod tests {
         let h = hist(Hybrid::PAPER, &idle);
         let n = h.bins.len() as f64;
         let mean = h.in_range as f64 / n;
-        let var = h.bins.iter().map(|&c| (c as f64 - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let var = h
+            .bins
+            .iter()
+            .map(|&c| (c as f64 - mean).powi(2))
+            .sum::<f64>()
+            / (n - 1.0);
         assert!((h.cv() - var.sqrt() / mean).abs() < 1e-9);
     }
 }
