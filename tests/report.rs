@@ -99,6 +99,8 @@ fn sample() -> RunResult {
             gb_seconds: 2_700.5,
             provisioned_gb_seconds: 0.0,
             provisioned_reinits: 0,
+            idle_gb_seconds: 3_100.0,
+            prewarms: 0,
             mean_duration_ms: Some(60.1),
             mean_init_ms: Some(310.0),
             cost_per_invocation_usd: None,

@@ -139,3 +139,21 @@ pub const MAX_BUCKET_GB: f64 = 1e9;
 /// Most notification rules of a bucket (slsim's bound: each served put
 /// draws every rule).
 pub const MAX_NOTIFY_RULES: usize = 100;
+
+/// Most bins of a hybrid keep-alive histogram (`range / bin`): one `u64`
+/// count each, so 80 KB per function, and the percentile scan at each
+/// release stays short (slsim's bound; the paper's default is 240, ATC '20
+/// section 4.2).
+pub const MAX_HISTOGRAM_BINS: u64 = 10_000;
+/// Fewest bins of a hybrid keep-alive histogram: a coefficient of
+/// variation needs two.
+pub const MIN_HISTOGRAM_BINS: u64 = 2;
+/// Largest hybrid `cv` threshold: the CV of n bin counts is at most
+/// sqrt(n), 100 at [`MAX_HISTOGRAM_BINS`]; beyond it every histogram falls
+/// back.
+pub const MAX_HISTOGRAM_CV: f64 = 100.0;
+/// Largest hybrid `min_samples` (slsim's bound: a million idle times).
+pub const MAX_HISTOGRAM_MIN_SAMPLES: f64 = 1e6;
+/// Largest hybrid `margin` \[%\]: below 100 so that the shortened head
+/// stays positive.
+pub const MAX_HISTOGRAM_MARGIN: f64 = 99.0;

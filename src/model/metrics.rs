@@ -93,6 +93,8 @@ pub const SECTIONS: &[Section] = &[
             "gb_seconds",
             "provisioned_gb_seconds",
             "provisioned_reinits",
+            "idle_gb_seconds",
+            "prewarms",
             "mean_duration_ms",
             "mean_init_ms",
             "cost_per_invocation_usd",

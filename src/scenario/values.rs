@@ -485,8 +485,10 @@ fn lognormal(c: &Call<'_>) -> Result<Dist, Bad> {
 }
 
 mod arrival;
+mod keep_alive;
 mod keys;
 pub use arrival::{arrival, check_rate};
+pub use keep_alive::keep_alive_policy;
 pub use keys::keys;
 
 #[cfg(test)]

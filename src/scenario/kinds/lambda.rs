@@ -38,6 +38,7 @@ pub struct RawLambda {
     pub timeout: Option<String>,
     pub init: Option<String>,
     pub keep_alive: Option<String>,
+    pub keep_alive_policy: Option<String>,
     pub routing: Option<String>,
     pub max_lifetime: Option<String>,
     pub reserved_concurrency: Option<i64>,
@@ -271,6 +272,23 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         "0s..=24h",
         "measured idle lifetimes are 5 min to ~1 h (aws-facts 1.4); for environments that never expire use provisioned_concurrency",
     );
+    let keep_alive_policy = match r.keep_alive_policy.as_deref() {
+        None => KeepAlivePolicy::Fixed,
+        Some(s) => crate::scenario::values::keep_alive_policy(s).unwrap_or_else(|b| {
+            cx.err(
+                &p("keep_alive_policy"),
+                b.message,
+                b.hint.unwrap_or_default(),
+            );
+            KeepAlivePolicy::Fixed
+        }),
+    };
+    if r.keep_alive.is_some() && keep_alive_policy != KeepAlivePolicy::Fixed {
+        cx.warn(
+            &p("keep_alive"),
+            "`keep_alive` has no effect: it applies to keep_alive_policy = \"fixed\" only (the hybrid policy's fallback keeps environments for its `range`)",
+        );
+    }
     let routing = choice(
         cx,
         &p("routing"),
@@ -354,6 +372,7 @@ fn lambda(cx: &mut Cx<'_>, i: usize, r: &RawLambda, given: &Given<'_>) -> Option
         timeout,
         init,
         keep_alive,
+        keep_alive_policy,
         routing,
         max_lifetime,
         reserved_concurrency,

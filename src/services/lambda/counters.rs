@@ -30,6 +30,8 @@ pub struct FunctionCounters {
     /// Provisioned environments re-initialised (after `max_lifetime` or a
     /// timeout); their init is billed in `provisioned_gb_seconds`.
     pub reinits: u64,
+    /// Environments loaded by the hybrid keep-alive policy's pre-warm.
+    pub prewarms: u64,
 }
 
 /// Time-series handles of a function.

@@ -208,8 +208,14 @@ impl Service for Lambdas {
         let now = cx.now();
         match t.what {
             KEEP_ALIVE => {
-                if let Some(at) = w.lambdas[f].keep_alive_timer(now, &mut w.rec) {
-                    cx.schedule_at(at, Timer::event(Kind::Lambda, KEEP_ALIVE, f, 0));
+                let func = &mut w.lambdas[f];
+                // A timer superseded by an earlier one (adaptive policies).
+                if t.arg != func.timer_gen {
+                    return;
+                }
+                if let Some(at) = func.keep_alive_timer(now, &mut w.rec) {
+                    let gen = func.timer_gen;
+                    cx.schedule_at(at, Timer::event(Kind::Lambda, KEEP_ALIVE, f, gen));
                 }
             }
             DEADLINE => on_deadline(w, cx, f),
@@ -562,7 +568,8 @@ fn finish(w: &mut World, cx: &mut Cx, fr: FrameRef, outcome: Outcome) {
     match release {
         Release::Nothing => {}
         Release::KeepAliveAt(at) => {
-            cx.schedule_at(at, Timer::event(Kind::Lambda, KEEP_ALIVE, func, 0))
+            let gen = l.functions[func].timer_gen;
+            cx.schedule_at(at, Timer::event(Kind::Lambda, KEEP_ALIVE, func, gen))
         }
         Release::Reinit { env, after } => {
             cx.schedule(after, Timer::event(Kind::Lambda, ENV_READY, func, env))

@@ -16,6 +16,7 @@ pub mod cost;
 mod counters;
 mod flow;
 mod invocation;
+mod keep_alive;
 pub mod rate;
 mod stats;
 mod steps;
@@ -188,6 +189,10 @@ pub struct Function {
     pc_init_cap: SimDuration,
     snap_start: bool,
     timer_at: Option<SimTime>,
+    /// Generation of the pending keep-alive timer: a timer firing with
+    /// another (`Timer::arg`) is stale. Always 0 under `fixed`.
+    pub timer_gen: u32,
+    policy: keep_alive::KeepAlive,
     /// Provisioned environments recycled by `acquire` whose re-initialisation
     /// the caller must schedule: (environment, ready after \[ns\]).
     pub reinit_queue: Vec<(u32, SimDuration)>,
@@ -208,6 +213,7 @@ impl Function {
             + self.deadlines.footprint()
             + self.reinit_queue.capacity() * 16
             + self.timeline.as_ref().map_or(0, |t| t.footprint())
+            + self.policy.footprint()
     }
 
     /// Builds a function's state; `tables` resolves call steps' capacity.
@@ -266,6 +272,8 @@ impl Function {
             pc_init_cap: cfg.timeout.max(LONG_INIT_CAP),
             snap_start: cfg.snap_start,
             timer_at: None,
+            timer_gen: 0,
+            policy: keep_alive::KeepAlive::new(&cfg.keep_alive_policy),
             replay: false,
             timeline: None,
             reinit_queue: Vec::new(),
@@ -363,6 +371,7 @@ impl Function {
             self.envs[env as usize].state = EnvState::Busy;
             self.note(env, Phase::Busy, now);
             self.busy.change(now, 1, rec);
+            self.note_start(now, false);
             return Acquire::Warm { env };
         }
         // 2. On-demand: concurrency first, then a warm environment or a new one.
@@ -378,6 +387,7 @@ impl Function {
             self.note(env, Phase::Busy, now);
             self.take_concurrency(account);
             self.busy.change(now, 1, rec);
+            self.note_start(now, false);
             return Acquire::Warm { env };
         }
         let may_scale = match account.legacy.as_mut() {
@@ -391,6 +401,7 @@ impl Function {
         self.take_concurrency(account);
         self.busy.change(now, 1, rec);
         self.live.change(now, 1, rec);
+        self.note_start(now, true);
         let init = self.init.sample_ns(&mut self.rng).min(self.init_cap);
         // An on-demand init phase longer than 10 s is stopped there and
         // init runs again inside the first invoke (aws-facts 10.6).
@@ -443,6 +454,7 @@ impl Function {
         rec: &mut SeriesRecorder,
     ) -> Release {
         self.busy.change(now, -1, rec);
+        self.note_end(now);
         let provisioned = self.envs[env as usize].provisioned;
         if !provisioned {
             self.give_concurrency(account);
@@ -463,13 +475,18 @@ impl Function {
             self.idle_pc.push_back(env);
             Release::Nothing
         } else {
-            self.idle_od.push_back(env);
-            if self.timer_at.is_none() {
-                let at = now.saturating_add(self.keep_alive);
-                self.timer_at = Some(at);
-                Release::KeepAliveAt(at)
-            } else {
-                Release::Nothing
+            match self.policy {
+                keep_alive::KeepAlive::Fixed => {
+                    self.idle_od.push_back(env);
+                    if self.timer_at.is_none() {
+                        let at = now.saturating_add(self.keep_alive);
+                        self.timer_at = Some(at);
+                        Release::KeepAliveAt(at)
+                    } else {
+                        Release::Nothing
+                    }
+                }
+                _ => self.release_by_policy(env, now, rec),
             }
         }
     }
@@ -484,6 +501,7 @@ impl Function {
         rec: &mut SeriesRecorder,
     ) -> Release {
         self.busy.change(now, -1, rec);
+        self.note_end(now);
         if self.envs[env as usize].provisioned {
             self.reinit(env, now)
         } else {
@@ -534,16 +552,24 @@ impl Function {
         }
     }
 
-    /// The keep-alive timer fired: expire due environments and return when
-    /// the timer should fire next.
+    /// The keep-alive timer fired: expire due environments (load the
+    /// pre-warmed ones due) and return when the timer should fire next.
     pub fn keep_alive_timer(&mut self, now: SimTime, rec: &mut SeriesRecorder) -> Option<SimTime> {
-        self.timer_at = None;
+        self.timer_at = match self.policy {
+            keep_alive::KeepAlive::Hybrid(_) => self.prewarm_timer(now, rec),
+            _ => self.expire_idle(now, rec),
+        };
+        self.timer_at
+    }
+
+    /// Destroys the idle on-demand environments whose keep-alive is over;
+    /// returns when the next one is.
+    fn expire_idle(&mut self, now: SimTime, rec: &mut SeriesRecorder) -> Option<SimTime> {
         while let Some(env) = self.idle_od.front() {
             let due = self.envs[env as usize]
                 .idle_since
                 .saturating_add(self.keep_alive);
             if due > now {
-                self.timer_at = Some(due);
                 return Some(due);
             }
             self.idle_od.remove(env);

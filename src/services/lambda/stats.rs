@@ -41,6 +41,13 @@ pub struct FunctionStats {
     /// Provisioned environments re-initialised in the run (after
     /// `max_lifetime` or a timeout).
     pub provisioned_reinits: u64,
+    /// Idle memory-time [GB-s]: live environments not busy (idle,
+    /// pre-warmed, re-initialising), time x memory, over the measured
+    /// window. AWS does not bill it; it is the provider's cost that
+    /// keep-alive policies trade against cold starts.
+    pub idle_gb_seconds: f64,
+    /// Environments loaded ahead of use by the hybrid keep-alive policy.
+    pub prewarms: u64,
     /// Mean invocation duration, init excluded \[ms\]; `None` without
     /// ended invocations.
     pub mean_duration_ms: Option<f64>,
@@ -85,6 +92,8 @@ impl Default for FunctionStats {
             gb_seconds: 0.0,
             provisioned_gb_seconds: 0.0,
             provisioned_reinits: 0,
+            idle_gb_seconds: 0.0,
+            prewarms: 0,
             mean_duration_ms: None,
             mean_init_ms: None,
             cost_per_invocation_usd: None,
@@ -117,6 +126,8 @@ pub fn collect(f: &mut Function, c: &mut Collect<'_>) -> FunctionStats {
         gb_seconds: k.gb_seconds,
         provisioned_gb_seconds: k.provisioned_gb_seconds,
         provisioned_reinits: k.reinits,
+        idle_gb_seconds: idle_gb_seconds(f),
+        prewarms: k.prewarms,
         mean_duration_ms: (k.ended > 0).then(|| k.duration_sum / k.ended as f64 / 1e6),
         mean_init_ms: (k.cold_starts > 0).then(|| k.init_sum / k.cold_starts as f64 / 1e6),
         cost_per_invocation_usd: None,
@@ -127,6 +138,16 @@ pub fn collect(f: &mut Function, c: &mut Collect<'_>) -> FunctionStats {
         reserved_concurrency: f.reserved,
         asynchronous: (f.async_counters.accepted > 0)
             .then(|| AsyncStats::new(&f.async_counters, f.async_pending)),
+    }
+}
+
+/// Live but not busy environment-time x memory [GB-s] (never -0.0).
+fn idle_gb_seconds(f: &Function) -> f64 {
+    let idle = f.live.area() - f.busy.area();
+    if idle > 0.0 {
+        idle * f.memory_gb()
+    } else {
+        0.0
     }
 }
 
