@@ -283,3 +283,66 @@ fn import_errors_are_input_errors() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The 2021 sample replayed under each keep-alive policy
+/// (`--keep-alive-policy`): `none` makes every invocation a cold start and
+/// keeps nothing idle; `fixed` is the reference above; the hybrid policy
+/// replays every invocation and reports its idle memory-time.
+#[test]
+fn azure2021_sample_replays_under_each_keep_alive_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = Path::new(FIXTURES).join("azure2021/azure2021-sample.csv");
+    let mut got = Vec::new();
+    for policy in ["fixed", "none", "hybrid"] {
+        let out = dir.path().join(format!("{policy}.toml"));
+        slsim()
+            .args(["trace", "import", "azure-2021"])
+            .arg(&input)
+            .args(["--init", "const(0ms)", "--keep-alive-policy", policy])
+            .args(if policy == "fixed" {
+                &["--keep-alive", "600s"][..]
+            } else {
+                &[]
+            })
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(&out).unwrap();
+        assert!(text.contains(&format!("keep_alive_policy = \"{policy}\"")));
+        let r = run(&out);
+        let sum = |f: fn(&slsim::services::lambda::FunctionStats) -> f64| -> f64 {
+            r.functions.values().map(f).sum()
+        };
+        let cold = sum(|f| f.cold_starts as f64);
+        let invocations = sum(|f| f.invocations as f64);
+        assert_eq!(invocations, 199.0, "{policy}");
+        got.push((cold, sum(|f| f.idle_gb_seconds)));
+    }
+    let [(fixed, fixed_idle), (none, none_idle), (_hybrid, hybrid_idle)] = got[..] else {
+        unreachable!()
+    };
+    assert_eq!(fixed, 49.0);
+    assert_eq!((none, none_idle), (199.0, 0.0));
+    assert!(fixed_idle > 0.0 && hybrid_idle >= 0.0);
+    // --keep-alive means nothing to the other policies: refused.
+    let o = slsim()
+        .args(["trace", "import", "azure-2021"])
+        .arg(&input)
+        .args([
+            "--keep-alive",
+            "600s",
+            "--keep-alive-policy",
+            "none",
+            "--out",
+        ])
+        .arg(dir.path().join("x.toml"))
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--keep-alive applies to the fixed policy only"),
+        "{err}"
+    );
+}

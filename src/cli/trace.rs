@@ -49,6 +49,10 @@ struct ImportArgs {
     /// Every function's keep-alive, e.g. `600s`.
     #[arg(long = "keep-alive", value_name = "DURATION")]
     keep_alive: Option<String>,
+    /// Every function's keep-alive policy: `fixed`, `none` or
+    /// `hybrid(...)` (the ATC'20 histogram policy).
+    #[arg(long = "keep-alive-policy", value_name = "POLICY")]
+    keep_alive_policy: Option<String>,
     /// Keep only the K functions with the most invocations.
     #[arg(long, value_name = "K")]
     top: Option<usize>,
@@ -73,6 +77,16 @@ pub(super) fn trace(args: TraceArgs) -> Result<(), Failure> {
     if let Some(k) = &a.keep_alive {
         scenario::values::duration(k).map_err(|b| bad("--keep-alive", k, b))?;
     }
+    if let Some(p) = &a.keep_alive_policy {
+        let policy =
+            scenario::values::keep_alive_policy(p).map_err(|b| bad("--keep-alive-policy", p, b))?;
+        if a.keep_alive.is_some() && policy != crate::model::KeepAlivePolicy::Fixed {
+            return Err(Failure::input(anyhow::anyhow!(
+                "--keep-alive applies to the fixed policy only, not to `{p}` (hint: leave \
+                 --keep-alive out; the hybrid policy's fallback keeps environments for its `range`)"
+            )));
+        }
+    }
     if a.top == Some(0) {
         return Err(Failure::input(anyhow::anyhow!(
             "--top 0 keeps no function (hint: give K >= 1, or leave it out to keep all)"
@@ -81,6 +95,7 @@ pub(super) fn trace(args: TraceArgs) -> Result<(), Failure> {
     let opts = Options {
         init: a.init,
         keep_alive: a.keep_alive,
+        keep_alive_policy: a.keep_alive_policy,
         top: a.top,
     };
     let (out, line) = match a.format {

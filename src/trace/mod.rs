@@ -69,6 +69,8 @@ pub struct Options {
     pub init: Option<String>,
     /// Every function's `keep_alive` (scenario syntax), or the default.
     pub keep_alive: Option<String>,
+    /// Every function's `keep_alive_policy` (scenario syntax), or the default.
+    pub keep_alive_policy: Option<String>,
     /// Keep only the K functions with the most invocations.
     pub top: Option<usize>,
 }
@@ -185,6 +187,9 @@ pub fn scenario_text(
         }
         if let Some(k) = &opts.keep_alive {
             let _ = writeln!(t, "keep_alive = {}", quote(k));
+        }
+        if let Some(p) = &opts.keep_alive_policy {
+            let _ = writeln!(t, "keep_alive_policy = {}", quote(p));
         }
         let _ = writeln!(t, "steps = [{{ compute = {} }}]", quote(&f.compute));
         let _ = writeln!(
