@@ -154,6 +154,21 @@ impl<'a> Staging<'a> {
         Ok(digest)
     }
 
+    /// Writes `bytes` as `name` (see [`Staging::write`]).
+    pub(super) fn write_bytes(
+        &self,
+        name: &str,
+        shown: &Path,
+        bytes: &[u8],
+    ) -> Result<FileDigest, ReportError> {
+        self.write(name, shown, |w, path| {
+            w.write_all(bytes).map_err(|source| ReportError::Write {
+                path: path.to_path_buf(),
+                source,
+            })
+        })
+    }
+
     /// Creates `name` in the staging directory (registry held, so that a
     /// stopping process never sees a file appear after its cleanup), with
     /// the mode of the file it replaces, or `rw-r--r--` under the umask.

@@ -78,12 +78,7 @@ pub fn write_lesson(
     for (name, bytes) in files {
         debug_assert!(LESSON_FILES.contains(name), "{name}");
         let shown = dir.join(name);
-        staging.write(name, &shown, |w, path| {
-            w.write_all(bytes).map_err(|source| ReportError::Write {
-                path: path.to_path_buf(),
-                source,
-            })
-        })?;
+        staging.write_bytes(name, &shown, bytes)?;
         written.push(shown);
     }
     staging.commit()?;

@@ -350,12 +350,7 @@ pub fn write_run(
     }
     deadline.check()?;
     let bytes = summary_json(result, &files)?;
-    staging.write(summary, &dir.join(summary), |w, path| {
-        w.write_all(&bytes).map_err(|source| ReportError::Write {
-            path: path.to_path_buf(),
-            source,
-        })
-    })?;
+    staging.write_bytes(summary, &dir.join(summary), &bytes)?;
     deadline.check()?;
     staging.commit()?;
     Ok((written, bytes))
@@ -373,12 +368,9 @@ struct Listed<'a> {
 impl Listed<'_> {
     /// Writes `bytes` as `name` and lists it.
     fn put(&mut self, name: &str, bytes: &[u8]) -> Result<(), ReportError> {
-        let digest = self.staging.write(name, &self.dir.join(name), |w, path| {
-            w.write_all(bytes).map_err(|source| ReportError::Write {
-                path: path.to_path_buf(),
-                source,
-            })
-        })?;
+        let digest = self
+            .staging
+            .write_bytes(name, &self.dir.join(name), bytes)?;
         self.files.insert(name.to_string(), digest);
         self.written.push(self.dir.join(name));
         Ok(())
@@ -448,13 +440,7 @@ pub fn write_files(
         inputs.sweep = Some(sweep);
         let (md, html) = result_dir::render(&inputs, "");
         for (name, text) in REPORT_FILES.into_iter().zip([md, html]) {
-            let digest = staging.write(name, &dir.join(name), |w, path| {
-                w.write_all(text.as_bytes())
-                    .map_err(|source| ReportError::Write {
-                        path: path.to_path_buf(),
-                        source,
-                    })
-            })?;
+            let digest = staging.write_bytes(name, &dir.join(name), text.as_bytes())?;
             files.insert(name.to_string(), digest);
             written.push(dir.join(name));
         }

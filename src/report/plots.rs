@@ -68,13 +68,7 @@ pub(super) fn write_charts(
                         .iter()
                         .map(|plot| {
                             deadline.check()?;
-                            staging.write(&plot.name, &dir.join(&plot.name), |w, path| {
-                                w.write_all(&plot.bytes)
-                                    .map_err(|source| ReportError::Write {
-                                        path: path.to_path_buf(),
-                                        source,
-                                    })
-                            })
+                            staging.write_bytes(&plot.name, &dir.join(&plot.name), &plot.bytes)
                         })
                         .collect::<Result<Vec<_>, ReportError>>()
                 })
