@@ -3,13 +3,12 @@
 //! marker where it ended (expired, recycled, reset); arrivals that found
 //! no item (throttled) as ticks on a row of their own, at the bottom.
 //!
-//! Drawn in pixel columns: each row is reduced to one phase per column
-//! of the plot (the phase covering most of the column), then runs of
-//! equal columns become one rectangle, so tens of thousands of spans cost
-//! at most a row's columns in rectangles. A busy span narrower than a
-//! column is never lost: if no column shows it, the column of its
-//! midpoint does (and likewise an init span, unless that column is busy).
-//! Spans are clamped to the window; empty or non-finite ones are skipped.
+//! Drawn in pixel columns: each row is reduced to one phase per column (the
+//! phase covering most of it), runs of equal columns become one rectangle,
+//! so tens of thousands of spans cost at most a row's columns. A busy span
+//! narrower than a column is never lost: if no column shows it, the column
+//! of its midpoint does (likewise an init span, unless that column is
+//! busy). Spans are clamped to the window; empty or non-finite ones skipped.
 
 use super::axes::axes;
 use super::frame::{self, Entry, Swatch};
